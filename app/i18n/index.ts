@@ -1,0 +1,29 @@
+import i18next, { type i18n, type TFunction } from "i18next";
+import { initReactI18next } from "react-i18next";
+import { DEFAULT_LOCALE, type Locale } from "~/utils/domain";
+import { en } from "./en";
+import { zhCN } from "./zh-CN";
+
+export const resources = { "zh-CN": { translation: zhCN }, en: { translation: en } } as const;
+
+/** One instance per request on the server and one per page in the browser; resources are bundled, so init is synchronous. */
+export function createI18n(locale: Locale): i18n {
+  const instance = i18next.createInstance();
+  void instance.use(initReactI18next).init({
+    lng: locale,
+    fallbackLng: DEFAULT_LOCALE,
+    resources,
+    interpolation: { escapeValue: false },
+    initAsync: false,
+    returnNull: false,
+  });
+  return instance;
+}
+
+const translators = new Map<Locale, TFunction>();
+/** A translator for server-side messages (API errors) in the caller's language. */
+export function translator(locale: Locale): TFunction {
+  let t = translators.get(locale);
+  if (!t) translators.set(locale, (t = createI18n(locale).t));
+  return t;
+}

@@ -1,0 +1,105 @@
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useLocation, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import { useMemo } from "react";
+import { I18nextProvider, useTranslation } from "react-i18next";
+import { createI18n } from "~/i18n";
+import { getUser } from "~/utils/auth.server";
+import { DEFAULT_LOCALE, type Locale } from "~/utils/domain";
+import { getLocale } from "~/utils/locale.server";
+import styles from "~/styles.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const [locale, user] = await Promise.all([getLocale(request), getUser(request)]);
+  return { locale, user: user ? { id: user.id, displayName: user.displayName } : null };
+}
+
+export function useRootData() {
+  return useRouteLoaderData<typeof loader>("root");
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const data = useRouteLoaderData<typeof loader>("root");
+  const locale: Locale = data?.locale ?? DEFAULT_LOCALE;
+  const i18n = useMemo(() => createI18n(locale), [locale]);
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{i18n.t("app.fullName")}</title>
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <I18nextProvider i18n={i18n}>
+          <TopBar />
+          <main>{children}</main>
+        </I18nextProvider>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+function TopBar() {
+  const data = useRouteLoaderData<typeof loader>("root");
+  const { t } = useTranslation();
+  const location = useLocation();
+  const locale = data?.locale ?? DEFAULT_LOCALE;
+  const other: Locale = locale === "zh-CN" ? "en" : "zh-CN";
+  return (
+    <header className="topbar">
+      <a className="brand" href="/">
+        {t("app.name")}
+      </a>
+      <Form method="post" action="/language" className="lang-form" reloadDocument>
+        <input type="hidden" name="locale" value={other} />
+        <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+        <button className="btn ghost" type="submit" aria-label={t("nav.language")} lang={other}>
+          {t(`languages.${other}`)}
+        </button>
+      </Form>
+      {data?.user ? (
+        <>
+          <span className="who" data-testid="current-user">
+            {data.user.displayName}
+          </span>
+          <Form method="post" action="/logout">
+            <button className="btn ghost" type="submit">
+              {t("nav.signOut")}
+            </button>
+          </Form>
+        </>
+      ) : (
+        <a className="btn ghost" href="/login">
+          {t("nav.signIn")}
+        </a>
+      )}
+    </header>
+  );
+}
+
+export default function App() {
+  useLoaderData<typeof loader>();
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const { t } = useTranslation();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const key = status === 404 ? "errors.notFound" : status === 403 ? "errors.forbidden" : status === 401 ? "errors.unauthorized" : "errors.generic";
+  return (
+    <div className="card stack" role="alert">
+      <h1>
+        {status} · {t(key)}
+      </h1>
+      <a className="btn secondary" href="/">
+        {t("errorPage.back")}
+      </a>
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { getUserId } from "~/utils/auth.server";
+import { prisma } from "~/utils/db.server";
+import { can, loadActor } from "~/utils/permissions.server";
+import { formatDateTime } from "~/utils/format";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const userId = await getUserId(request);
+  const actor = userId ? await loadActor(userId) : null;
+  if (!actor) return { signedIn: false as const, communities: [] };
+  const communityIds = [...new Set(actor.memberships.map((m) => m.communityId))];
+  const communities = await prisma.community.findMany({
+    where: { id: { in: communityIds } },
+    orderBy: { name: "asc" },
+    select: {
+      id: true,
+      slug: true,
+      name: true,
+      councils: {
+        select: {
+          id: true,
+          name: true,
+          sessions: {
+            orderBy: { scheduledAt: "desc" },
+            take: 10,
+            select: { id: true, title: true, scheduledAt: true, status: true, place: true, _count: { select: { agendaItems: true } } },
+          },
+        },
+      },
+    },
+  });
+  return {
+    signedIn: true as const,
+    communities: communities.map((c) => ({
+      ...c,
+      roles: actor.memberships.filter((m) => m.communityId === c.id).map((m) => m.role),
+      mayInvite: can(actor, "community:invite", { type: "community", communityId: c.id }),
+    })),
+  };
+}
+
+export default function Index() {
+  const data = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation();
+  if (!data.signedIn) {
+    return (
+      <div className="card stack">
+        <h1>{t("app.fullName")}</h1>
+        <p>{t("home.intro")}</p>
+        <p className="muted">{t("app.tagline")}</p>
+        <p>{t("home.signInPrompt")}</p>
+        <a className="btn block" href="/login">
+          {t("nav.signIn")}
+        </a>
+      </div>
+    );
+  }
+  return (
+    <div>
+      <h1>{t("home.title")}</h1>
+      {data.communities.map((community) => (
+        <section key={community.id} className="card" aria-label={community.name}>
+          <h2 style={{ marginTop: 0 }}>{community.name}</h2>
+          <p className="muted">{community.roles.map((r) => t(`roles.${r}`)).join(" · ")}</p>
+          {community.councils.map((council) => (
+            <div key={council.id}>
+              <h3>{council.name}</h3>
+              {council.sessions.length === 0 ? (
+                <p className="muted">{t("home.noSessions")}</p>
+              ) : (
+                <ul className="list">
+                  {council.sessions.map((s) => (
+                    <li key={s.id}>
+                      <a className="item-link" href={`/sessions/${s.id}`}>
+                        <span className="title">{s.title}</span>
+                        <br />
+                        <span className="muted">
+                          {formatDateTime(s.scheduledAt, i18n.language)} · {s.place} · <span className="pill">{t(`statuses.${s.status}`)}</span>
+                        </span>
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </div>
+          ))}
+          {community.mayInvite ? (
+            <a className="btn secondary" href={`/communities/${community.slug}/invites`}>
+              {t("home.invite")}
+            </a>
+          ) : null}
+        </section>
+      ))}
+    </div>
+  );
+}

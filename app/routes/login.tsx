@@ -1,0 +1,60 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { Field } from "~/components/field";
+import { checkCredentials, createAuthSession, getUserId } from "~/utils/auth.server";
+import { localeSchema } from "~/utils/domain";
+import { localeCookie } from "~/utils/locale.server";
+import { fieldErrors, loginSchema, safeRedirect } from "~/utils/schemas";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await getUserId(request)) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = Object.fromEntries(await request.formData());
+  const parsed = loginSchema.safeParse(form);
+  if (!parsed.success) return { errors: fieldErrors(parsed.error), identifier: String(form.identifier ?? "") };
+  const user = await checkCredentials(parsed.data.identifier, parsed.data.password);
+  if (!user) return { errors: { _form: "login.failed" } as Record<string, string>, identifier: parsed.data.identifier };
+  const headers = new Headers();
+  headers.append("Set-Cookie", await createAuthSession(user.id));
+  const locale = localeSchema.safeParse(user.locale);
+  if (locale.success) headers.append("Set-Cookie", await localeCookie.serialize(locale.data));
+  throw redirect(safeRedirect(parsed.data.redirectTo), { headers });
+}
+
+export default function Login() {
+  const data = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const navigation = useNavigation();
+  const { t } = useTranslation();
+  return (
+    <div className="card">
+      <h1>{t("login.title")}</h1>
+      <Form method="post" className="stack" noValidate>
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
+        <Field
+          name="identifier"
+          label={t("login.identifier")}
+          autoComplete="username"
+          inputMode="text"
+          defaultValue={data?.identifier}
+          error={data?.errors.identifier}
+          required
+        />
+        <Field name="password" type="password" label={t("login.password")} autoComplete="current-password" error={data?.errors.password} required />
+        {data?.errors._form ? (
+          <p className="error" role="alert">
+            {t(data.errors._form)}
+          </p>
+        ) : null}
+        <button className="btn block" type="submit" disabled={navigation.state !== "idle"}>
+          {t("login.submit")}
+        </button>
+        <p className="muted">{t("login.demo")}</p>
+      </Form>
+    </div>
+  );
+}

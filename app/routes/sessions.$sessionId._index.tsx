@@ -1,0 +1,76 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { getSessionWithAgenda } from "~/models/agenda-item.server";
+import { formatDateTime } from "~/utils/format";
+import { orHttpError } from "~/utils/http.server";
+import { useSessionEvents } from "~/utils/live";
+import { NotFound, loadSessionResource, requireActor, requirePermission } from "~/utils/permissions.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const actor = await requireActor(request);
+  return orHttpError(async () => {
+    const resource = await loadSessionResource(params.sessionId ?? "");
+    if (!resource) throw new NotFound("session");
+    requirePermission(actor, "session:view", resource);
+    const session = await getSessionWithAgenda(resource.sessionId);
+    if (!session) throw new NotFound("session");
+    return { session };
+  });
+}
+
+export default function SessionPage() {
+  const { session } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation();
+  const [previews, setPreviews] = useState<Record<string, string>>({});
+  const [viewers, setViewers] = useState<{ id: string; name: string }[]>([]);
+  useSessionEvents(session.id, {
+    "agendaItem:rendered": (p: { itemId: string; text: string }) => setPreviews((prev) => ({ ...prev, [p.itemId]: p.text })),
+    "session:viewers": (p: { viewers: { id: string; name: string }[] }) => setViewers(p.viewers),
+  });
+  return (
+    <div>
+      <p className="muted">
+        {session.council.community.name} · {session.council.name}
+      </p>
+      <h1>{session.title}</h1>
+      <section className="card">
+        <dl className="meta">
+          <dt>{t("session.when")}</dt>
+          <dd>{formatDateTime(session.scheduledAt, i18n.language)}</dd>
+          <dt>{t("session.place")}</dt>
+          <dd>{session.place}</dd>
+          <dt>{t("session.mode")}</dt>
+          <dd>{t(`modes.${session.mode}`)}</dd>
+          <dt>{t("session.status")}</dt>
+          <dd>
+            <span className="pill">{t(`statuses.${session.status}`)}</span>
+          </dd>
+        </dl>
+        {viewers.length > 0 ? (
+          <p className="presence" data-testid="session-viewers">
+            {t("session.viewers", { count: viewers.length })}: {viewers.map((v) => v.name).join("、")}
+          </p>
+        ) : null}
+      </section>
+      <section className="card">
+        <h2 style={{ marginTop: 0 }}>{t("session.agenda")}</h2>
+        {session.agendaItems.length === 0 ? <p className="muted">{t("session.noItems")}</p> : null}
+        <ol className="list">
+          {session.agendaItems.map((item) => (
+            <li key={item.id}>
+              <a className="item-link" href={`/sessions/${session.id}/items/${item.id}`} data-testid="agenda-item-link">
+                <span className="muted">{t("session.item", { n: item.position })}</span>
+                {item.timeSlotMin ? <span className="muted"> · {t("session.timeSlot", { minutes: item.timeSlotMin })}</span> : null}
+                <br />
+                <span className="title">{item.title}</span>
+                <span className="preview">{(previews[item.id] ?? item.contentText) || t("session.emptyText")}</span>
+              </a>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { Suspense, lazy, useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { prisma } from "~/utils/db.server";
+import { agendaItemDocumentName } from "~/utils/domain";
+import { orHttpError } from "~/utils/http.server";
+import { NotFound, can, loadAgendaItemResource, requireActor, requirePermission } from "~/utils/permissions.server";
+
+// The editor (Tiptap, Yjs, the provider) is fetched only when an item is opened, after the page is up.
+const CollaborativeEditor = lazy(() => import("~/components/collaborative-editor"));
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const actor = await requireActor(request);
+  return orHttpError(async () => {
+    const resource = await loadAgendaItemResource(params.itemId ?? "");
+    if (!resource || resource.sessionId !== params.sessionId) throw new NotFound("agenda item");
+    requirePermission(actor, "agendaItem:view", resource);
+    const item = await prisma.agendaItem.findUniqueOrThrow({
+      where: { id: resource.itemId },
+      select: { id: true, title: true, position: true, contentHtml: true, session: { select: { id: true, title: true } } },
+    });
+    return { item, docName: agendaItemDocumentName(item.id), canEdit: can(actor, "agendaItem:edit", resource) };
+  });
+}
+
+export default function AgendaItemPage() {
+  const { item, docName, canEdit } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => setMounted(true), []);
+  const fallback = <div className="editor" data-testid="rendered-copy" dangerouslySetInnerHTML={{ __html: item.contentHtml }} />;
+  return (
+    <div>
+      <a href={`/sessions/${item.session.id}`}>← {t("session.back")}</a>
+      <p className="muted">
+        {item.session.title} · {t("session.item", { n: item.position })}
+      </p>
+      <h1>{item.title}</h1>
+      {canEdit ? null : <p className="notice">{t("editor.readOnly")}</p>}
+      {mounted ? (
+        <Suspense fallback={fallback}>
+          <CollaborativeEditor docName={docName} editable={canEdit} />
+        </Suspense>
+      ) : (
+        fallback
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+// The domain's words (../shared/docs/domain.md) as the one list of values that
+// the database, the zod schemas, the API and the screens all use.
+import { z } from "zod";
+
+export const ROLES = [
+  "resident",
+  "gridWorker",
+  "buildingHead",
+  "unitHead",
+  "communityStaff",
+  "propertyCompany",
+  "ownersCommittee",
+  "secretary",
+  "chair",
+  "observer",
+] as const;
+export const roleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof roleSchema>;
+
+/** Whom a seated council member speaks for. */
+export const CONSTITUENCIES = ["resident", "propertyCompany", "ownersCommittee", "communityStaff", "gridWorker"] as const;
+export const constituencySchema = z.enum(CONSTITUENCIES);
+export type Constituency = z.infer<typeof constituencySchema>;
+
+export const ORGANIZATION_KINDS = ["propertyCompany", "ownersCommittee", "communityOffice", "partyBranch", "volunteerTeam", "other"] as const;
+export const organizationKindSchema = z.enum(ORGANIZATION_KINDS);
+
+export const SESSION_MODES = ["inPerson", "online", "hybrid"] as const;
+export const SESSION_STATUSES = ["scheduled", "open", "adjourned", "cancelled"] as const;
+
+export const LOCALES = ["zh-CN", "en"] as const;
+export const localeSchema = z.enum(LOCALES);
+export type Locale = z.infer<typeof localeSchema>;
+export const DEFAULT_LOCALE: Locale = "zh-CN";
+
+/** Co-edited documents are named "<kind>:<id>"; the kind decides who may open them. */
+export const DOCUMENT_KINDS = ["agenda-item"] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+export const documentNameSchema = z
+  .string()
+  .max(200)
+  .regex(/^(agenda-item):([A-Za-z0-9_-]{1,64})$/, "document name must look like agenda-item:<id>");
+
+export function parseDocumentName(name: string): { kind: DocumentKind; id: string } | null {
+  const parsed = documentNameSchema.safeParse(name);
+  if (!parsed.success) return null;
+  const [kind, id] = parsed.data.split(":") as [DocumentKind, string];
+  return { kind, id };
+}
+
+export function agendaItemDocumentName(itemId: string): string {
+  return `agenda-item:${itemId}`;
+}

@@ -1,0 +1,133 @@
+// Every permission in Yishi is decided here: role × action × resource. Pages,
+// the JSON API, Socket.IO and the Yjs endpoint all ask `can` / `requirePermission`;
+// hiding a button in the UI is only a courtesy on top of this.
+import type { Constituency, Role } from "./domain";
+import { parseDocumentName } from "./domain";
+import { getUserId, requireUserId } from "./auth.server";
+import { prisma } from "./db.server";
+
+export type Actor = {
+  userId: string;
+  memberships: { communityId: string; role: Role; organizationId: string | null }[];
+  seats: { councilId: string; constituency: Constituency }[];
+};
+
+export type CommunityResource = { type: "community"; communityId: string };
+export type SessionResource = { type: "session"; communityId: string; councilId: string; sessionId: string; status: string };
+export type AgendaItemResource = Omit<SessionResource, "type"> & { type: "agendaItem"; itemId: string };
+
+type Resources = {
+  "community:view": CommunityResource;
+  "community:invite": CommunityResource;
+  "session:view": SessionResource;
+  "agendaItem:view": AgendaItemResource;
+  "agendaItem:edit": AgendaItemResource;
+};
+export type Action = keyof Resources;
+
+/** Roles that run a community's councils: they may edit any agenda item of it. */
+const STAFF_ROLES: readonly Role[] = ["communityStaff", "chair", "secretary"];
+/** Agenda text is editable until the session is over; afterwards it is the record. */
+const EDITABLE_SESSION_STATUSES = ["scheduled", "open"];
+
+const hasRole = (actor: Actor, communityId: string, roles: readonly Role[]) =>
+  actor.memberships.some((m) => m.communityId === communityId && roles.includes(m.role));
+const isMember = (actor: Actor, communityId: string) => actor.memberships.some((m) => m.communityId === communityId);
+const isSeated = (actor: Actor, councilId: string) => actor.seats.some((s) => s.councilId === councilId);
+
+const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean } = {
+  "community:view": (a, r) => isMember(a, r.communityId),
+  "community:invite": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
+  // Deliberation is public to the community: any member may follow a session (observers included).
+  "session:view": (a, r) => isMember(a, r.communityId),
+  "agendaItem:view": (a, r) => isMember(a, r.communityId),
+  // Seated members and the staff who run the council co-edit; observers and other residents only watch.
+  "agendaItem:edit": (a, r) =>
+    EDITABLE_SESSION_STATUSES.includes(r.status) && (isSeated(a, r.councilId) || hasRole(a, r.communityId, STAFF_ROLES)),
+};
+
+export function can<A extends Action>(actor: Actor | null, action: A, resource: Resources[A]): boolean {
+  if (!actor) return false;
+  return POLICY[action](actor, resource);
+}
+
+export class PermissionDenied extends Error {
+  readonly status = 403;
+  constructor(readonly action: Action) {
+    super(`not allowed: ${action}`);
+  }
+}
+export class NotFound extends Error {
+  readonly status = 404;
+  constructor(readonly what: string) {
+    super(`${what} not found`);
+  }
+}
+
+export function requirePermission<A extends Action>(actor: Actor | null, action: A, resource: Resources[A]): void {
+  if (!can(actor, action, resource)) throw new PermissionDenied(action);
+}
+
+export async function loadActor(userId: string): Promise<Actor | null> {
+  const user = await prisma.user.findUnique({
+    where: { id: userId },
+    select: {
+      id: true,
+      memberships: { select: { communityId: true, role: true, organizationId: true } },
+      seats: { select: { councilId: true, constituency: true } },
+    },
+  });
+  if (!user) return null;
+  return {
+    userId: user.id,
+    memberships: user.memberships.map((m) => ({ ...m, role: m.role as Role })),
+    seats: user.seats.map((s) => ({ ...s, constituency: s.constituency as Constituency })),
+  };
+}
+
+export async function loadSessionResource(sessionId: string): Promise<SessionResource | null> {
+  const s = await prisma.councilSession.findUnique({
+    where: { id: sessionId },
+    select: { id: true, status: true, councilId: true, council: { select: { communityId: true } } },
+  });
+  if (!s) return null;
+  return { type: "session", sessionId: s.id, status: s.status, councilId: s.councilId, communityId: s.council.communityId };
+}
+
+export async function loadAgendaItemResource(itemId: string): Promise<AgendaItemResource | null> {
+  const item = await prisma.agendaItem.findUnique({
+    where: { id: itemId },
+    select: { id: true, session: { select: { id: true, status: true, councilId: true, council: { select: { communityId: true } } } } },
+  });
+  if (!item) return null;
+  const s = item.session;
+  return { type: "agendaItem", itemId: item.id, sessionId: s.id, status: s.status, councilId: s.councilId, communityId: s.council.communityId };
+}
+
+export type DocumentAccess = "write" | "read" | "none" | "missing";
+
+/**
+ * What a user may do with a co-edited document, decided before a byte of it is sent.
+ * "none" and "missing" both refuse; they differ only so the answer can say 403 or 404.
+ */
+export async function documentAccess(actor: Actor | null, docName: string): Promise<DocumentAccess> {
+  const doc = parseDocumentName(docName);
+  if (!doc) return "missing";
+  switch (doc.kind) {
+    case "agenda-item": {
+      const item = await loadAgendaItemResource(doc.id);
+      if (!item) return "missing";
+      if (can(actor, "agendaItem:edit", item)) return "write";
+      if (can(actor, "agendaItem:view", item)) return "read";
+      return "none";
+    }
+  }
+}
+
+/** For pages and the API: the signed-in actor, or a redirect to sign in (pages) / 401 (API). */
+export async function requireActor(request: Request, { api = false } = {}): Promise<Actor> {
+  const userId = api ? await getUserId(request) : await requireUserId(request);
+  const actor = userId ? await loadActor(userId) : null;
+  if (!actor) throw new Response(JSON.stringify({ error: "sign in or pass an API token" }), { status: 401, headers: { "Content-Type": "application/json" } });
+  return actor;
+}

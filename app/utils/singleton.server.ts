@@ -1,0 +1,8 @@
+// The Node entry (server/) and the Remix build are two module graphs in one
+// process; both must share one Prisma client and one Socket.IO server.
+const store = ((globalThis as { __yishi?: Map<string, unknown> }).__yishi ??= new Map());
+
+export function singleton<T>(name: string, create: () => T): T {
+  if (!store.has(name)) store.set(name, create());
+  return store.get(name) as T;
+}

@@ -1,0 +1,136 @@
+// The demo community (fictional) that a fresh start shows. `npm run seed`
+// wipes the database and builds it again; the server seeds only an empty one.
+import { createAgendaItem } from "~/models/agenda-item.server";
+import { hashPassword } from "~/utils/auth.server";
+import type { Constituency, Role } from "~/utils/domain";
+import { prisma } from "~/utils/db.server";
+
+export const DEMO_PASSWORD = "yishi2026";
+
+type DemoUser = {
+  username: string;
+  phone: string;
+  displayName: string;
+  roles: Role[];
+  org?: "property" | "owners" | "office";
+  building?: number;
+  seat?: Constituency;
+  community?: "other";
+};
+
+/** Listed in the README; the e2e tests sign in as these. */
+export const DEMO_USERS: DemoUser[] = [
+  { username: "staff", phone: "13800000001", displayName: "王芳", roles: ["communityStaff", "chair"], org: "office", seat: "communityStaff" },
+  { username: "secretary", phone: "13800000002", displayName: "李敏", roles: ["communityStaff", "secretary"], org: "office" },
+  { username: "grid1", phone: "13800000003", displayName: "张伟", roles: ["gridWorker"], seat: "gridWorker" },
+  { username: "wuye", phone: "13800000004", displayName: "赵强", roles: ["propertyCompany"], org: "property", seat: "propertyCompany" },
+  { username: "yeweihui", phone: "13800000005", displayName: "陈静", roles: ["ownersCommittee"], org: "owners", seat: "ownersCommittee" },
+  { username: "resident1", phone: "13800000006", displayName: "刘建国", roles: ["resident"], building: 3, seat: "resident" },
+  { username: "resident2", phone: "13800000007", displayName: "孙秀兰", roles: ["resident", "buildingHead"], building: 5, seat: "resident" },
+  { username: "resident3", phone: "13800000008", displayName: "周明", roles: ["resident"], building: 1 },
+  { username: "observer", phone: "13800000009", displayName: "吴晓东", roles: ["observer"] },
+  { username: "outsider", phone: "13800000010", displayName: "郑涛", roles: ["resident"], community: "other" },
+];
+
+const AGENDA = [
+  {
+    title: "3号楼后消防通道停车问题",
+    text: "3号楼后的消防通道长期被私家车占用，消防车无法通行。\n建议：划定禁停标线，物业每日巡查，并在小区东侧增设临时停车位。",
+    timeSlotMin: 20,
+  },
+  {
+    title: "中心绿地被挖种菜的处理",
+    text: "中心绿地有约40平方米被个别居民开垦种菜。\n建议：网格员先上门沟通，限期恢复绿化；可另设“共享小菜园”试点。",
+    timeSlotMin: 15,
+  },
+  {
+    title: "5号楼雨水管道堵塞维修",
+    text: "5号楼西侧雨水管道堵塞，雨天单元门口积水。\n请物业说明维修方案、费用来源和完成时间。",
+    timeSlotMin: 15,
+  },
+];
+
+export async function isEmpty(): Promise<boolean> {
+  return (await prisma.community.count()) === 0;
+}
+
+export async function seedDemo(): Promise<void> {
+  const community = await prisma.community.create({
+    data: { slug: "xingfuli", name: "幸福里社区", city: "银川市", district: "金凤区" },
+  });
+  const other = await prisma.community.create({ data: { slug: "chunhua", name: "春华社区", city: "银川市", district: "兴庆区" } });
+
+  const grids = await Promise.all(
+    [1, 2, 3].map((n) => prisma.grid.create({ data: { communityId: community.id, name: `第${"一二三"[n - 1]}网格`, code: `G0${n}` } })),
+  );
+  const buildings: { id: string; n: number }[] = [];
+  for (let n = 1; n <= 6; n++) {
+    const building = await prisma.building.create({
+      data: {
+        communityId: community.id,
+        gridId: grids[Math.floor((n - 1) / 2)]!.id,
+        name: `${n}号楼`,
+        units: { create: [{ name: "1单元" }, { name: "2单元" }] },
+      },
+    });
+    buildings.push({ id: building.id, n });
+  }
+  const orgs = {
+    property: await prisma.organization.create({ data: { communityId: community.id, kind: "propertyCompany", name: "安居物业服务有限公司" } }),
+    owners: await prisma.organization.create({ data: { communityId: community.id, kind: "ownersCommittee", name: "幸福里小区业主委员会" } }),
+    office: await prisma.organization.create({ data: { communityId: community.id, kind: "communityOffice", name: "幸福里社区居民委员会" } }),
+  };
+  const council = await prisma.council.create({ data: { communityId: community.id, name: "幸福里社区红色议事会", quorumRatio: 0.5 } });
+
+  const users: Record<string, string> = {};
+  for (const u of DEMO_USERS) {
+    const communityId = u.community === "other" ? other.id : community.id;
+    const building = u.building ? buildings.find((b) => b.n === u.building) : undefined;
+    const user = await prisma.user.create({
+      data: {
+        username: u.username,
+        phone: u.phone,
+        displayName: u.displayName,
+        passwordHash: await hashPassword(DEMO_PASSWORD),
+        memberships: {
+          create: u.roles.map((role) => ({
+            communityId,
+            role,
+            organizationId: u.org ? orgs[u.org].id : undefined,
+            buildingId: building?.id,
+            gridId: u.username === "grid1" ? grids[0]!.id : undefined,
+          })),
+        },
+      },
+    });
+    users[u.username] = user.id;
+    if (u.seat) await prisma.councilSeat.create({ data: { councilId: council.id, userId: user.id, constituency: u.seat } });
+  }
+
+  const scheduledAt = new Date(Date.now() + 7 * 24 * 3600 * 1000);
+  scheduledAt.setHours(14, 30, 0, 0);
+  const session = await prisma.councilSession.create({
+    data: {
+      councilId: council.id,
+      title: "幸福里社区红色议事会 第12次会议",
+      scheduledAt,
+      place: "社区党群服务中心二楼会议室",
+      mode: "hybrid",
+      chairId: users.staff,
+      secretaryId: users.secretary,
+    },
+  });
+  for (const [i, item] of AGENDA.entries()) {
+    await createAgendaItem({ sessionId: session.id, title: item.title, text: item.text, timeSlotMin: item.timeSlotMin, position: i + 1 });
+  }
+}
+
+/** Removes every row, children first, so the seed can run again. */
+export async function wipe(): Promise<void> {
+  await prisma.$transaction([
+    prisma.yUpdate.deleteMany(),
+    prisma.yDocument.deleteMany(),
+    prisma.community.deleteMany(),
+    prisma.user.deleteMany(),
+  ]);
+}

@@ -1,0 +1,71 @@
+// The one Node process: Remix pages and API, Socket.IO and Yjs sync on one port.
+import http from "node:http";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express from "express";
+import { prisma } from "~/utils/db.server";
+import { singleton } from "~/utils/singleton.server";
+import { isEmpty, seedDemo } from "../prisma/seed";
+import { migrate } from "./migrate";
+import { createSocketServer } from "./realtime/socket";
+import { routeUpgrades } from "./upgrade";
+import { createYjsEndpoint } from "./yjs/endpoint";
+import { renderedCopyHooks } from "./yjs/rendered-copy";
+import { Rooms } from "./yjs/rooms";
+import { PrismaDocumentStore } from "./yjs/store";
+
+const production = process.env.NODE_ENV === "production";
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? "0.0.0.0";
+
+const { applied } = migrate();
+if (applied.length) console.log(`[db] applied migrations: ${applied.join(", ")}`);
+if (process.env.YISHI_SEED !== "0" && (await isEmpty())) {
+  await seedDemo();
+  console.log("[db] seeded the demo community (accounts in README.md)");
+}
+
+const app = express();
+app.disable("x-powered-by");
+app.use(compression());
+const server = http.createServer(app);
+
+const io = singleton("io", () => createSocketServer(server));
+const rooms = singleton("rooms", () => new Rooms(new PrismaDocumentStore(prisma), renderedCopyHooks(prisma, (room, event, payload) => io.to(room).emit(event, payload))));
+const yjs = createYjsEndpoint(rooms);
+routeUpgrades(server, { yjs, dev: !production });
+
+let build: ServerBuild | (() => Promise<ServerBuild>);
+if (production) {
+  const root = path.resolve(process.env.YISHI_BUILD_DIR ?? "build");
+  app.use("/assets", express.static(path.join(root, "client/assets"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.join(root, "client"), { maxAge: "1h" }));
+  build = (await import(pathToFileURL(path.join(root, "server/index.js")).href)) as ServerBuild;
+} else {
+  const vite = await import("vite");
+  const viteServer = await vite.createServer({ server: { middlewareMode: true, hmr: { server } } });
+  app.use(viteServer.middlewares);
+  build = () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
+}
+app.all("*", createRequestHandler({ build, mode: production ? "production" : "development" }));
+
+server.listen(port, host, () => {
+  console.log(`[yishi] listening on http://localhost:${port} (${production ? "production" : "development"})`);
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`[yishi] ${signal}: committing open documents and stopping`);
+  server.close();
+  io.close();
+  await rooms.closeAll();
+  await prisma.$disconnect();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -1,0 +1,91 @@
+// Socket.IO: live events around the documents (who is in a session, rendered
+// agenda text). Rooms live in the adapter, so a Redis adapter spreads them over
+// several processes without changing this file.
+import type { Server as HttpServer } from "node:http";
+import { Server, type Socket } from "socket.io";
+import { z } from "zod";
+import { sessionJoinSchema } from "~/utils/schemas";
+import { can, loadSessionResource } from "~/utils/permissions.server";
+import { authenticateUpgrade, type RealtimeUser } from "./authenticate";
+
+type Ack = (reply: { ok: true; [key: string]: unknown } | { ok: false; error: string; status: number }) => void;
+type SocketData = { user: RealtimeUser };
+
+export function createSocketServer(httpServer: HttpServer) {
+  const io = new Server<Record<string, never>, Record<string, (...args: unknown[]) => void>, Record<string, never>, SocketData>(httpServer, {
+    path: "/socket.io",
+    serveClient: false,
+    // Leave other upgrades (Yjs, Vite's HMR) to their own handlers.
+    destroyUpgrade: false,
+  });
+
+  io.use(async (socket, next) => {
+    try {
+      const token = typeof socket.handshake.auth?.token === "string" ? socket.handshake.auth.token : null;
+      const user = await authenticateUpgrade(socket.request, token);
+      if (!user) return next(Object.assign(new Error("unauthorized: sign in or pass an API token"), { data: { status: 401 } }));
+      socket.data.user = user;
+      next();
+    } catch (error) {
+      next(error as Error);
+    }
+  });
+
+  io.on("connection", (socket) => {
+    on(socket, "session:join", sessionJoinSchema, async ({ sessionId }) => {
+      const session = await loadSessionResource(sessionId);
+      if (!session) return { ok: false, status: 404, error: `no session ${sessionId}` };
+      if (!can(socket.data.user.actor, "session:view", session)) return { ok: false, status: 403, error: "you may not follow this session" };
+      const room = `session:${sessionId}`;
+      await socket.join(room);
+      await announceViewers(room);
+      return { ok: true };
+    });
+    on(socket, "session:leave", sessionJoinSchema, async ({ sessionId }) => {
+      const room = `session:${sessionId}`;
+      await socket.leave(room);
+      await announceViewers(room);
+      return { ok: true };
+    });
+    socket.on("disconnecting", () => {
+      const rooms = [...socket.rooms].filter((r) => r.startsWith("session:"));
+      setImmediate(() => rooms.forEach((r) => void announceViewers(r).catch(() => {})));
+    });
+  });
+
+  /** Who is following a session, across every process (fetchSockets asks the adapter). */
+  async function announceViewers(room: string) {
+    const sockets = await io.in(room).fetchSockets();
+    const viewers = new Map<string, string>();
+    for (const s of sockets) viewers.set(s.data.user.actor.userId, s.data.user.displayName);
+    io.to(room).emit("session:viewers", { viewers: [...viewers].map(([id, name]) => ({ id, name })) });
+  }
+
+  return io;
+}
+
+/**
+ * One way to handle a client event: validate the payload with its zod schema,
+ * answer through the acknowledgement, and never let a handler's error escape.
+ */
+function on<S extends z.ZodType>(
+  socket: Socket,
+  event: string,
+  schema: S,
+  handler: (payload: z.infer<S>) => Promise<Parameters<Ack>[0]>,
+): void {
+  socket.on(event, async (payload: unknown, ack: unknown) => {
+    const reply: Ack = typeof ack === "function" ? (ack as Ack) : () => {};
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return reply({ ok: false, status: 400, error: `${event}: ${issue?.path.join(".") || "payload"}: ${issue?.message}` });
+    }
+    try {
+      reply(await handler(parsed.data));
+    } catch (error) {
+      console.error(`[socket] ${event} failed`, error);
+      reply({ ok: false, status: 500, error: `${event} failed on the server` });
+    }
+  });
+}

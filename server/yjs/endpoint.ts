@@ -1,0 +1,109 @@
+// /yjs/<docName>: authenticate, authorize, then speak the stock y-websocket
+// protocol to the room. Refusals happen on the HTTP upgrade, before any byte
+// of the document leaves the server.
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocket, WebSocketServer } from "ws";
+import { documentAccess } from "~/utils/permissions.server";
+import { authenticateUpgrade, colorFor, type RealtimeUser } from "../realtime/authenticate";
+import { refuseUpgrade } from "../http-upgrade";
+import { decodeClientMessage, permissionDeniedMessage } from "./protocol";
+import type { Peer } from "./room";
+import type { Rooms } from "./rooms";
+
+export const YJS_PREFIX = "/yjs/";
+const PING_INTERVAL_MS = 30_000;
+/** A client that cannot keep up this far behind is dropped; it resyncs when it reconnects. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+export function createYjsEndpoint(rooms: Rooms) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
+
+  async function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(request.url ?? "/", "http://localhost");
+    let docName: string;
+    try {
+      docName = decodeURIComponent(url.pathname.slice(YJS_PREFIX.length));
+    } catch {
+      return refuseUpgrade(socket, 400, "document name is not valid URL encoding");
+    }
+    const user = await authenticateUpgrade(request);
+    if (!user) return refuseUpgrade(socket, 401, "sign in or pass an API token to open a document");
+    const access = await documentAccess(user.actor, docName);
+    if (access === "missing") return refuseUpgrade(socket, 404, `no document named "${docName}"`);
+    if (access === "none") return refuseUpgrade(socket, 403, "you may not open this document");
+    wss.handleUpgrade(request, socket, head, (ws) => void connect(ws, docName, user, access === "read"));
+  }
+
+  async function connect(ws: WebSocket, docName: string, user: RealtimeUser, readOnly: boolean): Promise<void> {
+    ws.binaryType = "arraybuffer";
+    // Without a listener, a protocol error (an oversized frame, say) would be thrown and end the process.
+    ws.on("error", (error) => console.warn(`[yjs] connection error on ${docName}: ${error.message}`));
+    const early: Uint8Array[] = [];
+    let onMessage = (data: Uint8Array): void => void early.push(data);
+    ws.on("message", (data: ArrayBuffer) => onMessage(new Uint8Array(data)));
+
+    const peer: Peer = {
+      user: { id: user.actor.userId, name: user.displayName, color: colorFor(user.actor.userId) },
+      readOnly,
+      send(message) {
+        if (ws.readyState !== WebSocket.OPEN) return;
+        if (ws.bufferedAmount > MAX_BUFFERED_BYTES) return void ws.terminate();
+        ws.send(message, (err) => err && ws.terminate());
+      },
+      close: (code, reason) => ws.close(code, reason),
+    };
+
+    let room;
+    try {
+      room = await rooms.open(docName);
+    } catch (error) {
+      console.error(`[yjs] loading ${docName} failed`, error);
+      return void ws.close(1011, "could not load the document");
+    }
+    room.join(peer);
+    let deniedOnce = false;
+    onMessage = (data) => {
+      handle(data);
+    };
+    const handle = (data: Uint8Array): void => {
+      try {
+        const message = decodeClientMessage(data);
+        switch (message.type) {
+          case "syncStep1":
+            return room.answerSyncStep1(peer, message.stateVector);
+          case "update":
+            if (!readOnly) return room.acceptUpdate(peer, message.update);
+            if (!deniedOnce) peer.send(permissionDeniedMessage("read-only: observers may watch but not edit"));
+            deniedOnce = true;
+            return;
+          case "awareness":
+            return room.acceptAwareness(peer, message.update);
+          case "queryAwareness":
+            return room.answerAwarenessQuery(peer);
+        }
+      } catch (error) {
+        // A bad message costs the sender its connection, never the server or the document.
+        console.warn(`[yjs] malformed message on ${docName} from ${peer.user.id}: ${(error as Error).message}`);
+        ws.close(1007, "malformed message");
+      }
+    };
+    early.forEach(onMessage);
+
+    let alive = true;
+    ws.on("pong", () => (alive = true));
+    const ping = setInterval(() => {
+      if (!alive) return ws.terminate();
+      alive = false;
+      ws.ping();
+    }, PING_INTERVAL_MS);
+    const leave = () => {
+      clearInterval(ping);
+      room.leave(peer);
+    };
+    if (ws.readyState === WebSocket.CLOSED || ws.readyState === WebSocket.CLOSING) leave();
+    else ws.on("close", leave);
+  }
+
+  return { wss, handleUpgrade };
+}

@@ -1,0 +1,66 @@
+// Which documents are in memory. A document is loaded when its first client
+// connects and unloaded when its last one leaves, so memory follows use.
+import type { DocumentStore } from "./store";
+import { Room, type RoomHooks } from "./room";
+
+export class Rooms {
+  private readonly loaded = new Map<string, Room>();
+  private readonly opening = new Map<string, Promise<Room>>();
+  private readonly closing = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly hooks: RoomHooks = {},
+  ) {}
+
+  /** The live room for a document, loading it from the store if needed. Never returns a closed room. */
+  async open(name: string): Promise<Room> {
+    for (;;) {
+      await this.closing.get(name);
+      const room = this.loaded.get(name) ?? (await this.load(name));
+      if (!room.closed) return room;
+    }
+  }
+
+  /** Documents in memory now (the capacity benchmark watches this return to zero). */
+  get size(): number {
+    return this.loaded.size;
+  }
+
+  has(name: string): boolean {
+    return this.loaded.has(name);
+  }
+
+  /** Waits for every room to commit and unload: graceful shutdown. */
+  async closeAll(): Promise<void> {
+    for (const room of [...this.loaded.values()]) {
+      for (const peer of [...room.peers.keys()]) peer.close(1001, "server shutting down");
+      if (this.loaded.get(room.name) === room) this.unload(room);
+    }
+    await Promise.all([...this.closing.values()]);
+  }
+
+  private load(name: string): Promise<Room> {
+    let pending = this.opening.get(name);
+    if (!pending) {
+      pending = this.store
+        .load(name)
+        .then((stored) => {
+          const room = new Room(name, this.store, this.hooks, stored, (r) => this.unload(r));
+          this.loaded.set(name, room);
+          return room;
+        })
+        .finally(() => this.opening.delete(name));
+      this.opening.set(name, pending);
+    }
+    return pending;
+  }
+
+  private unload(room: Room): void {
+    if (this.loaded.get(room.name) !== room) return;
+    this.loaded.delete(room.name);
+    room.closed = true;
+    const done = room.unload().finally(() => this.closing.delete(room.name));
+    this.closing.set(room.name, done);
+  }
+}

@@ -1,0 +1,61 @@
+// Where co-edited documents live: a snapshot plus the updates accepted since.
+// The contract (tests/yjs-store.test.ts) is what any backend must honour:
+// append resolves only once the updates are committed, and compact may run in
+// one process while another appends, without losing either's updates.
+import * as Y from "yjs";
+import { bytes } from "~/utils/bytes";
+import type { Db } from "~/utils/db.server";
+
+export interface DocumentStore {
+  /** Everything stored for a document, oldest first; empty for a new document. */
+  load(name: string): Promise<Uint8Array[]>;
+  /** Durably appends updates, in order; resolves after the commit. */
+  append(name: string, updates: Uint8Array[]): Promise<void>;
+  /** Folds the stored updates into one snapshot, from what is in the database rather than in memory. */
+  compact(name: string): Promise<void>;
+  /** How many updates are stored beside the snapshot. */
+  pendingCount(name: string): Promise<number>;
+}
+
+
+export class PrismaDocumentStore implements DocumentStore {
+  constructor(private readonly db: Db) {}
+
+  async load(name: string): Promise<Uint8Array[]> {
+    // The row is created here, not per append, so an append is one INSERT.
+    const doc = await this.db.yDocument.upsert({ where: { name }, create: { name }, update: {}, select: { snapshot: true, compactedTo: true } });
+    const updates = await this.db.yUpdate.findMany({
+      where: { docName: name, id: { gt: doc.compactedTo } },
+      orderBy: { id: "asc" },
+      select: { data: true },
+    });
+    return [...(doc.snapshot ? [bytes(doc.snapshot)] : []), ...updates.map((u) => bytes(u.data))];
+  }
+
+  async append(name: string, updates: Uint8Array[]): Promise<void> {
+    if (updates.length === 0) return;
+    await this.db.yUpdate.createMany({ data: updates.map((data) => ({ docName: name, data: bytes(data) })) });
+  }
+
+  async compact(name: string): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      const doc = await tx.yDocument.findUnique({ where: { name }, select: { snapshot: true, compactedTo: true } });
+      if (!doc) return;
+      const updates = await tx.yUpdate.findMany({
+        where: { docName: name, id: { gt: doc.compactedTo } },
+        orderBy: { id: "asc" },
+        select: { id: true, data: true },
+      });
+      if (updates.length === 0) return;
+      const parts = [...(doc.snapshot ? [bytes(doc.snapshot)] : []), ...updates.map((u) => bytes(u.data))];
+      const lastId = updates[updates.length - 1]!.id;
+      await tx.yDocument.update({ where: { name }, data: { snapshot: bytes(Y.mergeUpdates(parts)), compactedTo: lastId } });
+      await tx.yUpdate.deleteMany({ where: { docName: name, id: { lte: lastId } } });
+    });
+  }
+
+  async pendingCount(name: string): Promise<number> {
+    const doc = await this.db.yDocument.findUnique({ where: { name }, select: { compactedTo: true } });
+    return this.db.yUpdate.count({ where: { docName: name, id: { gt: doc?.compactedTo ?? 0 } } });
+  }
+}
