@@ -45,5 +45,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     fileParallelism: false,
+    setupFiles: ["tests/setup.ts"],
   },
 });

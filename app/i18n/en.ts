@@ -39,6 +39,7 @@ export const en: Shape<typeof zhCN> = {
   invites: {
     title: "Invite members to {{community}}",
     role: "Role",
+    organization: "Organisation (optional)",
     note: "Note (optional)",
     expiresInDays: "Valid for (days)",
     maxUses: "Number of uses",

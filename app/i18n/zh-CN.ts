@@ -35,6 +35,7 @@ export const zhCN = {
   invites: {
     title: "邀请成员加入 {{community}}",
     role: "身份",
+    organization: "所属单位（选填）",
     note: "备注（选填）",
     expiresInDays: "有效天数",
     maxUses: "可使用次数",

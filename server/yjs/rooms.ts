@@ -27,6 +27,13 @@ export class Rooms {
     return this.loaded.size;
   }
 
+  /** Clients connected to any loaded document. */
+  get connections(): number {
+    let n = 0;
+    for (const room of this.loaded.values()) n += room.peers.size;
+    return n;
+  }
+
   has(name: string): boolean {
     return this.loaded.has(name);
   }

@@ -38,20 +38,27 @@ export class PrismaDocumentStore implements DocumentStore {
   }
 
   async compact(name: string): Promise<void> {
-    await this.db.$transaction(async (tx) => {
-      const doc = await tx.yDocument.findUnique({ where: { name }, select: { snapshot: true, compactedTo: true } });
-      if (!doc) return;
-      const updates = await tx.yUpdate.findMany({
-        where: { docName: name, id: { gt: doc.compactedTo } },
-        orderBy: { id: "asc" },
-        select: { id: true, data: true },
-      });
-      if (updates.length === 0) return;
-      const parts = [...(doc.snapshot ? [bytes(doc.snapshot)] : []), ...updates.map((u) => bytes(u.data))];
-      const lastId = updates[updates.length - 1]!.id;
-      await tx.yDocument.update({ where: { name }, data: { snapshot: bytes(Y.mergeUpdates(parts)), compactedTo: lastId } });
-      await tx.yUpdate.deleteMany({ where: { docName: name, id: { lte: lastId } } });
+    // Read outside any transaction, then swap in one short write transaction
+    // guarded on compactedTo: a compaction racing another (in this process or
+    // another) changes nothing rather than deleting updates it did not fold in.
+    const doc = await this.db.yDocument.findUnique({ where: { name }, select: { snapshot: true, compactedTo: true } });
+    if (!doc) return;
+    const updates = await this.db.yUpdate.findMany({
+      where: { docName: name, id: { gt: doc.compactedTo } },
+      orderBy: { id: "asc" },
+      select: { id: true, data: true },
     });
+    if (updates.length === 0) return;
+    const parts = [...(doc.snapshot ? [bytes(doc.snapshot)] : []), ...updates.map((u) => bytes(u.data))];
+    const lastId = updates[updates.length - 1]!.id;
+    await this.db.$transaction([
+      this.db.yDocument.updateMany({
+        where: { name, compactedTo: doc.compactedTo },
+        data: { snapshot: bytes(Y.mergeUpdates(parts)), compactedTo: lastId },
+      }),
+      this.db.$executeRaw`DELETE FROM "YUpdate" WHERE "docName" = ${name} AND "id" <= ${lastId}
+        AND EXISTS (SELECT 1 FROM "YDocument" WHERE "name" = ${name} AND "compactedTo" = ${lastId})`,
+    ]);
   }
 
   async pendingCount(name: string): Promise<number> {

@@ -1,0 +1,91 @@
+// Invite links: community staff create one for a role; whoever opens it before
+// it expires (and while uses remain) gets an account, or an existing account
+// gets the membership. Only the token's hash is stored.
+import { randomBytes } from "node:crypto";
+import type { z } from "zod";
+import { hashPassword, hashToken } from "~/utils/auth.server";
+import { prisma } from "~/utils/db.server";
+import type { Role } from "~/utils/domain";
+import type { inviteAcceptSchema, inviteCreateSchema } from "~/utils/schemas";
+
+export async function createInvite(communityId: string, createdById: string, input: z.infer<typeof inviteCreateSchema>) {
+  if (input.organizationId) {
+    const org = await prisma.organization.findFirst({ where: { id: input.organizationId, communityId }, select: { id: true } });
+    if (!org) return { error: { organizationId: "errors.idInvalid" } };
+  }
+  const token = randomBytes(18).toString("base64url");
+  const invite = await prisma.invite.create({
+    data: {
+      communityId,
+      createdById,
+      role: input.role,
+      organizationId: input.organizationId,
+      note: input.note,
+      maxUses: input.maxUses,
+      tokenHash: hashToken(token),
+      expiresAt: new Date(Date.now() + input.expiresInDays * 24 * 3600 * 1000),
+    },
+    select: { id: true, role: true, expiresAt: true, maxUses: true },
+  });
+  return { token, path: `/invite/${token}`, invite };
+}
+
+/** The invite behind a token if it can still be used; null otherwise. */
+export async function findUsableInvite(token: string) {
+  const invite = await prisma.invite.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: { id: true, role: true, organizationId: true, expiresAt: true, uses: true, maxUses: true, community: { select: { id: true, name: true, slug: true } } },
+  });
+  if (!invite || invite.expiresAt < new Date() || invite.uses >= invite.maxUses) return null;
+  return invite;
+}
+
+type AcceptResult = { ok: true; userId: string } | { ok: false; errors: Record<string, string> };
+
+/**
+ * Uses one of the invite's uses and creates the membership (and the account,
+ * for a newcomer) in one transaction: two people racing for the last use
+ * cannot both get in.
+ */
+export async function acceptInvite(
+  token: string,
+  who: { userId: string } | { account: z.infer<typeof inviteAcceptSchema> },
+): Promise<AcceptResult> {
+  const invite = await findUsableInvite(token);
+  if (!invite) return { ok: false, errors: { _form: "invite.invalid" } };
+  const passwordHash = "account" in who ? await hashPassword(who.account.password) : null;
+  try {
+    return await prisma.$transaction(async (tx) => {
+    const claimed = await tx.invite.updateMany({
+      where: { id: invite.id, uses: { lt: invite.maxUses }, expiresAt: { gt: new Date() } },
+      data: { uses: { increment: 1 } },
+    });
+    if (claimed.count !== 1) throw new Refused({ _form: "invite.invalid" });
+    let userId: string;
+    if ("account" in who) {
+      const { username, phone, displayName } = who.account;
+      if (await tx.user.findUnique({ where: { username }, select: { id: true } })) throw new Refused({ username: "errors.usernameTaken" });
+      if (phone && (await tx.user.findUnique({ where: { phone }, select: { id: true } }))) throw new Refused({ phone: "errors.phoneTaken" });
+      userId = (await tx.user.create({ data: { username, phone, displayName, passwordHash: passwordHash! }, select: { id: true } })).id;
+    } else {
+      userId = who.userId;
+    }
+    await tx.membership.upsert({
+      where: { userId_communityId_role: { userId, communityId: invite.community.id, role: invite.role as Role } },
+      create: { userId, communityId: invite.community.id, role: invite.role, organizationId: invite.organizationId },
+      update: {},
+    });
+    return { ok: true as const, userId };
+    });
+  } catch (error) {
+    // Thrown, not returned, so the transaction rolls back and the use is not spent.
+    if (error instanceof Refused) return { ok: false, errors: error.errors };
+    throw error;
+  }
+}
+
+class Refused extends Error {
+  constructor(readonly errors: Record<string, string>) {
+    super("invite refused");
+  }
+}

@@ -1,0 +1,11 @@
+import { ApiError, handle } from "~/utils/api.server";
+import { api } from "~/utils/api-contract";
+import { checkCredentials, createApiToken } from "~/utils/auth.server";
+
+export const action = handle(api.token, async ({ body }) => {
+  const user = await checkCredentials(body.identifier, body.password);
+  if (!user) throw new ApiError(401, "login.failed");
+  const { token, expiresAt } = await createApiToken(user.id, body.name, body.expiresInDays);
+  return { token, tokenType: "Bearer" as const, expiresAt: expiresAt.toISOString(), user: { id: user.id, displayName: user.displayName } };
+});
+export const loader = action;

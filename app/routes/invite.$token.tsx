@@ -1,0 +1,74 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { Field } from "~/components/field";
+import { acceptInvite, findUsableInvite } from "~/models/invite.server";
+import { createAuthSession, getUserId } from "~/utils/auth.server";
+import { fieldErrors, inviteAcceptSchema } from "~/utils/schemas";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const invite = await findUsableInvite(params.token ?? "");
+  const signedIn = Boolean(await getUserId(request));
+  return { invite: invite ? { role: invite.role, community: invite.community.name } : null, signedIn };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const token = params.token ?? "";
+  const form = Object.fromEntries(await request.formData());
+  const userId = await getUserId(request);
+  if (form.intent === "join" && userId) {
+    const result = await acceptInvite(token, { userId });
+    if (!result.ok) return { errors: result.errors };
+    throw redirect("/");
+  }
+  const parsed = inviteAcceptSchema.safeParse(form);
+  if (!parsed.success) return { errors: fieldErrors(parsed.error) };
+  const result = await acceptInvite(token, { account: parsed.data });
+  if (!result.ok) return { errors: result.errors };
+  throw redirect("/", { headers: { "Set-Cookie": await createAuthSession(result.userId) } });
+}
+
+export default function InvitePage() {
+  const { invite, signedIn } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const { t } = useTranslation();
+  if (!invite) {
+    return (
+      <div className="card" role="alert">
+        <h1>{t("invite.title")}</h1>
+        <p>{t("invite.invalid")}</p>
+      </div>
+    );
+  }
+  const errors: Record<string, string | undefined> = data?.errors ?? {};
+  return (
+    <div className="card">
+      <h1>{t("invite.title")}</h1>
+      <p>{t("invite.intro", { community: invite.community, role: t(`roles.${invite.role}`) })}</p>
+      {errors._form ? (
+        <p className="error" role="alert">
+          {t(errors._form)}
+        </p>
+      ) : null}
+      {signedIn ? (
+        <Form method="post">
+          <input type="hidden" name="intent" value="join" />
+          <button className="btn block" type="submit" disabled={navigation.state !== "idle"}>
+            {t("invite.submit")}
+          </button>
+        </Form>
+      ) : (
+        <Form method="post" className="stack" noValidate>
+          <Field name="displayName" label={t("invite.displayName")} autoComplete="name" error={errors.displayName} required />
+          <Field name="username" label={t("invite.username")} hint={t("invite.usernameHint")} autoComplete="username" autoCapitalize="none" error={errors.username} required />
+          <Field name="phone" type="tel" inputMode="numeric" label={t("invite.phone")} autoComplete="tel" error={errors.phone} />
+          <Field name="password" type="password" label={t("invite.password")} hint={t("invite.passwordHint")} autoComplete="new-password" error={errors.password} required />
+          <button className="btn block" type="submit" disabled={navigation.state !== "idle"}>
+            {t("invite.submit")}
+          </button>
+        </Form>
+      )}
+    </div>
+  );
+}
