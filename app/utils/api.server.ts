@@ -50,17 +50,19 @@ function localeOf(request: Request) {
 
 function errorResponse(request: Request, error: ApiError): Response {
   const t = translator(localeOf(request));
-  const tr = (m: string) => (m.startsWith("errors.") ? t(m) : m);
+  // Messages are either i18n keys (from the shared zod schemas) or plain sentences.
+  const tr = (m: string) => (/^[a-z]+\.[A-Za-z.]+$/.test(m) ? t(m) : m);
+  const issues = error.issues?.map((i) => ({ path: i.path, message: tr(i.message) }));
+  const message = issues?.length ? `${tr(error.message)}: ${issues[0]!.path}: ${issues[0]!.message}` : tr(error.message);
   return Response.json(
-    { error: tr(error.message), ...(error.issues ? { issues: error.issues.map((i) => ({ path: i.path, message: tr(i.message) })) } : {}) },
+    { error: message, ...(issues ? { issues } : {}) },
     { status: error.status, headers: error.status === 401 ? { "WWW-Authenticate": "Bearer" } : undefined },
   );
 }
 
 function invalid(where: string, error: z.ZodError): ApiError {
   const issues = error.issues.map((i) => ({ path: i.path.join(".") || where, message: i.message }));
-  const first = issues[0]!;
-  return new ApiError(400, `invalid ${where}: ${first.path}: ${first.message}`, issues);
+  return new ApiError(400, `invalid ${where}`, issues);
 }
 
 type Context<P extends z.ZodType, B extends z.ZodType> = {
