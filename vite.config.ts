@@ -15,6 +15,7 @@ export default defineConfig({
     ? []
     : [
         remix({
+          buildDirectory: process.env.YISHI_BUILD_DIR ?? "build",
           ignoredRouteFiles: ["**/*.css", "**/*.test.*"],
           future: {
             v3_fetcherPersist: true,

@@ -108,7 +108,7 @@ export async function seedDemo(): Promise<void> {
   }
 
   const scheduledAt = new Date(Date.now() + 7 * 24 * 3600 * 1000);
-  scheduledAt.setHours(14, 30, 0, 0);
+  scheduledAt.setUTCHours(6, 30, 0, 0); // 14:30 Beijing time
   const session = await prisma.councilSession.create({
     data: {
       councilId: council.id,

@@ -30,6 +30,8 @@ if (process.env.YISHI_SEED !== "0" && (await isEmpty())) {
 
 const app = express();
 app.disable("x-powered-by");
+// Behind a TLS-terminating proxy on this machine, believe its X-Forwarded-Proto (Secure cookies).
+app.set("trust proxy", process.env.TRUST_PROXY ?? "loopback");
 app.use(compression());
 const server = http.createServer(app);
 

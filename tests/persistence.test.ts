@@ -83,7 +83,7 @@ describe("co-edited documents", () => {
     check.destroy();
   });
 
-  it("shows each person's own name in presence, whatever the client claims", async () => {
+  it("shows each person's own name and a colour of their own in presence, whatever the client claims", async () => {
     server = await startServer(freshDbFile("presence"));
     const staff = await tokenFor(server, "staff");
     const docName = `agenda-item:${await firstItem(server, staff)}`;
@@ -94,6 +94,14 @@ describe("co-edited documents", () => {
     await until(() => [...b.provider.awareness.getStates().values()].some((s) => (s.user as { name?: string })?.name === "王芳"), "staff's presence at b");
     const names = [...b.provider.awareness.getStates().values()].map((s) => (s.user as { name?: string })?.name);
     expect(names).not.toContain("冒充者");
+    b.provider.awareness.setLocalStateField("user", { name: "随便", color: "#000" });
+    const c = connectDoc(server.url, docName, await tokenFor(server, "observer"));
+    await c.synced;
+    const seenByC = () => [...c.provider.awareness.getStates().values()].map((s) => s.user as { name: string; color: string } | undefined).filter((u) => u?.name);
+    await until(() => seenByC().length === 2, "both presences at c");
+    expect(seenByC().map((u) => u!.name).sort()).toEqual(["刘建国", "王芳"].sort());
+    expect(new Set(seenByC().map((u) => u!.color)).size).toBe(2); // two people never share a caret colour
+    c.destroy();
     a.destroy();
     b.destroy();
   });

@@ -38,7 +38,7 @@ class GatedStore implements DocumentStore {
 function peer(name: string, readOnly = false) {
   const received: { kind: string; data: Uint8Array }[] = [];
   const p: Peer & { received: typeof received; closedWith?: number } = {
-    user: { id: name, name, color: "#000" },
+    user: { id: name, name },
     readOnly,
     received,
     send(message) {

@@ -13,7 +13,9 @@ import { websocketOrigin } from "~/utils/live";
 type Person = { clientId: number; id?: string; name: string; color: string };
 type Status = "connecting" | "connected" | "disconnected";
 
-export default function CollaborativeEditor({ docName, editable }: { docName: string; editable: boolean }) {
+type Me = { name: string; color: string };
+
+export default function CollaborativeEditor({ docName, editable, me }: { docName: string; editable: boolean; me: Me }) {
   const [binding, setBinding] = useState<{ doc: Y.Doc; provider: WebsocketProvider } | null>(null);
   useEffect(() => {
     const doc = new Y.Doc();
@@ -26,10 +28,10 @@ export default function CollaborativeEditor({ docName, editable }: { docName: st
     };
   }, [docName]);
   if (!binding) return null;
-  return <BoundEditor key={docName} doc={binding.doc} provider={binding.provider} editable={editable} />;
+  return <BoundEditor key={docName} doc={binding.doc} provider={binding.provider} editable={editable} me={me} />;
 }
 
-function BoundEditor({ doc, provider, editable }: { doc: Y.Doc; provider: WebsocketProvider; editable: boolean }) {
+function BoundEditor({ doc, provider, editable, me }: { doc: Y.Doc; provider: WebsocketProvider; editable: boolean; me: Me }) {
   const { t } = useTranslation();
   const [status, setStatus] = useState<Status>("connecting");
   const [people, setPeople] = useState<Person[]>([]);
@@ -66,15 +68,16 @@ function BoundEditor({ doc, provider, editable }: { doc: Y.Doc; provider: Websoc
       extensions: [
         StarterKit.configure({ undoRedo: false }),
         Collaboration.configure({ document: doc }),
-        // The server replaces name and colour with the signed-in person's; these are placeholders.
-        CollaborationCaret.configure({ provider, user: { name: "…", color: "#888" } }),
+        // The server stamps every presence with the signed-in person's name and colour anyway;
+        // setting the same here keeps this client's own entry consistent with what others see.
+        CollaborationCaret.configure({ provider, user: me }),
       ],
       editorProps: { attributes: { "aria-label": "agenda item text", "data-testid": "agenda-editor" } },
     },
-    [doc, provider, editable],
+    [doc, provider, editable, me.name, me.color],
   );
 
-  const me = provider.awareness.clientID;
+  const myClientId = provider.awareness.clientID;
   return (
     <div className="stack">
       <p className={`status-line${status === "disconnected" ? " offline" : ""}`} data-testid="editor-status" data-synced={synced}>
@@ -86,7 +89,7 @@ function BoundEditor({ doc, provider, editable }: { doc: Y.Doc; provider: Websoc
           {people.map((p) => (
             <span key={p.clientId} className="person" style={{ background: p.color }} data-testid="present-person">
               {p.name}
-              {p.clientId === me ? ` ${t("editor.you")}` : ""}
+              {p.clientId === myClientId ? ` ${t("editor.you")}` : ""}
             </span>
           ))}
         </div>

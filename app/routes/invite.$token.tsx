@@ -25,7 +25,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!parsed.success) return { errors: fieldErrors(parsed.error) };
   const result = await acceptInvite(token, { account: parsed.data });
   if (!result.ok) return { errors: result.errors };
-  throw redirect("/", { headers: { "Set-Cookie": await createAuthSession(result.userId) } });
+  throw redirect("/", { headers: { "Set-Cookie": await createAuthSession(result.userId, request) } });
 }
 
 export default function InvitePage() {

@@ -19,7 +19,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await checkCredentials(parsed.data.identifier, parsed.data.password);
   if (!user) return { errors: { _form: "login.failed" } as Record<string, string>, identifier: parsed.data.identifier };
   const headers = new Headers();
-  headers.append("Set-Cookie", await createAuthSession(user.id));
+  headers.append("Set-Cookie", await createAuthSession(user.id, request));
   const locale = localeSchema.safeParse(user.locale);
   if (locale.success) headers.append("Set-Cookie", await localeCookie.serialize(locale.data));
   throw redirect(safeRedirect(parsed.data.redirectTo), { headers });

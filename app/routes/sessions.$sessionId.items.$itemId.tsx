@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Suspense, lazy, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { colorFor } from "~/utils/color";
 import { prisma } from "~/utils/db.server";
 import { agendaItemDocumentName } from "~/utils/domain";
 import { orHttpError } from "~/utils/http.server";
@@ -20,12 +21,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       where: { id: resource.itemId },
       select: { id: true, title: true, position: true, contentHtml: true, session: { select: { id: true, title: true } } },
     });
-    return { item, docName: agendaItemDocumentName(item.id), canEdit: can(actor, "agendaItem:edit", resource) };
+    const me = await prisma.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { displayName: true } });
+    return { item, docName: agendaItemDocumentName(item.id), canEdit: can(actor, "agendaItem:edit", resource), me: { name: me.displayName, color: colorFor(actor.userId) } };
   });
 }
 
 export default function AgendaItemPage() {
-  const { item, docName, canEdit } = useLoaderData<typeof loader>();
+  const { item, docName, canEdit, me } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
@@ -40,7 +42,7 @@ export default function AgendaItemPage() {
       {canEdit ? null : <p className="notice">{t("editor.readOnly")}</p>}
       {mounted ? (
         <Suspense fallback={fallback}>
-          <CollaborativeEditor docName={docName} editable={canEdit} />
+          <CollaborativeEditor docName={docName} editable={canEdit} me={me} />
         </Suspense>
       ) : (
         fallback

@@ -33,7 +33,6 @@ const sessionCookie = singleton("sessionCookie", () =>
   createCookie(SESSION_COOKIE, {
     httpOnly: true,
     sameSite: "lax",
-    secure: process.env.NODE_ENV === "production" && process.env.YISHI_INSECURE_COOKIES !== "1",
     path: "/",
     maxAge: SESSION_DAYS * 24 * 3600,
     secrets: [sessionSecret()],
@@ -41,6 +40,19 @@ const sessionCookie = singleton("sessionCookie", () =>
 );
 
 // algorithm 2 is Argon2id (the package exports it as a const enum, which isolatedModules cannot inline).
+/**
+ * Secure on every HTTPS request (behind a TLS proxy too: see TRUST_PROXY), so a
+ * production site on HTTPS never sends the cookie in clear. Over plain HTTP a
+ * browser would drop a Secure cookie and nobody could sign in, which is how a
+ * community office first tries Yishi on its LAN; COOKIE_SECURE=always forbids that.
+ */
+export function secureCookies(request: Request): boolean {
+  const mode = process.env.COOKIE_SECURE ?? "auto";
+  if (mode === "always") return true;
+  if (mode === "never") return false;
+  return new URL(request.url).protocol === "https:";
+}
+
 const ARGON2 = { algorithm: 2 as const, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
 export function hashPassword(password: string): Promise<string> {
@@ -70,17 +82,17 @@ export async function checkCredentials(identifier: string, password: string) {
 }
 const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$fC/NTXt9rl/8Ab/q/MR4JQ$Nxr1q+HOU2OQKpd9FO72gk0CwO6FCSsx7VFyXdN7QME";
 
-export async function createAuthSession(userId: string): Promise<string> {
+export async function createAuthSession(userId: string, request: Request): Promise<string> {
   const session = await prisma.authSession.create({
     data: { userId, expiresAt: new Date(Date.now() + SESSION_DAYS * 24 * 3600 * 1000) },
   });
-  return sessionCookie.serialize(session.id);
+  return sessionCookie.serialize(session.id, { secure: secureCookies(request) });
 }
 
-export async function destroyAuthSession(cookieHeader: string | null | undefined): Promise<string> {
-  const id = await sessionCookie.parse(cookieHeader ?? null);
+export async function destroyAuthSession(request: Request): Promise<string> {
+  const id = await sessionCookie.parse(request.headers.get("cookie"));
   if (typeof id === "string") await prisma.authSession.deleteMany({ where: { id } });
-  return sessionCookie.serialize("", { maxAge: 0 });
+  return sessionCookie.serialize("", { maxAge: 0, secure: secureCookies(request) });
 }
 
 export function hashToken(token: string): string {

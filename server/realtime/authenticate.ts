@@ -19,12 +19,3 @@ export async function authenticateUpgrade(request: IncomingMessage, token?: stri
   if (!actor || !user) return null;
   return { actor, displayName: user.displayName };
 }
-
-const CARET_COLORS = ["#d4380d", "#1677ff", "#389e0d", "#c41d7f", "#d48806", "#08979c", "#531dab", "#7c5c00"];
-
-/** A stable caret colour per person, so everyone sees the same colour for the same name. */
-export function colorFor(userId: string): string {
-  let h = 0;
-  for (const ch of userId) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  return CARET_COLORS[h % CARET_COLORS.length]!;
-}

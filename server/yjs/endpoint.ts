@@ -5,7 +5,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import { documentAccess } from "~/utils/permissions.server";
-import { authenticateUpgrade, colorFor, type RealtimeUser } from "../realtime/authenticate";
+import { authenticateUpgrade, type RealtimeUser } from "../realtime/authenticate";
 import { refuseUpgrade } from "../http-upgrade";
 import { decodeClientMessage, permissionDeniedMessage } from "./protocol";
 import type { Peer } from "./room";
@@ -44,7 +44,7 @@ export function createYjsEndpoint(rooms: Rooms) {
     ws.on("message", (data: ArrayBuffer) => onMessage(new Uint8Array(data)));
 
     const peer: Peer = {
-      user: { id: user.actor.userId, name: user.displayName, color: colorFor(user.actor.userId) },
+      user: { id: user.actor.userId, name: user.displayName },
       readOnly,
       send(message) {
         if (ws.readyState !== WebSocket.OPEN) return;

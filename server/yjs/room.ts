@@ -4,6 +4,7 @@
 // (a sync reply included) waits for the commit of that update.
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
+import { colorFor } from "~/utils/color";
 import {
   awarenessMessage,
   decodeAwarenessUpdate,
@@ -14,7 +15,7 @@ import {
 } from "./protocol";
 import type { DocumentStore } from "./store";
 
-export type PeerUser = { id: string; name: string; color: string };
+export type PeerUser = { id: string; name: string };
 
 /** A connected client as the room sees it; the WebSocket behind it is the endpoint's business. */
 export interface Peer {
@@ -41,6 +42,8 @@ export class Room {
   readonly doc = new Y.Doc();
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly peers = new Map<Peer, Set<number>>();
+  /** Caret colours, unique among the people in this room. */
+  private readonly colors = new Map<Peer, string>();
   closed = false;
   private failed = false;
   private pending: Batch = newBatch();
@@ -72,6 +75,9 @@ export class Room {
   }
 
   join(peer: Peer): void {
+    const taken = new Set([...this.peers.keys()].filter((p) => p.user.id !== peer.user.id).map((p) => this.colors.get(p)!));
+    const same = [...this.peers.keys()].find((p) => p.user.id === peer.user.id);
+    this.colors.set(peer, same ? this.colors.get(same)! : colorFor(peer.user.id, taken));
     this.peers.set(peer, new Set());
     peer.send(syncStep1Message(Y.encodeStateVector(this.doc)));
     const states = [...this.awareness.getStates().keys()];
@@ -82,6 +88,7 @@ export class Room {
     const ids = this.peers.get(peer);
     if (!ids) return;
     this.peers.delete(peer);
+    this.colors.delete(peer);
     awarenessProtocol.removeAwarenessStates(this.awareness, [...ids], null);
     if (this.peers.size === 0) this.onEmpty(this);
   }
@@ -118,7 +125,7 @@ export class Room {
     const entries = decodeAwarenessUpdate(update).map((entry) =>
       entry.state === null
         ? entry
-        : { ...entry, state: { ...entry.state, user: { ...(entry.state.user as object | undefined), name: peer.user.name, id: peer.user.id, color: peer.user.color } } },
+        : { ...entry, state: { ...entry.state, user: { ...(entry.state.user as object | undefined), name: peer.user.name, id: peer.user.id, color: this.colors.get(peer) } } },
     );
     awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(entries), peer);
   }

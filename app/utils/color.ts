@@ -1,0 +1,13 @@
+/** Dark enough for white text on a phone in daylight. */
+export const CARET_COLORS = ["#d4380d", "#1677ff", "#389e0d", "#c41d7f", "#ad6800", "#08979c", "#531dab", "#7c5c00", "#cf1322", "#0958d9", "#237804", "#9e1068"];
+
+/** A stable caret colour per person; in a room, the next free one if someone else already has it. */
+export function colorFor(userId: string, taken: ReadonlySet<string> = new Set()): string {
+  let h = 0;
+  for (const ch of userId) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  for (let i = 0; i < CARET_COLORS.length; i++) {
+    const color = CARET_COLORS[(h + i) % CARET_COLORS.length]!;
+    if (!taken.has(color)) return color;
+  }
+  return CARET_COLORS[h % CARET_COLORS.length]!;
+}
