@@ -28,6 +28,8 @@ export default defineConfig({
       ],
   // A cold dev cache would otherwise re-optimise on the first page that opens an editor.
   optimizeDeps: {
+    // Server-only packages reachable from route modules: never bundle them for the browser.
+    exclude: ["@node-rs/argon2", "better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/client"],
     include: [
       "@tiptap/react",
       "@tiptap/starter-kit",
@@ -38,6 +40,8 @@ export default defineConfig({
       "socket.io-client",
       "i18next",
       "react-i18next",
+      "zod",
+      "@remix-run/node",
     ],
   },
   test: {

@@ -8,7 +8,10 @@ import { DEFAULT_LOCALE, type Locale } from "~/utils/domain";
 import { getLocale } from "~/utils/locale.server";
 import styles from "~/styles.css?url";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [locale, user] = await Promise.all([getLocale(request), getUser(request)]);
