@@ -7,9 +7,9 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { sqlitePath } from "../app/utils/database-url";
 
-const migrationsDir = path.resolve(process.env.YISHI_MIGRATIONS_DIR ?? "prisma/migrations");
+const defaultDir = path.resolve(process.env.YISHI_MIGRATIONS_DIR ?? "prisma/migrations");
 
-export function migrate(file = sqlitePath()): { applied: string[] } {
+export function migrate(file = sqlitePath(), migrationsDir = defaultDir): { applied: string[] } {
   const db = new Database(file, { timeout: 10_000 });
   try {
     db.pragma("journal_mode = WAL");
@@ -37,12 +37,23 @@ export function migrate(file = sqlitePath()): { applied: string[] } {
       const sql = readFileSync(path.join(migrationsDir, name, "migration.sql"), "utf8");
       const checksum = createHash("sha256").update(sql).digest("hex");
       const started = new Date().toISOString();
-      db.transaction(() => {
-        db.exec(sql);
-        db.prepare(
-          `INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)`,
-        ).run(randomUUID(), checksum, new Date().toISOString(), name, started);
-      })();
+      // Prisma's SQLite migrations rebuild tables (CREATE new_X, copy, DROP X, rename)
+      // under PRAGMA foreign_keys=OFF, which SQLite ignores inside a transaction. With
+      // keys on, DROP TABLE would cascade-delete every child row, so switch them off
+      // around the transaction and check integrity before committing.
+      db.pragma("foreign_keys = OFF");
+      try {
+        db.transaction(() => {
+          db.exec(sql);
+          const broken = db.pragma("foreign_key_check") as unknown[];
+          if (broken.length > 0) throw new Error(`migration ${name} leaves ${broken.length} broken foreign keys; nothing was applied`);
+          db.prepare(
+            `INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)`,
+          ).run(randomUUID(), checksum, new Date().toISOString(), name, started);
+        })();
+      } finally {
+        db.pragma("foreign_keys = ON");
+      }
       applied.push(name);
     }
     return { applied };
