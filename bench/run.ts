@@ -1,0 +1,331 @@
+// Yishi's benchmarks. `npm run bench` (full, minutes) or `npm run bench -- --quick`
+// (seconds; CI runs it so the harness never rots). See BENCHMARKS.md.
+//
+// The harness starts the production build (node build/server.js, building it if
+// build/ is missing) on a temporary database, drives stock clients from forked
+// worker processes over loopback, prints tables and writes bench/results/*.json.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { now } from "./lib/clock";
+import { EDITOR_USERS, FULL, MEMBER_USERS, QUICK, type Check, type Context, type Setup, type Target as Goal } from "./lib/context";
+import { machine } from "./lib/machine";
+import { BENCH_DIR, ROOT, startYishi, TARGET_LABEL, type Target } from "./lib/servers";
+import { kb, ms, num, ratio, table } from "./lib/table";
+import { runCapacity, type CapacityResult } from "./scenarios/capacity";
+import { runFanout, type FanoutResult } from "./scenarios/fanout";
+import { runPageWeight, type PageWeightResult } from "./scenarios/page-weight";
+import type { InsertRun } from "./setup/sqlite-inserts";
+
+const SCENARIOS = ["sqlite", "page", "fanout", "capacity", "votes"] as const;
+type Scenario = (typeof SCENARIOS)[number];
+const TARGETS: Target[] = ["yishi", "y-websocket-server", "hocuspocus"];
+
+const HELP = `usage: npm run bench [-- options]
+  --quick              seconds instead of minutes (5 editors, 20 viewers, 5 s; 10 sessions × 5)
+  --only=a,b           scenarios: ${SCENARIOS.join(", ")} (default: all)
+  --targets=a,b        fan-out servers: ${TARGETS.join(", ")} (default: all)
+  --build              run \`npm run build\` first even if build/ exists
+  --keep               keep the temporary database and server logs
+  --strict             exit 1 when a performance target is missed (checks always count)`;
+
+const args = process.argv.slice(2);
+if (args.includes("--help") || args.includes("-h")) {
+  console.log(HELP);
+  process.exit(0);
+}
+const flag = (name: string) => args.includes(`--${name}`);
+const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const unknown = args.filter((a) => !/^--(quick|build|keep|strict|only=.*|targets=.*)$/.test(a));
+if (unknown.length) {
+  console.error(`unknown option(s): ${unknown.join(" ")}\n${HELP}`);
+  process.exit(2);
+}
+const quick = flag("quick");
+const only = new Set((option("only")?.split(",") ?? SCENARIOS) as Scenario[]);
+for (const s of only) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s}`);
+const targets = (option("targets")?.split(",") ?? TARGETS) as Target[];
+for (const t of targets) if (!TARGETS.includes(t)) throw new Error(`unknown target ${t}`);
+const sizes = quick ? QUICK : FULL;
+
+// The whole run is bounded too.
+const RUN_LIMIT_MS = (quick ? 10 : 45) * 60_000;
+setTimeout(() => {
+  console.error(`bench: the run exceeded ${RUN_LIMIT_MS / 60_000} minutes; stopping`);
+  process.exit(2);
+}, RUN_LIMIT_MS).unref();
+process.on("SIGINT", () => process.exit(130));
+process.on("SIGTERM", () => process.exit(143));
+
+const t0 = now();
+const log = (line: string) => console.log(`[bench ${((now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}`);
+const tsx = (script: string, scriptArgs: string[], env: Record<string, string>) => {
+  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(BENCH_DIR, script), ...scriptArgs], { cwd: ROOT, env: { ...process.env, ...env }, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`${script} failed (${r.status ?? r.signal}):\n${r.stderr || r.stdout}`);
+  return r;
+};
+
+function ensureBuild(): void {
+  const built = ["build/server.js", "build/server/index.js", "build/client/assets"].every((p) => existsSync(path.join(ROOT, p)));
+  if (built && !flag("build")) return log("using the existing production build in build/ (pass --build to rebuild)");
+  log("building: npm run build");
+  const r = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
+  if (r.status !== 0) throw new Error("npm run build failed");
+}
+
+async function tokensFor(ctx: Pick<Context, "tmpDir" | "databaseUrl">, usernames: readonly string[]): Promise<{ tokens: Record<string, string>; source: string }> {
+  const server = await startYishi({ tmpDir: ctx.tmpDir, databaseUrl: ctx.databaseUrl, label: "tokens" });
+  try {
+    const tokens: Record<string, string> = {};
+    for (const identifier of usernames) {
+      const res = await fetch(`${server.httpBase}/api/v1/auth/token`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ identifier, password: "yishi2026", name: "bench", expiresInDays: 1 }),
+      });
+      if (res.status === 404 || res.status === 405) {
+        // The API is not there yet: mint tokens straight into the bench database.
+        const out = path.join(ctx.tmpDir, "tokens.json");
+        tsx("setup/tokens.ts", [out, ...usernames], { DATABASE_URL: ctx.databaseUrl });
+        return { tokens: JSON.parse(readFileSync(out, "utf8")) as Record<string, string>, source: "createApiToken() into the bench database (POST /api/v1/auth/token answered 404)" };
+      }
+      if (!res.ok) throw new Error(`POST /api/v1/auth/token for ${identifier} answered ${res.status}: ${await res.text()}`);
+      tokens[identifier] = ((await res.json()) as { token: string }).token;
+    }
+    return { tokens, source: "POST /api/v1/auth/token" };
+  } finally {
+    await server.stop();
+  }
+}
+
+type Results = {
+  mode: "quick" | "full";
+  startedAt: string;
+  durationSeconds: number;
+  loadAverageAtEnd: number;
+  command: string;
+  machine: Context["machine"];
+  database: { journalMode: string; synchronous: string; tmpDir: string };
+  tokens: string;
+  sizes: typeof sizes;
+  sqlite?: InsertRun[];
+  page?: PageWeightResult;
+  fanout?: FanoutResult[];
+  capacity?: CapacityResult;
+  votes: { status: "pending"; reason: string; denominatorRowsPerSecond: number | null };
+  checks: Check[];
+  targets: Goal[];
+  errors: { scenario: string; error: string }[];
+};
+
+async function main(): Promise<number> {
+  const startedAt = new Date();
+  ensureBuild();
+  const tmpDir = mkdtempSync(path.join(os.tmpdir(), "yishi-bench-"));
+  const databaseUrl = `file:${path.join(tmpDir, "bench.db")}`;
+  const command = `npm run bench${args.length ? ` -- ${args.join(" ")}` : ""}`;
+  const m = machine(tmpDir);
+  log(`${command} on ${m.nproc} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}; database in ${tmpDir} (${m.tmpFilesystem})`);
+  if (m.loadAverageAtStart > m.nproc / 2) log(`WARNING: load average ${m.loadAverageAtStart} on ${m.nproc} CPUs: other work is competing, figures will be noisy`);
+
+  log("preparing the bench database: migrations, demo seed, capacity sessions, a 200-item session");
+  const setupFile = path.join(tmpDir, "setup.json");
+  tsx("setup/prepare-db.ts", [setupFile, String(Math.max(sizes.capacity.sessions, 1)), String(sizes.page.items)], { DATABASE_URL: databaseUrl });
+  const setup = JSON.parse(readFileSync(setupFile, "utf8")) as Setup;
+  const { tokens, source } = await tokensFor({ tmpDir, databaseUrl }, MEMBER_USERS);
+  log(`tokens for ${Object.keys(tokens).join(", ")} from ${source}`);
+  const ctx: Context = { quick, sizes, tmpDir, databaseUrl, setup, tokens, tokenSource: source, machine: m, log };
+
+  const results: Results = {
+    mode: quick ? "quick" : "full",
+    startedAt: startedAt.toISOString(),
+    durationSeconds: 0,
+    loadAverageAtEnd: NaN,
+    command,
+    machine: m,
+    database: { journalMode: setup.journalMode, synchronous: { "0": "OFF", "1": "NORMAL", "2": "FULL", "3": "EXTRA" }[setup.synchronous] ?? setup.synchronous, tmpDir },
+    tokens: `${source}; ${EDITOR_USERS.length} seated users' tokens shared by the editors, observer's and resident3's by the viewers (one token opens many connections)`,
+    sizes,
+    votes: {
+      status: "pending",
+      reason: "Vote burst needs live sessions with motions and votes (issue 4), which do not exist yet. Not measured; the SQLite insert rate below is its future denominator.",
+      denominatorRowsPerSecond: null,
+    },
+    checks: [],
+    targets: [],
+    errors: [],
+  };
+  const attempt = async <T>(scenario: string, fn: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await fn();
+    } catch (error) {
+      log(`${scenario} FAILED: ${(error as Error).message}`);
+      results.errors.push({ scenario, error: (error as Error).stack ?? String(error) });
+      return undefined;
+    }
+  };
+
+  if (only.has("sqlite") || only.has("votes")) {
+    await attempt("sqlite", async () => {
+      log(`SQLite durable single-row inserts, ${sizes.sqlite.seconds} s per variant`);
+      const out = path.join(tmpDir, "inserts.json");
+      tsx("setup/sqlite-inserts.ts", [tmpDir, String(sizes.sqlite.seconds), out], {});
+      results.sqlite = JSON.parse(readFileSync(out, "utf8")) as InsertRun[];
+      for (const r of results.sqlite) log(`  ${r.variant} (${r.journalMode}, synchronous=${r.synchronous}): ${r.rowsPerSecond.toFixed(0)} rows/s, p99 ${r.latencyMs.p99.toFixed(3)} ms`);
+      results.votes.denominatorRowsPerSecond = results.sqlite.find((r) => r.variant === "better-sqlite3-app-settings")?.rowsPerSecond ?? null;
+    });
+  }
+  if (only.has("page")) results.page = await attempt("page", () => runPageWeight(ctx));
+  if (only.has("fanout")) {
+    results.fanout = [];
+    for (const target of targets) {
+      const r = await attempt(`fanout:${target}`, () => runFanout(ctx, target));
+      if (r) results.fanout.push(r);
+    }
+  }
+  if (only.has("capacity")) results.capacity = await attempt("capacity", () => runCapacity(ctx));
+  if (only.has("votes")) log(`vote burst: PENDING — ${results.votes.reason}`);
+
+  evaluate(results);
+  results.durationSeconds = Math.round((now() - t0) / 100) / 10;
+  results.loadAverageAtEnd = Math.round(os.loadavg()[0]! * 100) / 100;
+  report(results);
+
+  const dir = path.join(BENCH_DIR, "results");
+  mkdirSync(dir, { recursive: true });
+  const stamp = startedAt.toISOString().replace(/[:.]/g, "-");
+  const file = path.join(dir, `${stamp}-${results.mode}.json`);
+  writeFileSync(file, JSON.stringify(results, null, 2));
+  writeFileSync(path.join(dir, `latest-${results.mode}.json`), JSON.stringify(results, null, 2));
+  log(`figures written to ${path.relative(ROOT, file)} (and latest-${results.mode}.json)`);
+  if (flag("keep")) log(`kept ${tmpDir}`);
+  else rmSync(tmpDir, { recursive: true, force: true });
+
+  const failedChecks = results.checks.filter((c) => !c.ok).length + results.errors.length;
+  const missed = results.targets.filter((t) => t.met === false).length;
+  console.log(`bench checks: ${results.checks.filter((c) => c.ok).length} ok, ${failedChecks} failing; targets: ${results.targets.filter((t) => t.met).length} met, ${missed} missed, ${results.targets.filter((t) => t.met === null).length} not judged`);
+  return failedChecks > 0 || (flag("strict") && missed > 0) ? 1 : 0;
+}
+
+/** Checks are about the harness and correctness (they fail the run); targets are the issue's performance goals. */
+function evaluate(r: Results): void {
+  const check = (name: string, ok: boolean, detail: string) => r.checks.push({ name, ok, detail });
+  const goal = (name: string, goal: string, value: string, met: boolean | null, note?: string) => r.targets.push({ name, goal, value, met, note });
+
+  for (const f of r.fanout ?? []) {
+    check(`fan-out ${f.target}: every client connected`, f.connect.failed === 0, `${f.connect.opened}/${f.editors + f.viewers}`);
+    check(`fan-out ${f.target}: every update delivered`, f.typing.received >= f.typing.expected, `${f.typing.received}/${f.typing.expected}`);
+    check(`fan-out ${f.target}: every client converged`, f.typing.converged === f.typing.clients, `${f.typing.converged}/${f.typing.clients}${f.typing.notConvergedExample ? ` (${f.typing.notConvergedExample})` : ""}`);
+  }
+  const ours = r.fanout?.find((f) => f.target === "yishi");
+  const stock = r.fanout?.find((f) => f.target === "y-websocket-server");
+  if (ours && stock) {
+    goal("fan-out p99 latency", "Yishi p99 ≤ stock @y/websocket-server p99", `${ms(ours.latencyMs.p99)} ms vs ${ms(stock.latencyMs.p99)} ms (ratio ${ratio(ours.latencyMs.p99, stock.latencyMs.p99)})`, ours.latencyMs.p99 <= stock.latencyMs.p99);
+  }
+  if (r.capacity) {
+    const c = r.capacity;
+    check("capacity: every participant connected", c.connect.failed === 0, `${c.connect.opened}/${c.participants}, ${c.connect.socketsJoined} Socket.IO joins`);
+    check("capacity: busy session delivered every update", c.busy.typing.received >= c.busy.typing.expected, `${c.busy.typing.received}/${c.busy.typing.expected}`);
+    check(
+      "capacity: loaded documents return to zero",
+      c.unload.documentsLoadedAfterClose === 0,
+      c.healthEndpoint ? `${c.unload.documentsLoadedAfterClose} loaded after everyone left` : "GET /api/v1/health is missing: not observable",
+    );
+    if (r.mode === "quick") {
+      goal("memory per participant", "< 30 KB", `${num(c.kbPerParticipant)} KB`, null, `only ${c.participants} participants in --quick: heap growth swamps the per-connection cost; judged on the full run`);
+    } else {
+      goal("memory per participant", "< 30 KB", `${num(c.kbPerParticipant)} KB (${c.participants} participants)`, c.kbPerParticipant < 30);
+    }
+  }
+  if (r.page) {
+    const p = r.page;
+    check("page weight: the session page lists every agenda item", p.html.itemsListed === p.agendaItems, `${p.html.itemsListed}/${p.agendaItems}`);
+    check("page weight: the editor chunk is not on the session page", !p.editorChunkReferenced && !p.editorChunkLazy, p.editorChunkReferenced ? "referenced by the HTML" : p.editorChunkLazy ? "loaded lazily" : "absent");
+    goal("session page JavaScript", "< 250 KB gzip", `${kb(p.referencedGzipBytes)} KB referenced by the HTML (+ ${kb(p.lazyGzipBytes)} KB loaded after hydration = ${kb(p.totalGzipBytes)} KB)`, p.totalGzipBytes < 250 * 1024);
+    goal("session page render time", "p95 reported (no target set)", `p95 ${ms(p.renderMs.p95)} ms`, null);
+  }
+  goal("vote burst", "pending: needs live sessions (issue 4)", "not measured (placeholder)", null);
+}
+
+function report(r: Results): void {
+  const out: string[] = [""];
+  out.push(`Yishi benchmarks (${r.mode}) — ${r.machine.nproc} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, ${r.machine.kernel}; git ${r.machine.git.commit}${r.machine.git.dirty ? " + uncommitted changes" : ""}`);
+  out.push(`Load average: ${r.machine.loadAverageAtStart} at start, ${r.loadAverageAtEnd} at end (the harness itself adds load; above ${r.machine.nproc / 2} at start means other work competed)`);
+  out.push(`Database: SQLite ${r.database.journalMode}, synchronous=${r.database.synchronous} (as the app's connection reports it), on ${r.machine.tmpFilesystem}`);
+  if (r.fanout?.length) {
+    const stock = r.fanout.find((f) => f.target === "y-websocket-server");
+    const f0 = r.fanout[0]!;
+    out.push("", `Edit fan-out: ${f0.editors} editors × ${f0.ratePerEditor} updates/s + ${f0.viewers} viewers on one document, ${f0.seconds} s`);
+    out.push(
+      table(
+        ["server", "p50 ms", "p95 ms", "p99 ms", "max ms", "delivered", "CPU %", "RSS MB", "p99 ÷ stock"],
+        r.fanout.map((f) => [
+          TARGET_LABEL[f.target],
+          ms(f.latencyMs.p50),
+          ms(f.latencyMs.p95),
+          ms(f.latencyMs.p99),
+          ms(f.latencyMs.max),
+          `${(f.typing.delivered * 100).toFixed(2)} %`,
+          num(f.server.cpuPercent, 0),
+          num(f.server.rssPeakMb, 0),
+          stock ? ratio(f.latencyMs.p99, stock.latencyMs.p99) : "–",
+        ]),
+      ),
+    );
+    out.push(`  clients: ${r.fanout.map((f) => `${f.target} event-loop p99 ${ms(f.typing.clientEventLoopDelayMs.p99)} ms, workers' CPU ${num(f.typing.clientCpuPercent, 0)} %`).join("; ")}`);
+  }
+  if (r.capacity) {
+    const c = r.capacity;
+    out.push("", `Capacity (Yishi): ${c.sessions} sessions × ${c.participantsPerSession} idle participants (Yjs + Socket.IO each) + a busy session`);
+    out.push(
+      table(
+        ["participants", "RSS before MB", "RSS idle MB", "KB / participant", "docs loaded (idle)", "busy p99 ms", "busy CPU %", "docs after leaving", "to zero s"],
+        [
+          [
+            c.participants,
+            num(c.rssBaselineMb),
+            num(c.rssIdleMb),
+            num(c.kbPerParticipant),
+            c.healthIdle ? String(c.healthIdle.documentsLoaded) : "n/a",
+            ms(c.busy.typing.latencyMs.p99),
+            num(c.busy.server.cpuPercent, 0),
+            c.unload.documentsLoadedAfterClose === null ? "n/a" : String(c.unload.documentsLoadedAfterClose),
+            c.unload.secondsToZero === null ? "–" : num(c.unload.secondsToZero),
+          ],
+        ],
+      ),
+    );
+  }
+  if (r.page) {
+    const p = r.page;
+    out.push("", `Page weight: GET /sessions/<id> with ${p.agendaItems} agenda items, ${p.requests} sequential requests`);
+    out.push(
+      table(
+        ["render p50 ms", "render p95 ms", "render p99 ms", "HTML KB gzip", "JS KB gzip (HTML)", "JS KB gzip (lazy)", "editor chunk?"],
+        [[ms(p.renderMs.p50), ms(p.renderMs.p95), ms(p.renderMs.p99), kb(p.html.gzipWireBytes), kb(p.referencedGzipBytes), kb(p.lazyGzipBytes), p.editorChunkReferenced || p.editorChunkLazy ? "YES" : "no"]],
+      ),
+    );
+    out.push(table(["script", "how", "raw KB", "gzip KB"], [...p.referenced, ...p.lazy].map((a) => [a.path, a.how, kb(a.rawBytes), kb(a.gzipWireBytes)])));
+  }
+  if (r.sqlite) {
+    out.push("", "Durable single-row inserts (one transaction per row) — the vote-burst denominator");
+    out.push(table(["variant", "journal", "synchronous", "rows/s", "p50 ms", "p99 ms"], r.sqlite.map((s) => [s.variant, s.journalMode, s.synchronous, s.rowsPerSecond.toFixed(0), s.latencyMs.p50.toFixed(3), s.latencyMs.p99.toFixed(3)])));
+  }
+  out.push("", `Vote burst: PENDING — ${r.votes.reason}`);
+  out.push("", "Targets");
+  out.push(table(["target", "goal", "measured", "met"], r.targets.map((t) => [t.name, t.goal, t.value, t.met === null ? "not judged" : t.met ? "yes" : "NO"])));
+  for (const t of r.targets) if (t.met === null && t.note) out.push(`  ${t.name}: ${t.note}`);
+  out.push("", "Checks");
+  out.push(table(["check", "ok", "detail"], r.checks.map((c) => [c.name, c.ok ? "ok" : "FAIL", c.detail])));
+  if (r.errors.length) out.push("", "Errors", ...r.errors.map((e) => `${e.scenario}: ${e.error.split("\n")[0]}`));
+  console.log(out.join("\n"));
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`bench: ${(error as Error).stack ?? String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,133 @@
+// Capacity: N sessions with P idle participants each (a participant is what a
+// phone with an agenda item open holds: one Yjs connection to the item's
+// document and one Socket.IO connection following the session), plus one busy
+// session where editors type. Reports server memory per participant and shows
+// that every document leaves memory once nobody has it open.
+import { now, sleep, waitFor } from "../lib/clock";
+import { EDITOR_USERS, MEMBER_USERS, VIEWER_USERS, type Context } from "../lib/context";
+import { ProcSampler, type Window } from "../lib/proc";
+import type { ClientSpec, OpenResult } from "../lib/protocol";
+import { startYishi } from "../lib/servers";
+import { WorkerPool } from "../lib/workers";
+import { typingWindow, type TypingResult } from "./typing";
+
+export type Health = { documentsLoaded: number; connections: number };
+
+export type CapacityResult = {
+  sessions: number;
+  participantsPerSession: number;
+  participants: number;
+  healthEndpoint: boolean;
+  connect: OpenResult;
+  rssBaselineMb: number;
+  rssIdleMb: number;
+  kbPerParticipant: number;
+  healthIdle: Health | null;
+  busy: { editors: number; viewers: number; seconds: number; typing: TypingResult; server: Window; healthBusy: Health | null };
+  unload: { documentsLoadedAfterClose: number | null; secondsToZero: number | null; connectionsAfterClose: number | null };
+  rssAfterUnloadMb: number;
+};
+
+async function health(base: string): Promise<Health | null> {
+  const res = await fetch(`${base}/api/v1/health`, { signal: AbortSignal.timeout(5000) });
+  if (res.status === 404) return null;
+  if (!res.ok) throw new Error(`GET /api/v1/health answered ${res.status}`);
+  const body = (await res.json()) as Partial<Health>;
+  if (typeof body.documentsLoaded !== "number") throw new Error(`GET /api/v1/health has no documentsLoaded: ${JSON.stringify(body)}`);
+  return { documentsLoaded: body.documentsLoaded, connections: body.connections ?? NaN };
+}
+
+/** Median RSS over the last `ms` milliseconds, sampled every 250 ms. */
+async function settledRss(sampler: ProcSampler, ms: number): Promise<number> {
+  const from = now();
+  await sleep(ms);
+  return sampler.window(from, now()).rssMedianMb;
+}
+
+export async function runCapacity(ctx: Context): Promise<CapacityResult> {
+  const { sessions, participants, busyEditors, busyViewers, busySeconds, rate, workers } = ctx.sizes.capacity;
+  const chosen = ctx.setup.capacity.slice(0, sessions);
+  if (chosen.length < sessions) throw new Error(`the bench database has ${chosen.length} capacity sessions, ${sessions} wanted`);
+  const total = sessions * participants;
+  ctx.log(`capacity on Yishi: ${sessions} sessions × ${participants} idle participants (Yjs + Socket.IO each), plus a busy session`);
+  const server = await startYishi({ tmpDir: ctx.tmpDir, databaseUrl: ctx.databaseUrl, label: "capacity" });
+  const sampler = new ProcSampler(server.pid).start();
+  const pool = await WorkerPool.start(workers, 30 * 60_000);
+  const socketUrl = server.httpBase;
+  const idle = (i: number, s: { sessionId: string; itemId: string }): ClientSpec => {
+    const token = ctx.tokens[MEMBER_USERS[i % MEMBER_USERS.length]!]!;
+    return { id: `p${i}`, proto: "y-websocket", url: server.wsBase, room: `agenda-item:${s.itemId}`, token, role: "idle", socketio: { url: socketUrl, token, sessionId: s.sessionId } };
+  };
+  try {
+    const initial = await health(server.httpBase);
+    const healthEndpoint = initial !== null;
+    if (!healthEndpoint) ctx.log("  GET /api/v1/health is missing: the count of loaded documents cannot be observed");
+
+    // Warm-up: one participant comes and goes, so code paths are loaded before the baseline.
+    await pool.open([idle(0, chosen[0]!)], { concurrency: 1, timeoutMs: 30_000 });
+    await pool.close();
+    if (healthEndpoint) await waitFor("the warm-up document to unload", async () => (await health(server.httpBase))?.documentsLoaded === 0, 30_000, 200);
+    const rssBaselineMb = await settledRss(sampler, 3000);
+
+    const specs: ClientSpec[] = [];
+    for (let p = 0; p < participants; p++) chosen.forEach((s, i) => specs.push(idle(i * participants + p, s)));
+    const connect = await pool.open(specs, { concurrency: 8, timeoutMs: 60_000 });
+    ctx.log(`  connected ${connect.opened}/${total} participants (${connect.socketsJoined} Socket.IO joins) in ${(connect.ms / 1000).toFixed(1)} s`);
+    if (connect.failed > 0) throw new Error(`${connect.failed} participants could not connect: ${connect.errors.join("; ")}`);
+    await sleep(3000);
+    const rssIdleMb = await settledRss(sampler, 5000);
+    const kbPerParticipant = ((rssIdleMb - rssBaselineMb) * 1024) / total;
+    const healthIdle = await health(server.httpBase);
+    ctx.log(`  RSS ${rssBaselineMb.toFixed(1)} → ${rssIdleMb.toFixed(1)} MB: ${kbPerParticipant.toFixed(1)} KB per participant; health ${JSON.stringify(healthIdle)}`);
+
+    // The busy session, while the idle ones stay connected.
+    const busyRoom = `agenda-item:${ctx.setup.busy.itemId}`;
+    const busySpecs: ClientSpec[] = [];
+    for (let i = 0; i < busyEditors; i++) busySpecs.push({ id: `be${i}`, proto: "y-websocket", url: server.wsBase, room: busyRoom, token: ctx.tokens[EDITOR_USERS[i % EDITOR_USERS.length]!], role: "editor", socketio: { url: socketUrl, token: ctx.tokens[EDITOR_USERS[i % EDITOR_USERS.length]!]!, sessionId: ctx.setup.busy.sessionId } });
+    for (let i = 0; i < busyViewers; i++) busySpecs.push({ id: `bv${i}`, proto: "y-websocket", url: server.wsBase, room: busyRoom, token: ctx.tokens[VIEWER_USERS[i % VIEWER_USERS.length]!], role: "viewer", socketio: { url: socketUrl, token: ctx.tokens[VIEWER_USERS[i % VIEWER_USERS.length]!]!, sessionId: ctx.setup.busy.sessionId } });
+    const busyConnect = await pool.open(busySpecs, { concurrency: 4, timeoutMs: 30_000 });
+    if (busyConnect.failed > 0) throw new Error(`${busyConnect.failed} busy-session clients could not connect: ${busyConnect.errors.join("; ")}`);
+    await sleep(1000);
+    const typing = await typingWindow(pool, { seconds: busySeconds, rate, receiversPerUpdate: busySpecs.length - 1, room: busyRoom });
+    const busyWindow = sampler.window(typing.startAt, typing.endAt);
+    const healthBusy = await health(server.httpBase);
+    ctx.log(`  busy session: p99 ${typing.latencyMs.p99.toFixed(2)} ms with ${total} idle participants connected; server CPU ${busyWindow.cpuPercent.toFixed(0)} %`);
+
+    // Everyone leaves: the loaded documents must go back to zero.
+    await pool.close();
+    let unload: CapacityResult["unload"] = { documentsLoadedAfterClose: null, secondsToZero: null, connectionsAfterClose: null };
+    if (healthEndpoint) {
+      const closedAt = now();
+      let last = await health(server.httpBase);
+      while (last && last.documentsLoaded > 0 && now() - closedAt < 60_000) {
+        await sleep(200);
+        last = await health(server.httpBase);
+      }
+      unload = {
+        documentsLoadedAfterClose: last?.documentsLoaded ?? null,
+        secondsToZero: last?.documentsLoaded === 0 ? (now() - closedAt) / 1000 : null,
+        connectionsAfterClose: last?.connections ?? null,
+      };
+      ctx.log(`  after everyone left: ${unload.documentsLoadedAfterClose} documents loaded${unload.secondsToZero !== null ? ` (zero after ${unload.secondsToZero.toFixed(1)} s)` : ""}`);
+    }
+    const rssAfterUnloadMb = await settledRss(sampler, 3000);
+    return {
+      sessions,
+      participantsPerSession: participants,
+      participants: total,
+      healthEndpoint,
+      connect,
+      rssBaselineMb,
+      rssIdleMb,
+      kbPerParticipant,
+      healthIdle,
+      busy: { editors: busyEditors, viewers: busyViewers, seconds: busySeconds, typing, server: busyWindow, healthBusy },
+      unload,
+      rssAfterUnloadMb,
+    };
+  } finally {
+    sampler.stop();
+    await pool.exit().catch(() => {});
+    await server.stop();
+  }
+}

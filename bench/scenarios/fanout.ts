@@ -1,0 +1,81 @@
+// Edit fan-out: E editors typing R updates/s each and V read-only viewers on
+// one agenda item for S seconds, against Yishi and, in the same run, the two
+// peers. Every server gets the same clients, the same document and the same load.
+import { sleep } from "../lib/clock";
+import { EDITOR_USERS, VIEWER_USERS, type Context } from "../lib/context";
+import type { LatencySummary } from "../lib/histogram";
+import { prime } from "../lib/prime";
+import { ProcSampler, type Window } from "../lib/proc";
+import type { ClientSpec, OpenResult } from "../lib/protocol";
+import { startTarget, TARGET_LABEL, type Target } from "../lib/servers";
+import { WorkerPool } from "../lib/workers";
+import { typingWindow, type TypingResult } from "./typing";
+
+export type FanoutResult = {
+  target: Target;
+  label: string;
+  editors: number;
+  viewers: number;
+  seconds: number;
+  ratePerEditor: number;
+  serverStartupMs: number;
+  connect: OpenResult;
+  typing: TypingResult;
+  latencyMs: LatencySummary;
+  server: Window & { rssBeforeConnectMb: number; rssConnectedMb: number };
+};
+
+export function fanoutClients(target: Target, wsBase: string, ctx: Context, room: string, editors: number, viewers: number): ClientSpec[] {
+  const proto = target === "hocuspocus" ? "hocuspocus" : "y-websocket";
+  const specs: ClientSpec[] = [];
+  for (let i = 0; i < editors; i++) {
+    specs.push({ id: `e${i}`, proto, url: wsBase, room, token: ctx.tokens[EDITOR_USERS[i % EDITOR_USERS.length]!], role: "editor" });
+  }
+  for (let i = 0; i < viewers; i++) {
+    specs.push({ id: `v${i}`, proto, url: wsBase, room, token: ctx.tokens[VIEWER_USERS[i % VIEWER_USERS.length]!], role: "viewer" });
+  }
+  // Editors spread evenly over the list, so each worker gets its share of both.
+  return specs.sort((a, b) => (a.role === b.role ? 0 : a.role === "editor" ? -1 : 1));
+}
+
+export async function runFanout(ctx: Context, target: Target): Promise<FanoutResult> {
+  const { editors, viewers, seconds, rate, workers } = ctx.sizes.fanout;
+  const room = `agenda-item:${ctx.setup.fanout.itemId}`;
+  ctx.log(`fan-out on ${TARGET_LABEL[target]}: ${editors} editors × ${rate}/s, ${viewers} viewers, ${seconds} s`);
+  const server = await startTarget(target, { tmpDir: ctx.tmpDir, databaseUrl: ctx.databaseUrl, label: "fanout" });
+  const sampler = new ProcSampler(server.pid).start();
+  const pool = await WorkerPool.start(workers, (seconds + 600) * 1000);
+  try {
+    if (target !== "yishi") await prime(server, room, Buffer.from(ctx.setup.fanout.initialUpdate, "base64"));
+    await sleep(500);
+    const rssBeforeConnect = sampler.sample()?.rssKb ?? NaN;
+    const connect = await pool.open(fanoutClients(target, server.wsBase, ctx, room, editors, viewers), { concurrency: 10, timeoutMs: 30_000 });
+    ctx.log(`  connected ${connect.opened}/${editors + viewers} clients in ${(connect.ms / 1000).toFixed(1)} s${connect.failed ? `; failures: ${connect.errors.join("; ")}` : ""}`);
+    if (connect.failed > 0) throw new Error(`${connect.failed} clients could not connect to ${target}: ${connect.errors.join("; ")}`);
+    await sleep(2000); // let the join-time awareness exchange settle
+    const rssConnected = sampler.sample()?.rssKb ?? NaN;
+    const typing = await typingWindow(pool, { seconds, rate, receiversPerUpdate: connect.opened - 1, room });
+    const window = sampler.window(typing.startAt, typing.endAt);
+    ctx.log(
+      `  p50 ${typing.latencyMs.p50.toFixed(2)} ms, p95 ${typing.latencyMs.p95.toFixed(2)} ms, p99 ${typing.latencyMs.p99.toFixed(2)} ms; ` +
+        `delivered ${(typing.delivered * 100).toFixed(2)} %; server CPU ${window.cpuPercent.toFixed(0)} %, RSS ${window.rssPeakMb.toFixed(0)} MB`,
+    );
+    return {
+      target,
+      label: TARGET_LABEL[target],
+      editors,
+      viewers,
+      seconds,
+      ratePerEditor: rate,
+      serverStartupMs: server.startupMs,
+      connect,
+      typing,
+      latencyMs: typing.latencyMs,
+      server: { ...window, rssBeforeConnectMb: rssBeforeConnect / 1024, rssConnectedMb: rssConnected / 1024 },
+    };
+  } finally {
+    sampler.stop();
+    await pool.exit().catch(() => {});
+    await server.stop();
+  }
+}

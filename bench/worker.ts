@@ -1,0 +1,310 @@
+// A load-generating process: holds many stock clients (y-websocket's
+// WebsocketProvider, Hocuspocus's provider for the Hocuspocus peer,
+// socket.io-client) and does what the orchestrator asks over IPC.
+//
+// Latency: an editor's keystroke is one Yjs transaction that types a character
+// into its own paragraph of the XmlFragment "default" (where Tiptap keeps its
+// document, so the server renders it as it would a real edit) and sets
+// bench[editorId] = { s: sequence, t: send time } in a Y.Map. Every other
+// client observes the map and records now − t. All processes read the same
+// system-wide monotonic clock (see lib/clock.ts), so the difference is the
+// client-to-client propagation time, server included.
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { HocuspocusProvider } from "@hocuspocus/provider";
+import { io, type Socket } from "socket.io-client";
+import { WebSocket } from "ws";
+import { WebsocketProvider } from "y-websocket";
+import * as Y from "yjs";
+import { now, sleep } from "./lib/clock";
+import { Histogram } from "./lib/histogram";
+import type { ClientSpec, Command, OpenResult, Reply, Request, SentResult, StatsResult, VerifyResult } from "./lib/protocol";
+
+if (!process.send) throw new Error("bench/worker.ts runs as a forked child of bench/run.ts");
+
+// A worker never outlives its run: the orchestrator passes a hard limit.
+const maxLifetimeMs = Number(process.env.BENCH_WORKER_MAX_MS ?? 30 * 60_000);
+setTimeout(() => {
+  console.error(`[worker ${process.pid}] lifetime limit of ${maxLifetimeMs} ms reached, exiting`);
+  process.exit(3);
+}, maxLifetimeMs).unref();
+process.on("disconnect", () => process.exit(0));
+
+// Read-only clients of Yishi get a y-protocols "permission denied" answer to
+// their sync step 2; the stock client logs it with console.warn. Count, don't print.
+let permissionDeniedWarnings = 0;
+const warn = console.warn.bind(console);
+console.warn = (...args: unknown[]) => {
+  if (typeof args[0] === "string" && args[0].startsWith("Permission denied")) {
+    permissionDeniedWarnings++;
+    return;
+  }
+  warn(...args);
+};
+
+type Provider = WebsocketProvider | HocuspocusProvider;
+type Client = {
+  spec: ClientSpec;
+  doc: Y.Doc;
+  provider: Provider;
+  socket?: Socket;
+  text?: Y.XmlText;
+  seq: number;
+};
+
+const clients: Client[] = [];
+let histogram = new Histogram();
+let received = 0;
+let measureFrom = Infinity;
+let disconnects = 0;
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
+
+function observe(client: Client): void {
+  const bench = client.doc.getMap<{ s: number; t: number }>("bench");
+  bench.observe((event) => {
+    if (event.transaction.local) return;
+    const at = now();
+    for (const key of event.keysChanged) {
+      const value = bench.get(key);
+      if (!value || value.t < measureFrom) continue;
+      histogram.add(at - value.t);
+      received++;
+    }
+  });
+}
+
+function connectYjs(spec: ClientSpec, doc: Y.Doc, timeoutMs: number): Promise<Provider> {
+  return new Promise((resolve, reject) => {
+    let synced = false;
+    const timer = setTimeout(() => {
+      provider.destroy();
+      reject(new Error(`${spec.id}: not synced within ${timeoutMs} ms`));
+    }, timeoutMs);
+    let provider: Provider;
+    if (spec.proto === "y-websocket") {
+      const p = new WebsocketProvider(spec.url, spec.room, doc, {
+        WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+        disableBc: true,
+        params: spec.token ? { token: spec.token } : {},
+      });
+      provider = p;
+      p.on("sync", (isSynced: boolean) => {
+        if (!isSynced || synced) return;
+        synced = true;
+        clearTimeout(timer);
+        resolve(p);
+      });
+      p.on("connection-close", () => {
+        if (synced) disconnects++;
+      });
+      p.on("closed", () => {
+        clearTimeout(timer);
+        if (!synced) reject(new Error(`${spec.id}: the server refused the connection for good`));
+      });
+    } else {
+      const p = new HocuspocusProvider({
+        url: spec.url,
+        name: spec.room,
+        document: doc,
+        token: spec.token ?? "bench",
+        WebSocketPolyfill: WebSocket,
+      } as ConstructorParameters<typeof HocuspocusProvider>[0]);
+      provider = p;
+      p.on("synced", () => {
+        if (synced) return;
+        synced = true;
+        clearTimeout(timer);
+        resolve(p);
+      });
+      p.on("disconnect", () => {
+        if (synced) disconnects++;
+      });
+      p.on("authenticationFailed", ({ reason }: { reason: string }) => {
+        clearTimeout(timer);
+        reject(new Error(`${spec.id}: authentication failed: ${reason}`));
+      });
+    }
+  });
+}
+
+function followSession(spec: NonNullable<ClientSpec["socketio"]>, timeoutMs: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = io(spec.url, { path: "/socket.io", transports: ["websocket"], auth: { token: spec.token }, reconnectionDelayMax: 2500 });
+    const timer = setTimeout(() => {
+      socket.disconnect();
+      reject(new Error(`socket.io: not joined within ${timeoutMs} ms`));
+    }, timeoutMs);
+    let joined = false;
+    socket.on("connect_error", (error) => {
+      if (/unauthorized/i.test(error.message)) {
+        clearTimeout(timer);
+        socket.disconnect();
+        reject(new Error(`socket.io: ${error.message}`));
+      }
+    });
+    socket.on("connect", () => {
+      socket.emit("session:join", { sessionId: spec.sessionId }, (reply: { ok: boolean; error?: string }) => {
+        if (joined) return;
+        clearTimeout(timer);
+        if (!reply?.ok) {
+          socket.disconnect();
+          return reject(new Error(`session:join refused: ${reply?.error}`));
+        }
+        joined = true;
+        resolve(socket);
+      });
+    });
+    socket.on("disconnect", (reason) => {
+      if (joined && reason !== "io client disconnect") disconnects++;
+    });
+  });
+}
+
+async function openClient(spec: ClientSpec, timeoutMs: number): Promise<Client> {
+  const doc = new Y.Doc();
+  const client: Client = { spec, doc, provider: undefined as unknown as Provider, seq: 0 };
+  observe(client);
+  try {
+    client.provider = await connectYjs(spec, doc, timeoutMs);
+    if (spec.socketio) client.socket = await followSession(spec.socketio, timeoutMs);
+  } catch (error) {
+    client.provider?.destroy();
+    doc.destroy();
+    throw error;
+  }
+  if (spec.role === "editor") {
+    // The editor's own paragraph, appended once before the timed window.
+    const paragraph = new Y.XmlElement("paragraph");
+    const text = new Y.XmlText();
+    paragraph.insert(0, [text]);
+    doc.getXmlFragment("default").push([paragraph]);
+    client.text = text;
+  }
+  return client;
+}
+
+async function open(specs: ClientSpec[], concurrency: number, timeoutMs: number): Promise<OpenResult> {
+  const t0 = now();
+  let next = 0;
+  let failed = 0;
+  const errors: string[] = [];
+  const lane = async () => {
+    while (next < specs.length) {
+      const spec = specs[next++]!;
+      try {
+        clients.push(await openClient(spec, timeoutMs));
+      } catch (error) {
+        failed++;
+        if (errors.length < 5) errors.push((error as Error).message);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
+  return { opened: specs.length - failed, failed, errors, ms: now() - t0, socketsJoined: clients.filter((c) => c.socket).length };
+}
+
+const TYPED = "bench typing 议事 ";
+
+/** Every editor types at `ratePerSec` from startAt for durationMs, then stops by itself. */
+async function start(startAt: number, durationMs: number, ratePerSec: number): Promise<SentResult> {
+  measureFrom = startAt;
+  histogram = new Histogram();
+  received = 0;
+  loopDelay.reset();
+  const editors = clients.filter((c) => c.text);
+  const interval = 1000 / ratePerSec;
+  const endAt = startAt + durationMs;
+  const maxKeystrokes = Math.ceil((durationMs / 1000) * ratePerSec) + 1;
+  const sent: Record<string, number> = {};
+  await Promise.all(
+    editors.map(async (editor, i) => {
+      const phase = (interval * i) / Math.max(1, editors.length) + Math.random() * 2;
+      let k = 0;
+      sent[editor.spec.id] = 0;
+      for (; k < maxKeystrokes; k++) {
+        const due = startAt + phase + k * interval;
+        if (due >= endAt) break;
+        const wait = due - now();
+        if (wait > 0) await sleep(wait);
+        const text = editor.text!;
+        const bench = editor.doc.getMap("bench");
+        editor.doc.transact(() => {
+          text.insert(text.length, TYPED[(editor.seq + k) % TYPED.length]!);
+          bench.set(editor.spec.id, { s: k, t: now() });
+        });
+        sent[editor.spec.id] = k + 1;
+      }
+    }),
+  );
+  const wait = endAt - now();
+  if (wait > 0) await sleep(wait);
+  return { sent };
+}
+
+function stats(): StatsResult {
+  const ns = (v: number) => (Number.isFinite(v) ? v / 1e6 : NaN);
+  return {
+    received,
+    histogram: histogram.toData(),
+    eventLoopDelayMs: { p50: ns(loopDelay.percentile(50)), p99: ns(loopDelay.percentile(99)), max: ns(loopDelay.max) },
+    cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+    rssMb: process.memoryUsage().rss / 1024 / 1024,
+    clients: clients.length,
+    disconnects,
+    permissionDeniedWarnings,
+  };
+}
+
+/** Does every client of the room hold every editor's last keystroke? */
+function verify(last: Record<string, number>, room: string): VerifyResult {
+  let converged = 0;
+  let total = 0;
+  let example: string | undefined;
+  for (const client of clients) {
+    if (client.spec.room !== room) continue;
+    total++;
+    const bench = client.doc.getMap<{ s: number; t: number }>("bench");
+    const missing = Object.entries(last).filter(([id, n]) => n > 0 && bench.get(id)?.s !== n - 1);
+    if (missing.length === 0) converged++;
+    else example ??= `${client.spec.id} lacks ${missing.length} editors' last keystroke (e.g. ${missing[0]![0]}: has ${bench.get(missing[0]![0])?.s}, want ${missing[0]![1] - 1})`;
+  }
+  return { converged, total, example };
+}
+
+async function close(): Promise<{ closed: number }> {
+  const n = clients.length;
+  for (const client of clients.splice(0)) {
+    client.socket?.disconnect();
+    client.provider.destroy();
+    client.doc.destroy();
+  }
+  await sleep(200); // let the close frames leave
+  return { closed: n };
+}
+
+async function handle(request: Command): Promise<unknown> {
+  switch (request.cmd) {
+    case "open":
+      return open(request.clients, request.concurrency, request.timeoutMs);
+    case "start":
+      return start(request.startAt, request.durationMs, request.ratePerSec);
+    case "stats":
+      return stats();
+    case "verify":
+      return verify(request.last, request.room);
+    case "close":
+      return close();
+    case "exit":
+      await close();
+      setImmediate(() => process.exit(0));
+      return { bye: true };
+  }
+}
+
+process.on("message", (message: Request) => {
+  handle(message).then(
+    (result) => process.send!({ rid: message.rid, ok: true, result } satisfies Reply),
+    (error: unknown) => process.send!({ rid: message.rid, ok: false, error: (error as Error).stack ?? String(error) } satisfies Reply),
+  );
+});
+process.send({ rid: 0, ok: true, result: "ready" } satisfies Reply);
