@@ -1,6 +1,9 @@
 // The demo community (fictional) that a fresh start shows. `npm run seed`
 // wipes the database and builds it again; the server seeds only an empty one.
 import { createAgendaItem } from "~/models/agenda-item.server";
+import { DEFAULT_CATEGORIES } from "~/models/topic-states";
+import { coSign, moveTopic, raiseTopic } from "~/models/topic.server";
+import { loadActor } from "~/utils/permissions.server";
 import { hashPassword } from "~/utils/auth.server";
 import type { Constituency, Role } from "~/utils/domain";
 import { prisma } from "~/utils/db.server";
@@ -59,6 +62,8 @@ export async function seedDemo(): Promise<void> {
     data: { slug: "xingfuli", name: "幸福里社区", city: "银川市", district: "金凤区" },
   });
   const other = await prisma.community.create({ data: { slug: "chunhua", name: "春华社区", city: "银川市", district: "兴庆区" } });
+  for (const c of [community, other])
+    await prisma.topicCategory.createMany({ data: DEFAULT_CATEGORIES.map((cat, i) => ({ communityId: c.id, ...cat, position: i })) });
 
   const grids = await Promise.all(
     [1, 2, 3].map((n) => prisma.grid.create({ data: { communityId: community.id, name: `第${"一二三"[n - 1]}网格`, code: `G0${n}` } })),
@@ -123,11 +128,39 @@ export async function seedDemo(): Promise<void> {
   for (const [i, item] of AGENDA.entries()) {
     await createAgendaItem({ sessionId: session.id, title: item.title, text: item.text, timeSlotMin: item.timeSlotMin, position: i + 1 });
   }
+
+  // A few topics at different steps, raised and moved through the same code the pages use.
+  const actor = async (username: string) => (await loadActor(users[username]!))!;
+  const lamp = await raiseTopic(await actor("resident3"), community.id, {
+    title: "小区东门路灯不亮",
+    description: "东门口两盏路灯坏了一个多月，晚上老人进出看不清台阶。",
+    category: "facilities",
+    buildingId: buildings[0]!.id,
+  });
+  await coSign(await actor("resident1"), lamp.id);
+  await coSign(await actor("resident2"), lamp.id);
+  const dogs = await raiseTopic(await actor("resident2"), community.id, {
+    title: "5号楼前宠物粪便无人清理",
+    description: "5号楼前草坪每天都有狗粪，孩子没法玩。希望物业增加清扫，并提醒养犬居民。",
+    category: "sanitation",
+    buildingId: buildings[4]!.id,
+  });
+  await coSign(await actor("resident1"), dogs.id);
+  await moveTopic(await actor("staff"), dogs.id, { move: "refer", organizationId: orgs.property.id, dueAt: new Date(Date.now() + 5 * 24 * 3600 * 1000) });
+  const clutter = await raiseTopic(await actor("grid1"), community.id, {
+    title: "2号楼楼道堆放杂物",
+    description: "2号楼2单元楼道堆放旧家具和纸箱，存在消防隐患。",
+    category: "safety",
+    buildingId: buildings[1]!.id,
+    onBehalfOf: "2号楼2单元 李奶奶",
+  });
+  await moveTopic(await actor("staff"), clutter.id, { move: "accept" });
 }
 
 /** Removes every row, children first, so the seed can run again. */
 export async function wipe(): Promise<void> {
   await prisma.$transaction([
+    prisma.notification.deleteMany(),
     prisma.yUpdate.deleteMany(),
     prisma.yDocument.deleteMany(),
     prisma.community.deleteMany(),

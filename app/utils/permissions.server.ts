@@ -15,10 +15,19 @@ export type Actor = {
 export type CommunityResource = { type: "community"; communityId: string };
 export type SessionResource = { type: "session"; communityId: string; councilId: string; sessionId: string; status: string };
 export type AgendaItemResource = Omit<SessionResource, "type"> & { type: "agendaItem"; itemId: string };
+export type TopicResource = { type: "topic"; topicId: string; communityId: string; raisedById: string; referredOrgId: string | null; status: string };
 
 type Resources = {
   "community:view": CommunityResource;
   "community:invite": CommunityResource;
+  "topic:raise": CommunityResource;
+  "topic:raiseOnBehalf": CommunityResource;
+  "topic:triage": CommunityResource;
+  "session:schedule": CommunityResource;
+  "topic:view": TopicResource;
+  "topic:coSign": TopicResource;
+  "topic:orgAnswer": TopicResource;
+  "session:editAgenda": SessionResource;
   "session:view": SessionResource;
   "agendaItem:view": AgendaItemResource;
   "agendaItem:edit": AgendaItemResource;
@@ -30,6 +39,9 @@ const STAFF_ROLES: readonly Role[] = ["communityStaff", "chair", "secretary"];
 /** Agenda text is editable until the session is over; afterwards it is the record. */
 const EDITABLE_SESSION_STATUSES = ["scheduled", "open"];
 
+/** Roles that raise topics for residents who cannot (代提): grid workers, building and unit heads. */
+const RELAY_ROLES: readonly Role[] = ["gridWorker", "buildingHead", "unitHead", "communityStaff"];
+
 const hasRole = (actor: Actor, communityId: string, roles: readonly Role[]) =>
   actor.memberships.some((m) => m.communityId === communityId && roles.includes(m.role));
 const isMember = (actor: Actor, communityId: string) => actor.memberships.some((m) => m.communityId === communityId);
@@ -38,6 +50,21 @@ const isSeated = (actor: Actor, councilId: string) => actor.seats.some((s) => s.
 const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean } = {
   "community:view": (a, r) => isMember(a, r.communityId),
   "community:invite": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
+  // Anyone in the community may raise a topic, except observers, who only watch.
+  "topic:raise": (a, r) => a.memberships.some((m) => m.communityId === r.communityId && m.role !== "observer"),
+  "topic:raiseOnBehalf": (a, r) => hasRole(a, r.communityId, RELAY_ROLES),
+  "topic:triage": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
+  "session:schedule": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
+  "topic:view": (a, r) => isMember(a, r.communityId),
+  // 附议 shows a topic matters to others: not to oneself, not by observers, not once it is closed.
+  "topic:coSign": (a, r) =>
+    r.raisedById !== a.userId &&
+    !["answered", "merged", "declined"].includes(r.status) &&
+    a.memberships.some((m) => m.communityId === r.communityId && m.role !== "observer"),
+  // The organisation a topic was referred to answers it through its own representatives.
+  "topic:orgAnswer": (a, r) =>
+    r.referredOrgId !== null && a.memberships.some((m) => m.communityId === r.communityId && m.organizationId === r.referredOrgId),
+  "session:editAgenda": (a, r) => hasRole(a, r.communityId, STAFF_ROLES),
   // Deliberation is public to the community: any member may follow a session (observers included).
   "session:view": (a, r) => isMember(a, r.communityId),
   "agendaItem:view": (a, r) => isMember(a, r.communityId),
@@ -102,6 +129,14 @@ export async function loadAgendaItemResource(itemId: string): Promise<AgendaItem
   if (!item) return null;
   const s = item.session;
   return { type: "agendaItem", itemId: item.id, sessionId: s.id, status: s.status, councilId: s.councilId, communityId: s.council.communityId };
+}
+
+export async function loadTopicResource(topicId: string): Promise<TopicResource | null> {
+  const t = await prisma.topic.findUnique({
+    where: { id: topicId },
+    select: { id: true, communityId: true, raisedById: true, referredOrgId: true, status: true },
+  });
+  return t ? { type: "topic", topicId: t.id, communityId: t.communityId, raisedById: t.raisedById, referredOrgId: t.referredOrgId, status: t.status } : null;
 }
 
 export type DocumentAccess = "write" | "read" | "none" | "missing";

@@ -87,3 +87,87 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
   }
   return out;
 }
+
+// ——— Topics (议题) ———
+
+const optionalId = idSchema.optional().or(z.literal("").transform(() => undefined));
+const text = (max: number, tooLong: string) => z.string().trim().max(max, tooLong);
+
+export const topicRaiseSchema = z.object({
+  title: z.string({ error: "errors.titleRequired" }).trim().min(4, "errors.titleTooShort").max(60, "errors.titleTooLong"),
+  description: text(2000, "errors.descriptionTooLong").default(""),
+  category: z.string().trim().regex(/^[a-z][a-zA-Z0-9-]{0,31}$/, "errors.categoryInvalid").default("other"),
+  gridId: optionalId,
+  buildingId: optionalId,
+  unitId: optionalId,
+  /** Name of the resident a grid worker or building/unit head raises this for. */
+  onBehalfOf: text(40, "errors.displayNameTooLong").optional().or(z.literal("").transform(() => undefined)),
+});
+
+/** Beijing time from a datetime-local field ("2026-12-04T14:30"), or any ISO date-time. */
+export const beijingDateTime = z
+  .string({ error: "errors.dateInvalid" })
+  .trim()
+  .transform((v, ctx) => {
+    const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(v) ? `${v}+08:00` : v;
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime())) {
+      ctx.addIssue({ code: "custom", message: "errors.dateInvalid" });
+      return z.NEVER;
+    }
+    return d;
+  });
+
+const reply = z.string({ error: "errors.replyRequired" }).trim().min(2, "errors.replyRequired").max(2000, "errors.replyTooLong");
+
+export const topicMoveSchema = z.discriminatedUnion(
+  "move",
+  [
+    z.object({ move: z.literal("answer"), answer: reply }),
+    z.object({ move: z.literal("refer"), organizationId: idSchema, dueAt: beijingDateTime }),
+    z.object({ move: z.literal("orgAnswer"), answer: reply }),
+    z.object({ move: z.literal("merge"), intoTopicId: idSchema }),
+    z.object({ move: z.literal("decline"), reason: z.string({ error: "errors.reasonRequired" }).trim().min(2, "errors.reasonRequired").max(500, "errors.replyTooLong") }),
+    z.object({ move: z.literal("accept") }),
+    z.object({ move: z.literal("schedule"), sessionId: idSchema, timeSlotMin: z.coerce.number().int().min(1, "errors.timeSlotRange").max(240, "errors.timeSlotRange").optional() }),
+    z.object({ move: z.literal("unschedule") }),
+  ],
+  { error: "errors.moveInvalid" },
+);
+export type TopicMoveInput = z.infer<typeof topicMoveSchema>;
+
+export const topicListSchema = z.object({
+  q: z.string().trim().max(60).optional(),
+  status: z.string().trim().max(20).optional(),
+  category: z.string().trim().max(32).optional(),
+  gridId: z.string().trim().max(64).optional(),
+  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "errors.dateInvalid").optional().or(z.literal("").transform(() => undefined)),
+  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "errors.dateInvalid").optional().or(z.literal("").transform(() => undefined)),
+  mine: z.enum(["1", "0", "true", "false"]).transform((v) => v === "1" || v === "true").optional(),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+});
+
+// ——— Sessions and agendas ———
+
+export const sessionCreateSchema = z.object({
+  councilId: idSchema,
+  title: z.string({ error: "errors.titleRequired" }).trim().min(2, "errors.titleRequired").max(80, "errors.titleTooLong"),
+  scheduledAt: beijingDateTime,
+  place: z.string().trim().max(100, "errors.placeTooLong").default(""),
+  mode: z.enum(["inPerson", "online", "hybrid"], { error: "errors.modeInvalid" }).default("inPerson"),
+});
+
+export const agendaAddSchema = z.union([
+  z.object({ topicId: idSchema, timeSlotMin: z.coerce.number().int().min(1, "errors.timeSlotRange").max(240, "errors.timeSlotRange").optional() }),
+  z.object({
+    title: z.string({ error: "errors.titleRequired" }).trim().min(2, "errors.titleRequired").max(80, "errors.titleTooLong"),
+    text: text(4000, "errors.descriptionTooLong").default(""),
+    timeSlotMin: z.coerce.number().int().min(1, "errors.timeSlotRange").max(240, "errors.timeSlotRange").optional(),
+  }),
+]);
+
+export const agendaReorderSchema = z.object({ itemIds: z.array(idSchema).min(1).max(500) });
+export const agendaTimeSlotSchema = z.object({ itemId: idSchema, timeSlotMin: z.coerce.number().int().min(1, "errors.timeSlotRange").max(240, "errors.timeSlotRange") });
+
+/** Socket.IO: follow one topic (live co-sign count). */
+export const topicJoinSchema = z.object({ topicId: idSchema }).strict();

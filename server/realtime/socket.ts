@@ -4,8 +4,9 @@
 import type { Server as HttpServer } from "node:http";
 import { Server, type Socket } from "socket.io";
 import { z } from "zod";
-import { sessionJoinSchema } from "~/utils/schemas";
-import { can, loadSessionResource } from "~/utils/permissions.server";
+import { sessionJoinSchema, topicJoinSchema } from "~/utils/schemas";
+import { can, loadSessionResource, loadTopicResource } from "~/utils/permissions.server";
+import { rooms } from "~/utils/realtime.server";
 import { authenticateUpgrade, type RealtimeUser } from "./authenticate";
 
 type Ack = (reply: { ok: true; [key: string]: unknown } | { ok: false; error: string; status: number }) => void;
@@ -32,6 +33,19 @@ export function createSocketServer(httpServer: HttpServer) {
   });
 
   io.on("connection", (socket) => {
+    // Each person's own room: notifications and their unread badge.
+    void socket.join(rooms.user(socket.data.user.actor.userId));
+    on(socket, "topic:join", topicJoinSchema, async ({ topicId }) => {
+      const topic = await loadTopicResource(topicId);
+      if (!topic) return { ok: false, status: 404, error: `no topic ${topicId}` };
+      if (!can(socket.data.user.actor, "topic:view", topic)) return { ok: false, status: 403, error: "you may not follow this topic" };
+      await socket.join(rooms.topic(topicId));
+      return { ok: true };
+    });
+    on(socket, "topic:leave", topicJoinSchema, async ({ topicId }) => {
+      await socket.leave(rooms.topic(topicId));
+      return { ok: true };
+    });
     on(socket, "session:join", sessionJoinSchema, async ({ sessionId }) => {
       const session = await loadSessionResource(sessionId);
       if (!session) return { ok: false, status: 404, error: `no session ${sessionId}` };

@@ -1,0 +1,58 @@
+// In-app notifications: rows per person, and a live unread count pushed to the
+// person's own Socket.IO room (user:<id>) on every new one.
+import { prisma } from "~/utils/db.server";
+import { publish, rooms } from "~/utils/realtime.server";
+
+export type NotificationType =
+  | "topicMoved"
+  | "topicReady"
+  | "topicReferred"
+  | "topicCoSigned"
+  | "agendaPublished";
+
+export async function notify(
+  userIds: Iterable<string>,
+  type: NotificationType,
+  refs: { topicId?: string; sessionId?: string },
+  data: Record<string, unknown> = {},
+): Promise<void> {
+  const to = [...new Set(userIds)];
+  if (to.length === 0) return;
+  await prisma.notification.createMany({
+    data: to.map((userId) => ({ userId, type, topicId: refs.topicId, sessionId: refs.sessionId, data: JSON.stringify(data) })),
+  });
+  await Promise.all(to.map(async (userId) => publish(rooms.user(userId), "notification:unread", { unread: await unreadCount(userId) })));
+}
+
+export function unreadCount(userId: string): Promise<number> {
+  return prisma.notification.count({ where: { userId, readAt: null } });
+}
+
+export async function listNotifications(userId: string, page = 1, pageSize = 30) {
+  const [items, total] = await Promise.all([
+    prisma.notification.findMany({
+      where: { userId },
+      orderBy: { createdAt: "desc" },
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+      select: {
+        id: true,
+        type: true,
+        data: true,
+        readAt: true,
+        createdAt: true,
+        topic: { select: { id: true, title: true, status: true } },
+        session: { select: { id: true, title: true } },
+      },
+    }),
+    prisma.notification.count({ where: { userId } }),
+  ]);
+  return { items: items.map((n) => ({ ...n, data: JSON.parse(n.data) as Record<string, unknown> })), total, page, pageSize };
+}
+
+export async function markRead(userId: string, ids: string[] | "all"): Promise<number> {
+  const where = ids === "all" ? { userId, readAt: null } : { userId, id: { in: ids }, readAt: null };
+  const { count } = await prisma.notification.updateMany({ where, data: { readAt: new Date() } });
+  publish(rooms.user(userId), "notification:unread", { unread: await unreadCount(userId) });
+  return count;
+}

@@ -1,0 +1,85 @@
+// Council sessions and their agendas: staff schedule a session, build its
+// agenda from accepted topics or free items, order it, give each item a time
+// slot, and publish it to the council's seated members.
+import type { z } from "zod";
+import { prisma } from "~/utils/db.server";
+import { InputRejected } from "~/utils/errors";
+import { NotFound, loadSessionResource, requirePermission, type Actor } from "~/utils/permissions.server";
+import type { agendaAddSchema, sessionCreateSchema } from "~/utils/schemas";
+import { createAgendaItem } from "./agenda-item.server";
+import { notify } from "./notification.server";
+import { moveTopic } from "./topic.server";
+
+export async function scheduleSession(actor: Actor, input: z.infer<typeof sessionCreateSchema>) {
+  const council = await prisma.council.findUnique({ where: { id: input.councilId }, select: { id: true, communityId: true } });
+  if (!council) throw new InputRejected("councilId", "errors.councilInvalid");
+  requirePermission(actor, "session:schedule", { type: "community", communityId: council.communityId });
+  if (input.scheduledAt.getTime() < Date.now() - 3600_000) throw new InputRejected("scheduledAt", "errors.dateInPast");
+  return prisma.councilSession.create({
+    data: { councilId: council.id, title: input.title, scheduledAt: input.scheduledAt, place: input.place, mode: input.mode, chairId: actor.userId },
+    select: { id: true, title: true, scheduledAt: true },
+  });
+}
+
+/** A session whose agenda the actor may change: it exists, they may edit it, and it has not started. */
+async function editableSession(actor: Actor, sessionId: string) {
+  const session = await loadSessionResource(sessionId);
+  if (!session) throw new NotFound("session");
+  requirePermission(actor, "session:editAgenda", session);
+  if (session.status !== "scheduled") throw new InputRejected("sessionId", "errors.sessionNotScheduled");
+  return session;
+}
+
+export async function addToAgenda(actor: Actor, sessionId: string, input: z.infer<typeof agendaAddSchema>) {
+  await editableSession(actor, sessionId);
+  if ("topicId" in input) return moveTopic(actor, input.topicId, { move: "schedule", sessionId, timeSlotMin: input.timeSlotMin });
+  const item = await createAgendaItem({ sessionId, title: input.title, text: input.text, timeSlotMin: input.timeSlotMin });
+  return { agendaItemId: item.id };
+}
+
+export async function removeFromAgenda(actor: Actor, sessionId: string, itemId: string) {
+  await editableSession(actor, sessionId);
+  const item = await prisma.agendaItem.findFirst({ where: { id: itemId, sessionId }, select: { id: true, topicId: true } });
+  if (!item) throw new NotFound("agenda item");
+  if (item.topicId) return moveTopic(actor, item.topicId, { move: "unschedule" });
+  await prisma.$transaction([prisma.yDocument.deleteMany({ where: { name: `agenda-item:${item.id}` } }), prisma.agendaItem.delete({ where: { id: item.id } })]);
+  return { removed: item.id };
+}
+
+/** New order: the session's items, each exactly once. */
+export async function reorderAgenda(actor: Actor, sessionId: string, itemIds: string[]) {
+  await editableSession(actor, sessionId);
+  const current = await prisma.agendaItem.findMany({ where: { sessionId }, select: { id: true } });
+  const ids = new Set(current.map((i) => i.id));
+  if (itemIds.length !== ids.size || new Set(itemIds).size !== itemIds.length || itemIds.some((id) => !ids.has(id)))
+    throw new InputRejected("itemIds", "errors.agendaOrderInvalid");
+  await prisma.$transaction(itemIds.map((id, i) => prisma.agendaItem.update({ where: { id }, data: { position: i + 1 } })));
+}
+
+export async function setTimeSlot(actor: Actor, sessionId: string, itemId: string, minutes: number) {
+  await editableSession(actor, sessionId);
+  const { count } = await prisma.agendaItem.updateMany({ where: { id: itemId, sessionId }, data: { timeSlotMin: minutes } });
+  if (count !== 1) throw new NotFound("agenda item");
+}
+
+/** Publishing tells every seated member, and whoever raised a topic on it, that the agenda is out. */
+export async function publishAgenda(actor: Actor, sessionId: string) {
+  await editableSession(actor, sessionId);
+  const session = await prisma.councilSession.update({
+    where: { id: sessionId },
+    data: { publishedAt: new Date() },
+    select: {
+      id: true,
+      title: true,
+      council: { select: { seats: { select: { userId: true } } } },
+      agendaItems: { select: { topic: { select: { id: true, raisedById: true } } } },
+    },
+  });
+  const topics = session.agendaItems.flatMap((i) => (i.topic ? [i.topic] : []));
+  await prisma.topicEvent.createMany({
+    data: topics.map((t) => ({ topicId: t.id, type: "agendaPublished", actorId: actor.userId, data: JSON.stringify({ sessionId, sessionTitle: session.title }) })),
+  });
+  const to = [...session.council.seats.map((s) => s.userId), ...topics.map((t) => t.raisedById)].filter((id) => id !== actor.userId);
+  await notify(to, "agendaPublished", { sessionId }, { title: session.title });
+  return { publishedAt: new Date().toISOString() };
+}

@@ -1,0 +1,61 @@
+// The topic state machine: the only way a topic's status changes. Shared by the
+// server (which enforces it) and the pages (which offer only legal moves).
+import { z } from "zod";
+
+export const TOPIC_STATUSES = ["raised", "referred", "accepted", "scheduled", "answered", "merged", "declined"] as const;
+export type TopicStatus = (typeof TOPIC_STATUSES)[number];
+export const topicStatusSchema = z.enum(TOPIC_STATUSES);
+
+/** A closed topic takes no more co-signs and no more moves. */
+export const CLOSED_STATUSES: readonly TopicStatus[] = ["answered", "merged", "declined"];
+
+export const TOPIC_MOVES = {
+  /** 前店: staff answer at once; the reply is public and closes the topic. */
+  answer: { from: ["raised", "referred", "accepted"], to: "answered" },
+  /** 物业答题: ask an organisation for a formal answer by a deadline. */
+  refer: { from: ["raised", "accepted"], to: "referred" },
+  /** The referred organisation's formal answer. */
+  orgAnswer: { from: ["referred"], to: "answered" },
+  merge: { from: ["raised", "referred", "accepted"], to: "merged" },
+  decline: { from: ["raised", "referred", "accepted"], to: "declined" },
+  /** 后厂: accepted for joint deliberation, waiting for a session. */
+  accept: { from: ["raised", "referred"], to: "accepted" },
+  /** Put on a session's agenda. */
+  schedule: { from: ["raised", "referred", "accepted"], to: "scheduled" },
+  /** Taken off an agenda again. */
+  unschedule: { from: ["scheduled"], to: "accepted" },
+} as const satisfies Record<string, { from: readonly TopicStatus[]; to: TopicStatus }>;
+export type TopicMove = keyof typeof TOPIC_MOVES;
+
+export function canMove(status: string, move: TopicMove): boolean {
+  return (TOPIC_MOVES[move].from as readonly string[]).includes(status);
+}
+
+export function isClosed(status: string): boolean {
+  return (CLOSED_STATUSES as readonly string[]).includes(status);
+}
+
+export class IllegalMove extends Error {
+  readonly status = 409;
+  constructor(
+    readonly move: TopicMove,
+    readonly from: string,
+  ) {
+    super(`a topic that is "${from}" cannot be moved by "${move}" (allowed from: ${TOPIC_MOVES[move].from.join(", ")})`);
+  }
+}
+
+export function assertMove(status: string, move: TopicMove): TopicStatus {
+  if (!canMove(status, move)) throw new IllegalMove(move, status);
+  return TOPIC_MOVES[move].to;
+}
+
+export const DEFAULT_CATEGORIES = [
+  { key: "parking", nameZh: "停车", nameEn: "Parking" },
+  { key: "greenery", nameZh: "绿化", nameEn: "Greenery" },
+  { key: "sanitation", nameZh: "环境卫生", nameEn: "Sanitation" },
+  { key: "facilities", nameZh: "设施与电梯", nameEn: "Facilities and lifts" },
+  { key: "safety", nameZh: "安全", nameEn: "Safety" },
+  { key: "dispute", nameZh: "邻里纠纷", nameEn: "Neighbour dispute" },
+  { key: "other", nameZh: "其他", nameEn: "Other" },
+] as const;

@@ -1,0 +1,83 @@
+// Photos: checked by their content (not their name), limited in size and
+// number, re-encoded (which also drops EXIF, GPS included) and stored under
+// the data folder. Everything is checked and encoded before anything is saved.
+import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import sharp from "sharp";
+import { sqlitePath } from "./database-url";
+
+export const MAX_PHOTOS = 9;
+export const MAX_PHOTO_BYTES = 12 * 1024 * 1024;
+const MAX_EDGE = 1600;
+
+export class UploadRejected extends Error {
+  constructor(
+    readonly key: string,
+    readonly values: Record<string, string | number> = {},
+  ) {
+    super(key);
+  }
+}
+
+export function uploadsDir(): string {
+  const db = sqlitePath();
+  const dir = process.env.UPLOADS_DIR ?? path.join(db === ":memory:" ? "data" : path.dirname(db), "uploads");
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** What the bytes are, whatever the file is called. */
+function sniff(b: Uint8Array): "jpeg" | "png" | "webp" | "heif" | "gif" | null {
+  const ascii = (from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
+  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return "jpeg";
+  if (b[0] === 0x89 && ascii(1, 4) === "PNG") return "png";
+  if (ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP") return "webp";
+  if (ascii(4, 8) === "ftyp" && /^(heic|heix|mif1|msf1|heim|heis|avif)$/.test(ascii(8, 12))) return "heif";
+  if (ascii(0, 4) === "GIF8") return "gif";
+  return null;
+}
+
+export type EncodedPhoto = { data: Buffer; width: number; height: number };
+
+export async function encodePhotos(files: File[]): Promise<EncodedPhoto[]> {
+  const real = files.filter((f) => f.size > 0);
+  if (real.length > MAX_PHOTOS) throw new UploadRejected("errors.tooManyPhotos", { max: MAX_PHOTOS });
+  const out: EncodedPhoto[] = [];
+  for (const [i, file] of real.entries()) {
+    if (file.size > MAX_PHOTO_BYTES) throw new UploadRejected("errors.photoTooLarge", { n: i + 1, mb: MAX_PHOTO_BYTES / 1024 / 1024 });
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    if (!sniff(bytes)) throw new UploadRejected("errors.photoNotImage", { n: i + 1 });
+    try {
+      const { data, info } = await sharp(bytes, { limitInputPixels: 64_000_000 })
+        .rotate()
+        .resize({ width: MAX_EDGE, height: MAX_EDGE, fit: "inside", withoutEnlargement: true })
+        .webp({ quality: 78 })
+        .toBuffer({ resolveWithObject: true });
+      out.push({ data, width: info.width, height: info.height });
+    } catch {
+      throw new UploadRejected("errors.photoUnreadable", { n: i + 1 });
+    }
+  }
+  return out;
+}
+
+/** Writes encoded photos; returns their file names and a function that removes them again. */
+export async function savePhotos(photos: EncodedPhoto[]): Promise<{ files: string[]; undo: () => Promise<void> }> {
+  const dir = uploadsDir();
+  const files = photos.map(() => `${randomBytes(12).toString("base64url")}.webp`);
+  const undo = () => Promise.all(files.map((f) => rm(path.join(dir, f), { force: true }))).then(() => {});
+  try {
+    await Promise.all(photos.map((p, i) => writeFile(path.join(dir, files[i]!), p.data)));
+  } catch (error) {
+    await undo();
+    throw error;
+  }
+  return { files, undo };
+}
+
+export function photoPath(file: string): string | null {
+  if (!/^[A-Za-z0-9_-]{16}\.webp$/.test(file)) return null;
+  return path.join(uploadsDir(), file);
+}
