@@ -8,17 +8,36 @@ const schema = (s: z.ZodType, io: "input" | "output") => z.toJSONSchema(s, { tar
 export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const e of endpoints) {
-    const parameters = e.params
-      ? Object.entries((e.params as z.ZodObject).shape).map(([name, s]) => ({ name, in: "path", required: true, schema: schema(s as z.ZodType, "input") }))
-      : undefined;
+    const parameters = [
+      ...(e.params ? Object.entries((e.params as z.ZodObject).shape).map(([name, s]) => ({ name, in: "path", required: true, schema: schema(s as z.ZodType, "input") })) : []),
+      ...(e.query
+        ? Object.entries((e.query as z.ZodObject).shape).map(([name, s]) => ({ name, in: "query", required: !(s as z.ZodType).safeParse(undefined).success, schema: schema(s as z.ZodType, "input") }))
+        : []),
+    ];
     const errorStatuses = [400, ...(e.auth ? [401] : []), ...(e.errors ?? [])];
     paths[e.path] ??= {};
     paths[e.path]![e.method.toLowerCase()] = {
       summary: e.summary,
       tags: [e.tag],
       ...(e.auth ? { security: [{ bearer: [] }, { cookie: [] }] } : {}),
-      ...(parameters ? { parameters } : {}),
-      ...(e.body ? { requestBody: { required: true, content: { "application/json": { schema: schema(e.body, "input") } } } } : {}),
+      ...(parameters.length ? { parameters } : {}),
+      ...(e.body
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                "application/json": { schema: schema(e.body, "input") },
+                ...(e.multipart
+                  ? {
+                      "multipart/form-data": {
+                        schema: { allOf: [schema(e.body, "input"), { type: "object", properties: { photos: { type: "array", items: { type: "string", format: "binary" } } } }] },
+                      },
+                    }
+                  : {}),
+              },
+            },
+          }
+        : {}),
       responses: {
         200: { description: "OK", content: { "application/json": { schema: schema(e.response, "output") } } },
         ...Object.fromEntries(

@@ -1,0 +1,12 @@
+import { communityIdBySlug } from "~/models/community.server";
+import { referralQueue } from "~/models/topic.server";
+import { handle } from "~/utils/api.server";
+import { api } from "~/utils/api-contract";
+
+export const loader = handle(api.referrals, async ({ actor, params }) => {
+  const queue = await referralQueue(actor!, await communityIdBySlug(params.slug));
+  return {
+    items: queue.map((t) => ({ id: t.id, title: t.title, referralDue: t.referralDue?.toISOString() ?? null, overdue: t.overdue, organization: t.referredOrg?.name ?? "" })),
+  };
+});
+export const action = loader;
