@@ -1,0 +1,112 @@
+// The topic flow through the JSON API of the real server, the way an
+// integration or a script would drive it.
+import sharp from "sharp";
+import { io as ioClient } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshDbFile, startServer, tokenFor, type RunningServer } from "./fixtures/server";
+
+let server: RunningServer;
+const tokens: Record<string, string> = {};
+const api = async (user: string, path: string, init: RequestInit & { json?: unknown } = {}) => {
+  const headers = new Headers(init.headers);
+  headers.set("Authorization", `Bearer ${tokens[user]}`);
+  headers.set("Accept-Language", "en");
+  if (init.json !== undefined) headers.set("Content-Type", "application/json");
+  const res = await fetch(`${server.url}${path}`, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+};
+
+beforeAll(async () => {
+  server = await startServer(freshDbFile("topics-api"));
+  for (const u of ["staff", "resident1", "resident2", "wuye", "outsider"]) tokens[u] = await tokenFor(server, u);
+});
+afterAll(() => server?.stop());
+
+describe("topics over the API", () => {
+  it("raise with a photo (multipart), find it by a Chinese word, co-sign live, triage", async () => {
+    const form = new FormData();
+    form.set("title", "地下车库排水沟堵塞");
+    form.set("description", "下雨后车库积水，车辆进出困难。");
+    form.set("category", "facilities");
+    const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#369" } }).png().toBuffer();
+    form.append("photos", new File([png], "a.png", { type: "image/png" }));
+    const raised = await api("resident1", "/api/v1/communities/xingfuli/topics", { method: "POST", body: form });
+    expect(raised.status).toBe(200);
+    const id = raised.body.id as string;
+
+    const found = await api("resident2", `/api/v1/communities/xingfuli/topics?q=${encodeURIComponent("排水沟")}`);
+    expect(found.body.items.map((t: { id: string }) => t.id)).toEqual([id]);
+    expect((await api("resident2", `/api/v1/communities/xingfuli/topics?q=${encodeURIComponent("不存在的词")}`)).body.total).toBe(0);
+
+    const detail = await api("resident2", `/api/v1/topics/${id}`);
+    expect(detail.body.photos).toHaveLength(1);
+    const photo = await fetch(`${server.url}${detail.body.photos[0].url}`, { headers: { Authorization: `Bearer ${tokens.resident2}` } });
+    expect([200, 404]).toContain(photo.status); // served by the pages' photo route once it exists
+
+    // The raiser's screen hears the count move when a neighbour co-signs.
+    const socket = ioClient(server.url, { path: "/socket.io", transports: ["websocket"], auth: { token: tokens.resident1 }, forceNew: true });
+    await new Promise((r) => socket.on("connect", () => r(null)));
+    expect(await new Promise((r) => socket.emit("topic:join", { topicId: id }, r))).toEqual({ ok: true });
+    const live = new Promise<{ count: number }>((r) => socket.on("topic:coSigns", r));
+    const badge = new Promise<{ unread: number }>((r) => socket.on("notification:unread", r));
+    expect((await api("resident2", `/api/v1/topics/${id}/co-sign`, { method: "POST" })).body).toEqual({ count: 1, coSigned: true });
+    expect((await live).count).toBe(1);
+
+    expect((await api("resident1", `/api/v1/topics/${id}/moves`, { method: "POST", json: { move: "accept" } })).status).toBe(403);
+    const bad = await api("staff", `/api/v1/topics/${id}/moves`, { method: "POST", json: { move: "teleport" } });
+    expect(bad.status).toBe(400);
+    const noReply = await api("staff", `/api/v1/topics/${id}/moves`, { method: "POST", json: { move: "answer", answer: "" } });
+    expect(noReply.body.error).toMatch(/answer/);
+    expect((await api("staff", `/api/v1/topics/${id}/moves`, { method: "POST", json: { move: "accept" } })).body).toEqual({ topicId: id, status: "accepted" });
+    const again = await api("staff", `/api/v1/topics/${id}/moves`, { method: "POST", json: { move: "accept" } });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatch(/"accepted" cannot be moved by "accept"/);
+    expect((await badge).unread).toBeGreaterThan(0);
+    socket.close();
+
+    const notes = await api("resident1", "/api/v1/notifications");
+    expect(notes.body.items.some((n: { type: string; topicId: string }) => n.type === "topicMoved" && n.topicId === id)).toBe(true);
+    expect((await api("resident1", "/api/v1/notifications/read", { method: "POST", json: { ids: "all" } })).body.unread).toBe(0);
+  });
+
+  it("rejects a non-image and a wrong place with precise errors, and hides the community from outsiders", async () => {
+    const form = new FormData();
+    form.set("title", "附件不是图片的议题");
+    form.set("category", "other");
+    form.append("photos", new File(["just text"], "x.jpg", { type: "image/jpeg" }));
+    const res = await api("resident1", "/api/v1/communities/xingfuli/topics", { method: "POST", body: form });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatch(/1/); // which photo, in words (the i18n text), not a key
+    expect(res.body.error).not.toMatch(/^errors\./);
+    const wrongPlace = await api("resident1", "/api/v1/communities/xingfuli/topics", { method: "POST", json: { title: "网格写错的议题", gridId: "nosuchgrid" } });
+    expect(wrongPlace.status).toBe(400);
+    expect(wrongPlace.body.issues[0].path).toBe("gridId");
+    expect((await api("outsider", "/api/v1/communities/xingfuli/topics")).status).toBe(403);
+    expect((await api("resident1", "/api/v1/communities/xingfuli/triage")).status).toBe(403);
+    expect((await api("staff", "/api/v1/communities/xingfuli/triage")).body.items.length).toBeGreaterThan(0);
+    expect((await api("wuye", "/api/v1/communities/xingfuli/referrals")).body.items.map((t: { title: string }) => t.title)).toContain("5号楼前宠物粪便无人清理");
+  });
+
+  it("staff schedule a session and build its agenda from a topic", async () => {
+    const me = await api("staff", "/api/v1/me");
+    const councilId = me.body.seats[0].councilId as string;
+    const session = await api("staff", "/api/v1/sessions", { method: "POST", json: { councilId, title: "临时议事会", scheduledAt: "2030-01-15T19:00", place: "活动室", mode: "online" } });
+    expect(session.status).toBe(200);
+    expect(session.body.scheduledAt).toBe("2030-01-15T11:00:00.000Z");
+    expect((await api("staff", "/api/v1/sessions", { method: "POST", json: { councilId, title: "过去的会议", scheduledAt: "2001-01-01T10:00" } })).status).toBe(400);
+    const board = await api("staff", `/api/v1/communities/xingfuli/topics?status=accepted`);
+    const topicId = board.body.items[0].id as string;
+    const added = await api("staff", `/api/v1/sessions/${session.body.id}/agenda`, { method: "POST", json: { topicId, timeSlotMin: 15 } });
+    expect(added.body.status).toBe("scheduled");
+    const free = await api("staff", `/api/v1/sessions/${session.body.id}/agenda`, { method: "POST", json: { title: "其他事项", text: "临时动议" } });
+    const agenda = await api("staff", `/api/v1/sessions/${session.body.id}`);
+    const ids = agenda.body.agendaItems.map((i: { id: string }) => i.id) as string[];
+    expect(ids).toContain(free.body.agendaItemId);
+    expect((await api("staff", `/api/v1/sessions/${session.body.id}/agenda/order`, { method: "POST", json: { itemIds: [ids[1]] } })).status).toBe(400);
+    expect((await api("staff", `/api/v1/sessions/${session.body.id}/agenda/order`, { method: "POST", json: { itemIds: [...ids].reverse() } })).body).toEqual({ ok: true });
+    const reordered = await api("staff", `/api/v1/sessions/${session.body.id}`);
+    expect(reordered.body.agendaItems.map((i: { id: string }) => i.id)).toEqual([...ids].reverse());
+    expect((await api("resident1", `/api/v1/sessions/${session.body.id}/publish`, { method: "POST" })).status).toBe(403);
+    expect((await api("staff", `/api/v1/sessions/${session.body.id}/publish`, { method: "POST" })).status).toBe(200);
+  });
+});
