@@ -1,10 +1,12 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useLocation, useRouteError, useRouteLoaderData } from "@remix-run/react";
-import { useMemo } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import { createI18n } from "~/i18n";
+import { unreadCount } from "~/models/notification.server";
 import { getUser } from "~/utils/auth.server";
 import { DEFAULT_LOCALE, type Locale } from "~/utils/domain";
+import { useLiveEvents } from "~/utils/live-events";
 import { getLocale } from "~/utils/locale.server";
 import styles from "~/styles.css?url";
 
@@ -15,7 +17,8 @@ export const links: LinksFunction = () => [
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [locale, user] = await Promise.all([getLocale(request), getUser(request)]);
-  return { locale, user: user ? { id: user.id, displayName: user.displayName } : null };
+  const unread = user ? await unreadCount(user.id) : 0;
+  return { locale, user: user ? { id: user.id, displayName: user.displayName } : null, unread };
 }
 
 export function useRootData() {
@@ -67,6 +70,7 @@ function TopBar() {
       </Form>
       {data?.user ? (
         <>
+          <NotificationsLink unread={data.unread} />
           <span className="who" data-testid="current-user">
             {data.user.displayName}
           </span>
@@ -82,6 +86,24 @@ function TopBar() {
         </a>
       )}
     </header>
+  );
+}
+
+/** The bell in the top bar; its unread count follows the person's own Socket.IO room. */
+function NotificationsLink({ unread: initial }: { unread: number }) {
+  const { t } = useTranslation();
+  const [unread, setUnread] = useState(initial);
+  useEffect(() => setUnread(initial), [initial]);
+  useLiveEvents({ "notification:unread": (p: { unread: number }) => setUnread(p.unread) });
+  return (
+    <a className="notif-link" href="/notifications" aria-label={unread ? t("nav.notificationsUnread", { count: unread }) : t("nav.notifications")}>
+      <span aria-hidden="true">{t("nav.notifications")}</span>
+      {unread > 0 ? (
+        <span className="badge" data-testid="unread-badge" aria-hidden="true">
+          {unread > 99 ? "99+" : unread}
+        </span>
+      ) : null}
+    </a>
   );
 }
 

@@ -9,7 +9,7 @@ export function Field({
   ...input
 }: { name: string; label: string; hint?: string; error?: string } & React.InputHTMLAttributes<HTMLInputElement>) {
   const { t } = useTranslation();
-  const id = `field-${name}`;
+  const id = input.id ?? `field-${name}`;
   return (
     <div>
       <label htmlFor={id}>{label}</label>

@@ -37,6 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       ...c,
       roles: actor.memberships.filter((m) => m.communityId === c.id).map((m) => m.role),
       mayInvite: can(actor, "community:invite", { type: "community", communityId: c.id }),
+      mayTriage: can(actor, "topic:triage", { type: "community", communityId: c.id }),
     })),
   };
 }
@@ -64,6 +65,16 @@ export default function Index() {
         <section key={community.id} className="card" aria-label={community.name}>
           <h2 style={{ marginTop: 0 }}>{community.name}</h2>
           <p className="muted">{community.roles.map((r) => t(`roles.${r}`)).join(" · ")}</p>
+          <div className="actions">
+            <a className="btn" href={`/c/${community.slug}/topics`} data-testid="topic-board-link">
+              {t("home.topics")}
+            </a>
+            {community.mayTriage ? (
+              <a className="btn secondary" href={`/c/${community.slug}/triage`}>
+                {t("topics.triage")}
+              </a>
+            ) : null}
+          </div>
           {community.councils.map((council) => (
             <div key={council.id}>
               <h3>{council.name}</h3>

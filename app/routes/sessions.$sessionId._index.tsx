@@ -6,7 +6,7 @@ import { getSessionWithAgenda } from "~/models/agenda-item.server";
 import { formatDateTime } from "~/utils/format";
 import { orHttpError } from "~/utils/http.server";
 import { useSessionEvents } from "~/utils/live";
-import { NotFound, loadSessionResource, requireActor, requirePermission } from "~/utils/permissions.server";
+import { NotFound, can, loadSessionResource, requireActor, requirePermission } from "~/utils/permissions.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireActor(request);
@@ -16,12 +16,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     requirePermission(actor, "session:view", resource);
     const session = await getSessionWithAgenda(resource.sessionId);
     if (!session) throw new NotFound("session");
-    return { session };
+    return { session, mayEditAgenda: can(actor, "session:editAgenda", resource) && resource.status === "scheduled" };
   });
 }
 
 export default function SessionPage() {
-  const { session } = useLoaderData<typeof loader>();
+  const { session, mayEditAgenda } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const [previews, setPreviews] = useState<Record<string, string>>({});
   const [viewers, setViewers] = useState<{ id: string; name: string }[]>([]);
@@ -56,6 +56,13 @@ export default function SessionPage() {
       </section>
       <section className="card">
         <h2 style={{ marginTop: 0 }}>{t("session.agenda")}</h2>
+        {mayEditAgenda ? (
+          <p>
+            <a className="btn secondary" href={`/sessions/${session.id}/agenda`}>
+              {t("session.editAgenda")}
+            </a>
+          </p>
+        ) : null}
         {session.agendaItems.length === 0 ? <p className="muted">{t("session.noItems")}</p> : null}
         <ol className="list">
           {session.agendaItems.map((item) => (
@@ -67,6 +74,11 @@ export default function SessionPage() {
                 <span className="title">{item.title}</span>
                 <span className="preview">{(previews[item.id] ?? item.contentText) || t("session.emptyText")}</span>
               </a>
+              {item.topicId ? (
+                <a className="topic-link" href={`/topics/${item.topicId}`}>
+                  {t("session.fromTopic")}
+                </a>
+              ) : null}
             </li>
           ))}
         </ol>

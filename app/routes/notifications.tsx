@@ -1,0 +1,114 @@
+// The notification centre: what moved on the person's topics and sessions.
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { Age, Pager } from "~/components/topic-ui";
+import { listNotifications, markRead } from "~/models/notification.server";
+import { prisma } from "~/utils/db.server";
+import { requireActor } from "~/utils/permissions.server";
+import { idSchema } from "~/utils/schemas";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const actor = await requireActor(request);
+  const page = Math.min(10_000, Math.max(1, Number(new URL(request.url).searchParams.get("page")) || 1));
+  const list = await listNotifications(actor.userId, page);
+  return { list, pages: Math.max(1, Math.ceil(list.total / list.pageSize)), now: Date.now() };
+}
+
+/** Where a notification leads: its topic, else its session. */
+function target(n: { topicId: string | null; sessionId: string | null }): string {
+  if (n.topicId) return `/topics/${n.topicId}`;
+  if (n.sessionId) return `/sessions/${n.sessionId}`;
+  return "/notifications";
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const actor = await requireActor(request);
+  const form = await request.formData();
+  const intent = form.get("intent");
+  if (intent === "readAll") {
+    await markRead(actor.userId, "all");
+    return { ok: true };
+  }
+  const id = idSchema.safeParse(form.get("id"));
+  if (!id.success) throw new Response("bad notification id", { status: 400 });
+  // Only the person's own notifications: markRead and this lookup both filter by userId.
+  await markRead(actor.userId, [id.data]);
+  if (intent === "open") {
+    const n = await prisma.notification.findFirst({ where: { id: id.data, userId: actor.userId }, select: { topicId: true, sessionId: true } });
+    if (!n) throw new Response("not found", { status: 404 });
+    throw redirect(target(n));
+  }
+  return { ok: true };
+}
+
+type Item = {
+  type: string;
+  data: Record<string, unknown>;
+  topic: { title: string } | null;
+  session: { title: string } | null;
+};
+
+function useMessage() {
+  const { t } = useTranslation();
+  return (n: Item): string => {
+    const d = n.data;
+    const title = (typeof d.title === "string" && d.title) || n.topic?.title || n.session?.title || "";
+    const status = typeof d.status === "string" ? t(`topicStatus.${d.status}`) : "";
+    const move = typeof d.move === "string" ? t(`moves.${d.move}.label`) : "";
+    return t(`notifications.types.${n.type}`, { title, status, move, coSigns: d.coSigns ?? "", defaultValue: t("notifications.types.other", { title }) });
+  };
+}
+
+export default function Notifications() {
+  const { list, pages, now } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  const navigation = useNavigation();
+  const location = useLocation();
+  const message = useMessage();
+  const unread = list.items.some((n) => !n.readAt);
+  return (
+    <div>
+      <h1>{t("notifications.title")}</h1>
+      {unread ? (
+        <Form method="post" preventScrollReset>
+          <input type="hidden" name="intent" value="readAll" />
+          <button className="btn secondary block" type="submit" disabled={navigation.state !== "idle"}>
+            {t("notifications.markAll")}
+          </button>
+        </Form>
+      ) : null}
+      {list.items.length === 0 ? (
+        <p className="card muted">{t("notifications.empty")}</p>
+      ) : (
+        <ul className="list card notifications">
+          {list.items.map((n) => (
+            <li key={n.id} className={n.readAt ? "read" : "unread"} data-testid="notification" data-unread={n.readAt ? undefined : "true"}>
+              <Form method="post" className="notification-open">
+                <input type="hidden" name="intent" value="open" />
+                <input type="hidden" name="id" value={n.id} />
+                <button type="submit" className="item-link as-link">
+                  {!n.readAt ? <span className="dot" aria-label={t("notifications.unread")} /> : null}
+                  <span className="title">{message(n)}</span>
+                  <span className="muted">
+                    <Age date={n.createdAt} now={now} />
+                  </span>
+                </button>
+              </Form>
+              {!n.readAt ? (
+                <Form method="post" preventScrollReset className="notification-read">
+                  <input type="hidden" name="intent" value="read" />
+                  <input type="hidden" name="id" value={n.id} />
+                  <button type="submit" className="btn secondary small">
+                    {t("notifications.markRead")}
+                  </button>
+                </Form>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
+      <Pager page={list.page} pages={pages} search={location.search} />
+    </div>
+  );
+}

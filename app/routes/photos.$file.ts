@@ -1,0 +1,36 @@
+// A topic's photo, only for signed-in members of the topic's community.
+import { readFile } from "node:fs/promises";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { prisma } from "~/utils/db.server";
+import { orHttpError } from "~/utils/http.server";
+import { NotFound, requireActor, requirePermission } from "~/utils/permissions.server";
+import { photoPath } from "~/utils/uploads.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const actor = await requireActor(request);
+  const file = params.file ?? "";
+  const path = photoPath(file);
+  if (!path) throw new Response("not found", { status: 404 });
+  const body = await orHttpError(async () => {
+    const photo = await prisma.topicPhoto.findFirst({
+      where: { file },
+      select: { topic: { select: { id: true, communityId: true, raisedById: true, referredOrgId: true, status: true } } },
+    });
+    if (!photo) throw new NotFound("photo");
+    const t = photo.topic;
+    requirePermission(actor, "topic:view", { type: "topic", topicId: t.id, communityId: t.communityId, raisedById: t.raisedById, referredOrgId: t.referredOrgId, status: t.status });
+    return readFile(path).catch(() => {
+      throw new NotFound("photo file");
+    });
+  });
+  return new Response(body, {
+    headers: {
+      "Content-Type": "image/webp",
+      "Content-Length": String(body.length),
+      // The name is random and the bytes never change; only this person's browser may keep it.
+      "Cache-Control": "private, max-age=31536000, immutable",
+      "X-Content-Type-Options": "nosniff",
+      "Content-Disposition": "inline",
+    },
+  });
+}
