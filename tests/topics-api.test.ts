@@ -29,7 +29,7 @@ describe("topics over the API", () => {
     form.set("description", "下雨后车库积水，车辆进出困难。");
     form.set("category", "facilities");
     const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#369" } }).png().toBuffer();
-    form.append("photos", new File([png], "a.png", { type: "image/png" }));
+    form.append("photos", new File([new Uint8Array(png)], "a.png", { type: "image/png" }));
     const raised = await api("resident1", "/api/v1/communities/xingfuli/topics", { method: "POST", body: form });
     expect(raised.status).toBe(200);
     const id = raised.body.id as string;

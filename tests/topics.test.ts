@@ -185,7 +185,7 @@ describe("agendas", () => {
 describe("photos", () => {
   it("are checked by content and re-encoded; a bad file saves nothing", async () => {
     const png = await sharp({ create: { width: 2400, height: 1200, channels: 3, background: "#c33" } }).png().toBuffer();
-    const photo = new File([png], "IMG_0001.jpg", { type: "image/jpeg" });
+    const photo = new File([new Uint8Array(png)], "IMG_0001.jpg", { type: "image/jpeg" });
     const t = await raiseTopic(resident1, communityId, { title: "车棚顶棚破损漏雨", description: "", category: "facilities" }, [photo]);
     const saved = await prisma.topicPhoto.findFirstOrThrow({ where: { topicId: t.id } });
     expect(saved.width).toBe(1600);

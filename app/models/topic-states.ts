@@ -2,7 +2,7 @@
 // server (which enforces it) and the pages (which offer only legal moves).
 import { z } from "zod";
 
-export const TOPIC_STATUSES = ["raised", "referred", "accepted", "scheduled", "answered", "merged", "declined"] as const;
+export const TOPIC_STATUSES = ["raised", "referred", "accepted", "scheduled", "resolved", "answered", "merged", "declined"] as const;
 export type TopicStatus = (typeof TOPIC_STATUSES)[number];
 export const topicStatusSchema = z.enum(TOPIC_STATUSES);
 
@@ -24,6 +24,8 @@ export const TOPIC_MOVES = {
   schedule: { from: ["raised", "referred", "accepted"], to: "scheduled" },
   /** Taken off an agenda again. */
   unschedule: { from: ["scheduled"], to: "accepted" },
+  /** The council passed a resolution on it (made by closing a vote, never by hand). */
+  resolve: { from: ["scheduled"], to: "resolved" },
 } as const satisfies Record<string, { from: readonly TopicStatus[]; to: TopicStatus }>;
 export type TopicMove = keyof typeof TOPIC_MOVES;
 

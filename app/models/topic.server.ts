@@ -242,6 +242,7 @@ const MOVE_EVENTS: Record<TopicMove, string> = {
   accept: "accepted",
   schedule: "scheduled",
   unschedule: "unscheduled",
+  resolve: "resolved",
 };
 
 const MOVES_FOR_STAFF: TopicMove[] = ["answer", "refer", "accept", "schedule", "merge", "decline", "unschedule"];

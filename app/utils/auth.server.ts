@@ -1,7 +1,7 @@
 // Who is asking: one answer for pages, the API, Socket.IO and the Yjs endpoint.
 // A browser carries a signed cookie naming a row in AuthSession; scripts and
 // integrations carry a bearer token whose hash is in ApiToken.
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { hash, verify } from "@node-rs/argon2";
@@ -29,13 +29,26 @@ function sessionSecret(): string {
   return secret;
 }
 
+const secret = singleton("sessionSecret", sessionSecret);
+
+/** HMAC of a value under the site's secret, for links that must not be forged (check-in QR codes). */
+export function sign(value: string): string {
+  return createHmac("sha256", secret).update(value).digest("base64url");
+}
+
+export function verifySignature(value: string, signature: string): boolean {
+  const expected = Buffer.from(sign(value));
+  const given = Buffer.from(signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
 const sessionCookie = singleton("sessionCookie", () =>
   createCookie(SESSION_COOKIE, {
     httpOnly: true,
     sameSite: "lax",
     path: "/",
     maxAge: SESSION_DAYS * 24 * 3600,
-    secrets: [sessionSecret()],
+    secrets: [secret],
   }),
 );
 

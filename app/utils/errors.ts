@@ -8,3 +8,14 @@ export class InputRejected extends Error {
     super(`${field}: ${key}`);
   }
 }
+
+/** A well-formed request that the session's rules forbid now (vote closed, not checked in, no quorum). */
+export class RuleBroken extends Error {
+  readonly status = 409;
+  constructor(
+    readonly key: string,
+    readonly values: Record<string, string | number> = {},
+  ) {
+    super(key);
+  }
+}

@@ -13,7 +13,7 @@ export type Actor = {
 };
 
 export type CommunityResource = { type: "community"; communityId: string };
-export type SessionResource = { type: "session"; communityId: string; councilId: string; sessionId: string; status: string };
+export type SessionResource = { type: "session"; communityId: string; councilId: string; sessionId: string; status: string; chairId: string | null };
 export type AgendaItemResource = Omit<SessionResource, "type"> & { type: "agendaItem"; itemId: string };
 export type TopicResource = { type: "topic"; topicId: string; communityId: string; raisedById: string; referredOrgId: string | null; status: string };
 
@@ -28,6 +28,10 @@ type Resources = {
   "topic:coSign": TopicResource;
   "topic:orgAnswer": TopicResource;
   "session:editAgenda": SessionResource;
+  "session:chair": SessionResource;
+  "session:attend": SessionResource;
+  "motion:propose": SessionResource;
+  "vote:cast": SessionResource;
   "session:view": SessionResource;
   "agendaItem:view": AgendaItemResource;
   "agendaItem:edit": AgendaItemResource;
@@ -65,6 +69,13 @@ const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean
   "topic:orgAnswer": (a, r) =>
     r.referredOrgId !== null && a.memberships.some((m) => m.communityId === r.communityId && m.organizationId === r.referredOrgId),
   "session:editAgenda": (a, r) => hasRole(a, r.communityId, STAFF_ROLES),
+  // The session's own chair, or whoever chairs for the community (staff, 主持人).
+  "session:chair": (a, r) => r.chairId === a.userId || hasRole(a, r.communityId, ["communityStaff", "chair"]),
+  // Anyone of the community may check in: seated members as members, everyone else as observers (列席).
+  "session:attend": (a, r) => isMember(a, r.communityId),
+  // Only seated members put motions, second them and vote (being checked in is the session's rule, in the model).
+  "motion:propose": (a, r) => isSeated(a, r.councilId),
+  "vote:cast": (a, r) => isSeated(a, r.councilId),
   // Deliberation is public to the community: any member may follow a session (observers included).
   "session:view": (a, r) => isMember(a, r.communityId),
   "agendaItem:view": (a, r) => isMember(a, r.communityId),
@@ -115,20 +126,20 @@ export async function loadActor(userId: string): Promise<Actor | null> {
 export async function loadSessionResource(sessionId: string): Promise<SessionResource | null> {
   const s = await prisma.councilSession.findUnique({
     where: { id: sessionId },
-    select: { id: true, status: true, councilId: true, council: { select: { communityId: true } } },
+    select: { id: true, status: true, councilId: true, chairId: true, council: { select: { communityId: true } } },
   });
   if (!s) return null;
-  return { type: "session", sessionId: s.id, status: s.status, councilId: s.councilId, communityId: s.council.communityId };
+  return { type: "session", sessionId: s.id, status: s.status, councilId: s.councilId, communityId: s.council.communityId, chairId: s.chairId };
 }
 
 export async function loadAgendaItemResource(itemId: string): Promise<AgendaItemResource | null> {
   const item = await prisma.agendaItem.findUnique({
     where: { id: itemId },
-    select: { id: true, session: { select: { id: true, status: true, councilId: true, council: { select: { communityId: true } } } } },
+    select: { id: true, session: { select: { id: true, status: true, councilId: true, chairId: true, council: { select: { communityId: true } } } } },
   });
   if (!item) return null;
   const s = item.session;
-  return { type: "agendaItem", itemId: item.id, sessionId: s.id, status: s.status, councilId: s.councilId, communityId: s.council.communityId };
+  return { type: "agendaItem", itemId: item.id, sessionId: s.id, status: s.status, councilId: s.councilId, communityId: s.council.communityId, chairId: s.chairId };
 }
 
 export async function loadTopicResource(topicId: string): Promise<TopicResource | null> {

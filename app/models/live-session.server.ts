@@ -1,0 +1,555 @@
+// A council session in progress (问题共商): who is here, who speaks, motions and
+// votes. Every rule is enforced here, on the server; every change is followed by
+// a fresh snapshot of the session pushed to everyone in it. All state lives in
+// the database, so any process can compute the snapshot and take the next action.
+import { createHmac, randomBytes } from "node:crypto";
+import type { z } from "zod";
+import { sign, verifySignature } from "~/utils/auth.server";
+import { prisma } from "~/utils/db.server";
+import type { Constituency } from "~/utils/domain";
+import { InputRejected, RuleBroken } from "~/utils/errors";
+import { NotFound, loadSessionResource, requirePermission, type Actor, type SessionResource } from "~/utils/permissions.server";
+import { publish, rooms } from "~/utils/realtime.server";
+import { notify } from "./notification.server";
+import { TOPIC_MOVES } from "./topic-states";
+import { DEFAULT_OPTIONS, decide, quorum, type PassRule, type ballotInputSchema, type motionInputSchema } from "./vote-rules";
+
+const CHECK_IN_TTL_MS = 6 * 3600_000;
+
+async function sessionOrThrow(sessionId: string): Promise<SessionResource> {
+  const s = await loadSessionResource(sessionId);
+  if (!s) throw new NotFound("session");
+  return s;
+}
+
+function requireOpen(s: SessionResource) {
+  if (s.status !== "open") throw new RuleBroken("errors.sessionNotOpen");
+}
+
+// ——— Check-in ———
+
+/** A signed, expiring check-in link for the meeting-room screen's QR code. */
+export async function checkInLink(actor: Actor, sessionId: string, origin: string) {
+  const s = await sessionOrThrow(sessionId);
+  requirePermission(actor, "session:chair", s);
+  const expires = Date.now() + CHECK_IN_TTL_MS;
+  const token = `${expires}.${sign(`check-in:${sessionId}:${expires}`)}`;
+  return { url: `${origin}/sessions/${sessionId}/check-in?t=${encodeURIComponent(token)}`, expiresAt: new Date(expires).toISOString() };
+}
+
+function checkToken(sessionId: string, token: string): void {
+  const [expires, signature] = token.split(".");
+  if (!expires || !signature || !verifySignature(`check-in:${sessionId}:${expires}`, signature)) throw new RuleBroken("errors.checkInInvalid");
+  if (Number(expires) < Date.now()) throw new RuleBroken("errors.checkInExpired");
+}
+
+/** Checks a person in: by the QR code (themselves, with the token) or by the chair (anyone of the community). */
+export async function checkIn(actor: Actor, sessionId: string, how: { token: string } | { userId: string }) {
+  const s = await sessionOrThrow(sessionId);
+  if (s.status === "adjourned" || s.status === "cancelled") throw new RuleBroken("errors.sessionOver");
+  let userId: string;
+  let method: string;
+  if ("token" in how) {
+    requirePermission(actor, "session:attend", s);
+    checkToken(sessionId, how.token);
+    userId = actor.userId;
+    method = "qr";
+  } else {
+    requirePermission(actor, "session:chair", s);
+    const member = await prisma.membership.findFirst({ where: { userId: how.userId, communityId: s.communityId }, select: { userId: true } });
+    if (!member) throw new InputRejected("userId", "errors.notCommunityMember");
+    userId = how.userId;
+    method = "chair";
+  }
+  const seat = await prisma.councilSeat.findUnique({ where: { councilId_userId: { councilId: s.councilId, userId } }, select: { constituency: true } });
+  await prisma.attendance.upsert({
+    where: { sessionId_userId: { sessionId, userId } },
+    create: { sessionId, userId, kind: seat ? "member" : "observer", constituency: seat?.constituency, method },
+    update: {},
+  });
+  announce(sessionId);
+  return { userId, kind: seat ? "member" : "observer" };
+}
+
+async function attendee(sessionId: string, userId: string) {
+  return prisma.attendance.findUnique({ where: { sessionId_userId: { sessionId, userId } }, select: { kind: true, constituency: true } });
+}
+
+// ——— Chair: life cycle, items, floor ———
+
+export async function openSession(actor: Actor, sessionId: string) {
+  const s = await sessionOrThrow(sessionId);
+  requirePermission(actor, "session:chair", s);
+  const { count } = await prisma.councilSession.updateMany({ where: { id: sessionId, status: "scheduled" }, data: { status: "open", openedAt: new Date() } });
+  if (count !== 1) throw new RuleBroken("errors.sessionNotScheduled");
+  announce(sessionId);
+}
+
+export async function adjournSession(actor: Actor, sessionId: string) {
+  const s = await sessionOrThrow(sessionId);
+  requirePermission(actor, "session:chair", s);
+  requireOpen(s);
+  if (await prisma.motion.count({ where: { sessionId, status: "voting" } })) throw new RuleBroken("errors.voteStillOpen");
+  await prisma.$transaction([
+    prisma.councilSession.update({ where: { id: sessionId }, data: { status: "adjourned", adjournedAt: new Date(), floorUserId: null, floorSince: null } }),
+    prisma.handRaise.updateMany({ where: { sessionId, loweredAt: null }, data: { loweredAt: new Date() } }),
+    prisma.motion.updateMany({ where: { sessionId, status: { in: ["proposed", "seconded"] } }, data: { status: "withdrawn" } }),
+  ]);
+  announce(sessionId);
+}
+
+export async function openItem(actor: Actor, sessionId: string, itemId: string) {
+  const s = await sessionOrThrow(sessionId);
+  requirePermission(actor, "session:chair", s);
+  requireOpen(s);
+  if (!(await prisma.agendaItem.findFirst({ where: { id: itemId, sessionId }, select: { id: true } }))) throw new InputRejected("itemId", "errors.itemInvalid");
+  if (await prisma.motion.count({ where: { sessionId, status: "voting" } })) throw new RuleBroken("errors.voteStillOpen");
+  await prisma.councilSession.update({ where: { id: sessionId }, data: { currentItemId: itemId, itemOpenedAt: new Date(), floorUserId: null, floorSince: null } });
+  announce(sessionId);
+}
+
+export async function raiseHand(actor: Actor, sessionId: string) {
+  const s = await sessionOrThrow(sessionId);
+  requireOpen(s);
+  if (!(await attendee(sessionId, actor.userId))) throw new RuleBroken("errors.notCheckedIn");
+  const open = await prisma.handRaise.findFirst({ where: { sessionId, userId: actor.userId, loweredAt: null }, select: { id: true } });
+  if (!open) await prisma.handRaise.create({ data: { sessionId, userId: actor.userId } });
+  announce(sessionId);
+}
+
+/** Lowers a hand: one's own, or anyone's by the chair. */
+export async function lowerHand(actor: Actor, sessionId: string, userId = actor.userId) {
+  const s = await sessionOrThrow(sessionId);
+  if (userId !== actor.userId) requirePermission(actor, "session:chair", s);
+  await prisma.handRaise.updateMany({ where: { sessionId, userId, loweredAt: null }, data: { loweredAt: new Date() } });
+  announce(sessionId);
+}
+
+export async function giveFloor(actor: Actor, sessionId: string, userId: string) {
+  const s = await sessionOrThrow(sessionId);
+  requirePermission(actor, "session:chair", s);
+  requireOpen(s);
+  if (!(await attendee(sessionId, userId))) throw new RuleBroken("errors.notCheckedIn");
+  await prisma.$transaction([
+    prisma.handRaise.updateMany({ where: { sessionId, userId, loweredAt: null }, data: { loweredAt: new Date() } }),
+    prisma.councilSession.update({ where: { id: sessionId }, data: { floorUserId: userId, floorSince: new Date() } }),
+  ]);
+  announce(sessionId);
+}
+
+export async function takeFloor(actor: Actor, sessionId: string) {
+  const s = await sessionOrThrow(sessionId);
+  requirePermission(actor, "session:chair", s);
+  await prisma.councilSession.update({ where: { id: sessionId }, data: { floorUserId: null, floorSince: null } });
+  announce(sessionId);
+}
+
+/** The chair records an elderly resident's authorisation for a building or unit head to vote for them. */
+export async function recordProxy(actor: Actor, sessionId: string, input: { grantorId: string; proxyId: string; note?: string }) {
+  const s = await sessionOrThrow(sessionId);
+  requirePermission(actor, "session:chair", s);
+  const seat = await prisma.councilSeat.findUnique({ where: { councilId_userId: { councilId: s.councilId, userId: input.grantorId } }, select: { constituency: true } });
+  if (seat?.constituency !== "resident") throw new InputRejected("grantorId", "errors.proxyGrantorInvalid");
+  const head = await prisma.membership.findFirst({
+    where: { userId: input.proxyId, communityId: s.communityId, role: { in: ["buildingHead", "unitHead"] } },
+    select: { id: true },
+  });
+  if (!head) throw new InputRejected("proxyId", "errors.proxyHolderInvalid");
+  await prisma.proxyAuthorization.upsert({
+    where: { sessionId_grantorId: { sessionId, grantorId: input.grantorId } },
+    create: { sessionId, grantorId: input.grantorId, proxyId: input.proxyId, recordedById: actor.userId, note: input.note ?? "" },
+    update: { proxyId: input.proxyId, recordedById: actor.userId, note: input.note ?? "", revokedAt: null },
+  });
+  announce(sessionId);
+}
+
+// ——— Motions and votes ———
+
+export async function proposeMotion(actor: Actor, sessionId: string, input: z.infer<typeof motionInputSchema>) {
+  const s = await sessionOrThrow(sessionId);
+  const isChair = (() => {
+    try {
+      requirePermission(actor, "session:chair", s);
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  if (!isChair) {
+    requirePermission(actor, "motion:propose", s);
+    if ((await attendee(sessionId, actor.userId))?.kind !== "member") throw new RuleBroken("errors.notCheckedIn");
+  }
+  requireOpen(s);
+  const session = await prisma.councilSession.findUniqueOrThrow({ where: { id: sessionId }, select: { currentItemId: true } });
+  if (session.currentItemId !== input.agendaItemId) throw new RuleBroken("errors.itemNotCurrent");
+  const motion = await prisma.motion.create({
+    data: {
+      sessionId,
+      agendaItemId: input.agendaItemId,
+      text: input.text,
+      proposerId: actor.userId,
+      options: JSON.stringify(input.options ?? DEFAULT_OPTIONS),
+      ballot: input.ballot,
+      passRule: input.passRule,
+      constituencies: JSON.stringify(input.constituencies),
+      hideResults: input.hideResults,
+    },
+    select: { id: true },
+  });
+  announce(sessionId);
+  return motion;
+}
+
+async function motionOrThrow(motionId: string) {
+  const motion = await prisma.motion.findUnique({ where: { id: motionId } });
+  if (!motion) throw new NotFound("motion");
+  return { motion, session: await sessionOrThrow(motion.sessionId) };
+}
+
+export async function secondMotion(actor: Actor, motionId: string) {
+  const { motion, session } = await motionOrThrow(motionId);
+  requirePermission(actor, "motion:propose", session);
+  requireOpen(session);
+  if ((await attendee(session.sessionId, actor.userId))?.kind !== "member") throw new RuleBroken("errors.notCheckedIn");
+  if (motion.proposerId === actor.userId) throw new RuleBroken("errors.cannotSecondOwn");
+  const { count } = await prisma.motion.updateMany({ where: { id: motionId, status: "proposed" }, data: { status: "seconded", seconderId: actor.userId } });
+  if (count !== 1) throw new RuleBroken("errors.motionNotProposed");
+  announce(session.sessionId);
+}
+
+export async function withdrawMotion(actor: Actor, motionId: string) {
+  const { motion, session } = await motionOrThrow(motionId);
+  if (motion.proposerId !== actor.userId) requirePermission(actor, "session:chair", session);
+  const { count } = await prisma.motion.updateMany({ where: { id: motionId, status: { in: ["proposed", "seconded"] } }, data: { status: "withdrawn" } });
+  if (count !== 1) throw new RuleBroken("errors.motionNotOpenForChange");
+  announce(session.sessionId);
+}
+
+/** Seated members in the room, and those represented by a proxy holder who is. */
+async function presence(sessionId: string, councilId: string) {
+  const [seats, attendance, proxies] = await Promise.all([
+    prisma.councilSeat.findMany({ where: { councilId }, select: { userId: true, constituency: true } }),
+    prisma.attendance.findMany({ where: { sessionId, kind: "member" }, select: { userId: true } }),
+    prisma.proxyAuthorization.findMany({ where: { sessionId, revokedAt: null }, select: { grantorId: true, proxyId: true } }),
+  ]);
+  const here = new Set(attendance.map((a) => a.userId));
+  const inRoom = new Set(await prisma.attendance.findMany({ where: { sessionId }, select: { userId: true } }).then((r) => r.map((a) => a.userId)));
+  for (const p of proxies) if (inRoom.has(p.proxyId)) here.add(p.grantorId);
+  const seated = seats.length;
+  const present = seats.filter((s) => here.has(s.userId));
+  const byConstituency: Record<string, { seated: number; present: number }> = {};
+  for (const s of seats) {
+    const c = (byConstituency[s.constituency] ??= { seated: 0, present: 0 });
+    c.seated++;
+    if (here.has(s.userId)) c.present++;
+  }
+  return { seated, present: present.length, byConstituency, here };
+}
+
+async function quorumOf(sessionId: string, councilId: string) {
+  const [council, p] = await Promise.all([
+    prisma.council.findUniqueOrThrow({ where: { id: councilId }, select: { quorumRatio: true, quorumInclusive: true } }),
+    presence(sessionId, councilId),
+  ]);
+  return { ...quorum(p.seated, p.present, council.quorumRatio, council.quorumInclusive), byConstituency: p.byConstituency };
+}
+
+export async function openVote(actor: Actor, motionId: string) {
+  const { motion, session } = await motionOrThrow(motionId);
+  requirePermission(actor, "session:chair", session);
+  requireOpen(session);
+  if (motion.status !== "seconded") throw new RuleBroken("errors.motionNotSeconded");
+  const q = await quorumOf(session.sessionId, session.councilId);
+  if (!q.met) throw new RuleBroken("errors.quorumNotMet", { present: q.present, required: q.required });
+  await prisma.$transaction(async (tx) => {
+    if (await tx.motion.count({ where: { sessionId: session.sessionId, status: "voting" } })) throw new RuleBroken("errors.voteStillOpen");
+    const { count } = await tx.motion.updateMany({
+      where: { id: motionId, status: "seconded" },
+      data: { status: "voting", openedAt: new Date(), secretKey: motion.ballot === "secret" ? randomBytes(32).toString("base64url") : null },
+    });
+    if (count !== 1) throw new RuleBroken("errors.motionNotSeconded");
+  });
+  announce(session.sessionId);
+}
+
+export type BallotAck = { clientBallotId: string; status: "recorded" | "duplicate" | "superseded" };
+
+/**
+ * Casts (or changes) a ballot exactly once: the same clientBallotId is
+ * acknowledged without counting again, and a ballot with a lower seq than
+ * the voter's stored one (a late retry) never overwrites a newer choice.
+ */
+export async function castBallot(actor: Actor, input: z.infer<typeof ballotInputSchema>): Promise<BallotAck> {
+  const { motion, session } = await motionOrThrow(input.motionId);
+  if (motion.status !== "voting") throw new RuleBroken("errors.voteClosed");
+  const options = JSON.parse(motion.options) as string[];
+  if (!options.includes(input.choice)) throw new InputRejected("choice", "errors.choiceInvalid");
+  const caster = await attendee(session.sessionId, actor.userId);
+  let voterId = actor.userId;
+  let proxy = false;
+  if (input.onBehalfOf) {
+    const auth = await prisma.proxyAuthorization.findFirst({
+      where: { sessionId: session.sessionId, grantorId: input.onBehalfOf, proxyId: actor.userId, revokedAt: null },
+      select: { id: true },
+    });
+    if (!auth) throw new RuleBroken("errors.noProxy");
+    if (!caster) throw new RuleBroken("errors.notCheckedIn");
+    voterId = input.onBehalfOf;
+    proxy = true;
+  } else {
+    requirePermission(actor, "vote:cast", session);
+    if (caster?.kind !== "member") throw new RuleBroken("errors.notCheckedIn");
+  }
+  const seat = await prisma.councilSeat.findUnique({ where: { councilId_userId: { councilId: session.councilId, userId: voterId } }, select: { constituency: true } });
+  if (!seat) throw new RuleBroken("errors.notSeated");
+  const secret = motion.ballot === "secret";
+  const ack = await prisma.$transaction(async (tx): Promise<BallotAck> => {
+    // Re-read inside the write transaction: a ballot never lands after the close.
+    const current = await tx.motion.findUniqueOrThrow({ where: { id: motion.id }, select: { status: true, secretKey: true } });
+    if (current.status !== "voting") throw new RuleBroken("errors.voteClosed");
+    const voterKey = secret ? createHmac("sha256", current.secretKey!).update(voterId).digest("base64url") : voterId;
+    const existing = await tx.ballot.findUnique({ where: { motionId_voterKey: { motionId: motion.id, voterKey } }, select: { id: true, clientBallotId: true, seq: true } });
+    if (existing?.clientBallotId === input.clientBallotId) return { clientBallotId: input.clientBallotId, status: "duplicate" };
+    if (existing && existing.seq >= input.seq) return { clientBallotId: input.clientBallotId, status: "superseded" };
+    const fields = { choice: input.choice, seq: input.seq, clientBallotId: input.clientBallotId, castById: secret ? null : actor.userId, proxy };
+    if (existing) await tx.ballot.update({ where: { id: existing.id }, data: fields });
+    else {
+      await tx.ballot.create({ data: { id: randomBytes(12).toString("base64url"), motionId: motion.id, voterKey, constituency: seat.constituency, ...fields } });
+      await tx.ballotReceipt.upsert({ where: { motionId_userId: { motionId: motion.id, userId: voterId } }, create: { motionId: motion.id, userId: voterId }, update: {} });
+    }
+    return { clientBallotId: input.clientBallotId, status: "recorded" };
+  });
+  if (ack.status === "recorded") scheduleTally(session.sessionId, motion.id);
+  return ack;
+}
+
+type Counts = Record<string, number>;
+async function countBallots(motionId: string, options: string[]) {
+  const rows = await prisma.ballot.groupBy({ by: ["choice", "constituency"], where: { motionId }, _count: { _all: true } });
+  const counts: Counts = Object.fromEntries(options.map((o) => [o, 0]));
+  const byConstituency: Record<string, Counts> = {};
+  for (const r of rows) {
+    counts[r.choice] = (counts[r.choice] ?? 0) + r._count._all;
+    const c = (byConstituency[r.constituency] ??= Object.fromEntries(options.map((o) => [o, 0])));
+    c[r.choice] = (c[r.choice] ?? 0) + r._count._all;
+  }
+  return { counts, byConstituency, cast: rows.reduce((n, r) => n + r._count._all, 0) };
+}
+
+export type MotionResult = {
+  counts: Counts;
+  byConstituency: Record<string, Counts>;
+  cast: number;
+  present: number;
+  presentByConstituency: Record<string, number>;
+  eligible: number;
+  passRule: PassRule;
+  constituencies: Constituency[];
+  passed: boolean;
+  winner: string | null;
+  failedIn: string[];
+  /** Open ballots only: who chose what, proxy votes marked. */
+  roll?: { name: string; choice: string; proxy: boolean; castBy: string | null }[];
+};
+
+/** Closes the vote: the result is computed here, stored once, and becomes the item's resolution. */
+export async function closeVote(actor: Actor, motionId: string): Promise<MotionResult> {
+  const { motion, session } = await motionOrThrow(motionId);
+  requirePermission(actor, "session:chair", session);
+  if (motion.status !== "voting") throw new RuleBroken("errors.voteClosed");
+  const options = JSON.parse(motion.options) as string[];
+  const constituencies = JSON.parse(motion.constituencies) as Constituency[];
+  const rule = motion.passRule as PassRule;
+  const result = await prisma.$transaction(async (tx) => {
+    // Flip the status first: from here no ballot can land (castBallot re-reads it in its own transaction).
+    const { count } = await tx.motion.updateMany({ where: { id: motionId, status: "voting" }, data: { status: "closed", closedAt: new Date() } });
+    if (count !== 1) throw new RuleBroken("errors.voteClosed");
+    const tally = await countBallots(motionId, options);
+    const p = await presence(session.sessionId, session.councilId);
+    const outcome = decide({
+      options,
+      counts: tally.counts,
+      present: p.present,
+      rule,
+      constituencies: constituencies.map((c) => ({ name: c, counts: tally.byConstituency[c] ?? {}, present: p.byConstituency[c]?.present ?? 0 })),
+    });
+    const r: MotionResult = {
+      ...tally,
+      present: p.present,
+      presentByConstituency: Object.fromEntries(Object.entries(p.byConstituency).map(([k, v]) => [k, v.present])),
+      eligible: p.seated,
+      passRule: rule,
+      constituencies,
+      passed: outcome.passed,
+      winner: outcome.winner,
+      failedIn: outcome.failedIn,
+    };
+    if (motion.ballot === "open") {
+      const ballots = await tx.ballot.findMany({ where: { motionId }, select: { voterKey: true, choice: true, proxy: true, castById: true } });
+      const names = new Map(
+        (await tx.user.findMany({ where: { id: { in: ballots.flatMap((b) => [b.voterKey, b.castById ?? b.voterKey]) } }, select: { id: true, displayName: true } })).map((u) => [u.id, u.displayName]),
+      );
+      r.roll = ballots.map((b) => ({ name: names.get(b.voterKey) ?? "?", choice: b.choice, proxy: b.proxy, castBy: b.proxy ? (names.get(b.castById ?? "") ?? null) : null }));
+    } else {
+      // Secret: only the counts survive. The key that tied ballots to voters is erased with them.
+      await tx.ballot.deleteMany({ where: { motionId } });
+    }
+    await tx.motion.update({ where: { id: motionId }, data: { result: JSON.stringify(r), secretKey: null } });
+    const item = await tx.agendaItem.update({
+      where: { id: motion.agendaItemId },
+      data: { resolutionText: motion.text, resolutionMotionId: motionId, resolvedAt: new Date() },
+      select: { topicId: true },
+    });
+    if (item.topicId) {
+      await tx.topicEvent.create({
+        data: { topicId: item.topicId, type: r.passed ? "resolved" : "voteFailed", actorId: actor.userId, data: JSON.stringify({ motion: motion.text, counts: r.counts, sessionId: session.sessionId }) },
+      });
+      if (r.passed) await tx.topic.updateMany({ where: { id: item.topicId, status: { in: [...TOPIC_MOVES.resolve.from] } }, data: { status: TOPIC_MOVES.resolve.to } });
+    }
+    return { r, topicId: item.topicId };
+  });
+  publish(rooms.session(session.sessionId), "vote:closed", { motionId, result: result.r });
+  announce(session.sessionId);
+  if (result.topicId) {
+    const t = await prisma.topic.findUniqueOrThrow({ where: { id: result.topicId }, select: { raisedById: true, title: true, coSigns: { select: { userId: true } } } });
+    await notify([t.raisedById, ...t.coSigns.map((c) => c.userId)], "topicMoved", { topicId: result.topicId }, { title: t.title, status: result.r.passed ? "resolved" : "voteFailed" });
+  }
+  return result.r;
+}
+
+// ——— Live state ———
+
+export type LiveTally = { motionId: string; cast: number; eligible: number; counts?: Counts; byConstituency?: Record<string, Counts> };
+
+async function tallyOf(motionId: string): Promise<LiveTally> {
+  const motion = await prisma.motion.findUniqueOrThrow({ where: { id: motionId }, select: { options: true, hideResults: true, session: { select: { councilId: true } } } });
+  const [t, eligible] = await Promise.all([countBallots(motionId, JSON.parse(motion.options) as string[]), prisma.councilSeat.count({ where: { councilId: motion.session.councilId } })]);
+  return motion.hideResults ? { motionId, cast: t.cast, eligible } : { motionId, cast: t.cast, eligible, counts: t.counts, byConstituency: t.byConstituency };
+}
+
+// The live tally goes out at most every 100 ms per motion, however fast ballots arrive.
+const TALLY_EVERY_MS = 100;
+const tallyTimers = new Map<string, { last: number; timer: NodeJS.Timeout | null }>();
+function scheduleTally(sessionId: string, motionId: string): void {
+  const t = tallyTimers.get(motionId) ?? { last: 0, timer: null };
+  tallyTimers.set(motionId, t);
+  if (t.timer) return;
+  const wait = Math.max(0, t.last + TALLY_EVERY_MS - Date.now());
+  t.timer = setTimeout(() => {
+    t.timer = null;
+    t.last = Date.now();
+    tallyOf(motionId)
+      .then((tally) => publish(rooms.session(sessionId), "vote:tally", tally))
+      .catch((e) => console.error("[live] tally", e));
+  }, wait);
+}
+
+export async function liveState(sessionId: string, viewer?: Actor) {
+  const s = await prisma.councilSession.findUnique({
+    where: { id: sessionId },
+    select: {
+      id: true,
+      title: true,
+      status: true,
+      councilId: true,
+      chairId: true,
+      openedAt: true,
+      adjournedAt: true,
+      currentItemId: true,
+      itemOpenedAt: true,
+      floorUserId: true,
+      floorSince: true,
+      speakerLimitSec: true,
+      agendaItems: { orderBy: { position: "asc" }, select: { id: true, title: true, position: true, timeSlotMin: true, resolutionText: true, resolvedAt: true, topicId: true } },
+      attendance: { orderBy: { checkedInAt: "asc" }, select: { userId: true, kind: true, constituency: true, method: true } },
+      hands: { where: { loweredAt: null }, orderBy: { raisedAt: "asc" }, select: { userId: true, raisedAt: true } },
+      proxies: { where: { revokedAt: null }, select: { grantorId: true, proxyId: true } },
+      motions: {
+        where: { status: { not: "withdrawn" } },
+        orderBy: { createdAt: "asc" },
+        select: { id: true, agendaItemId: true, text: true, proposerId: true, seconderId: true, options: true, ballot: true, passRule: true, constituencies: true, hideResults: true, status: true, result: true },
+      },
+    },
+  });
+  if (!s) throw new NotFound("session");
+  const q = await quorumOf(sessionId, s.councilId);
+  const ids = new Set([...s.attendance.map((a) => a.userId), ...s.hands.map((h) => h.userId), ...s.motions.flatMap((m) => [m.proposerId, m.seconderId ?? ""]), s.floorUserId ?? "", ...s.proxies.flatMap((p) => [p.grantorId, p.proxyId])]);
+  const names = new Map((await prisma.user.findMany({ where: { id: { in: [...ids] } }, select: { id: true, displayName: true } })).map((u) => [u.id, u.displayName]));
+  const name = (id: string | null) => (id ? (names.get(id) ?? "?") : null);
+  const current = s.agendaItems.find((i) => i.id === s.currentItemId) ?? null;
+  const voting = s.motions.find((m) => m.status === "voting");
+  const me = viewer
+    ? {
+        userId: viewer.userId,
+        checkedIn: s.attendance.find((a) => a.userId === viewer.userId)?.kind ?? null,
+        handRaised: s.hands.some((h) => h.userId === viewer.userId),
+        proxyFor: s.proxies.filter((p) => p.proxyId === viewer.userId).map((p) => ({ userId: p.grantorId, name: name(p.grantorId) })),
+      }
+    : null;
+  return {
+    sessionId: s.id,
+    title: s.title,
+    status: s.status,
+    chairId: s.chairId,
+    openedAt: s.openedAt?.toISOString() ?? null,
+    adjournedAt: s.adjournedAt?.toISOString() ?? null,
+    serverTime: new Date().toISOString(),
+    items: s.agendaItems.map((i) => ({ ...i, resolvedAt: i.resolvedAt?.toISOString() ?? null })),
+    currentItem: current
+      ? {
+          id: current.id,
+          title: current.title,
+          position: current.position,
+          openedAt: s.itemOpenedAt?.toISOString() ?? null,
+          endsAt: s.itemOpenedAt && current.timeSlotMin ? new Date(s.itemOpenedAt.getTime() + current.timeSlotMin * 60_000).toISOString() : null,
+        }
+      : null,
+    floor: s.floorUserId ? { userId: s.floorUserId, name: name(s.floorUserId), since: s.floorSince?.toISOString() ?? null, limitSec: s.speakerLimitSec } : null,
+    hands: s.hands.map((h) => ({ userId: h.userId, name: name(h.userId), raisedAt: h.raisedAt.toISOString() })),
+    attendance: s.attendance.map((a) => ({ userId: a.userId, name: name(a.userId), kind: a.kind, constituency: a.constituency, method: a.method })),
+    proxies: s.proxies.map((p) => ({ grantor: name(p.grantorId), grantorId: p.grantorId, proxy: name(p.proxyId), proxyId: p.proxyId })),
+    quorum: q,
+    motions: s.motions
+      .filter((m) => m.agendaItemId === s.currentItemId || m.status === "voting")
+      .map((m) => ({
+        id: m.id,
+        agendaItemId: m.agendaItemId,
+        text: m.text,
+        proposer: name(m.proposerId),
+        proposerId: m.proposerId,
+        seconder: name(m.seconderId),
+        options: JSON.parse(m.options) as string[],
+        ballot: m.ballot,
+        passRule: m.passRule,
+        constituencies: JSON.parse(m.constituencies) as string[],
+        hideResults: m.hideResults,
+        status: m.status,
+        result: m.result ? (JSON.parse(m.result) as MotionResult) : null,
+      })),
+    tally: voting ? await tallyOf(voting.id) : null,
+    me,
+  };
+}
+export type LiveState = Awaited<ReturnType<typeof liveState>>;
+
+// Snapshots go out at most every 50 ms per session: a burst of check-ins is one push.
+const stateTimers = new Map<string, NodeJS.Timeout>();
+function announce(sessionId: string): void {
+  if (stateTimers.has(sessionId)) return;
+  stateTimers.set(
+    sessionId,
+    setTimeout(() => {
+      stateTimers.delete(sessionId);
+      liveState(sessionId)
+        .then((state) => publish(rooms.session(sessionId), "session:state", state))
+        .catch((e) => console.error("[live] state", e));
+    }, 50),
+  );
+}
+
+/** For the pages and API: the state, after checking the viewer may see it. */
+export async function viewLiveState(actor: Actor, sessionId: string) {
+  const s = await sessionOrThrow(sessionId);
+  requirePermission(actor, "session:view", s);
+  return liveState(sessionId, actor);
+}
