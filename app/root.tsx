@@ -1,6 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLoaderData, useLocation, useRouteError, useRouteLoaderData } from "@remix-run/react";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import { createI18n } from "~/i18n";
 import { unreadCount } from "~/models/notification.server";
@@ -89,12 +89,31 @@ function TopBar() {
   );
 }
 
-/** The bell in the top bar; its unread count follows the person's own Socket.IO room. */
-function NotificationsLink({ unread: initial }: { unread: number }) {
+/**
+ * The bell in the top bar. While the socket is up, its "notification:unread"
+ * events decide the count (a page's loader may have read it a moment before a
+ * new notification); while it is down, the loaders do; after a reconnect the
+ * count is read once again, since events may have been missed.
+ */
+function NotificationsLink({ unread: fromLoader }: { unread: number }) {
   const { t } = useTranslation();
-  const [unread, setUnread] = useState(initial);
-  useEffect(() => setUnread(initial), [initial]);
-  useLiveEvents({ "notification:unread": (p: { unread: number }) => setUnread(p.unread) });
+  const [unread, setUnread] = useState(fromLoader);
+  const connects = useRef(0);
+  const { connected } = useLiveEvents({
+    "notification:unread": (p: { unread: number }) => setUnread(p.unread),
+    connect: () => {
+      if (connects.current++ === 0) return;
+      void fetch("/api/v1/notifications", { headers: { Accept: "application/json" } })
+        .then((r) => (r.ok ? (r.json() as Promise<{ unread?: unknown }>) : null))
+        .then((body) => {
+          if (typeof body?.unread === "number") setUnread(body.unread);
+        })
+        .catch(() => {});
+    },
+  });
+  useEffect(() => {
+    if (!connected) setUnread(fromLoader);
+  }, [fromLoader, connected]);
   return (
     <a className="notif-link" href="/notifications" aria-label={unread ? t("nav.notificationsUnread", { count: unread }) : t("nav.notifications")}>
       <span aria-hidden="true">{t("nav.notifications")}</span>

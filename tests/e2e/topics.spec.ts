@@ -1,0 +1,153 @@
+// Issue 3 end to end, through the pages: a resident raises a topic with a
+// photo on a phone, a neighbour co-signs it (the count moves live on the first
+// phone), staff accept it onto a new session's agenda, and the resident sees
+// the move on the timeline and in the notification centre.
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { USERS, signedInPage, type DemoUser } from "./support";
+
+/** A small real PNG (24×16, red); the server sniffs, decodes and re-encodes it. */
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAABgAAAAQCAIAAACDRijCAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAIElEQVR4nGPYLiNDFcQwatD20TDaPpqOZEaziAz5xQgA8P5mkDDeHDQAAAAASUVORK5CYII=",
+  "base64",
+);
+
+const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } as const;
+
+const TOPIC = "3号楼后消防通道又被车堵了";
+const SESSION = "幸福里社区红色议事会 第13次会议（端到端测试）";
+
+async function phone(browser: Browser, user: DemoUser) {
+  return signedInPage(browser, user, PHONE);
+}
+
+/** The number in the top bar's unread badge (0 when there is no badge). */
+async function unread(page: Page): Promise<number> {
+  const badge = page.getByTestId("unread-badge");
+  return (await badge.count()) ? Number(await badge.textContent()) : 0;
+}
+
+test("a resident raises a topic with a photo; a neighbour co-signs live; staff put it on an agenda; the resident is told", async ({ browser }) => {
+  // ——— The resident raises the topic on a 360 px phone ———
+  const { context: residentContext, page: resident } = await phone(browser, USERS.resident1);
+  await resident.getByTestId("topic-board-link").first().click();
+  await expect(resident).toHaveURL(/\/c\/xingfuli\/topics$/);
+  await resident.getByRole("link", { name: "我要提议题" }).click();
+  await expect(resident.getByRole("heading", { level: 1, name: "提出议题" })).toBeVisible();
+
+  // Too short a title is refused next to the field, and what was typed stays.
+  await resident.getByLabel("标题").fill("堵车");
+  await resident.getByLabel("详细说明（选填）").fill("晚上八点以后，消防通道上常停着三四辆私家车，消防车进不来。");
+  await resident.getByRole("button", { name: "提交议题" }).click();
+  await expect(resident.locator("#field-title-error")).toHaveText("标题至少 4 个字，请说得具体一点。");
+  await expect(resident.getByLabel("详细说明（选填）")).toHaveValue(/消防车进不来/);
+
+  await resident.getByLabel("标题").fill(TOPIC);
+  await resident.getByLabel("类别").selectOption({ label: "停车" });
+  await resident.getByLabel("楼栋").selectOption({ label: "3号楼" });
+  await resident.getByLabel("单元").selectOption({ label: "2单元" });
+  await resident.getByTestId("photo-input").setInputFiles({ name: "fire-lane.png", mimeType: "image/png", buffer: PNG });
+  await expect(resident.getByText("已选 1 张照片")).toBeVisible();
+  await resident.getByRole("button", { name: "提交议题" }).click();
+
+  await resident.waitForURL((url) => /^\/topics\/[^/]+$/.test(url.pathname));
+  const topicPath = new URL(resident.url()).pathname;
+  await expect(resident.getByRole("heading", { level: 1, name: TOPIC })).toBeVisible();
+  await expect(resident.getByTestId("topic-status")).toHaveText("待受理");
+  await expect(resident.getByText("3号楼 · 2单元")).toBeVisible();
+
+  // The photo was re-encoded and is served to members of the community as WebP.
+  const photo = resident.locator(".photo-grid img");
+  await expect(photo).toHaveCount(1);
+  await photo.scrollIntoViewIfNeeded();
+  await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(24);
+  const photoUrl = await photo.getAttribute("src");
+  expect(photoUrl).toMatch(/^\/photos\/[A-Za-z0-9_-]{16}\.webp$/);
+  const served = await resident.request.get(photoUrl!);
+  expect(served.status()).toBe(200);
+  expect(served.headers()["content-type"]).toBe("image/webp");
+  expect(served.headers()["cache-control"]).toContain("private");
+
+  // Following the topic live before anyone else acts.
+  const count = resident.getByTestId("cosign-count");
+  await expect(count).toHaveAttribute("data-live", "joined");
+  await expect(count).toHaveText("0");
+  const unreadBefore = await unread(resident);
+
+  // ——— A neighbour, in another browser, co-signs ———
+  const { context: neighbourContext, page: neighbour } = await phone(browser, USERS.resident2);
+  await neighbour.goto(topicPath);
+  await neighbour.getByRole("button", { name: "附议", exact: true }).click();
+  await expect(neighbour.getByRole("button", { name: "撤回附议" })).toBeVisible();
+  await expect(neighbour.getByTestId("cosign-count")).toHaveText("1");
+  // …and the count moves on the first resident's screen without a reload.
+  await expect(count).toHaveText("1");
+
+  // Someone from another community can neither open the topic nor its photo.
+  const { context: outsiderContext, page: outsider } = await signedInPage(browser, USERS.outsider);
+  expect((await outsider.request.get(photoUrl!)).status()).toBe(403);
+  expect((await outsider.goto(topicPath))?.status()).toBe(403);
+  await outsiderContext.close();
+
+  // ——— Staff schedule a session, accept the topic and put it on that agenda ———
+  const { context: staffContext, page: staff } = await signedInPage(browser, USERS.staff);
+  await staff.goto("/c/xingfuli/triage");
+  await expect(staff.getByTestId("triage-row").filter({ hasText: TOPIC })).toBeVisible();
+  await staff.getByRole("link", { name: "安排议事会会议" }).click();
+  await staff.getByLabel("会议名称").fill(SESSION);
+  await staff.getByLabel("地点").fill("社区党群服务中心二楼会议室");
+  await staff.getByLabel("形式").selectOption({ label: "线下" });
+  await staff.getByRole("button", { name: "创建会议，编排议程" }).click();
+  await expect(staff).toHaveURL(/\/sessions\/[^/]+\/agenda$/);
+  const agendaPath = new URL(staff.url()).pathname;
+  await expect(staff.getByTestId("agenda-published")).toHaveText("草稿，尚未发布");
+
+  await staff.goto(topicPath);
+  const accept = staff.getByTestId("move-accept");
+  await accept.locator("summary").click();
+  await accept.getByRole("button", { name: "受理" }).click();
+  await expect(staff.getByTestId("topic-status")).toHaveText("已受理");
+
+  const schedule = staff.getByTestId("move-schedule");
+  await schedule.locator("summary").click();
+  const sessionOption = schedule.locator("option", { hasText: SESSION });
+  await schedule.getByLabel("会议", { exact: true }).selectOption((await sessionOption.getAttribute("value"))!);
+  await schedule.getByLabel("时长（分钟，选填）").fill("20");
+  await schedule.getByRole("button", { name: "列入议程" }).click();
+  await expect(staff.getByTestId("topic-status")).toHaveText("已列入议程");
+
+  // The agenda item links back to the topic; publishing tells the council.
+  await staff.goto(agendaPath);
+  const item = staff.getByTestId("agenda-builder-item").filter({ hasText: TOPIC });
+  await expect(item).toBeVisible();
+  await expect(item.getByLabel("时长（分钟）")).toHaveValue("20");
+  await expect(item.getByRole("link", { name: "来源议题" })).toHaveAttribute("href", topicPath);
+  await staff.getByRole("button", { name: "发布议程" }).click();
+  await expect(staff.getByTestId("agenda-published")).toContainText("已于");
+
+  // ——— The resident sees it all without reloading ———
+  await expect(resident.getByTestId("topic-status")).toHaveText("已列入议程");
+  const timeline = resident.getByTestId("timeline");
+  await expect(timeline.locator('[data-event="accepted"]')).toContainText(USERS.staff.name);
+  const scheduled = timeline.locator('[data-event="scheduled"]');
+  await expect(scheduled).toContainText("列入会议议程");
+  await expect(scheduled.getByRole("link", { name: SESSION })).toBeVisible();
+  // Accepted, scheduled, agenda published: the badge counts up live.
+  await expect.poll(() => unread(resident)).toBeGreaterThanOrEqual(unreadBefore + 2);
+
+  // The notification centre says what moved and leads back to the topic.
+  await resident.getByRole("link", { name: /^通知/ }).click();
+  await expect(resident).toHaveURL(/\/notifications$/);
+  const moved = resident.getByTestId("notification").filter({ hasText: `议题“${TOPIC}”有新进展：列入会议议程` });
+  await expect(moved).toHaveAttribute("data-unread", "true");
+  await expect(resident.getByTestId("notification").filter({ hasText: `会议“${SESSION}”的议程已发布` })).toBeVisible();
+  await moved.getByRole("button").first().click();
+  await expect(resident).toHaveURL(new RegExp(`${topicPath}$`));
+  await expect(timeline.locator('[data-event="agendaPublished"]')).toContainText("会议议程已发布");
+  await resident.goto("/notifications");
+  await expect(moved).not.toHaveAttribute("data-unread", "true");
+  await resident.getByRole("button", { name: "全部标为已读" }).click();
+  await expect(resident.getByTestId("unread-badge")).toHaveCount(0);
+  await expect(resident.locator('[data-testid="notification"][data-unread="true"]')).toHaveCount(0);
+
+  await Promise.all([residentContext.close(), neighbourContext.close(), staffContext.close()]);
+});
