@@ -151,3 +151,71 @@ test("a resident raises a topic with a photo; a neighbour co-signs live; staff p
 
   await Promise.all([residentContext.close(), neighbourContext.close(), staffContext.close()]);
 });
+
+test("who may do what: observers cannot raise, relay roles raise on behalf, bad input is refused precisely, the property company answers its referral", async ({ browser }) => {
+  const title = "2号楼2单元门禁坏了";
+
+  // An observer watches: no "raise" link, and the form itself is refused.
+  const { context: observerContext, page: observer } = await phone(browser, USERS.observer);
+  await observer.goto("/c/xingfuli/topics");
+  await expect(observer.getByRole("heading", { level: 1, name: "议题" })).toBeVisible();
+  await expect(observer.getByRole("link", { name: "我要提议题" })).toHaveCount(0);
+  expect((await observer.goto("/c/xingfuli/topics/new"))?.status()).toBe(403);
+  await observerContext.close();
+
+  // A plain resident is not offered "on behalf of".
+  const { context: residentContext, page: resident } = await phone(browser, USERS.resident3);
+  await resident.goto("/c/xingfuli/topics/new");
+  await expect(resident.getByLabel("标题")).toBeVisible();
+  await expect(resident.getByLabel("代居民提出（选填）")).toHaveCount(0);
+  await residentContext.close();
+
+  // A grid worker raises one for a resident; a file that is not a photo is refused by its content.
+  const { context: gridContext, page: grid } = await phone(browser, USERS.grid1);
+  await grid.goto("/c/xingfuli/topics/new");
+  await grid.getByLabel("标题").fill(title);
+  await grid.getByLabel("类别").selectOption({ label: "设施与电梯" });
+  await grid.getByLabel("代居民提出（选填）").fill("2号楼2单元 王大爷");
+  await grid.getByTestId("photo-input").setInputFiles({ name: "door.jpg", mimeType: "image/jpeg", buffer: Buffer.from("this is not a picture at all") });
+  await grid.getByRole("button", { name: "提交议题" }).click();
+  await expect(grid.locator("#photos-error")).toHaveText("第 1 个文件不是照片，请选 JPG、PNG 或 WebP 图片。");
+  await expect(grid.getByLabel("标题")).toHaveValue(title);
+  await expect(grid.getByLabel("代居民提出（选填）")).toHaveValue("2号楼2单元 王大爷");
+  await grid.getByTestId("photo-input").setInputFiles([]);
+  await grid.getByRole("button", { name: "提交议题" }).click();
+  await grid.waitForURL((url) => /^\/topics\/[^/]+$/.test(url.pathname));
+  const topicPath = new URL(grid.url()).pathname;
+  await expect(grid.getByText("代 2号楼2单元 王大爷 提出").first()).toBeVisible();
+  await gridContext.close();
+
+  // Staff refer it to the property company; a deadline in the past is refused on its field.
+  const { context: staffContext, page: staff } = await signedInPage(browser, USERS.staff);
+  await staff.goto(topicPath);
+  const answer = staff.getByTestId("move-answer");
+  await answer.locator("summary").click();
+  await answer.getByRole("button", { name: "发布答复" }).click();
+  await expect(staff.getByTestId("move-answer").getByRole("alert")).toHaveText("请填写答复内容。");
+  const refer = staff.getByTestId("move-refer");
+  await refer.locator("summary").click();
+  await refer.getByLabel("答复单位").selectOption({ label: "安居物业服务有限公司" });
+  await refer.getByLabel("答复期限（北京时间）").fill("2020-01-06T09:00");
+  await refer.getByRole("button", { name: "转交" }).click();
+  await expect(staff.getByTestId("move-refer").getByRole("alert")).toHaveText("答复期限须晚于现在。");
+  await staff.getByTestId("move-refer").getByLabel("答复期限（北京时间）").fill("2099-01-06T09:00");
+  await staff.getByTestId("move-refer").getByRole("button", { name: "转交" }).click();
+  await expect(staff.getByTestId("topic-status")).toHaveText("已转办");
+  await staffContext.close();
+
+  // The property company finds it in its queue and answers formally; the answer closes it.
+  const { context: wuyeContext, page: wuye } = await phone(browser, USERS.wuye);
+  await wuye.goto("/c/xingfuli/topics");
+  await wuye.getByRole("link", { name: "转办给本单位的议题" }).click();
+  await wuye.getByTestId("referral-row").filter({ hasText: title }).click();
+  await wuye.waitForURL((url) => url.pathname === topicPath);
+  await wuye.getByLabel("答复内容（公开）").fill("已安排维修师傅本周五上午更换门禁控制器。");
+  await wuye.getByRole("button", { name: "提交答复" }).click();
+  await expect(wuye.getByTestId("topic-status")).toHaveText("已答复");
+  await expect(wuye.getByRole("region", { name: "答复" })).toContainText("本周五上午更换门禁控制器");
+  await expect(wuye.getByTestId("timeline").locator('[data-event="orgAnswered"]')).toContainText(USERS.wuye.name);
+  await wuyeContext.close();
+});
