@@ -45,7 +45,7 @@ type Provider = WebsocketProvider | HocuspocusProvider;
 type Client = {
   spec: ClientSpec;
   doc: Y.Doc;
-  provider: Provider;
+  provider?: Provider;
   socket?: Socket;
   text?: Y.XmlText;
   seq: number;
@@ -162,17 +162,17 @@ function followSession(spec: NonNullable<ClientSpec["socketio"]>, timeoutMs: num
 
 async function openClient(spec: ClientSpec, timeoutMs: number): Promise<Client> {
   const doc = new Y.Doc();
-  const client: Client = { spec, doc, provider: undefined as unknown as Provider, seq: 0 };
+  const client: Client = { spec, doc, seq: 0 };
   observe(client);
   try {
-    client.provider = await connectYjs(spec, doc, timeoutMs);
+    if (spec.proto !== "none") client.provider = await connectYjs(spec, doc, timeoutMs);
     if (spec.socketio) client.socket = await followSession(spec.socketio, timeoutMs);
   } catch (error) {
     client.provider?.destroy();
     doc.destroy();
     throw error;
   }
-  if (spec.role === "editor") {
+  if (spec.role === "editor" && client.provider) {
     // The editor's own paragraph, appended once before the timed window.
     const paragraph = new Y.XmlElement("paragraph");
     const text = new Y.XmlText();
@@ -275,7 +275,7 @@ async function close(): Promise<{ closed: number }> {
   const n = clients.length;
   for (const client of clients.splice(0)) {
     client.socket?.disconnect();
-    client.provider.destroy();
+    client.provider?.destroy();
     client.doc.destroy();
   }
   await sleep(200); // let the close frames leave

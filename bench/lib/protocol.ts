@@ -1,7 +1,8 @@
 // Messages between the orchestrator (bench/run.ts) and its client workers (bench/worker.ts).
 import type { HistogramData } from "./histogram";
 
-export type ClientProto = "y-websocket" | "hocuspocus";
+/** "none": no Yjs connection (a Socket.IO-only participant). */
+export type ClientProto = "y-websocket" | "hocuspocus" | "none";
 
 export type ClientSpec = {
   id: string;

@@ -1,6 +1,6 @@
 // Starting and stopping the servers under test: ours (the production build)
 // and the two peers. Every one listens on 127.0.0.1 only.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -44,6 +44,36 @@ export interface RunningServer {
 
 export type StartOptions = { tmpDir: string; databaseUrl: string; label: string };
 
+/**
+ * CPU pinning: the server under test gets the last CPU to itself (its main
+ * thread, libuv pool and GC helpers alike); the load generators and the
+ * orchestrator share the others. The same for every server, so none competes
+ * with its own clients. Set by run.ts (--no-pin turns it off).
+ */
+export const pinning = { enabled: false, serverCpus: "", clientCpus: "" };
+
+export function configurePinning(enabled: boolean, nproc: number): void {
+  pinning.enabled = enabled && nproc >= 2 && hasTaskset();
+  if (!pinning.enabled) return;
+  pinning.serverCpus = String(nproc - 1);
+  pinning.clientCpus = nproc === 2 ? "0" : `0-${nproc - 2}`;
+  pinToClientCpus(process.pid);
+}
+
+function hasTaskset(): boolean {
+  try {
+    execFileSync("taskset", ["-p", String(process.pid)], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Moves a running process (all its threads) onto the client CPUs. */
+export function pinToClientCpus(pid: number): void {
+  if (pinning.enabled) execFileSync("taskset", ["-a", "-c", "-p", pinning.clientCpus, String(pid)], { stdio: "ignore" });
+}
+
 // Servers this run started, by process: none may outlive the harness.
 const running = new Set<ChildProcess>();
 process.on("exit", () => {
@@ -51,7 +81,9 @@ process.on("exit", () => {
 });
 
 function launch(command: string, args: string[], env: Record<string, string | undefined>, logFile: string): { child: ChildProcess; tail: string[] } {
-  const child = spawn(command, args, { cwd: ROOT, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  // taskset execs the command, so the pid stays the server's own.
+  const [cmd, argv] = pinning.enabled ? ["taskset", ["-c", pinning.serverCpus, command, ...args]] : [command, args];
+  const child = spawn(cmd, argv, { cwd: ROOT, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
   running.add(child);
   child.once("exit", () => running.delete(child));
   const log = createWriteStream(logFile);

@@ -3,7 +3,7 @@
 // timing or with the orchestrator.
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { BENCH_DIR } from "./servers";
+import { BENCH_DIR, pinToClientCpus } from "./servers";
 import type { ClientSpec, Command, OpenResult, Reply, SentResult, StatsResult, VerifyResult } from "./protocol";
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
@@ -81,6 +81,7 @@ export class WorkerPool {
         serialization: "advanced",
         stdio: ["ignore", "inherit", "inherit", "ipc"],
       });
+      pinToClientCpus(child.pid!);
       return new Worker(i, child);
     });
     await Promise.all(workers.map((w) => w.ready));

@@ -7,7 +7,7 @@ import { now, sleep, waitFor } from "../lib/clock";
 import { EDITOR_USERS, MEMBER_USERS, VIEWER_USERS, type Context } from "../lib/context";
 import { ProcSampler, type Window } from "../lib/proc";
 import type { ClientSpec, OpenResult } from "../lib/protocol";
-import { startYishi } from "../lib/servers";
+import { startTarget, startYishi, TARGET_LABEL, type Target } from "../lib/servers";
 import { WorkerPool } from "../lib/workers";
 import { typingWindow, type TypingResult } from "./typing";
 
@@ -20,8 +20,12 @@ export type CapacityResult = {
   healthEndpoint: boolean;
   connect: OpenResult;
   rssBaselineMb: number;
+  /** After every participant's Yjs connection is open, before their Socket.IO connections. */
+  rssYjsMb: number;
   rssIdleMb: number;
   kbPerParticipant: number;
+  kbPerYjsConnection: number;
+  kbPerSocketIoConnection: number;
   healthIdle: Health | null;
   busy: { editors: number; viewers: number; seconds: number; typing: TypingResult; server: Window; healthBusy: Health | null };
   unload: { documentsLoadedAfterClose: number | null; secondsToZero: number | null; connectionsAfterClose: number | null };
@@ -69,16 +73,33 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
     if (healthEndpoint) await waitFor("the warm-up document to unload", async () => (await health(server.httpBase))?.documentsLoaded === 0, 30_000, 200);
     const rssBaselineMb = await settledRss(sampler, 3000);
 
-    const specs: ClientSpec[] = [];
-    for (let p = 0; p < participants; p++) chosen.forEach((s, i) => specs.push(idle(i * participants + p, s)));
-    const connect = await pool.open(specs, { concurrency: 8, timeoutMs: 60_000 });
-    ctx.log(`  connected ${connect.opened}/${total} participants (${connect.socketsJoined} Socket.IO joins) in ${(connect.ms / 1000).toFixed(1)} s`);
-    if (connect.failed > 0) throw new Error(`${connect.failed} participants could not connect: ${connect.errors.join("; ")}`);
+    // Each participant's Yjs connection first, then its Socket.IO connection, so the two costs show apart.
+    const order: { i: number; s: { sessionId: string; itemId: string } }[] = [];
+    for (let p = 0; p < participants; p++) chosen.forEach((s, i) => order.push({ i: i * participants + p, s }));
+    const yjsConnect = await pool.open(order.map(({ i, s }) => ({ ...idle(i, s), socketio: undefined })), { concurrency: 8, timeoutMs: 60_000 });
+    if (yjsConnect.failed > 0) throw new Error(`${yjsConnect.failed} participants could not open their document: ${yjsConnect.errors.join("; ")}`);
+    await sleep(3000);
+    const rssYjsMb = await settledRss(sampler, 5000);
+    const healthIdle = await health(server.httpBase);
+    const socketConnect = await pool.open(order.map(({ i, s }) => ({ ...idle(i, s), id: `s${i}`, proto: "none" as const })), { concurrency: 8, timeoutMs: 60_000 });
+    if (socketConnect.failed > 0) throw new Error(`${socketConnect.failed} participants could not follow their session: ${socketConnect.errors.join("; ")}`);
+    const connect: OpenResult = {
+      opened: Math.min(yjsConnect.opened, socketConnect.opened),
+      failed: yjsConnect.failed + socketConnect.failed,
+      errors: [...yjsConnect.errors, ...socketConnect.errors],
+      ms: yjsConnect.ms + socketConnect.ms,
+      socketsJoined: socketConnect.socketsJoined,
+    };
+    ctx.log(`  connected ${connect.opened}/${total} participants (${yjsConnect.opened} Yjs, ${connect.socketsJoined} Socket.IO joins) in ${(connect.ms / 1000).toFixed(1)} s`);
     await sleep(3000);
     const rssIdleMb = await settledRss(sampler, 5000);
     const kbPerParticipant = ((rssIdleMb - rssBaselineMb) * 1024) / total;
-    const healthIdle = await health(server.httpBase);
-    ctx.log(`  RSS ${rssBaselineMb.toFixed(1)} → ${rssIdleMb.toFixed(1)} MB: ${kbPerParticipant.toFixed(1)} KB per participant; health ${JSON.stringify(healthIdle)}`);
+    const kbPerYjsConnection = ((rssYjsMb - rssBaselineMb) * 1024) / total;
+    const kbPerSocketIoConnection = ((rssIdleMb - rssYjsMb) * 1024) / total;
+    ctx.log(
+      `  RSS ${rssBaselineMb.toFixed(1)} → ${rssYjsMb.toFixed(1)} (Yjs) → ${rssIdleMb.toFixed(1)} MB (+ Socket.IO): ${kbPerParticipant.toFixed(1)} KB per participant ` +
+        `(${kbPerYjsConnection.toFixed(1)} KB Yjs + ${kbPerSocketIoConnection.toFixed(1)} KB Socket.IO); health ${JSON.stringify(healthIdle)}`,
+    );
 
     // The busy session, while the idle ones stay connected.
     const busyRoom = `agenda-item:${ctx.setup.busy.itemId}`;
@@ -118,13 +139,73 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
       healthEndpoint,
       connect,
       rssBaselineMb,
+      rssYjsMb,
       rssIdleMb,
       kbPerParticipant,
+      kbPerYjsConnection,
+      kbPerSocketIoConnection,
       healthIdle,
       busy: { editors: busyEditors, viewers: busyViewers, seconds: busySeconds, typing, server: busyWindow, healthBusy },
       unload,
       rssAfterUnloadMb,
     };
+  } finally {
+    sampler.stop();
+    await pool.exit().catch(() => {});
+    await server.stop();
+  }
+}
+
+export type PeerCapacityResult = {
+  target: Target;
+  label: string;
+  documents: number;
+  connections: number;
+  connect: OpenResult;
+  rssBaselineMb: number;
+  rssIdleMb: number;
+  kbPerConnection: number;
+  documentsLoadedIdle: number | null;
+  documentsLoadedAfterClose: number | null;
+};
+
+/**
+ * The same idle Yjs connections (no Socket.IO: the peers have none) against a
+ * peer, for scale: what a Yjs connection costs in a server that does nothing else.
+ */
+export async function runPeerCapacity(ctx: Context, target: Exclude<Target, "yishi">): Promise<PeerCapacityResult> {
+  const { sessions, participants, workers } = ctx.sizes.capacity;
+  const chosen = ctx.setup.capacity.slice(0, sessions);
+  const total = sessions * participants;
+  ctx.log(`capacity on ${TARGET_LABEL[target]}: ${sessions} documents × ${participants} idle Yjs connections`);
+  const server = await startTarget(target, { tmpDir: ctx.tmpDir, databaseUrl: ctx.databaseUrl, label: "capacity" });
+  const sampler = new ProcSampler(server.pid).start();
+  const pool = await WorkerPool.start(workers, 30 * 60_000);
+  const proto = target === "hocuspocus" ? "hocuspocus" : "y-websocket";
+  const spec = (i: number, s: { itemId: string }): ClientSpec => ({ id: `p${i}`, proto, url: server.wsBase, room: `agenda-item:${s.itemId}`, role: "idle" });
+  const docs = async (): Promise<number | null> => {
+    if (target !== "hocuspocus") return null;
+    const res = await fetch(`${server.httpBase}/health`, { signal: AbortSignal.timeout(5000) });
+    return ((await res.json()) as { documentsLoaded: number }).documentsLoaded;
+  };
+  try {
+    await pool.open([spec(0, chosen[0]!)], { concurrency: 1, timeoutMs: 30_000 });
+    await pool.close();
+    await sleep(1000);
+    const rssBaselineMb = await settledRss(sampler, 3000);
+    const specs: ClientSpec[] = [];
+    for (let p = 0; p < participants; p++) chosen.forEach((s, i) => specs.push(spec(i * participants + p, s)));
+    const connect = await pool.open(specs, { concurrency: 8, timeoutMs: 60_000 });
+    if (connect.failed > 0) throw new Error(`${connect.failed} connections failed: ${connect.errors.join("; ")}`);
+    await sleep(3000);
+    const rssIdleMb = await settledRss(sampler, 5000);
+    const documentsLoadedIdle = await docs();
+    await pool.close();
+    await sleep(2000);
+    const documentsLoadedAfterClose = await docs();
+    const kbPerConnection = ((rssIdleMb - rssBaselineMb) * 1024) / total;
+    ctx.log(`  RSS ${rssBaselineMb.toFixed(1)} → ${rssIdleMb.toFixed(1)} MB: ${kbPerConnection.toFixed(1)} KB per Yjs connection`);
+    return { target, label: TARGET_LABEL[target], documents: sessions, connections: total, connect, rssBaselineMb, rssIdleMb, kbPerConnection, documentsLoadedIdle, documentsLoadedAfterClose };
   } finally {
     sampler.stop();
     await pool.exit().catch(() => {});

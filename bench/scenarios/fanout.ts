@@ -23,6 +23,8 @@ export type FanoutResult = {
   typing: TypingResult;
   latencyMs: LatencySummary;
   server: Window & { rssBeforeConnectMb: number; rssConnectedMb: number };
+  /** The load generator could not keep up: not every update arrived within the drain time, or the clients' event loops lagged. */
+  saturated: boolean;
 };
 
 export function fanoutClients(target: Target, wsBase: string, ctx: Context, room: string, editors: number, viewers: number): ClientSpec[] {
@@ -38,8 +40,8 @@ export function fanoutClients(target: Target, wsBase: string, ctx: Context, room
   return specs.sort((a, b) => (a.role === b.role ? 0 : a.role === "editor" ? -1 : 1));
 }
 
-export async function runFanout(ctx: Context, target: Target): Promise<FanoutResult> {
-  const { editors, viewers, seconds, rate, workers } = ctx.sizes.fanout;
+export async function runFanout(ctx: Context, target: Target, rate: number): Promise<FanoutResult> {
+  const { editors, viewers, seconds, workers } = ctx.sizes.fanout;
   const room = `agenda-item:${ctx.setup.fanout.itemId}`;
   ctx.log(`fan-out on ${TARGET_LABEL[target]}: ${editors} editors × ${rate}/s, ${viewers} viewers, ${seconds} s`);
   const server = await startTarget(target, { tmpDir: ctx.tmpDir, databaseUrl: ctx.databaseUrl, label: "fanout" });
@@ -72,6 +74,7 @@ export async function runFanout(ctx: Context, target: Target): Promise<FanoutRes
       typing,
       latencyMs: typing.latencyMs,
       server: { ...window, rssBeforeConnectMb: rssBeforeConnect / 1024, rssConnectedMb: rssConnected / 1024 },
+      saturated: typing.received < typing.expected || typing.clientEventLoopDelayMs.p99 > 100,
     };
   } finally {
     sampler.stop();
