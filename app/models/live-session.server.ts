@@ -8,6 +8,7 @@ import { sign, verifySignature } from "~/utils/auth.server";
 import { prisma } from "~/utils/db.server";
 import type { Constituency } from "~/utils/domain";
 import { InputRejected, RuleBroken } from "~/utils/errors";
+import type { Prisma } from "~/generated/prisma/client";
 import { NotFound, loadSessionResource, requirePermission, type Actor, type SessionResource } from "~/utils/permissions.server";
 import { publish, rooms } from "~/utils/realtime.server";
 import { notify } from "./notification.server";
@@ -15,6 +16,7 @@ import { TOPIC_MOVES } from "./topic-states";
 import { DEFAULT_OPTIONS, decide, quorum, type PassRule, type ballotInputSchema, type motionInputSchema } from "./vote-rules";
 
 const CHECK_IN_TTL_MS = 6 * 3600_000;
+type Db = Prisma.TransactionClient;
 
 async function sessionOrThrow(sessionId: string): Promise<SessionResource> {
   const s = await loadSessionResource(sessionId);
@@ -225,15 +227,19 @@ export async function withdrawMotion(actor: Actor, motionId: string) {
   announce(session.sessionId);
 }
 
-/** Seated members in the room, and those represented by a proxy holder who is. */
-async function presence(sessionId: string, councilId: string) {
+/**
+ * Seated members in the room, and those represented by a proxy holder who is.
+ * Inside a transaction pass its client: with one SQLite connection, a query on
+ * the outer client would wait for the transaction to end.
+ */
+async function presence(sessionId: string, councilId: string, db: Db = prisma) {
   const [seats, attendance, proxies] = await Promise.all([
-    prisma.councilSeat.findMany({ where: { councilId }, select: { userId: true, constituency: true } }),
-    prisma.attendance.findMany({ where: { sessionId, kind: "member" }, select: { userId: true } }),
-    prisma.proxyAuthorization.findMany({ where: { sessionId, revokedAt: null }, select: { grantorId: true, proxyId: true } }),
+    db.councilSeat.findMany({ where: { councilId }, select: { userId: true, constituency: true } }),
+    db.attendance.findMany({ where: { sessionId }, select: { userId: true, kind: true } }),
+    db.proxyAuthorization.findMany({ where: { sessionId, revokedAt: null }, select: { grantorId: true, proxyId: true } }),
   ]);
-  const here = new Set(attendance.map((a) => a.userId));
-  const inRoom = new Set(await prisma.attendance.findMany({ where: { sessionId }, select: { userId: true } }).then((r) => r.map((a) => a.userId)));
+  const here = new Set(attendance.filter((a) => a.kind === "member").map((a) => a.userId));
+  const inRoom = new Set(attendance.map((a) => a.userId));
   for (const p of proxies) if (inRoom.has(p.proxyId)) here.add(p.grantorId);
   const seated = seats.length;
   const present = seats.filter((s) => here.has(s.userId));
@@ -324,8 +330,8 @@ export async function castBallot(actor: Actor, input: z.infer<typeof ballotInput
 }
 
 type Counts = Record<string, number>;
-async function countBallots(motionId: string, options: string[]) {
-  const rows = await prisma.ballot.groupBy({ by: ["choice", "constituency"], where: { motionId }, _count: { _all: true } });
+async function countBallots(motionId: string, options: string[], db: Db = prisma) {
+  const rows = await db.ballot.groupBy({ by: ["choice", "constituency"], where: { motionId }, _count: { _all: true } });
   const counts: Counts = Object.fromEntries(options.map((o) => [o, 0]));
   const byConstituency: Record<string, Counts> = {};
   for (const r of rows) {
@@ -364,8 +370,8 @@ export async function closeVote(actor: Actor, motionId: string): Promise<MotionR
     // Flip the status first: from here no ballot can land (castBallot re-reads it in its own transaction).
     const { count } = await tx.motion.updateMany({ where: { id: motionId, status: "voting" }, data: { status: "closed", closedAt: new Date() } });
     if (count !== 1) throw new RuleBroken("errors.voteClosed");
-    const tally = await countBallots(motionId, options);
-    const p = await presence(session.sessionId, session.councilId);
+    const tally = await countBallots(motionId, options, tx);
+    const p = await presence(session.sessionId, session.councilId, tx);
     const outcome = decide({
       options,
       counts: tally.counts,

@@ -1,8 +1,9 @@
 // Every endpoint of /api/v1, declared once. Routes in app/routes/api.v1.* run
 // them with `handle`; /api/v1/openapi.json is generated from this list.
 import { z } from "zod";
-import { endpoint } from "./api.server";
+import { endpoint, type Endpoint } from "./api.server";
 import { CONSTITUENCIES, ROLES } from "./domain";
+import { LIVE_ACTIONS, liveActionNames, type LiveActionName } from "~/models/live-actions.server";
 import { TOPIC_MOVES, TOPIC_STATUSES } from "~/models/topic-states";
 import {
   agendaAddSchema,
@@ -302,6 +303,26 @@ export const api = {
     body: z.object({ ids: z.union([z.array(idSchema).max(500), z.literal("all")]) }),
     response: z.object({ marked: z.number().int(), unread: z.number().int() }),
   }),
+  liveState: endpoint({
+    method: "GET",
+    path: "/api/v1/sessions/{sessionId}/live",
+    summary: "A session's live state: status, current item, floor, hands, attendance, quorum, motions, tally (the same payload as the session:state event)",
+    tag: "live",
+    auth: true,
+    params: sessionParam,
+    response: z.record(z.string(), z.unknown()),
+    errors: [403, 404],
+  }),
+  checkInLink: endpoint({
+    method: "GET",
+    path: "/api/v1/sessions/{sessionId}/check-in-link",
+    summary: "The chair's signed, expiring check-in link (shown as a QR code on the meeting-room screen)",
+    tag: "live",
+    auth: true,
+    params: sessionParam,
+    response: z.object({ url: z.string(), expiresAt: date }),
+    errors: [403, 404],
+  }),
   health: endpoint({
     method: "GET",
     path: "/api/v1/health",
@@ -311,3 +332,20 @@ export const api = {
     response: z.object({ status: z.literal("ok"), documentsLoaded: z.number().int(), connections: z.number().int(), uptimeSeconds: z.number() }),
   }),
 };
+
+/** POST /api/v1/live/<action>: one endpoint per live-session action (docs/realtime.md), same schema as the Socket.IO event. */
+export const liveEndpoints = Object.fromEntries(
+  liveActionNames.map((name) => [
+    name,
+    endpoint({
+      method: "POST",
+      path: `/api/v1/live/${name}`,
+      summary: LIVE_ACTIONS[name].summary,
+      tag: "live",
+      auth: true,
+      body: LIVE_ACTIONS[name].schema as z.ZodType,
+      response: z.record(z.string(), z.unknown()),
+      errors: [403, 404, 409],
+    }),
+  ]),
+) as unknown as Record<LiveActionName, Endpoint>;

@@ -10,7 +10,7 @@ import {
 } from "@remix-run/node";
 import { z } from "zod";
 import { IllegalMove } from "~/models/topic-states";
-import { InputRejected } from "./errors";
+import { InputRejected, RuleBroken } from "./errors";
 import { MAX_PHOTO_BYTES, UploadRejected } from "./uploads.server";
 import { translator } from "~/i18n";
 import { getUserId } from "./auth.server";
@@ -161,6 +161,7 @@ export function handle<P extends z.ZodType, B extends z.ZodType, R extends z.Zod
       if (error instanceof InputRejected) return errorResponse(request, new ApiError(400, "invalid body", [{ path: error.field, message: error.key }]));
       if (error instanceof UploadRejected) return errorResponse(request, new ApiError(400, error.key, undefined, error.values));
       if (error instanceof IllegalMove) return errorResponse(request, new ApiError(409, error.message));
+      if (error instanceof RuleBroken) return errorResponse(request, new ApiError(409, error.key, undefined, error.values));
       if (error instanceof Response) throw error;
       console.error(`[api] ${e.method} ${e.path} failed`, error);
       return errorResponse(request, new ApiError(500, "errors.generic"));

@@ -2,7 +2,9 @@
 // stop a query made outside an interactive transaction from running on that
 // connection while the transaction is open, so the query joins the
 // transaction and vanishes if it rolls back (tests/sqlite-adapter.test.ts).
-// This wrapper queues such queries until the transaction ends.
+// This wrapper queues such queries until the transaction ends. So inside
+// prisma.$transaction(async (tx) => …) use tx for every query: a query on the
+// outer client waits for the transaction, which waits for the query.
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 
 type Factory = InstanceType<typeof PrismaBetterSQLite3>;

@@ -5,11 +5,16 @@ import type { Server as HttpServer } from "node:http";
 import { Server, type Socket } from "socket.io";
 import { z } from "zod";
 import { sessionJoinSchema, topicJoinSchema } from "~/utils/schemas";
-import { can, loadSessionResource, loadTopicResource } from "~/utils/permissions.server";
+import { LIVE_ACTIONS } from "~/models/live-actions.server";
+import { liveState } from "~/models/live-session.server";
+import { IllegalMove } from "~/models/topic-states";
+import { InputRejected, RuleBroken } from "~/utils/errors";
+import { NotFound, PermissionDenied, can, loadSessionResource, loadTopicResource } from "~/utils/permissions.server";
 import { rooms } from "~/utils/realtime.server";
 import { authenticateUpgrade, type RealtimeUser } from "./authenticate";
 
-type Ack = (reply: { ok: true; [key: string]: unknown } | { ok: false; error: string; status: number }) => void;
+type Refusal = { ok: false; error: string; status: number; key?: string; values?: Record<string, unknown>; field?: string };
+type Ack = (reply: { ok: true; [key: string]: unknown } | Refusal) => void;
 type SocketData = { user: RealtimeUser };
 
 export function createSocketServer(httpServer: HttpServer) {
@@ -53,8 +58,15 @@ export function createSocketServer(httpServer: HttpServer) {
       const room = `session:${sessionId}`;
       await socket.join(room);
       await announceViewers(room);
-      return { ok: true };
+      // A client that (re)joins gets the whole current state at once.
+      return { ok: true, state: await liveState(sessionId, socket.data.user.actor) };
     });
+    for (const [name, a] of Object.entries(LIVE_ACTIONS)) {
+      on(socket, name, a.schema, async (input) => {
+        const result = await (a.run as (actor: typeof socket.data.user.actor, i: unknown) => Promise<unknown>)(socket.data.user.actor, input);
+        return { ok: true, ...(result && typeof result === "object" ? result : {}) };
+      });
+    }
     on(socket, "session:leave", sessionJoinSchema, async ({ sessionId }) => {
       const room = `session:${sessionId}`;
       await socket.leave(room);
@@ -98,8 +110,19 @@ function on<S extends z.ZodType>(
     try {
       reply(await handler(parsed.data));
     } catch (error) {
-      console.error(`[socket] ${event} failed`, error);
-      reply({ ok: false, status: 500, error: `${event} failed on the server` });
+      const refusal = refusalOf(error);
+      if (!refusal) console.error(`[socket] ${event} failed`, error);
+      reply(refusal ?? { ok: false, status: 500, error: `${event} failed on the server` });
     }
   });
+}
+
+/** The model's refusals, as an acknowledgement the client can translate (key) or show (error). */
+function refusalOf(error: unknown): Refusal | null {
+  if (error instanceof PermissionDenied) return { ok: false, status: 403, error: error.message, key: "errors.forbidden" };
+  if (error instanceof NotFound) return { ok: false, status: 404, error: error.message, key: "errors.notFound" };
+  if (error instanceof InputRejected) return { ok: false, status: 400, error: error.message, key: error.key, field: error.field };
+  if (error instanceof RuleBroken) return { ok: false, status: 409, error: error.key, key: error.key, values: error.values };
+  if (error instanceof IllegalMove) return { ok: false, status: 409, error: error.message };
+  return null;
 }

@@ -1,0 +1,6 @@
+import { viewLiveState } from "~/models/live-session.server";
+import { handle } from "~/utils/api.server";
+import { api } from "~/utils/api-contract";
+
+export const loader = handle(api.liveState, ({ actor, params }) => viewLiveState(actor!, params.sessionId));
+export const action = loader;
