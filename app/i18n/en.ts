@@ -96,7 +96,7 @@ export const en: Shape<typeof zhCN> = {
     triage: "Triage queue",
     referrals: "Referred to my organisation",
     search: "Search",
-    searchPlaceholder: "Words from the title or text",
+    searchPlaceholder: "Title or text",
     filters: "More filters",
     status: "Status",
     statusAll: "Any status",
@@ -249,7 +249,7 @@ export const en: Shape<typeof zhCN> = {
     unread: "Unread",
     empty: "No notices yet.",
     types: {
-      topicMoved: "“{{title}}” moved: {{move}} (now: {{status}})",
+      topicMoved: "News on “{{title}}”: {{status}}",
       topicReady: "“{{title}}” has {{coSigns}} co-signs and is ready for the council",
       topicReferred: "“{{title}}” was referred to your organisation: please answer by the deadline",
       topicCoSigned: "A neighbour co-signed your topic “{{title}}”",

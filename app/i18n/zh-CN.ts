@@ -245,7 +245,7 @@ export const zhCN = {
     unread: "未读",
     empty: "暂时没有通知。",
     types: {
-      topicMoved: "议题“{{title}}”有新进展：{{move}}（现在：{{status}}）",
+      topicMoved: "议题“{{title}}”有新进展：{{status}}",
       topicReady: "议题“{{title}}”已有 {{coSigns}} 人附议，可提交议事会",
       topicReferred: "议题“{{title}}”已转交你的单位，请按期答复",
       topicCoSigned: "有邻居附议了你的议题“{{title}}”",

@@ -88,8 +88,10 @@ export default function Notifications() {
                 <input type="hidden" name="intent" value="open" />
                 <input type="hidden" name="id" value={n.id} />
                 <button type="submit" className="item-link as-link">
-                  {!n.readAt ? <span className="dot" aria-label={t("notifications.unread")} /> : null}
-                  <span className="title">{message(n)}</span>
+                  <span className="title">
+                    {!n.readAt ? <span className="dot" role="img" aria-label={t("notifications.unread")} /> : null}
+                    {message(n)}
+                  </span>
                   <span className="muted">
                     <Age date={n.createdAt} now={now} />
                   </span>

@@ -7,6 +7,7 @@ import { useTranslation } from "react-i18next";
 import { TopicMoves, type MoveResult } from "~/components/topic-moves";
 import { TopicTimeline } from "~/components/topic-timeline";
 import { StatusPill, beijingInputValue, categoryName, placeText } from "~/components/topic-ui";
+import { isClosed } from "~/models/topic-states";
 import { coSign, getTopic, moveTopic, withdrawCoSign } from "~/models/topic.server";
 import { prisma } from "~/utils/db.server";
 import { formatDateTime } from "~/utils/format";
@@ -120,6 +121,7 @@ export default function TopicPage() {
   const moveResult: MoveResult | undefined = result && "move" in result ? result : result && "done" in result && result.done ? { done: result.done } : undefined;
   const done = result && "done" in result ? result.done : null;
   const triageMoves = topic.moves.filter((m) => m !== "orgAnswer");
+  const closed = isClosed(topic.status);
 
   return (
     <div className="topic-page">
@@ -154,8 +156,8 @@ export default function TopicPage() {
           </strong>{" "}
           {t("topic.coSignUnit", { count })}
         </p>
-        {!topic.readyAt && count < threshold ? <p className="muted">{t("topic.threshold", { count: threshold })}</p> : null}
-        {topic.mayCoSign || topic.coSignedByMe ? (
+        {!closed && !topic.readyAt && count < threshold ? <p className="muted">{t("topic.threshold", { count: threshold })}</p> : null}
+        {topic.mayCoSign || (topic.coSignedByMe && !closed) ? (
           <coSignFetcher.Form method="post" preventScrollReset>
             <input type="hidden" name="intent" value={coSigned ? "withdraw" : "coSign"} />
             <button className={coSigned ? "btn secondary block" : "btn block"} type="submit" disabled={!!pendingIntent} data-testid="cosign-button" aria-pressed={coSigned}>
@@ -164,20 +166,22 @@ export default function TopicPage() {
             {coSigned ? <p className="muted">{t("topic.coSigned")}</p> : null}
             {coSignFetcher.data && "coSignRefused" in coSignFetcher.data ? <p className="error" role="alert">{t("topic.coSignRefused")}</p> : null}
           </coSignFetcher.Form>
-        ) : isRaiser ? (
+        ) : isRaiser && !closed ? (
           <p className="muted">{t("topic.ownTopic")}</p>
+        ) : topic.coSignedByMe ? (
+          <p className="muted">{t("topic.coSigned")}</p>
         ) : null}
       </section>
 
       {topic.status === "answered" && topic.answer ? (
         <section className="card answer" aria-labelledby="answer-heading">
-          <h2 id="answer-heading">{t("topic.answer")}</h2>
+          <h2 id="answer-heading" className="card-title">{t("topic.answer")}</h2>
           <p className="prose">{topic.answer}</p>
         </section>
       ) : null}
       {topic.status === "declined" && topic.declineReason ? (
         <section className="card">
-          <h2>{t("topic.declineReason")}</h2>
+          <h2 className="card-title">{t("topic.declineReason")}</h2>
           <p className="prose">{topic.declineReason}</p>
         </section>
       ) : null}

@@ -20,6 +20,11 @@ async function phone(browser: Browser, user: DemoUser) {
   return signedInPage(browser, user, PHONE);
 }
 
+/** Nothing on the page is wider than the phone: no sideways scrolling. */
+async function expectFitsPhone(page: Page): Promise<void> {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.viewport.width);
+}
+
 /** The number in the top bar's unread badge (0 when there is no badge). */
 async function unread(page: Page): Promise<number> {
   const badge = page.getByTestId("unread-badge");
@@ -31,8 +36,12 @@ test("a resident raises a topic with a photo; a neighbour co-signs live; staff p
   const { context: residentContext, page: resident } = await phone(browser, USERS.resident1);
   await resident.getByTestId("topic-board-link").first().click();
   await expect(resident).toHaveURL(/\/c\/xingfuli\/topics$/);
+  await resident.getByText("更多筛选").click();
+  await expect(resident.getByLabel("结束日期")).toBeVisible();
+  await expectFitsPhone(resident);
   await resident.getByRole("link", { name: "我要提议题" }).click();
   await expect(resident.getByRole("heading", { level: 1, name: "提出议题" })).toBeVisible();
+  await expectFitsPhone(resident);
 
   // Too short a title is refused next to the field, and what was typed stays.
   await resident.getByLabel("标题").fill("堵车");
@@ -54,6 +63,7 @@ test("a resident raises a topic with a photo; a neighbour co-signs live; staff p
   await expect(resident.getByRole("heading", { level: 1, name: TOPIC })).toBeVisible();
   await expect(resident.getByTestId("topic-status")).toHaveText("待受理");
   await expect(resident.getByText("3号楼 · 2单元")).toBeVisible();
+  await expectFitsPhone(resident);
 
   // The photo was re-encoded and is served to members of the community as WebP.
   const photo = resident.locator(".photo-grid img");
@@ -137,7 +147,7 @@ test("a resident raises a topic with a photo; a neighbour co-signs live; staff p
   // The notification centre says what moved and leads back to the topic.
   await resident.getByRole("link", { name: /^通知/ }).click();
   await expect(resident).toHaveURL(/\/notifications$/);
-  const moved = resident.getByTestId("notification").filter({ hasText: `议题“${TOPIC}”有新进展：列入会议议程` });
+  const moved = resident.getByTestId("notification").filter({ hasText: `议题“${TOPIC}”有新进展：已列入议程` });
   await expect(moved).toHaveAttribute("data-unread", "true");
   await expect(resident.getByTestId("notification").filter({ hasText: `会议“${SESSION}”的议程已发布` })).toBeVisible();
   await moved.getByRole("button").first().click();
