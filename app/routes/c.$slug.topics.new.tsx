@@ -54,10 +54,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const memory = unstable_createMemoryUploadHandler({ maxPartSize: MAX_PHOTO_BYTES });
   let form: FormData;
   try {
-    form = await unstable_parseMultipartFormData(request, async (part) => {
-      if (part.filename !== undefined) fileParts += part.filename ? 1 : 0;
-      return memory(part);
-    });
+    // A form without photos may also come url-encoded (a script, an old browser).
+    form = (request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")
+      ? await unstable_parseMultipartFormData(request, async (part) => {
+          if (part.filename !== undefined) fileParts += part.filename ? 1 : 0;
+          return memory(part);
+        })
+      : await request.formData();
   } catch (error) {
     const problems = problemsFrom(error);
     if (problems.photos?.key === "errors.photoTooLarge") problems.photos.values = { ...problems.photos.values, n: Math.max(1, fileParts) };

@@ -131,7 +131,7 @@ export default function TopicPage() {
       <h1>{topic.title}</h1>
       <p className="row-meta">
         <StatusPill status={topic.status} />
-        {topic.readyAt ? (
+        {topic.readyAt || (!closed && count >= threshold) ? (
           <span className="pill ok" data-testid="topic-ready">
             {t("topic.ready")}
           </span>
