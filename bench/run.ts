@@ -5,13 +5,13 @@
 // build/ is missing) on a temporary database, drives stock clients from forked
 // worker processes over loopback, prints tables and writes bench/results/*.json.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, statSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { now } from "./lib/clock";
 import { EDITOR_USERS, FULL, MEMBER_USERS, QUICK, type Check, type Context, type Setup, type Target as Goal } from "./lib/context";
 import { machine } from "./lib/machine";
-import { BENCH_DIR, configurePinning, pinning, ROOT, startYishi, TARGET_LABEL, type Target } from "./lib/servers";
+import { BENCH_DIR, build, configurePinning, pinning, ROOT, startYishi, TARGET_LABEL, type Target } from "./lib/servers";
 import { kb, ms, num, ratio, table } from "./lib/table";
 import { runCapacity, runPeerCapacity, type CapacityResult, type PeerCapacityResult } from "./scenarios/capacity";
 import { runFanout, type FanoutResult } from "./scenarios/fanout";
@@ -116,6 +116,8 @@ type Results = {
   machine: Context["machine"];
   database: { journalMode: string; synchronous: string; tmpDir: string };
   pinning: { enabled: boolean; serverCpus: string; clientCpus: string };
+  /** When build/ (the production build measured) was made. */
+  buildTime: string;
   tokens: string;
   sizes: typeof sizes;
   sqlite?: InsertRun[];
@@ -132,6 +134,9 @@ type Results = {
 async function main(): Promise<number> {
   const startedAt = new Date();
   ensureBuild();
+  build.dir = path.join(BENCH_DIR, "results", `.build-${process.pid}`);
+  cpSync(path.join(ROOT, "build"), build.dir, { recursive: true });
+  process.on("exit", () => rmSync(build.dir, { recursive: true, force: true }));
   const tmpDir = mkdtempSync(path.join(os.tmpdir(), "yishi-bench-"));
   const databaseUrl = `file:${path.join(tmpDir, "bench.db")}`;
   const command = `npm run bench${args.length ? ` -- ${args.join(" ")}` : ""}`;
@@ -157,6 +162,7 @@ async function main(): Promise<number> {
     machine: m,
     database: { journalMode: setup.journalMode, synchronous: { "0": "OFF", "1": "NORMAL", "2": "FULL", "3": "EXTRA" }[setup.synchronous] ?? setup.synchronous, tmpDir },
     pinning: { ...pinning },
+    buildTime: statSync(path.join(ROOT, "build/server.js")).mtime.toISOString(),
     tokens: `${source}; ${EDITOR_USERS.length} seated users' tokens shared by the editors, observer's and resident3's by the viewers (one token opens many connections)`,
     sizes,
     votes: {
@@ -288,6 +294,7 @@ function evaluate(r: Results): void {
 function report(r: Results): string {
   const out: string[] = [""];
   out.push(`Yishi benchmarks (${r.mode}) — ${r.machine.nproc} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, ${r.machine.kernel}; git ${r.machine.git.commit}${r.machine.git.dirty ? " + uncommitted changes" : ""}`);
+  out.push(`Build measured: build/ made ${r.buildTime}`);
   out.push(`Load average: ${r.machine.loadAverageAtStart} at start, ${r.loadAverageAtEnd} at end (the harness itself adds load; above ${r.machine.nproc / 2} at start means other work competed)`);
   out.push(r.pinning.enabled ? `CPU pinning: servers on CPU ${r.pinning.serverCpus}, load generators on CPU ${r.pinning.clientCpus}` : "CPU pinning: off");
   out.push(`Database: SQLite ${r.database.journalMode}, synchronous=${r.database.synchronous} (as the app's connection reports it), on ${r.machine.tmpFilesystem}`);

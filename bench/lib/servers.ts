@@ -45,6 +45,13 @@ export interface RunningServer {
 export type StartOptions = { tmpDir: string; databaseUrl: string; label: string };
 
 /**
+ * The production build the run measures: a copy of build/ taken at the start
+ * (inside the repository, so its bare imports resolve to node_modules), so a
+ * rebuild elsewhere during a long run cannot swap the files under a server.
+ */
+export const build = { dir: path.join(ROOT, "build") };
+
+/**
  * CPU pinning: the server under test gets the last CPU to itself (its main
  * thread, libuv pool and GC helpers alike); the load generators and the
  * orchestrator share the others. The same for every server, so none competes
@@ -152,9 +159,10 @@ export async function startYishi(opts: StartOptions): Promise<RunningServer> {
   const logFile = path.join(opts.tmpDir, `yishi-${opts.label}.log`);
   const { child, tail } = launch(
     process.execPath,
-    ["build/server.js"],
+    [path.join(build.dir, "server.js")],
     {
       ...process.env,
+      YISHI_BUILD_DIR: build.dir,
       NODE_ENV: "production",
       DATABASE_URL: opts.databaseUrl,
       PORT: String(port),

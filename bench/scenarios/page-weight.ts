@@ -8,7 +8,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { now } from "../lib/clock";
 import type { Context } from "../lib/context";
 import { summarize, type LatencySummary } from "../lib/histogram";
-import { ROOT, startYishi } from "../lib/servers";
+import { build, startYishi } from "../lib/servers";
 
 type Fetched = { status: number; ttfbMs: number; totalMs: number; wireBytes: number; body: Buffer; encoding: string };
 
@@ -90,7 +90,7 @@ async function weigh(base: string, paths: Map<string, string>): Promise<Asset[]>
 
 /** Everything the referenced scripts pull in: static imports must already be preloaded; dynamic ones load later. */
 function closure(referenced: Map<string, string>): { missingStatic: Map<string, string>; lazy: Map<string, string> } {
-  const clientDir = path.join(ROOT, "build/client");
+  const clientDir = path.join(build.dir, "client");
   const seen = new Set(referenced.keys());
   const missingStatic = new Map<string, string>();
   const lazy = new Map<string, string>();
