@@ -35,6 +35,11 @@ export default function SessionPage() {
         {session.council.community.name} · {session.council.name}
       </p>
       <h1>{session.title}</h1>
+      <p>
+        <a className="btn block" href={`/sessions/${session.id}/live`} data-testid="go-live">
+          {t("live.enter")}
+        </a>
+      </p>
       <section className="card">
         <dl className="meta">
           <dt>{t("session.when")}</dt>

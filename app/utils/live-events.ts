@@ -90,3 +90,17 @@ export function useLiveEvents(handlers: Handlers, follow: Follow | null = null):
 
   return { connected, joined };
 }
+
+/** The shared connection itself, for pages that send events and need their acknowledgements (the live session). */
+export function useSharedSocket(): Socket | null {
+  const [socket, setSocket] = useState<Socket | null>(null);
+  useEffect(() => {
+    let active = true;
+    void acquire().then((s) => active && setSocket(s));
+    return () => {
+      active = false;
+      release();
+    };
+  }, []);
+  return socket;
+}

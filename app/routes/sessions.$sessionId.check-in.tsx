@@ -1,0 +1,59 @@
+import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
+import liveStyles from "~/styles/live.css?url";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { checkIn } from "~/models/live-session.server";
+import { prisma } from "~/utils/db.server";
+import { RuleBroken } from "~/utils/errors";
+import { orHttpError } from "~/utils/http.server";
+import { NotFound, loadSessionResource, requireActor, requirePermission } from "~/utils/permissions.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: liveStyles }];
+
+// The page the meeting-room QR code opens: one big button, because a GET must not check anyone in.
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const actor = await requireActor(request);
+  return orHttpError(async () => {
+    const s = await loadSessionResource(params.sessionId ?? "");
+    if (!s) throw new NotFound("session");
+    requirePermission(actor, "session:attend", s);
+    const session = await prisma.councilSession.findUniqueOrThrow({ where: { id: s.sessionId }, select: { id: true, title: true } });
+    return { session, token: new URL(request.url).searchParams.get("t") ?? "" };
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const actor = await requireActor(request);
+  const token = String((await request.formData()).get("token") ?? "");
+  try {
+    await orHttpError(() => checkIn(actor, params.sessionId ?? "", { token }));
+  } catch (error) {
+    if (error instanceof RuleBroken) return { error: error.key };
+    throw error;
+  }
+  throw redirect(`/sessions/${params.sessionId}/live`);
+}
+
+export default function CheckInPage() {
+  const { session, token } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const { t } = useTranslation();
+  return (
+    <div className="card stack">
+      <h1>{t("live.checkInTitle")}</h1>
+      <p>{session.title}</p>
+      {data?.error ? (
+        <p className="error" role="alert">
+          {t(data.error)}
+        </p>
+      ) : null}
+      <Form method="post">
+        <input type="hidden" name="token" value={token} />
+        <button className="btn block big" type="submit" disabled={navigation.state !== "idle"} data-testid="check-in">
+          {t("live.checkIn")}
+        </button>
+      </Form>
+    </div>
+  );
+}

@@ -1,0 +1,560 @@
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { toString as qrSvg } from "qrcode";
+import { useLiveSession, type Refusal } from "~/components/live/use-live-session";
+import { checkInLink, viewLiveState, type LiveState, type LiveTally, type MotionResult } from "~/models/live-session.server";
+import { PASS_RULES } from "~/models/vote-rules";
+import { prisma } from "~/utils/db.server";
+import { CONSTITUENCIES } from "~/utils/domain";
+import { orHttpError } from "~/utils/http.server";
+import { can, loadSessionResource, NotFound, requireActor } from "~/utils/permissions.server";
+
+import liveStyles from "~/styles/live.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: liveStyles }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const actor = await requireActor(request);
+  return orHttpError(async () => {
+    const resource = await loadSessionResource(params.sessionId ?? "");
+    if (!resource) throw new NotFound("session");
+    const state = await viewLiveState(actor, resource.sessionId);
+    const isChair = can(actor, "session:chair", resource);
+    const seated = can(actor, "motion:propose", resource);
+    let qr: { svg: string; expiresAt: string } | null = null;
+    let people: { id: string; name: string; roles: string[] }[] = [];
+    if (isChair) {
+      const link = await checkInLink(actor, resource.sessionId, new URL(request.url).origin);
+      qr = { svg: await qrSvg(link.url, { type: "svg", margin: 1, errorCorrectionLevel: "M" }), expiresAt: link.expiresAt };
+      const members = await prisma.membership.findMany({
+        where: { communityId: resource.communityId },
+        select: { role: true, user: { select: { id: true, displayName: true } } },
+      });
+      const byId = new Map<string, { id: string; name: string; roles: string[] }>();
+      for (const m of members) (byId.get(m.user.id) ?? byId.set(m.user.id, { id: m.user.id, name: m.user.displayName, roles: [] }).get(m.user.id)!).roles.push(m.role);
+      people = [...byId.values()];
+    }
+    return { state, isChair, seated, userId: actor.userId, qr, people };
+  });
+}
+
+function clock(ms: number): string {
+  const s = Math.max(0, Math.round(Math.abs(ms) / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+/** Re-renders every second, on the server's clock. */
+function useNow(serverTime: string): number {
+  const [offset] = useState(() => new Date(serverTime).getTime() - Date.now());
+  const [now, setNow] = useState(() => Date.now() + offset);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now() + offset), 1000);
+    return () => clearInterval(timer);
+  }, [offset]);
+  return now;
+}
+
+export default function LiveSessionPage() {
+  const data = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation();
+  const { state, tally, connected, ballots, act, vote } = useLiveSession(data.state.sessionId, data.state as LiveState);
+  const [error, setError] = useState<string | null>(null);
+  const [showQr, setShowQr] = useState(false);
+  const now = useNow(data.state.serverTime);
+  const me = {
+    checkedIn: state.attendance.find((a) => a.userId === data.userId)?.kind ?? null,
+    handRaised: state.hands.some((h) => h.userId === data.userId),
+    proxyFor: state.proxies.filter((p) => p.proxyId === data.userId),
+  };
+  const run = async (event: string, payload: Record<string, unknown>) => {
+    const refusal: Refusal | null = await act(event, { sessionId: state.sessionId, ...payload });
+    setError(refusal ? t(refusal.key ?? "errors.generic", { ...refusal.values, defaultValue: refusal.error }) : null);
+    return refusal === null;
+  };
+  const runMotion = async (event: string, motionId: string) => {
+    const refusal = await act(event, { motionId });
+    setError(refusal ? t(refusal.key ?? "errors.generic", { ...refusal.values, defaultValue: refusal.error }) : null);
+  };
+  const q = state.quorum;
+  const current = state.currentItem;
+  const optionLabel = (o: string) => (["yes", "no", "abstain"].includes(o) ? t(`live.options.${o}`) : o);
+  const canVote = state.status === "open" && me.checkedIn === "member" && data.seated;
+
+  return (
+    <div className="live">
+      <a href={`/sessions/${state.sessionId}`}>← {t("session.back")}</a>
+      <h1>{state.title}</h1>
+      {!connected ? (
+        <p className="notice" role="status">
+          {t("live.offline")}
+        </p>
+      ) : null}
+      <section className="card live-status" aria-label={t("live.statusLine")}>
+        <p>
+          <span className="pill" data-testid="live-status">
+            {t(`statuses.${state.status}`)}
+          </span>{" "}
+          <span className={`pill ${q.met ? "ok" : "warn"}`} data-testid="quorum" data-met={q.met}>
+            {q.met ? t("live.quorumMet") : t("live.quorumNotMet")}
+          </span>
+        </p>
+        <p data-testid="quorum-line">{t("live.quorum", { present: q.present, seated: q.seated, required: q.required })}</p>
+        {me.checkedIn ? (
+          <p className="muted" data-testid="my-check-in">
+            {t("live.checkedInAs", { kind: t(me.checkedIn === "member" ? "live.kindMember" : "live.kindObserver") })}
+          </p>
+        ) : state.status !== "adjourned" ? (
+          <p className="notice">{t("live.scanToCheckIn")}</p>
+        ) : null}
+        {state.status === "scheduled" ? <p className="muted">{t("live.notOpen")}</p> : null}
+        {state.status === "adjourned" ? <p className="muted">{t("live.adjourned")}</p> : null}
+        {error ? (
+          <p className="error" role="alert" data-testid="live-error">
+            {error}
+          </p>
+        ) : null}
+      </section>
+
+      {data.isChair ? (
+        <section className="card stack" aria-label="chair">
+          <div className="button-row">
+            {state.status === "scheduled" ? (
+              <button className="btn" onClick={() => run("session:open", {})} data-testid="open-session">
+                {t("live.open")}
+              </button>
+            ) : null}
+            {state.status === "open" ? (
+              <button className="btn secondary" onClick={() => run("session:adjourn", {})}>
+                {t("live.adjourn")}
+              </button>
+            ) : null}
+            {data.qr ? (
+              <button className="btn secondary" onClick={() => setShowQr((v) => !v)}>
+                {showQr ? t("live.hideQr") : t("live.showQr")}
+              </button>
+            ) : null}
+          </div>
+          {showQr && data.qr ? (
+            <figure className="qr">
+              <div dangerouslySetInnerHTML={{ __html: data.qr.svg }} />
+              <figcaption className="muted">{t("live.qrHint", { time: new Date(data.qr.expiresAt).toLocaleTimeString(i18n.language, { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit" }) })}</figcaption>
+            </figure>
+          ) : null}
+          {state.status !== "adjourned" ? (
+            <form
+              className="inline-form"
+              onSubmit={(e) => {
+                e.preventDefault();
+                const userId = new FormData(e.currentTarget).get("userId");
+                if (userId) void run("session:checkIn", { userId });
+              }}
+            >
+              <label htmlFor="check-in-person">{t("live.chairCheckIn")}</label>
+              <select id="check-in-person" name="userId" defaultValue="">
+                <option value="">{t("live.choosePerson")}</option>
+                {data.people
+                  .filter((p) => !state.attendance.some((a) => a.userId === p.id))
+                  .map((p) => (
+                    <option key={p.id} value={p.id}>
+                      {p.name}
+                    </option>
+                  ))}
+              </select>
+              <button className="btn secondary" type="submit" data-testid="chair-check-in">
+                {t("live.checkIn")}
+              </button>
+            </form>
+          ) : null}
+        </section>
+      ) : null}
+
+      <section className="card" aria-label={t("live.currentItem")}>
+        <h2 style={{ marginTop: 0 }}>{t("live.currentItem")}</h2>
+        {current ? (
+          <div data-testid="current-item">
+            <p className="title">
+              {t("session.item", { n: current.position })} · {current.title}
+            </p>
+            {current.endsAt ? (
+              <p className={new Date(current.endsAt).getTime() < now ? "error" : "muted"}>
+                {new Date(current.endsAt).getTime() >= now
+                  ? t("live.remaining", { time: clock(new Date(current.endsAt).getTime() - now) })
+                  : t("live.overtime", { time: clock(now - new Date(current.endsAt).getTime()) })}
+              </p>
+            ) : null}
+            <a href={`/sessions/${state.sessionId}/items/${current.id}`}>{t("live.editText")}</a>
+          </div>
+        ) : (
+          <p className="muted">{t("live.noCurrentItem")}</p>
+        )}
+        <h3>{t("live.floor")}</h3>
+        {state.floor ? (
+          <div data-testid="floor">
+            <p>
+              <strong>{t("live.speaking", { name: state.floor.name })}</strong>
+            </p>
+            {state.floor.since ? (
+              <p className={now - new Date(state.floor.since).getTime() > state.floor.limitSec * 1000 ? "error" : "muted"}>
+                {t("live.speakerTime", { elapsed: clock(now - new Date(state.floor.since).getTime()), limit: clock(state.floor.limitSec * 1000) })}
+              </p>
+            ) : null}
+            {data.isChair ? (
+              <button className="btn secondary" onClick={() => run("floor:take", {})}>
+                {t("live.takeFloor")}
+              </button>
+            ) : null}
+          </div>
+        ) : (
+          <p className="muted">{t("live.nobodySpeaking")}</p>
+        )}
+        <h3>{t("live.hands")}</h3>
+        {state.hands.length === 0 ? <p className="muted">{t("live.noHands")}</p> : null}
+        <ol className="list" data-testid="hands">
+          {state.hands.map((h) => (
+            <li key={h.userId} className="row">
+              <span>{h.name}</span>
+              {data.isChair ? (
+                <button className="btn secondary small" onClick={() => run("floor:give", { userId: h.userId })}>
+                  {t("live.giveFloor")}
+                </button>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+        {me.checkedIn && state.status === "open" ? (
+          <button className="btn secondary" onClick={() => run(me.handRaised ? "hand:lower" : "hand:raise", {})} data-testid="hand">
+            {me.handRaised ? t("live.lowerHand") : t("live.raiseHand")}
+          </button>
+        ) : null}
+      </section>
+
+      <section className="card" aria-label={t("live.motions")}>
+        <h2 style={{ marginTop: 0 }}>{t("live.motions")}</h2>
+        {state.motions.length === 0 ? <p className="muted">{t("live.noMotions")}</p> : null}
+        {state.motions.map((m) => (
+          <article key={m.id} className="motion" data-testid="motion" data-status={m.status}>
+            <p className="title">{m.text}</p>
+            <p className="muted">
+              {t("live.proposedBy", { name: m.proposer })}
+              {m.seconder ? ` · ${t("live.secondedBy", { name: m.seconder })}` : ""} · {t(m.ballot === "secret" ? "live.ballotSecret" : "live.ballotOpen")} ·{" "}
+              {t(`live.rules.${m.passRule}`)}
+              {m.constituencies.length ? ` · ${t("live.requireIn")} ${m.constituencies.map((c) => t(`constituencies.${c}`)).join("、")}` : ""}
+            </p>
+            <p>
+              <span className="pill" data-testid="motion-status">
+                {t(`live.motionStatus.${m.status}`)}
+              </span>
+            </p>
+            {m.status === "voting" ? <Tally tally={tally?.motionId === m.id ? tally : null} options={m.options} label={optionLabel} /> : null}
+            {m.status === "closed" && m.result ? <Result result={m.result} options={m.options} label={optionLabel} /> : null}
+            <div className="button-row">
+              {m.status === "proposed" && canVote && m.proposerId !== data.userId ? (
+                <button className="btn secondary" onClick={() => runMotion("motion:second", m.id)} data-testid="second">
+                  {t("live.second")}
+                </button>
+              ) : null}
+              {(m.status === "proposed" || m.status === "seconded") && (data.isChair || m.proposerId === data.userId) ? (
+                <button className="btn secondary" onClick={() => runMotion("motion:withdraw", m.id)}>
+                  {t("live.withdraw")}
+                </button>
+              ) : null}
+              {m.status === "seconded" && data.isChair ? (
+                <button className="btn" onClick={() => runMotion("vote:open", m.id)} data-testid="open-vote">
+                  {t("live.openVote")}
+                </button>
+              ) : null}
+              {m.status === "voting" && data.isChair ? (
+                <button className="btn" onClick={() => runMotion("vote:close", m.id)} data-testid="close-vote">
+                  {t("live.closeVote")}
+                </button>
+              ) : null}
+            </div>
+            {m.status === "voting" && canVote ? (
+              <VoteButtons motionId={m.id} options={m.options} label={optionLabel} ballot={ballots[m.id]} onVote={(c) => vote(m.id, c)} />
+            ) : null}
+            {m.status === "voting" && me.checkedIn
+              ? me.proxyFor.map((p) => (
+                  <div key={p.grantorId}>
+                    <p className="muted">{t("live.voteFor", { name: p.grantor })}</p>
+                    <VoteButtons motionId={m.id} options={m.options} label={optionLabel} ballot={ballots[`${m.id}:${p.grantorId}`]} onVote={(c) => vote(m.id, c, p.grantorId)} />
+                  </div>
+                ))
+              : null}
+            {ballots[m.id]?.state === "refused" ? (
+              <p className="error" role="alert">
+                {ballots[m.id]?.message === "errors.voteClosed" ? t("live.refusedClosed") : t(ballots[m.id]?.message ?? "errors.generic")}
+              </p>
+            ) : null}
+          </article>
+        ))}
+        {current && state.status === "open" && (data.isChair || (data.seated && me.checkedIn === "member")) ? (
+          <MotionForm onSubmit={(payload) => run("motion:propose", { agendaItemId: current.id, ...payload })} />
+        ) : null}
+      </section>
+
+      <section className="card" aria-label={t("live.agenda")}>
+        <h2 style={{ marginTop: 0 }}>{t("live.agenda")}</h2>
+        <ol className="list">
+          {state.items.map((item) => (
+            <li key={item.id} className={`row${item.id === current?.id ? " current" : ""}`}>
+              <span>
+                {item.position}. {item.title}
+                {item.resolutionText ? <span className="muted"> · {t("live.resolution", { text: item.resolutionText })}</span> : null}
+              </span>
+              {data.isChair && state.status === "open" && item.id !== current?.id ? (
+                <button className="btn secondary small" onClick={() => run("session:openItem", { itemId: item.id })} data-testid="open-item">
+                  {t("live.openItem")}
+                </button>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      </section>
+
+      <section className="card" aria-label={t("live.attendance")}>
+        <h2 style={{ marginTop: 0 }}>{t("live.attendance")}</h2>
+        <dl className="meta" data-testid="attendance">
+          {CONSTITUENCIES.filter((c) => q.byConstituency[c]).map((c) => (
+            <div key={c} style={{ display: "contents" }}>
+              <dt>
+                {t(`constituencies.${c}`)} {q.byConstituency[c]!.present}/{q.byConstituency[c]!.seated}
+              </dt>
+              <dd>
+                {state.attendance
+                  .filter((a) => a.kind === "member" && a.constituency === c)
+                  .map((a) => a.name)
+                  .join("、") || t("live.nobody")}
+              </dd>
+            </div>
+          ))}
+          <dt>{t("live.observers")}</dt>
+          <dd>
+            {state.attendance
+              .filter((a) => a.kind === "observer")
+              .map((a) => a.name)
+              .join("、") || t("live.nobody")}
+          </dd>
+        </dl>
+        {state.proxies.length ? (
+          <>
+            <h3>{t("live.proxies")}</h3>
+            <ul>
+              {state.proxies.map((p) => (
+                <li key={p.grantorId}>
+                  {p.grantor} → {p.proxy}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+        {data.isChair && state.status !== "adjourned" ? <ProxyForm people={data.people} onSubmit={(payload) => run("session:proxy", payload)} /> : null}
+      </section>
+    </div>
+  );
+}
+
+function Tally({ tally, options, label }: { tally: LiveTally | null; options: string[]; label: (o: string) => string }) {
+  const { t } = useTranslation();
+  if (!tally) return null;
+  return (
+    <div className="tally" data-testid="tally" data-cast={tally.cast}>
+      <p>{t("live.turnout", { cast: tally.cast, eligible: tally.eligible })}</p>
+      {tally.counts ? (
+        options.map((o) => (
+          <div key={o} className="bar-row">
+            <span>{label(o)}</span>
+            <span className="bar">
+              <span style={{ width: `${tally.cast ? (100 * (tally.counts![o] ?? 0)) / tally.cast : 0}%` }} />
+            </span>
+            <span data-testid={`count-${o}`}>{tally.counts![o] ?? 0}</span>
+          </div>
+        ))
+      ) : (
+        <p className="muted">{t("live.resultsHidden")}</p>
+      )}
+    </div>
+  );
+}
+
+function Result({ result, options, label }: { result: MotionResult; options: string[]; label: (o: string) => string }) {
+  const { t } = useTranslation();
+  return (
+    <div className="tally" data-testid="result" data-passed={result.passed}>
+      <p>
+        <strong className={result.passed ? "ok-text" : "error"}>{result.passed ? t("live.passed") : t("live.failed")}</strong> · {t("live.turnout", { cast: result.cast, eligible: result.eligible })}
+      </p>
+      {options.map((o) => (
+        <div key={o} className="bar-row">
+          <span>{label(o)}</span>
+          <span className="bar">
+            <span style={{ width: `${result.cast ? (100 * (result.counts[o] ?? 0)) / result.cast : 0}%` }} />
+          </span>
+          <span data-testid={`result-${o}`}>{result.counts[o] ?? 0}</span>
+        </div>
+      ))}
+      {result.failedIn.length ? <p className="muted">{t("live.failedIn", { groups: result.failedIn.map((c) => t(`constituencies.${c}`)).join("、") })}</p> : null}
+      {result.roll?.length ? (
+        <details>
+          <summary>{t("live.roll")}</summary>
+          <ul>
+            {result.roll.map((r, i) => (
+              <li key={i}>
+                {r.name}：{label(r.choice)} {r.proxy ? t("live.proxyMark", { name: r.castBy }) : ""}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </div>
+  );
+}
+
+function VoteButtons({
+  motionId,
+  options,
+  label,
+  ballot,
+  onVote,
+}: {
+  motionId: string;
+  options: string[];
+  label: (o: string) => string;
+  ballot?: { choice: string; state: string };
+  onVote: (choice: string) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <div className="vote-buttons" data-testid="vote-buttons" data-motion={motionId}>
+      {options.map((o) => (
+        <button key={o} className={`btn ${ballot?.choice === o ? "" : "secondary"} vote`} aria-pressed={ballot?.choice === o} onClick={() => onVote(o)} data-choice={o}>
+          {label(o)}
+        </button>
+      ))}
+      {ballot ? (
+        <p className="muted" data-testid="ballot-state" data-state={ballot.state}>
+          {t("live.yourVote", { choice: label(ballot.choice) })} · {ballot.state === "sending" ? t("live.sending") : ballot.state === "recorded" ? t("live.recorded") : ""}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function MotionForm({ onSubmit }: { onSubmit: (payload: Record<string, unknown>) => Promise<boolean> }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  if (!open)
+    return (
+      <button className="btn secondary" onClick={() => setOpen(true)} data-testid="propose-open">
+        {t("live.propose")}
+      </button>
+    );
+  return (
+    <form
+      className="stack motion-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const f = new FormData(e.currentTarget);
+        const custom = String(f.get("options") ?? "")
+          .split("\n")
+          .map((s) => s.trim())
+          .filter(Boolean);
+        const ok = await onSubmit({
+          text: String(f.get("text") ?? ""),
+          ballot: f.get("ballot"),
+          passRule: f.get("passRule"),
+          hideResults: f.get("hideResults") === "on",
+          constituencies: f.getAll("constituencies").map(String),
+          ...(custom.length ? { options: custom } : {}),
+        });
+        if (ok) setOpen(false);
+      }}
+    >
+      <div>
+        <label htmlFor="motion-text">{t("live.motionText")}</label>
+        <textarea id="motion-text" name="text" rows={3} required />
+      </div>
+      <div>
+        <label htmlFor="motion-ballot">{t("live.ballot")}</label>
+        <select id="motion-ballot" name="ballot" defaultValue="open">
+          <option value="open">{t("live.ballotOpen")}</option>
+          <option value="secret">{t("live.ballotSecret")}</option>
+        </select>
+      </div>
+      <div>
+        <label htmlFor="motion-rule">{t("live.passRule")}</label>
+        <select id="motion-rule" name="passRule" defaultValue="majorityCast">
+          {PASS_RULES.map((r) => (
+            <option key={r} value={r}>
+              {t(`live.rules.${r}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <label htmlFor="motion-options">{t("live.customOptions")}</label>
+        <textarea id="motion-options" name="options" rows={2} />
+      </div>
+      <fieldset>
+        <legend>{t("live.requireIn")}</legend>
+        {CONSTITUENCIES.map((c) => (
+          <label key={c} className="check">
+            <input type="checkbox" name="constituencies" value={c} /> {t(`constituencies.${c}`)}
+          </label>
+        ))}
+      </fieldset>
+      <label className="check">
+        <input type="checkbox" name="hideResults" /> {t("live.hideResults")}
+      </label>
+      <button className="btn" type="submit" data-testid="propose-submit">
+        {t("live.propose")}
+      </button>
+    </form>
+  );
+}
+
+function ProxyForm({ people, onSubmit }: { people: { id: string; name: string; roles: string[] }[]; onSubmit: (p: Record<string, unknown>) => Promise<boolean> }) {
+  const { t } = useTranslation();
+  return (
+    <form
+      className="stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const f = new FormData(e.currentTarget);
+        void onSubmit({ grantorId: f.get("grantorId"), proxyId: f.get("proxyId") });
+      }}
+    >
+      <h3>{t("live.recordProxy")}</h3>
+      <div>
+        <label htmlFor="proxy-grantor">{t("live.grantor")}</label>
+        <select id="proxy-grantor" name="grantorId" required defaultValue="">
+          <option value="">{t("live.choosePerson")}</option>
+          {people
+            .filter((p) => p.roles.includes("resident"))
+            .map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+        </select>
+      </div>
+      <div>
+        <label htmlFor="proxy-holder">{t("live.proxyHolder")}</label>
+        <select id="proxy-holder" name="proxyId" required defaultValue="">
+          <option value="">{t("live.choosePerson")}</option>
+          {people
+            .filter((p) => p.roles.includes("buildingHead") || p.roles.includes("unitHead"))
+            .map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+        </select>
+      </div>
+      <button className="btn secondary" type="submit">
+        {t("live.recordProxy")}
+      </button>
+    </form>
+  );
+}
