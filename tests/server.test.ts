@@ -76,7 +76,7 @@ describe("Socket.IO", () => {
     expect(await ask({ sessionId: session.id, extra: 1 })).toMatchObject({ ok: false, status: 400 });
     expect(await ask({ sessionId: "nosuchsession" })).toMatchObject({ ok: false, status: 404 });
     const viewers = new Promise<{ viewers: { name: string }[] }>((resolve) => socket.on("session:viewers", resolve));
-    expect(await ask({ sessionId: session.id })).toEqual({ ok: true });
+    expect(await ask({ sessionId: session.id })).toMatchObject({ ok: true, state: { sessionId: session.id } });
     expect((await viewers).viewers.map((v) => v.name)).toContain("王芳");
     socket.close();
 

@@ -41,7 +41,10 @@ describe("topics over the API", () => {
     const detail = await api("resident2", `/api/v1/topics/${id}`);
     expect(detail.body.photos).toHaveLength(1);
     const photo = await fetch(`${server.url}${detail.body.photos[0].url}`, { headers: { Authorization: `Bearer ${tokens.resident2}` } });
-    expect([200, 404]).toContain(photo.status); // served by the pages' photo route once it exists
+    expect(photo.status).toBe(200);
+    expect(photo.headers.get("content-type")).toBe("image/webp");
+    const outsiderPhoto = await fetch(`${server.url}${detail.body.photos[0].url}`, { headers: { Authorization: `Bearer ${tokens.outsider}` } });
+    expect(outsiderPhoto.status).toBe(403);
 
     // The raiser's screen hears the count move when a neighbour co-signs.
     const socket = ioClient(server.url, { path: "/socket.io", transports: ["websocket"], auth: { token: tokens.resident1 }, forceNew: true });

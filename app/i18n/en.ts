@@ -252,7 +252,6 @@ export const en: Shape<typeof zhCN> = {
       topicMoved: "News on “{{title}}”: {{status}}",
       topicReady: "“{{title}}” has {{coSigns}} co-signs and is ready for the council",
       topicReferred: "“{{title}}” was referred to your organisation: please answer by the deadline",
-      topicCoSigned: "A neighbour co-signed your topic “{{title}}”",
       agendaPublished: "The agenda of “{{title}}” is published",
       other: "News about “{{title}}”",
     },

@@ -248,7 +248,6 @@ export const zhCN = {
       topicMoved: "议题“{{title}}”有新进展：{{status}}",
       topicReady: "议题“{{title}}”已有 {{coSigns}} 人附议，可提交议事会",
       topicReferred: "议题“{{title}}”已转交你的单位，请按期答复",
-      topicCoSigned: "有邻居附议了你的议题“{{title}}”",
       agendaPublished: "会议“{{title}}”的议程已发布",
       other: "“{{title}}”有新消息",
     },

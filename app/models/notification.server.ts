@@ -7,7 +7,6 @@ export type NotificationType =
   | "topicMoved"
   | "topicReady"
   | "topicReferred"
-  | "topicCoSigned"
   | "agendaPublished";
 
 export async function notify(

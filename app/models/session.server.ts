@@ -7,6 +7,7 @@ import { InputRejected } from "~/utils/errors";
 import { NotFound, loadSessionResource, requirePermission, type Actor } from "~/utils/permissions.server";
 import type { agendaAddSchema, sessionCreateSchema } from "~/utils/schemas";
 import { createAgendaItem } from "./agenda-item.server";
+import { publish, rooms } from "~/utils/realtime.server";
 import { notify } from "./notification.server";
 import { moveTopic } from "./topic.server";
 
@@ -79,6 +80,7 @@ export async function publishAgenda(actor: Actor, sessionId: string) {
   await prisma.topicEvent.createMany({
     data: topics.map((t) => ({ topicId: t.id, type: "agendaPublished", actorId: actor.userId, data: JSON.stringify({ sessionId, sessionTitle: session.title }) })),
   });
+  for (const t of topics) publish(rooms.topic(t.id), "topic:moved", { topicId: t.id, status: "scheduled" });
   const to = [...session.council.seats.map((s) => s.userId), ...topics.map((t) => t.raisedById)].filter((id) => id !== actor.userId);
   await notify(to, "agendaPublished", { sessionId }, { title: session.title });
   return { publishedAt: new Date().toISOString() };

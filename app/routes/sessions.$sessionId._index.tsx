@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { getSessionWithAgenda } from "~/models/agenda-item.server";
 import { formatDateTime } from "~/utils/format";
 import { orHttpError } from "~/utils/http.server";
-import { useSessionEvents } from "~/utils/live";
+import { useLiveEvents } from "~/utils/live-events";
 import { NotFound, can, loadSessionResource, requireActor, requirePermission } from "~/utils/permissions.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -25,10 +25,13 @@ export default function SessionPage() {
   const { t, i18n } = useTranslation();
   const [previews, setPreviews] = useState<Record<string, string>>({});
   const [viewers, setViewers] = useState<{ id: string; name: string }[]>([]);
-  useSessionEvents(session.id, {
+  useLiveEvents(
+    {
     "agendaItem:rendered": (p: { itemId: string; text: string }) => setPreviews((prev) => ({ ...prev, [p.itemId]: p.text })),
     "session:viewers": (p: { viewers: { id: string; name: string }[] }) => setViewers(p.viewers),
-  });
+    },
+    { event: "session:join", leave: "session:leave", payload: { sessionId: session.id } },
+  );
   return (
     <div>
       <p className="muted">
