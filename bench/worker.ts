@@ -28,6 +28,8 @@ setTimeout(() => {
   process.exit(3);
 }, maxLifetimeMs).unref();
 process.on("disconnect", () => process.exit(0));
+// y-websocket adds a process "exit" listener per provider; dozens per worker is expected here.
+process.setMaxListeners(0);
 
 // Read-only clients of Yishi get a y-protocols "permission denied" answer to
 // their sync step 2; the stock client logs it with console.warn. Count, don't print.
@@ -301,10 +303,13 @@ async function handle(request: Command): Promise<unknown> {
   }
 }
 
+const reply = (message: Reply) => {
+  if (process.connected) process.send!(message);
+};
 process.on("message", (message: Request) => {
   handle(message).then(
-    (result) => process.send!({ rid: message.rid, ok: true, result } satisfies Reply),
-    (error: unknown) => process.send!({ rid: message.rid, ok: false, error: (error as Error).stack ?? String(error) } satisfies Reply),
+    (result) => reply({ rid: message.rid, ok: true, result }),
+    (error: unknown) => reply({ rid: message.rid, ok: false, error: (error as Error).stack ?? String(error) }),
   );
 });
 process.send({ rid: 0, ok: true, result: "ready" } satisfies Reply);

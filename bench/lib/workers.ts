@@ -115,11 +115,12 @@ export class WorkerPool {
   }
 
   stats(): Promise<StatsResult[]> {
-    return Promise.all(this.workers.map((w) => w.request<StatsResult>({ cmd: "stats" }, 30_000)));
+    // A saturated worker answers only after the messages queued before this request: allow for it.
+    return Promise.all(this.workers.map((w) => w.request<StatsResult>({ cmd: "stats" }, 180_000)));
   }
 
   async verify(last: Record<string, number>, room: string): Promise<VerifyResult> {
-    const results = await Promise.all(this.workers.map((w) => w.request<VerifyResult>({ cmd: "verify", last, room }, 30_000)));
+    const results = await Promise.all(this.workers.map((w) => w.request<VerifyResult>({ cmd: "verify", last, room }, 180_000)));
     return {
       converged: results.reduce((a, r) => a + r.converged, 0),
       total: results.reduce((a, r) => a + r.total, 0),
