@@ -113,3 +113,30 @@ describe("topics over the API", () => {
     expect((await api("staff", `/api/v1/sessions/${session.body.id}/publish`, { method: "POST" })).status).toBe(200);
   });
 });
+
+describe("community settings", () => {
+  it("staff change the threshold, the quorum and the categories; others may not", async () => {
+    const before = await api("resident1", "/api/v1/communities/xingfuli/settings");
+    expect(before.body.categories.map((c: { key: string }) => c.key)).toContain("parking");
+    expect((await api("resident1", "/api/v1/communities/xingfuli/settings", { method: "POST", json: { coSignThreshold: 2 } })).status).toBe(403);
+    const councilId = before.body.councils[0].id as string;
+    const categories = [
+      { key: "noise", nameZh: "噪音", nameEn: "Noise" },
+      ...before.body.categories.filter((c: { key: string }) => c.key !== "greenery"),
+    ];
+    const after = await api("staff", "/api/v1/communities/xingfuli/settings", {
+      method: "POST",
+      json: { coSignThreshold: 2, council: { councilId, quorumRatio: 2 / 3, quorumInclusive: true }, categories },
+    });
+    expect(after.status).toBe(200);
+    expect(after.body.coSignThreshold).toBe(2);
+    expect(after.body.councils[0]).toMatchObject({ quorumInclusive: true });
+    expect(after.body.categories[0].key).toBe("noise");
+    expect(after.body.categories.find((c: { key: string }) => c.key === "greenery").archived).toBe(true);
+    const dup = await api("staff", "/api/v1/communities/xingfuli/settings", { method: "POST", json: { categories: [categories[0], categories[0]] } });
+    expect(dup.status).toBe(400);
+    // A new category is usable at once; a retired one is refused for new topics.
+    expect((await api("resident1", "/api/v1/communities/xingfuli/topics", { method: "POST", json: { title: "夜间施工噪音扰民", category: "noise" } })).status).toBe(200);
+    expect((await api("resident1", "/api/v1/communities/xingfuli/topics", { method: "POST", json: { title: "绿化带杂草丛生", category: "greenery" } })).status).toBe(400);
+  });
+});

@@ -98,9 +98,14 @@ export default function Index() {
             </div>
           ))}
           {community.mayInvite ? (
-            <a className="btn secondary" href={`/communities/${community.slug}/invites`}>
-              {t("home.invite")}
-            </a>
+            <p className="button-row" style={{ display: "flex", gap: "0.5rem", flexWrap: "wrap" }}>
+              <a className="btn secondary" href={`/communities/${community.slug}/invites`}>
+                {t("home.invite")}
+              </a>
+              <a className="btn secondary" href={`/c/${community.slug}/settings`}>
+                {t("settings.link")}
+              </a>
+            </p>
           ) : null}
         </section>
       ))}

@@ -20,6 +20,7 @@ export type TopicResource = { type: "topic"; topicId: string; communityId: strin
 type Resources = {
   "community:view": CommunityResource;
   "community:invite": CommunityResource;
+  "community:configure": CommunityResource;
   "topic:raise": CommunityResource;
   "topic:raiseOnBehalf": CommunityResource;
   "topic:triage": CommunityResource;
@@ -54,6 +55,7 @@ const isSeated = (actor: Actor, councilId: string) => actor.seats.some((s) => s.
 const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean } = {
   "community:view": (a, r) => isMember(a, r.communityId),
   "community:invite": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
+  "community:configure": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
   // Anyone in the community may raise a topic, except observers, who only watch.
   "topic:raise": (a, r) => a.memberships.some((m) => m.communityId === r.communityId && m.role !== "observer"),
   "topic:raiseOnBehalf": (a, r) => hasRole(a, r.communityId, RELAY_ROLES),

@@ -171,3 +171,33 @@ export const agendaTimeSlotSchema = z.object({ itemId: idSchema, timeSlotMin: z.
 
 /** Socket.IO: follow one topic (live co-sign count). */
 export const topicJoinSchema = z.object({ topicId: idSchema }).strict();
+
+// ——— Community settings ———
+
+export const categorySchema = z.object({
+  key: z.string().trim().regex(/^[a-z][a-zA-Z0-9-]{0,31}$/, "errors.categoryKeyInvalid"),
+  nameZh: z.string().trim().min(1, "errors.categoryNameRequired").max(20, "errors.categoryNameTooLong"),
+  nameEn: z.string().trim().min(1, "errors.categoryNameRequired").max(40, "errors.categoryNameTooLong"),
+  archived: z.boolean().default(false),
+});
+
+export const communitySettingsSchema = z
+  .object({
+    coSignThreshold: z.coerce.number().int().min(1, "errors.thresholdRange").max(1000, "errors.thresholdRange").optional(),
+    /** The quorum of one of the community's councils. */
+    council: z
+      .object({
+        councilId: idSchema,
+        quorumRatio: z.coerce.number().min(0.1, "errors.quorumRange").max(1, "errors.quorumRange"),
+        quorumInclusive: z.boolean(),
+      })
+      .optional(),
+    /** The full list, in order: missing categories are archived (topics keep their labels), never deleted. */
+    categories: z
+      .array(categorySchema)
+      .min(1, "errors.categoriesRequired")
+      .max(30)
+      .refine((c) => new Set(c.map((x) => x.key)).size === c.length, "errors.categoryKeyDuplicate")
+      .optional(),
+  })
+  .strict();
