@@ -526,35 +526,28 @@ function ProxyForm({ people, onSubmit }: { people: { id: string; name: string; r
       }}
     >
       <h3>{t("live.recordProxy")}</h3>
-      <div>
-        <label htmlFor="proxy-grantor">{t("live.grantor")}</label>
-        <select id="proxy-grantor" name="grantorId" required defaultValue="">
-          <option value="">{t("live.choosePerson")}</option>
-          {people
-            .filter((p) => p.roles.includes("resident"))
-            .map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-        </select>
-      </div>
-      <div>
-        <label htmlFor="proxy-holder">{t("live.proxyHolder")}</label>
-        <select id="proxy-holder" name="proxyId" required defaultValue="">
-          <option value="">{t("live.choosePerson")}</option>
-          {people
-            .filter((p) => p.roles.includes("buildingHead") || p.roles.includes("unitHead"))
-            .map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-        </select>
-      </div>
+      <PersonSelect id="proxy-grantor" name="grantorId" label={t("live.grantor")} people={people.filter((p) => p.roles.includes("resident"))} />
+      <PersonSelect id="proxy-holder" name="proxyId" label={t("live.proxyHolder")} people={people.filter((p) => p.roles.includes("buildingHead") || p.roles.includes("unitHead"))} />
       <button className="btn secondary" type="submit">
         {t("live.recordProxy")}
       </button>
     </form>
+  );
+}
+
+function PersonSelect({ id, name, label, people }: { id: string; name: string; label: string; people: { id: string; name: string }[] }) {
+  const { t } = useTranslation();
+  return (
+    <div>
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} required defaultValue="">
+        <option value="">{t("live.choosePerson")}</option>
+        {people.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }

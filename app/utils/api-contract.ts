@@ -37,6 +37,11 @@ const topicSummary = z.object({
   place: z.string(),
   photos: z.number().int(),
 });
+const settingsResponse = z.object({
+  coSignThreshold: z.number().int(),
+  councils: z.array(z.object({ id: z.string(), name: z.string(), quorumRatio: z.number(), quorumInclusive: z.boolean(), seats: z.number().int() })),
+  categories: z.array(categorySchema),
+});
 const timelineStep = z.object({ type: z.string(), at: date, by: z.string().nullable(), data: z.record(z.string(), z.unknown()) });
 
 const agendaItemSummary = z.object({
@@ -312,11 +317,7 @@ export const api = {
     tag: "communities",
     auth: true,
     params: slugParam,
-    response: z.object({
-      coSignThreshold: z.number().int(),
-      councils: z.array(z.object({ id: z.string(), name: z.string(), quorumRatio: z.number(), quorumInclusive: z.boolean(), seats: z.number().int() })),
-      categories: z.array(categorySchema),
-    }),
+    response: settingsResponse,
     errors: [403, 404],
   }),
   updateSettings: endpoint({
@@ -327,11 +328,7 @@ export const api = {
     auth: true,
     params: slugParam,
     body: communitySettingsSchema,
-    response: z.object({
-      coSignThreshold: z.number().int(),
-      councils: z.array(z.object({ id: z.string(), name: z.string(), quorumRatio: z.number(), quorumInclusive: z.boolean(), seats: z.number().int() })),
-      categories: z.array(categorySchema),
-    }),
+    response: settingsResponse,
     errors: [403, 404],
   }),
   liveState: endpoint({

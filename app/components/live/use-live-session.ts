@@ -31,7 +31,12 @@ export function useLiveSession(sessionId: string, initial: LiveState) {
   const savePending = useCallback(() => localStorage.setItem(storageKey, JSON.stringify(pending.current)), [storageKey]);
 
   useLiveEvents({
-    "session:state": (s: LiveState) => s.sessionId === sessionId && setState((prev) => ({ ...s, me: prev.me })),
+    "session:state": (s: LiveState) => {
+      if (s.sessionId !== sessionId) return;
+      setState((prev) => ({ ...s, me: prev.me }));
+      // A vote just called shows its tally (0 cast) at once; live counts already received for that motion are newer.
+      setTally((t) => (t && t.motionId === s.tally?.motionId ? t : s.tally));
+    },
     "vote:tally": (t: LiveTally) => setTally(t),
     "vote:closed": (c: { motionId: string; result: MotionResult }) => setTally((t) => (t?.motionId === c.motionId ? null : t)),
   });
