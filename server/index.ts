@@ -10,6 +10,7 @@ import { prisma } from "~/utils/db.server";
 import { singleton } from "~/utils/singleton.server";
 import { isEmpty, seedDemo } from "../prisma/seed";
 import { migrate } from "./migrate";
+import { connectRedis } from "./realtime/redis";
 import { createSocketServer } from "./realtime/socket";
 import { routeUpgrades } from "./upgrade";
 import { createYjsEndpoint } from "./yjs/endpoint";
@@ -36,7 +37,15 @@ app.use(compression());
 const server = http.createServer(app);
 
 const io = singleton("io", () => createSocketServer(server));
-const rooms = singleton("rooms", () => new Rooms(new PrismaDocumentStore(prisma), renderedCopyHooks(prisma, (room, event, payload) => io.to(room).emit(event, payload))));
+const redis = process.env.REDIS_URL ? await connectRedis(process.env.REDIS_URL) : null;
+if (redis) {
+  redis.attach(io);
+  console.log("[redis] Socket.IO rooms and Yjs documents are shared with the other processes");
+}
+const rooms = singleton(
+  "rooms",
+  () => new Rooms(new PrismaDocumentStore(prisma), renderedCopyHooks(prisma, (room, event, payload) => io.to(room).emit(event, payload)), redis?.relay),
+);
 const yjs = createYjsEndpoint(rooms);
 routeUpgrades(server, { yjs, dev: !production });
 
@@ -66,6 +75,7 @@ async function shutdown(signal: string) {
   server.close();
   io.close();
   await rooms.closeAll();
+  await redis?.close();
   await prisma.$disconnect();
   process.exit(0);
 }

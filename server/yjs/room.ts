@@ -13,6 +13,7 @@ import {
   syncStep2Message,
   updateMessage,
 } from "./protocol";
+import { noRelay, type Relay } from "./relay";
 import type { DocumentStore } from "./store";
 
 export type PeerUser = { id: string; name: string };
@@ -35,6 +36,9 @@ export interface RoomHooks {
 type Batch = { updates: Uint8Array[]; after: (() => void)[] };
 const newBatch = (): Batch => ({ updates: [], after: [] });
 
+/** Origin of changes that came from another process (already stored by it). */
+export const RELAYED = Symbol("relayed");
+
 /** Compact once this many updates have been stored since the last snapshot. */
 export const COMPACT_EVERY = 500;
 
@@ -56,6 +60,7 @@ export class Room {
     private readonly hooks: RoomHooks,
     stored: Uint8Array[],
     private readonly onEmpty: (room: Room) => void,
+    private readonly relay: Relay = noRelay,
   ) {
     this.awareness.setLocalState(null);
     this.doc.transact(() => {
@@ -69,8 +74,10 @@ export class Room {
         for (const id of added) ids.add(id);
         for (const id of removed) ids.delete(id);
       }
-      const message = awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...added, ...updated, ...removed]));
+      const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...added, ...updated, ...removed]);
+      const message = awarenessMessage(update);
       for (const p of this.peers.keys()) p.send(message);
+      if (origin !== RELAYED) this.relay.publish(this.name, "awareness", update);
     });
   }
 
@@ -130,6 +137,15 @@ export class Room {
     awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(entries), peer);
   }
 
+  /** Another process stored this update: apply it and pass it on to this process's clients. */
+  applyRelayed(kind: "update" | "awareness", data: Uint8Array): void {
+    if (this.closed) return;
+    if (kind === "awareness") return awarenessProtocol.applyAwarenessUpdate(this.awareness, data, RELAYED);
+    Y.applyUpdate(this.doc, data, RELAYED);
+    const message = updateMessage(data);
+    for (const p of this.peers.keys()) p.send(message);
+  }
+
   answerAwarenessQuery(peer: Peer): void {
     const states = [...this.awareness.getStates().keys()];
     peer.send(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)));
@@ -162,6 +178,7 @@ export class Room {
       }
       this.flushing = null;
       this.storedSinceCompaction += batch.updates.length;
+      for (const u of batch.updates) this.relay.publish(this.name, "update", u);
       for (const fn of batch.after) fn();
       this.hooks.onStored?.(this);
       if (this.storedSinceCompaction >= COMPACT_EVERY) {

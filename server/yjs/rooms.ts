@@ -1,5 +1,6 @@
 // Which documents are in memory. A document is loaded when its first client
 // connects and unloaded when its last one leaves, so memory follows use.
+import { noRelay, type Relay, type RelayKind } from "./relay";
 import type { DocumentStore } from "./store";
 import { Room, type RoomHooks } from "./room";
 
@@ -7,10 +8,12 @@ export class Rooms {
   private readonly loaded = new Map<string, Room>();
   private readonly opening = new Map<string, Promise<Room>>();
   private readonly closing = new Map<string, Promise<void>>();
+  private readonly unsubscribe = new Map<string, () => Promise<void>>();
 
   constructor(
     private readonly store: DocumentStore,
     private readonly hooks: RoomHooks = {},
+    private readonly relay: Relay = noRelay,
   ) {}
 
   /** The live room for a document, loading it from the store if needed. Never returns a closed room. */
@@ -50,14 +53,24 @@ export class Rooms {
   private load(name: string): Promise<Room> {
     let pending = this.opening.get(name);
     if (!pending) {
-      pending = this.store
-        .load(name)
-        .then((stored) => {
-          const room = new Room(name, this.store, this.hooks, stored, (r) => this.unload(r));
-          this.loaded.set(name, room);
-          return room;
-        })
-        .finally(() => this.opening.delete(name));
+      pending = (async () => {
+        // Subscribe before reading, so an update another process stores meanwhile is heard, not missed
+        // (applying one twice is harmless: Yjs updates are idempotent).
+        const early: [RelayKind, Uint8Array][] = [];
+        let room: Room | null = null;
+        const stop = await this.relay.subscribe(name, (kind, data) => (room ? room.applyRelayed(kind, data) : early.push([kind, data])));
+        try {
+          const stored = await this.store.load(name);
+          room = new Room(name, this.store, this.hooks, stored, (r) => this.unload(r), this.relay);
+        } catch (error) {
+          await stop();
+          throw error;
+        }
+        for (const [kind, data] of early) room.applyRelayed(kind, data);
+        this.unsubscribe.set(name, stop);
+        this.loaded.set(name, room);
+        return room;
+      })().finally(() => this.opening.delete(name));
       this.opening.set(name, pending);
     }
     return pending;
@@ -67,7 +80,13 @@ export class Rooms {
     if (this.loaded.get(room.name) !== room) return;
     this.loaded.delete(room.name);
     room.closed = true;
-    const done = room.unload().finally(() => this.closing.delete(room.name));
+    const stop = this.unsubscribe.get(room.name);
+    this.unsubscribe.delete(room.name);
+    const done = room
+      .unload()
+      .then(() => stop?.())
+      .catch((e) => console.error(`[yjs] unloading ${room.name}`, e))
+      .finally(() => this.closing.delete(room.name));
     this.closing.set(room.name, done);
   }
 }
