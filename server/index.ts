@@ -24,6 +24,8 @@ const host = process.env.HOST ?? "0.0.0.0";
 
 const { applied } = migrate();
 if (applied.length) console.log(`[db] applied migrations: ${applied.join(", ")}`);
+// Deleted rows (a secret vote's ballots) are overwritten on disk, not just unlinked.
+await prisma.$queryRawUnsafe("PRAGMA secure_delete = ON");
 if (process.env.YISHI_SEED !== "0" && (await isEmpty())) {
   await seedDemo();
   console.log("[db] seeded the demo community (accounts in README.md)");
