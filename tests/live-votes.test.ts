@@ -162,6 +162,9 @@ describe("a vote of 200 members", () => {
     expect((await ask(observer, "vote:cast", { motionId, clientBallotId: ballotId(), seq: 1, choice: "方案一" })).status).toBe(403);
     expect((await ask(sockets[0]!, "vote:cast", { motionId, clientBallotId: ballotId(), seq: 1, choice: "方案三" })).status).toBe(400);
     await Promise.all(sockets.map((s, i) => must(s, "vote:cast", { motionId, clientBallotId: ballotId(), seq: 1, choice: i < 4 ? "方案一" : "方案二" })));
+    // A voter who reloads sees their own choice again, even in a secret vote (only while it is open).
+    const mine = (await (await fetch(`${server.url}/api/v1/sessions/${sessionId}/live`, { headers: { Authorization: `Bearer ${members[5]!.token}` } })).json()) as { me: { ballots: Record<string, string> } };
+    expect(mine.me.ballots[motionId]).toBe("方案二");
     const result = (await must(chair, "vote:close", { motionId })) as unknown as { counts: Record<string, number>; roll?: unknown };
     expect(result.counts).toEqual({ 方案一: 4, 方案二: 2 });
     expect(result.roll).toBeUndefined();

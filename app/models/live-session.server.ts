@@ -278,6 +278,11 @@ export async function openVote(actor: Actor, motionId: string) {
   announce(session.sessionId);
 }
 
+/** How a ballot row names its voter: the user id, or for a secret vote an HMAC under the motion's key (erased at close). */
+function voterKeyOf(ballot: string, secretKey: string | null, voterId: string): string {
+  return ballot === "secret" ? createHmac("sha256", secretKey ?? "").update(voterId).digest("base64url") : voterId;
+}
+
 export type BallotAck = { clientBallotId: string; status: "recorded" | "duplicate" | "superseded" };
 
 /**
@@ -313,7 +318,7 @@ export async function castBallot(actor: Actor, input: z.infer<typeof ballotInput
     // Re-read inside the write transaction: a ballot never lands after the close.
     const current = await tx.motion.findUniqueOrThrow({ where: { id: motion.id }, select: { status: true, secretKey: true } });
     if (current.status !== "voting") throw new RuleBroken("errors.voteClosed");
-    const voterKey = secret ? createHmac("sha256", current.secretKey!).update(voterId).digest("base64url") : voterId;
+    const voterKey = voterKeyOf(motion.ballot, current.secretKey, voterId);
     const existing = await tx.ballot.findUnique({ where: { motionId_voterKey: { motionId: motion.id, voterKey } }, select: { id: true, clientBallotId: true, seq: true } });
     if (existing?.clientBallotId === input.clientBallotId) return { clientBallotId: input.clientBallotId, status: "duplicate" };
     if (existing && existing.seq >= input.seq) return { clientBallotId: input.clientBallotId, status: "superseded" };
@@ -487,6 +492,8 @@ export async function liveState(sessionId: string, viewer?: Actor) {
   const me = viewer
     ? {
         userId: viewer.userId,
+        // What this viewer (and those they vote for by proxy) chose in the open vote, so a reload shows it again.
+        ballots: voting ? await ownBallots(voting.id, [viewer.userId, ...s.proxies.filter((p) => p.proxyId === viewer.userId).map((p) => p.grantorId)]) : {},
         checkedIn: s.attendance.find((a) => a.userId === viewer.userId)?.kind ?? null,
         handRaised: s.hands.some((h) => h.userId === viewer.userId),
         proxyFor: s.proxies.filter((p) => p.proxyId === viewer.userId).map((p) => ({ userId: p.grantorId, name: name(p.grantorId) })),
@@ -537,6 +544,14 @@ export async function liveState(sessionId: string, viewer?: Actor) {
   };
 }
 export type LiveState = Awaited<ReturnType<typeof liveState>>;
+
+/** The choices of these voters in an open vote, keyed like the page's ballots: motionId, or motionId:voterId for a proxy. */
+async function ownBallots(motionId: string, voterIds: string[]): Promise<Record<string, string>> {
+  const motion = await prisma.motion.findUniqueOrThrow({ where: { id: motionId }, select: { ballot: true, secretKey: true } });
+  const keys = new Map(voterIds.map((id, i) => [voterKeyOf(motion.ballot, motion.secretKey, id), i === 0 ? motionId : `${motionId}:${id}`]));
+  const rows = await prisma.ballot.findMany({ where: { motionId, voterKey: { in: [...keys.keys()] } }, select: { voterKey: true, choice: true } });
+  return Object.fromEntries(rows.map((r) => [keys.get(r.voterKey)!, r.choice]));
+}
 
 // Snapshots go out at most every 50 ms per session: a burst of check-ins is one push.
 const stateTimers = new Map<string, NodeJS.Timeout>();

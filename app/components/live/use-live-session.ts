@@ -24,7 +24,9 @@ export function useLiveSession(sessionId: string, initial: LiveState) {
   const [state, setState] = useState<LiveState>(initial);
   const [tally, setTally] = useState<LiveTally | null>(initial.tally);
   const [connected, setConnected] = useState(false);
-  const [ballots, setBallots] = useState<Record<string, BallotView>>({});
+  const [ballots, setBallots] = useState<Record<string, BallotView>>(() =>
+    Object.fromEntries(Object.entries(initial.me?.ballots ?? {}).map(([key, choice]) => [key, { choice, state: "recorded" as const }])),
+  );
   const storageKey = `yishi:ballots:${sessionId}`;
   const pending = useRef<PendingBallot[]>([]);
 
