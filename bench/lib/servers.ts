@@ -55,7 +55,8 @@ export const build = { dir: path.join(ROOT, "build") };
  * CPU pinning: the server under test gets the last CPU to itself (its main
  * thread, libuv pool and GC helpers alike); the load generators and the
  * orchestrator share the others. The same for every server, so none competes
- * with its own clients. Set by run.ts (--no-pin turns it off).
+ * with its own clients. Off unless run.ts is given --pin: on a 2-CPU machine
+ * it leaves the load generators one CPU, and they, not the server, run out first.
  */
 export const pinning = { enabled: false, serverCpus: "", clientCpus: "" };
 
