@@ -24,7 +24,10 @@ const host = process.env.HOST ?? "0.0.0.0";
 
 const { applied } = migrate();
 if (applied.length) console.log(`[db] applied migrations: ${applied.join(", ")}`);
-// Deleted rows (a secret vote's ballots) are overwritten on disk, not just unlinked.
+// Every commit is synced to disk (FULL; better-sqlite3's WAL default is NORMAL, which survives a
+// crashed process but not a power cut in the community office), and deleted rows (a secret
+// vote's ballots) are overwritten on disk, not just unlinked.
+await prisma.$queryRawUnsafe("PRAGMA synchronous = FULL");
 await prisma.$queryRawUnsafe("PRAGMA secure_delete = ON");
 if (process.env.YISHI_SEED !== "0" && (await isEmpty())) {
   await seedDemo();
