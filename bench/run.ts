@@ -14,7 +14,7 @@ import { machine } from "./lib/machine";
 import { BENCH_DIR, build, configurePinning, pinning, ROOT, startYishi, TARGET_LABEL, type Target } from "./lib/servers";
 import { kb, ms, num, ratio, table } from "./lib/table";
 import { runCapacity, runPeerCapacity, type CapacityResult, type PeerCapacityResult } from "./scenarios/capacity";
-import { runFanout, type FanoutResult } from "./scenarios/fanout";
+import { mergeRounds, runFanoutRound, type FanoutResult, type FanoutRound } from "./scenarios/fanout";
 import { runPageWeight, type PageWeightResult } from "./scenarios/page-weight";
 import type { InsertRun } from "./setup/sqlite-inserts";
 
@@ -26,7 +26,7 @@ const HELP = `usage: npm run bench [-- options]
   --quick              seconds instead of minutes (5 editors, 20 viewers, 5 s; 10 sessions × 5)
   --only=a,b           scenarios: ${SCENARIOS.join(", ")} (default: all)
   --targets=a,b        fan-out servers: ${TARGETS.join(", ")} (default: all)
-  --editors=N --viewers=N --seconds=N --workers=N --rates=5,1
+  --editors=N --viewers=N --seconds=N --rounds=N --workers=N --rates=5,1
                        override the fan-out sizes (for exploring; the issue's figures use the defaults)
   --build              run \`npm run build\` first even if build/ exists
   --pin                give the server the last CPU and the load generators the rest (default: no pinning;
@@ -41,7 +41,7 @@ if (args.includes("--help") || args.includes("-h")) {
 }
 const flag = (name: string) => args.includes(`--${name}`);
 const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const unknown = args.filter((a) => !/^--(quick|build|keep|strict|only=.*|targets=.*|(editors|viewers|seconds|workers)=\d+|rates=[\d.,]+)$/.test(a));
+const unknown = args.filter((a) => !/^--(quick|build|keep|strict|pin|only=.*|targets=.*|(editors|viewers|seconds|workers|rounds)=\d+|rates=[\d.,]+)$/.test(a));
 if (unknown.length) {
   console.error(`unknown option(s): ${unknown.join(" ")}\n${HELP}`);
   process.exit(2);
@@ -52,7 +52,7 @@ for (const s of only) if (!SCENARIOS.includes(s)) throw new Error(`unknown scena
 const targets = (option("targets")?.split(",") ?? TARGETS) as Target[];
 for (const t of targets) if (!TARGETS.includes(t)) throw new Error(`unknown target ${t}`);
 const sizes = structuredClone(quick ? QUICK : FULL);
-for (const key of ["editors", "viewers", "seconds", "workers"] as const) {
+for (const key of ["editors", "viewers", "seconds", "workers", "rounds"] as const) {
   const value = option(key);
   if (value !== undefined) sizes.fanout[key] = Number(value);
 }
@@ -199,9 +199,19 @@ async function main(): Promise<number> {
   if (only.has("fanout")) {
     results.fanout = [];
     for (const rate of sizes.fanout.rates) {
+      const rounds = new Map<Target, FanoutRound[]>(targets.map((t) => [t, []]));
+      for (let round = 0; round < sizes.fanout.rounds; round++) {
+        for (const target of targets) {
+          const r = await attempt(`fanout:${target}@${rate}/s round ${round + 1}`, () => runFanoutRound(ctx, target, rate, round));
+          if (r) rounds.get(target)!.push(r);
+        }
+      }
       for (const target of targets) {
-        const r = await attempt(`fanout:${target}@${rate}/s`, () => runFanout(ctx, target, rate));
-        if (r) results.fanout.push(r);
+        const done = rounds.get(target)!;
+        if (done.length === 0) continue;
+        const merged = mergeRounds(ctx, target, rate, done);
+        results.fanout.push(merged);
+        log(`fan-out ${target} @ ${rate}/s over ${done.length} round(s): p50 ${merged.latencyMs.p50.toFixed(2)} ms, p95 ${merged.latencyMs.p95.toFixed(2)} ms, p99 ${merged.latencyMs.p99.toFixed(2)} ms`);
       }
     }
   }
@@ -249,7 +259,8 @@ function evaluate(r: Results): void {
     check(`fan-out ${at}: every client connected`, f.connect.failed === 0, `${f.connect.opened}/${f.editors + f.viewers}`);
     // Delivery is a check at the load this machine can generate; above it, it is a figure (see "saturated").
     if (f.ratePerEditor === lowestRate) {
-      check(`fan-out ${at}: every update delivered`, f.typing.received >= f.typing.expected, `${f.typing.received}/${f.typing.expected}`);
+      // ≥ 99.9 %: a receipt whose update Yjs applied together with the next one is observed once (see scenarios/typing.ts).
+      check(`fan-out ${at}: updates observed (≥ 99.9 %)`, f.typing.received >= f.typing.expected * 0.999, `${f.typing.received}/${f.typing.expected}`);
       check(`fan-out ${at}: every client converged`, f.typing.converged === f.typing.clients, `${f.typing.converged}/${f.typing.clients}${f.typing.notConvergedExample ? ` (${f.typing.notConvergedExample})` : ""}`);
     }
   }
@@ -269,7 +280,8 @@ function evaluate(r: Results): void {
   if (r.capacity) {
     const c = r.capacity;
     check("capacity: every participant connected", c.connect.failed === 0, `${c.connect.opened}/${c.participants}, ${c.connect.socketsJoined} Socket.IO joins`);
-    check("capacity: busy session delivered every update", c.busy.typing.received >= c.busy.typing.expected, `${c.busy.typing.received}/${c.busy.typing.expected}`);
+    check("capacity: busy session's updates observed (≥ 99.9 %)", c.busy.typing.received >= c.busy.typing.expected * 0.999, `${c.busy.typing.received}/${c.busy.typing.expected}`);
+    check("capacity: busy session's clients converged", c.busy.typing.converged === c.busy.typing.clients, `${c.busy.typing.converged}/${c.busy.typing.clients}`);
     check(
       "capacity: loaded documents return to zero",
       c.unload.documentsLoadedAfterClose === 0,
@@ -301,7 +313,7 @@ function report(r: Results): string {
   out.push(`Database: SQLite ${r.database.journalMode}, synchronous=${r.database.synchronous} (as the app's connection reports it), on ${r.machine.tmpFilesystem}`);
   if (r.fanout?.length) {
     const f0 = r.fanout[0]!;
-    out.push("", `Edit fan-out: ${f0.editors} editors + ${f0.viewers} viewers on one document, ${f0.seconds} s per run; latency is client-to-client`);
+    out.push("", `Edit fan-out: ${f0.editors} editors + ${f0.viewers} viewers on one document, ${f0.seconds} s per server and rate in ${f0.rounds.length} interleaved round(s); latency is client-to-client`);
     out.push(
       table(
         ["server", "rate/editor", "p50 ms", "p95 ms", "p99 ms", "max ms", "delivered", "saturated", "CPU %", "RSS MB"],

@@ -3,7 +3,7 @@
 // peers. Every server gets the same clients, the same document and the same load.
 import { sleep } from "../lib/clock";
 import { EDITOR_USERS, VIEWER_USERS, type Context } from "../lib/context";
-import type { LatencySummary } from "../lib/histogram";
+import { Histogram, type LatencySummary } from "../lib/histogram";
 import { prime } from "../lib/prime";
 import { ProcSampler, type Window } from "../lib/proc";
 import type { ClientSpec, OpenResult } from "../lib/protocol";
@@ -11,6 +11,20 @@ import { startTarget, TARGET_LABEL, type Target } from "../lib/servers";
 import { WorkerPool } from "../lib/workers";
 import { typingWindow, type TypingResult } from "./typing";
 
+/** One timed run of one server at one rate. */
+export type FanoutRound = {
+  round: number;
+  itemId: string;
+  seconds: number;
+  serverStartupMs: number;
+  connect: OpenResult;
+  typing: TypingResult;
+  server: Window & { rssBeforeConnectMb: number; rssConnectedMb: number };
+  /** The load generator could not keep up: not every update arrived within the drain time, or the clients' event loops lagged. */
+  saturated: boolean;
+};
+
+/** A server at one rate, its rounds merged: every latency sample of every round in one histogram. */
 export type FanoutResult = {
   target: Target;
   label: string;
@@ -18,12 +32,11 @@ export type FanoutResult = {
   viewers: number;
   seconds: number;
   ratePerEditor: number;
-  serverStartupMs: number;
+  rounds: FanoutRound[];
   connect: OpenResult;
-  typing: TypingResult;
+  typing: Omit<TypingResult, "histogram" | "startAt" | "endAt" | "notConvergedExample"> & { notConvergedExample?: string };
   latencyMs: LatencySummary;
-  server: Window & { rssBeforeConnectMb: number; rssConnectedMb: number };
-  /** The load generator could not keep up: not every update arrived within the drain time, or the clients' event loops lagged. */
+  server: { cpuPercent: number; cpuPeakPercent: number; rssPeakMb: number; rssBeforeConnectMb: number; rssConnectedMb: number };
   saturated: boolean;
 };
 
@@ -40,15 +53,17 @@ export function fanoutClients(target: Target, wsBase: string, ctx: Context, room
   return specs.sort((a, b) => (a.role === b.role ? 0 : a.role === "editor" ? -1 : 1));
 }
 
-export async function runFanout(ctx: Context, target: Target, rate: number): Promise<FanoutResult> {
-  const { editors, viewers, seconds, workers } = ctx.sizes.fanout;
-  const room = `agenda-item:${ctx.setup.fanout.itemId}`;
-  ctx.log(`fan-out on ${TARGET_LABEL[target]}: ${editors} editors × ${rate}/s, ${viewers} viewers, ${seconds} s`);
+export async function runFanoutRound(ctx: Context, target: Target, rate: number, round: number): Promise<FanoutRound> {
+  const { editors, viewers, workers, rounds } = ctx.sizes.fanout;
+  const seconds = ctx.sizes.fanout.seconds / rounds;
+  const item = ctx.setup.fanout.items[round % ctx.setup.fanout.items.length]!;
+  const room = `agenda-item:${item.itemId}`;
+  ctx.log(`fan-out round ${round + 1}/${rounds} on ${TARGET_LABEL[target]}: ${editors} editors × ${rate}/s, ${viewers} viewers, ${seconds} s`);
   const server = await startTarget(target, { tmpDir: ctx.tmpDir, databaseUrl: ctx.databaseUrl, label: "fanout" });
   const sampler = new ProcSampler(server.pid).start();
   const pool = await WorkerPool.start(workers, (seconds + 600) * 1000);
   try {
-    if (target !== "yishi") await prime(server, room, Buffer.from(ctx.setup.fanout.initialUpdate, "base64"));
+    if (target !== "yishi") await prime(server, room, Buffer.from(item.initialUpdate, "base64"));
     await sleep(500);
     const rssBeforeConnect = sampler.sample()?.rssKb ?? NaN;
     const connect = await pool.open(fanoutClients(target, server.wsBase, ctx, room, editors, viewers), { concurrency: 10, timeoutMs: 30_000 });
@@ -63,16 +78,12 @@ export async function runFanout(ctx: Context, target: Target, rate: number): Pro
         `delivered ${(typing.delivered * 100).toFixed(2)} %; server CPU ${window.cpuPercent.toFixed(0)} %, RSS ${window.rssPeakMb.toFixed(0)} MB`,
     );
     return {
-      target,
-      label: TARGET_LABEL[target],
-      editors,
-      viewers,
+      round,
+      itemId: item.itemId,
       seconds,
-      ratePerEditor: rate,
       serverStartupMs: server.startupMs,
       connect,
       typing,
-      latencyMs: typing.latencyMs,
       server: { ...window, rssBeforeConnectMb: rssBeforeConnect / 1024, rssConnectedMb: rssConnected / 1024 },
       saturated: typing.received < typing.expected || typing.clientEventLoopDelayMs.p99 > 100,
     };
@@ -81,4 +92,56 @@ export async function runFanout(ctx: Context, target: Target, rate: number): Pro
     await pool.exit().catch(() => {});
     await server.stop();
   }
+}
+
+export function mergeRounds(ctx: Context, target: Target, rate: number, rounds: FanoutRound[]): FanoutResult {
+  const { editors, viewers } = ctx.sizes.fanout;
+  const histogram = new Histogram();
+  for (const r of rounds) histogram.merge(r.typing.histogram);
+  const sum = (f: (r: FanoutRound) => number) => rounds.reduce((a, r) => a + f(r), 0);
+  const max = (f: (r: FanoutRound) => number) => Math.max(...rounds.map(f));
+  const mean = (f: (r: FanoutRound) => number) => sum(f) / rounds.length;
+  const expected = sum((r) => r.typing.expected);
+  const received = sum((r) => r.typing.received);
+  return {
+    target,
+    label: TARGET_LABEL[target],
+    editors,
+    viewers,
+    seconds: sum((r) => r.seconds),
+    ratePerEditor: rate,
+    rounds,
+    connect: {
+      opened: Math.min(...rounds.map((r) => r.connect.opened)),
+      failed: sum((r) => r.connect.failed),
+      errors: rounds.flatMap((r) => r.connect.errors).slice(0, 5),
+      ms: max((r) => r.connect.ms),
+      socketsJoined: 0,
+    },
+    typing: {
+      editorsTyping: Math.min(...rounds.map((r) => r.typing.editorsTyping)),
+      sent: sum((r) => r.typing.sent),
+      expected,
+      received,
+      delivered: expected ? received / expected : NaN,
+      latencyMs: histogram.summary(),
+      converged: sum((r) => r.typing.converged),
+      clients: sum((r) => r.typing.clients),
+      notConvergedExample: rounds.find((r) => r.typing.notConvergedExample)?.typing.notConvergedExample,
+      disconnects: sum((r) => r.typing.disconnects),
+      permissionDeniedWarnings: sum((r) => r.typing.permissionDeniedWarnings),
+      clientEventLoopDelayMs: { p99: max((r) => r.typing.clientEventLoopDelayMs.p99), max: max((r) => r.typing.clientEventLoopDelayMs.max) },
+      clientCpuPercent: mean((r) => r.typing.clientCpuPercent),
+      drainMs: max((r) => r.typing.drainMs),
+    },
+    latencyMs: histogram.summary(),
+    server: {
+      cpuPercent: mean((r) => r.server.cpuPercent),
+      cpuPeakPercent: max((r) => r.server.cpuPeakPercent),
+      rssPeakMb: max((r) => r.server.rssPeakMb),
+      rssBeforeConnectMb: mean((r) => r.server.rssBeforeConnectMb),
+      rssConnectedMb: mean((r) => r.server.rssConnectedMb),
+    },
+    saturated: rounds.some((r) => r.saturated),
+  };
 }

@@ -3,7 +3,7 @@
 // orchestrator waits (bounded) for the last updates to arrive and checks that
 // every client converged on every editor's last keystroke.
 import { now, sleep } from "../lib/clock";
-import { Histogram, type LatencySummary } from "../lib/histogram";
+import { Histogram, type HistogramData, type LatencySummary } from "../lib/histogram";
 import type { WorkerPool } from "../lib/workers";
 
 export type TypingResult = {
@@ -15,6 +15,7 @@ export type TypingResult = {
   received: number;
   delivered: number;
   latencyMs: LatencySummary;
+  histogram: HistogramData;
   converged: number;
   clients: number;
   notConvergedExample?: string;
@@ -36,11 +37,23 @@ export async function typingWindow(pool: WorkerPool, opts: { seconds: number; ra
   const totalSent = Object.values(sent).reduce((a, b) => a + b, 0);
   const expected = totalSent * opts.receiversPerUpdate;
 
+  // Wait (bounded) for the last updates. Every receipt is usually observed on its own, but Yjs may apply
+  // two updates in one transaction (one waited for a missing dependency), merging their map events:
+  // so stop early too once every client holds every editor's last keystroke.
   const drainStart = now();
   let after = await pool.stats();
+  let lastVerify = now();
   while (after.reduce((a, s) => a + s.received, 0) < expected && now() - drainStart < DRAIN_LIMIT_MS) {
     await sleep(250);
     after = await pool.stats();
+    if (now() - lastVerify > 1000) {
+      lastVerify = now();
+      const v = await pool.verify(sent, opts.room);
+      if (v.converged === v.total) {
+        after = await pool.stats();
+        break;
+      }
+    }
   }
   const drainMs = now() - drainStart;
   const received = after.reduce((a, s) => a + s.received, 0);
@@ -58,6 +71,7 @@ export async function typingWindow(pool: WorkerPool, opts: { seconds: number; ra
     received,
     delivered: expected ? received / expected : NaN,
     latencyMs: histogram.summary(),
+    histogram: histogram.toData(),
     converged: verify.converged,
     clients: verify.total,
     notConvergedExample: verify.example,

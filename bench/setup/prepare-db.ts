@@ -25,8 +25,12 @@ const demo = await prisma.councilSession.findFirstOrThrow({
   where: { councilId: council.id },
   select: { id: true, agendaItems: { orderBy: { position: "asc" }, select: { id: true } } },
 });
-const fanoutItemId = demo.agendaItems[0]!.id;
-const snapshot = await prisma.yDocument.findUniqueOrThrow({ where: { name: agendaItemDocumentName(fanoutItemId) }, select: { snapshot: true } });
+// The demo session's agenda items: the fan-out rounds take turns on them, so no round types into a document a previous round grew.
+const fanoutItems: { itemId: string; initialUpdate: string }[] = [];
+for (const { id } of demo.agendaItems) {
+  const { snapshot } = await prisma.yDocument.findUniqueOrThrow({ where: { name: agendaItemDocumentName(id) }, select: { snapshot: true } });
+  fanoutItems.push({ itemId: id, initialUpdate: Buffer.from(bytes(snapshot!)).toString("base64") });
+}
 
 const scheduledAt = new Date(Date.now() + 3 * 24 * 3600 * 1000);
 async function newSession(title: string) {
@@ -54,7 +58,7 @@ for (let i = 1; i <= pageItems; i++) {
 const result = {
   councilId: council.id,
   demoSessionId: demo.id,
-  fanout: { sessionId: demo.id, itemId: fanoutItemId, initialUpdate: Buffer.from(bytes(snapshot.snapshot!)).toString("base64") },
+  fanout: { sessionId: demo.id, items: fanoutItems },
   capacity,
   busy: { sessionId: busySession.id, itemId: busyItem.id },
   page: { sessionId: pageSession.id, items: pageItems },
