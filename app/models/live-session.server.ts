@@ -63,7 +63,7 @@ export async function checkIn(actor: Actor, sessionId: string, how: { token: str
     userId = how.userId;
     method = "chair";
   }
-  const seat = await prisma.councilSeat.findUnique({ where: { councilId_userId: { councilId: s.councilId, userId } }, select: { constituency: true } });
+  const seat = await prisma.councilSeat.findFirst({ where: { councilId: s.councilId, userId }, select: { constituency: true } });
   await prisma.attendance.upsert({
     where: { sessionId_userId: { sessionId, userId } },
     create: { sessionId, userId, kind: seat ? "member" : "observer", constituency: seat?.constituency, method },
@@ -73,8 +73,11 @@ export async function checkIn(actor: Actor, sessionId: string, how: { token: str
   return { userId, kind: seat ? "member" : "observer" };
 }
 
+// Lookups by compound key on the ballot path use findFirst: Prisma batches concurrent
+// findUnique calls into one query whose OR tree exceeds SQLite's expression depth
+// (1000) when a thousand members vote in the same instant.
 async function attendee(sessionId: string, userId: string) {
-  return prisma.attendance.findUnique({ where: { sessionId_userId: { sessionId, userId } }, select: { kind: true, constituency: true } });
+  return prisma.attendance.findFirst({ where: { sessionId, userId }, select: { kind: true, constituency: true } });
 }
 
 // ——— Chair: life cycle, items, floor ———
@@ -291,47 +294,75 @@ export type BallotAck = { clientBallotId: string; status: "recorded" | "duplicat
  * the voter's stored one (a late retry) never overwrites a newer choice.
  */
 export async function castBallot(actor: Actor, input: z.infer<typeof ballotInputSchema>): Promise<BallotAck> {
-  const { motion, session } = await motionOrThrow(input.motionId);
+  // One read for the motion and its session: a ballot is the hot path of a council of a thousand.
+  const motion = await prisma.motion.findUnique({
+    where: { id: input.motionId },
+    select: {
+      id: true,
+      status: true,
+      options: true,
+      ballot: true,
+      secretKey: true,
+      session: { select: { id: true, status: true, councilId: true, chairId: true, council: { select: { communityId: true } } } },
+    },
+  });
+  if (!motion) throw new NotFound("motion");
+  const session: SessionResource = {
+    type: "session",
+    sessionId: motion.session.id,
+    status: motion.session.status,
+    councilId: motion.session.councilId,
+    communityId: motion.session.council.communityId,
+    chairId: motion.session.chairId,
+  };
   if (motion.status !== "voting") throw new RuleBroken("errors.voteClosed");
-  const options = JSON.parse(motion.options) as string[];
-  if (!options.includes(input.choice)) throw new InputRejected("choice", "errors.choiceInvalid");
-  const caster = await attendee(session.sessionId, actor.userId);
-  let voterId = actor.userId;
-  let proxy = false;
+  if (!(JSON.parse(motion.options) as string[]).includes(input.choice)) throw new InputRejected("choice", "errors.choiceInvalid");
+  const voterId = input.onBehalfOf ?? actor.userId;
+  const [caster, seat, proxyAuth] = await Promise.all([
+    attendee(session.sessionId, actor.userId),
+    prisma.councilSeat.findFirst({ where: { councilId: session.councilId, userId: voterId }, select: { constituency: true } }),
+    input.onBehalfOf
+      ? prisma.proxyAuthorization.findFirst({ where: { sessionId: session.sessionId, grantorId: input.onBehalfOf, proxyId: actor.userId, revokedAt: null }, select: { id: true } })
+      : null,
+  ]);
   if (input.onBehalfOf) {
-    const auth = await prisma.proxyAuthorization.findFirst({
-      where: { sessionId: session.sessionId, grantorId: input.onBehalfOf, proxyId: actor.userId, revokedAt: null },
-      select: { id: true },
-    });
-    if (!auth) throw new RuleBroken("errors.noProxy");
+    if (!proxyAuth) throw new RuleBroken("errors.noProxy");
     if (!caster) throw new RuleBroken("errors.notCheckedIn");
-    voterId = input.onBehalfOf;
-    proxy = true;
   } else {
     requirePermission(actor, "vote:cast", session);
     if (caster?.kind !== "member") throw new RuleBroken("errors.notCheckedIn");
   }
-  const seat = await prisma.councilSeat.findUnique({ where: { councilId_userId: { councilId: session.councilId, userId: voterId } }, select: { constituency: true } });
   if (!seat) throw new RuleBroken("errors.notSeated");
-  const secret = motion.ballot === "secret";
-  const ack = await prisma.$transaction(async (tx): Promise<BallotAck> => {
-    // Re-read inside the write transaction: a ballot never lands after the close.
-    const current = await tx.motion.findUniqueOrThrow({ where: { id: motion.id }, select: { status: true, secretKey: true } });
-    if (current.status !== "voting") throw new RuleBroken("errors.voteClosed");
-    const voterKey = voterKeyOf(motion.ballot, current.secretKey, voterId);
-    const existing = await tx.ballot.findUnique({ where: { motionId_voterKey: { motionId: motion.id, voterKey } }, select: { id: true, clientBallotId: true, seq: true } });
-    if (existing?.clientBallotId === input.clientBallotId) return { clientBallotId: input.clientBallotId, status: "duplicate" };
-    if (existing && existing.seq >= input.seq) return { clientBallotId: input.clientBallotId, status: "superseded" };
-    const fields = { choice: input.choice, seq: input.seq, clientBallotId: input.clientBallotId, castById: secret ? null : actor.userId, proxy };
-    if (existing) await tx.ballot.update({ where: { id: existing.id }, data: fields });
-    else {
-      await tx.ballot.create({ data: { id: randomBytes(12).toString("base64url"), motionId: motion.id, voterKey, constituency: seat.constituency, ...fields } });
-      await tx.ballotReceipt.upsert({ where: { motionId_userId: { motionId: motion.id, userId: voterId } }, create: { motionId: motion.id, userId: voterId }, update: {} });
-    }
+  const voterKey = voterKeyOf(motion.ballot, motion.secretKey, voterId);
+  const castById = motion.ballot === "secret" ? null : actor.userId;
+  const proxy = Boolean(input.onBehalfOf);
+  // One write transaction, two statements, no read in between. The ballot lands only while
+  // the motion is voting (the close flips the status in its own transaction, so nothing lands
+  // after it); the unique key holds one row per voter, and a row is replaced only by a newer
+  // seq — a retry (same ballot) or a late one (older seq) changes nothing.
+  const [changed] = await prisma.$transaction([
+    prisma.$executeRaw`INSERT INTO "Ballot" ("id", "motionId", "voterKey", "choice", "constituency", "clientBallotId", "seq", "castById", "proxy")
+      SELECT ${randomBytes(12).toString("base64url")}, ${motion.id}, ${voterKey}, ${input.choice}, ${seat.constituency}, ${input.clientBallotId}, ${input.seq}, ${castById}, ${proxy}
+      WHERE EXISTS (SELECT 1 FROM "Motion" WHERE "id" = ${motion.id} AND "status" = 'voting')
+      ON CONFLICT ("motionId", "voterKey") DO UPDATE SET "choice" = excluded."choice", "seq" = excluded."seq", "clientBallotId" = excluded."clientBallotId",
+        "castById" = excluded."castById", "proxy" = excluded."proxy"
+      WHERE excluded."seq" > "Ballot"."seq"`,
+    prisma.$executeRaw`INSERT INTO "BallotReceipt" ("motionId", "userId")
+      SELECT ${motion.id}, ${voterId} WHERE EXISTS (SELECT 1 FROM "Motion" WHERE "id" = ${motion.id} AND "status" = 'voting')
+      ON CONFLICT ("motionId", "userId") DO NOTHING`,
+  ]);
+  if (changed === 1) {
+    scheduleTally(session.sessionId, motion.id);
     return { clientBallotId: input.clientBallotId, status: "recorded" };
-  });
-  if (ack.status === "recorded") scheduleTally(session.sessionId, motion.id);
-  return ack;
+  }
+  // Nothing changed: the vote closed meanwhile, or this ballot (or a newer one) is already in.
+  const [now, stored] = await Promise.all([
+    prisma.motion.findUniqueOrThrow({ where: { id: motion.id }, select: { status: true } }),
+    prisma.ballot.findFirst({ where: { motionId: motion.id, voterKey }, select: { clientBallotId: true } }),
+  ]);
+  if (stored?.clientBallotId === input.clientBallotId) return { clientBallotId: input.clientBallotId, status: "duplicate" };
+  if (now.status !== "voting") throw new RuleBroken("errors.voteClosed");
+  return { clientBallotId: input.clientBallotId, status: "superseded" };
 }
 
 type Counts = Record<string, number>;
@@ -455,7 +486,44 @@ function scheduleTally(sessionId: string, motionId: string): void {
   }, wait);
 }
 
+/**
+ * The live state, the same for everyone. Computed at most once per change:
+ * many people (re)joining at once share one computation (a council of a
+ * thousand checking in would otherwise compute it a thousand times).
+ */
+const snapshots = new Map<string, Promise<SharedState>>();
+function sharedState(sessionId: string): Promise<SharedState> {
+  let snapshot = snapshots.get(sessionId);
+  if (!snapshot) {
+    snapshot = computeState(sessionId);
+    snapshots.set(sessionId, snapshot);
+    snapshot.catch(() => snapshots.delete(sessionId));
+    // Even without a change, no snapshot is served for long (timers, server time).
+    setTimeout(() => snapshots.get(sessionId) === snapshot && snapshots.delete(sessionId), 1000).unref();
+  }
+  return snapshot;
+}
+
+/** The state as one person sees it: the shared state, plus their own place in it. */
 export async function liveState(sessionId: string, viewer?: Actor) {
+  const state = await sharedState(sessionId);
+  if (!viewer) return { ...state, me: null };
+  const proxyFor = state.proxies.filter((p) => p.proxyId === viewer.userId);
+  const voting = state.motions.find((m) => m.status === "voting");
+  return {
+    ...state,
+    me: {
+      userId: viewer.userId,
+      // What this viewer (and those they vote for by proxy) chose in the open vote, so a reload shows it again.
+      ballots: voting ? await ownBallots(voting.id, [viewer.userId, ...proxyFor.map((p) => p.grantorId)]) : {},
+      checkedIn: state.attendance.find((a) => a.userId === viewer.userId)?.kind ?? null,
+      handRaised: state.hands.some((h) => h.userId === viewer.userId),
+      proxyFor: proxyFor.map((p) => ({ userId: p.grantorId, name: p.grantor })),
+    },
+  };
+}
+
+async function computeState(sessionId: string) {
   const s = await prisma.councilSession.findUnique({
     where: { id: sessionId },
     select: {
@@ -489,16 +557,6 @@ export async function liveState(sessionId: string, viewer?: Actor) {
   const name = (id: string | null) => (id ? (names.get(id) ?? "?") : null);
   const current = s.agendaItems.find((i) => i.id === s.currentItemId) ?? null;
   const voting = s.motions.find((m) => m.status === "voting");
-  const me = viewer
-    ? {
-        userId: viewer.userId,
-        // What this viewer (and those they vote for by proxy) chose in the open vote, so a reload shows it again.
-        ballots: voting ? await ownBallots(voting.id, [viewer.userId, ...s.proxies.filter((p) => p.proxyId === viewer.userId).map((p) => p.grantorId)]) : {},
-        checkedIn: s.attendance.find((a) => a.userId === viewer.userId)?.kind ?? null,
-        handRaised: s.hands.some((h) => h.userId === viewer.userId),
-        proxyFor: s.proxies.filter((p) => p.proxyId === viewer.userId).map((p) => ({ userId: p.grantorId, name: name(p.grantorId) })),
-      }
-    : null;
   return {
     sessionId: s.id,
     title: s.title,
@@ -540,9 +598,9 @@ export async function liveState(sessionId: string, viewer?: Actor) {
         result: m.result ? (JSON.parse(m.result) as MotionResult) : null,
       })),
     tally: voting ? await tallyOf(voting.id) : null,
-    me,
   };
 }
+type SharedState = Awaited<ReturnType<typeof computeState>>;
 export type LiveState = Awaited<ReturnType<typeof liveState>>;
 
 /** The choices of these voters in an open vote, keyed like the page's ballots: motionId, or motionId:voterId for a proxy. */
@@ -553,18 +611,28 @@ async function ownBallots(motionId: string, voterIds: string[]): Promise<Record<
   return Object.fromEntries(rows.map((r) => [keys.get(r.voterKey)!, r.choice]));
 }
 
-// Snapshots go out at most every 50 ms per session: a burst of check-ins is one push.
+// A change is pushed as a snapshot, coalesced: at most every 50 ms, and in a
+// big room (the snapshot lists everyone present) one more millisecond per person,
+// so a thousand people checking in cost about one push a second, not a thousand.
 const stateTimers = new Map<string, NodeJS.Timeout>();
+const roomSize = new Map<string, number>();
 function announce(sessionId: string): void {
+  snapshots.delete(sessionId);
   if (stateTimers.has(sessionId)) return;
   stateTimers.set(
     sessionId,
-    setTimeout(() => {
-      stateTimers.delete(sessionId);
-      liveState(sessionId)
-        .then((state) => publish(rooms.session(sessionId), "session:state", state))
-        .catch((e) => console.error("[live] state", e));
-    }, 50),
+    setTimeout(
+      () => {
+        stateTimers.delete(sessionId);
+        liveState(sessionId)
+          .then((state) => {
+            roomSize.set(sessionId, state.attendance.length);
+            publish(rooms.session(sessionId), "session:state", state);
+          })
+          .catch((e) => console.error("[live] state", e));
+      },
+      50 + Math.min(1000, roomSize.get(sessionId) ?? 0),
+    ),
   );
 }
 

@@ -24,11 +24,11 @@ export default function SessionPage() {
   const { session, mayEditAgenda } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const [previews, setPreviews] = useState<Record<string, string>>({});
-  const [viewers, setViewers] = useState<{ id: string; name: string }[]>([]);
+  const [viewers, setViewers] = useState<{ count: number; viewers: { id: string; name: string }[] }>({ count: 0, viewers: [] });
   useLiveEvents(
     {
     "agendaItem:rendered": (p: { itemId: string; text: string }) => setPreviews((prev) => ({ ...prev, [p.itemId]: p.text })),
-    "session:viewers": (p: { viewers: { id: string; name: string }[] }) => setViewers(p.viewers),
+    "session:viewers": (p: { count: number; viewers: { id: string; name: string }[] }) => setViewers(p),
     },
     { event: "session:join", leave: "session:leave", payload: { sessionId: session.id } },
   );
@@ -56,9 +56,10 @@ export default function SessionPage() {
             <span className="pill">{t(`statuses.${session.status}`)}</span>
           </dd>
         </dl>
-        {viewers.length > 0 ? (
+        {viewers.count > 0 ? (
           <p className="presence" data-testid="session-viewers">
-            {t("session.viewers", { count: viewers.length })}: {viewers.map((v) => v.name).join("、")}
+            {t("session.viewers", { count: viewers.count })}: {viewers.viewers.map((v) => v.name).join("、")}
+            {viewers.count > viewers.viewers.length ? "…" : ""}
           </p>
         ) : null}
       </section>

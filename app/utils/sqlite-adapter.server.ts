@@ -54,8 +54,15 @@ function serialize(adapter: Adapter): Adapter {
     tx.rollback = () => rollback().finally(release);
     return tx;
   };
+  // Without this Prisma assumes SQLite's old limit of 999 bound values, and a thousand
+  // concurrent findUnique calls (which it batches into one query) fail outright.
+  // better-sqlite3 builds SQLite with the modern limit.
+  adapter.getConnectionInfo = () => ({ maxBindValues: SQLITE_MAX_VARIABLE_NUMBER, supportsRelationJoins: false });
   return adapter;
 }
+
+/** SQLite's default since 3.32; better-sqlite3 12 ships 3.4x. */
+const SQLITE_MAX_VARIABLE_NUMBER = 32_766;
 
 export function sqliteAdapter(file: string, options: { timeout?: number } = {}): Factory {
   const factory = new PrismaBetterSQLite3({ url: `file:${file}`, timeout: options.timeout ?? 10_000 });

@@ -16,6 +16,7 @@ import { authenticateUpgrade, type RealtimeUser } from "./authenticate";
 type Refusal = { ok: false; error: string; status: number; key?: string; values?: Record<string, unknown>; field?: string };
 type Ack = (reply: { ok: true; [key: string]: unknown } | Refusal) => void;
 type SocketData = { user: RealtimeUser };
+const VIEWERS_EVERY_MS = 1000;
 
 export function createSocketServer(httpServer: HttpServer) {
   const io = new Server<Record<string, never>, Record<string, (...args: unknown[]) => void>, Record<string, never>, SocketData>(httpServer, {
@@ -79,12 +80,24 @@ export function createSocketServer(httpServer: HttpServer) {
     });
   });
 
-  /** Who is following a session, across every process (fetchSockets asks the adapter). */
+  /**
+   * Who is following a session, across every process (fetchSockets asks the adapter).
+   * At most once a second per room and the first 50 names: in a room of a thousand,
+   * a list to everyone on every join would be a million messages.
+   */
+  const viewerTimers = new Map<string, NodeJS.Timeout>();
   async function announceViewers(room: string) {
-    const sockets = await io.in(room).fetchSockets();
-    const viewers = new Map<string, string>();
-    for (const s of sockets) viewers.set(s.data.user.actor.userId, s.data.user.displayName);
-    io.to(room).emit("session:viewers", { viewers: [...viewers].map(([id, name]) => ({ id, name })) });
+    if (viewerTimers.has(room)) return;
+    viewerTimers.set(
+      room,
+      setTimeout(async () => {
+        viewerTimers.delete(room);
+        const sockets = await io.in(room).fetchSockets().catch(() => []);
+        const viewers = new Map<string, string>();
+        for (const s of sockets) viewers.set(s.data.user.actor.userId, s.data.user.displayName);
+        io.to(room).emit("session:viewers", { count: viewers.size, viewers: [...viewers].slice(0, 50).map(([id, name]) => ({ id, name })) });
+      }, VIEWERS_EVERY_MS),
+    );
   }
 
   return io;
