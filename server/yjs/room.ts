@@ -53,6 +53,7 @@ export class Room {
   private pending: Batch = newBatch();
   private flushing: Batch | null = null;
   private storedSinceCompaction = 0;
+  private compacting: Promise<void> | null = null;
 
   constructor(
     readonly name: string,
@@ -181,9 +182,13 @@ export class Room {
       for (const u of batch.updates) this.relay.publish(this.name, "update", u);
       for (const fn of batch.after) fn();
       this.hooks.onStored?.(this);
-      if (this.storedSinceCompaction >= COMPACT_EVERY) {
+      if (this.storedSinceCompaction >= COMPACT_EVERY && !this.compacting) {
+        // In the background: relaying the next edits must not wait for a snapshot to be merged.
         this.storedSinceCompaction = 0;
-        await this.store.compact(this.name).catch((e) => console.error(`[yjs] compacting ${this.name} failed`, e));
+        this.compacting = this.store
+          .compact(this.name)
+          .catch((e) => console.error(`[yjs] compacting ${this.name} failed`, e))
+          .finally(() => (this.compacting = null));
       }
     }
   }
@@ -205,6 +210,7 @@ export class Room {
   async unload(): Promise<void> {
     this.closed = true;
     if (!this.failed) await this.durable();
+    await this.compacting;
     if (!this.failed && this.storedSinceCompaction > 0) await this.store.compact(this.name).catch((e) => console.error(`[yjs] compacting ${this.name} failed`, e));
     if (!this.failed) await this.hooks.onUnload?.(this).catch((e) => console.error(`[yjs] unloading ${this.name}`, e));
     this.awareness.destroy();
