@@ -150,6 +150,9 @@ async function main(): Promise<number> {
   const setupFile = path.join(tmpDir, "setup.json");
   tsx("setup/prepare-db.ts", [setupFile, String(Math.max(sizes.capacity.sessions, 1)), String(sizes.page.items)], { DATABASE_URL: databaseUrl });
   const setup = JSON.parse(readFileSync(setupFile, "utf8")) as Setup;
+  // PRAGMA synchronous is per connection: what the setup process sees is not what the server runs
+  // with if the server sets it at start (server/index.ts). Read that from the build measured.
+  const serverSynchronous = /PRAGMA synchronous = (\w+)/i.exec(readFileSync(path.join(build.dir, "server.js"), "utf8"))?.[1]?.toUpperCase() ?? null;
   const { tokens, source } = await tokensFor({ tmpDir, databaseUrl }, MEMBER_USERS);
   log(`tokens for ${Object.keys(tokens).join(", ")} from ${source}`);
   const ctx: Context = { quick, sizes, tmpDir, databaseUrl, setup, tokens, tokenSource: source, machine: m, log };
@@ -161,14 +164,21 @@ async function main(): Promise<number> {
     loadAverageAtEnd: NaN,
     command,
     machine: m,
-    database: { journalMode: setup.journalMode, synchronous: { "0": "OFF", "1": "NORMAL", "2": "FULL", "3": "EXTRA" }[setup.synchronous] ?? setup.synchronous, tmpDir },
+    database: {
+      journalMode: setup.journalMode,
+      synchronous: serverSynchronous
+        ? `${serverSynchronous} (set by the server at start)`
+        : `${{ "0": "OFF", "1": "NORMAL", "2": "FULL", "3": "EXTRA" }[setup.synchronous] ?? setup.synchronous} (the connection's default; the server sets none)`,
+      tmpDir,
+    },
     pinning: { ...pinning },
     buildTime: statSync(path.join(ROOT, "build/server.js")).mtime.toISOString(),
     tokens: `${source}; ${EDITOR_USERS.length} seated users' tokens shared by the editors, observer's and resident3's by the viewers (one token opens many connections)`,
     sizes,
     votes: {
       status: "pending",
-      reason: "Vote burst needs live sessions with motions and votes (issue 4), which do not exist yet. Not measured; the SQLite insert rate below is its future denominator.",
+      reason:
+        "Vote burst belongs to issue 4 (live sessions with motions and ballots) and is not wired into this harness; not measured here. The durable single-row insert rate below is its denominator.",
       denominatorRowsPerSecond: null,
     },
     checks: [],
@@ -189,10 +199,11 @@ async function main(): Promise<number> {
     await attempt("sqlite", async () => {
       log(`SQLite durable single-row inserts, ${sizes.sqlite.seconds} s per variant`);
       const out = path.join(tmpDir, "inserts.json");
-      tsx("setup/sqlite-inserts.ts", [tmpDir, String(sizes.sqlite.seconds), out], {});
+      tsx("setup/sqlite-inserts.ts", [tmpDir, String(sizes.sqlite.seconds), out, ...(serverSynchronous ? [serverSynchronous] : [])], {});
       results.sqlite = JSON.parse(readFileSync(out, "utf8")) as InsertRun[];
       for (const r of results.sqlite) log(`  ${r.variant} (${r.journalMode}, synchronous=${r.synchronous}): ${r.rowsPerSecond.toFixed(0)} rows/s, p99 ${r.latencyMs.p99.toFixed(3)} ms`);
-      results.votes.denominatorRowsPerSecond = results.sqlite.find((r) => r.variant === "better-sqlite3-app-settings")?.rowsPerSecond ?? null;
+      results.votes.denominatorRowsPerSecond =
+        results.sqlite.find((r) => r.variant === (serverSynchronous === "FULL" ? "better-sqlite3-wal-full" : "better-sqlite3-wal-default"))?.rowsPerSecond ?? null;
     });
   }
   if (only.has("page")) results.page = await attempt("page", () => runPageWeight(ctx));
@@ -310,7 +321,7 @@ function report(r: Results): string {
   out.push(`Build measured: build/ made ${r.buildTime}`);
   out.push(`Load average: ${r.machine.loadAverageAtStart} at start, ${r.loadAverageAtEnd} at end (the harness itself adds load; above ${r.machine.nproc / 2} at start means other work competed)`);
   out.push(r.pinning.enabled ? `CPU pinning: servers on CPU ${r.pinning.serverCpus}, load generators on CPU ${r.pinning.clientCpus}` : "CPU pinning: off");
-  out.push(`Database: SQLite ${r.database.journalMode}, synchronous=${r.database.synchronous} (as the app's connection reports it), on ${r.machine.tmpFilesystem}`);
+  out.push(`Database: SQLite ${r.database.journalMode}, synchronous=${r.database.synchronous}, on ${r.machine.tmpFilesystem}`);
   if (r.fanout?.length) {
     const f0 = r.fanout[0]!;
     out.push("", `Edit fan-out: ${f0.editors} editors + ${f0.viewers} viewers on one document, ${f0.seconds} s per server and rate in ${f0.rounds.length} interleaved round(s); latency is client-to-client`);

@@ -1,14 +1,16 @@
 // The vote-burst denominator: how many durable single-row inserts per second
 // this machine's disk and SQLite allow, one transaction per row, on the
 // settings the app really runs with. Run under tsx in its own process:
-//   tsx bench/setup/sqlite-inserts.ts <dir> <seconds> <out.json>
+//   tsx bench/setup/sqlite-inserts.ts <dir> <seconds> <out.json> [serverSynchronous]
+// serverSynchronous: the `PRAGMA synchronous` the server sets at start (found in the build), if any;
+// the Prisma variants set it too, as server/index.ts does on the app's connection.
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { now } from "../lib/clock";
 import { summarize, type LatencySummary } from "../lib/histogram";
 
-const [dirArg, secondsArg, out] = process.argv.slice(2);
+const [dirArg, secondsArg, out, serverSynchronous] = process.argv.slice(2);
 if (!dirArg || !out) throw new Error("usage: sqlite-inserts.ts <dir> <seconds> <out.json>");
 const dir: string = dirArg;
 const seconds = Number(secondsArg ?? 5);
@@ -75,6 +77,7 @@ async function prismaInserts(): Promise<InsertRun[]> {
   const { migrate } = await import("../../server/migrate");
   migrate(file);
   const { prisma } = await import("~/utils/db.server");
+  if (serverSynchronous) await prisma.$queryRawUnsafe(`PRAGMA synchronous = ${serverSynchronous}`);
   await prisma.yDocument.create({ data: { name: "agenda-item:bench" } });
   const data = new Uint8Array(24).fill(7);
   const sync = ((await prisma.$queryRawUnsafe("PRAGMA synchronous")) as { synchronous: bigint }[])[0]?.synchronous;
@@ -96,9 +99,9 @@ async function prismaInserts(): Promise<InsertRun[]> {
 }
 
 const runs: InsertRun[] = [
-  // What the app's connection has: WAL, and better-sqlite3's compiled-in default for WAL (SQLITE_DEFAULT_WAL_SYNCHRONOUS=1).
-  await rawInserts("better-sqlite3-app-settings", null),
-  // SQLite's documented default, FULL: the WAL is fsynced at every commit.
+  // better-sqlite3's own default in WAL mode (it compiles SQLite with SQLITE_DEFAULT_WAL_SYNCHRONOUS=1): NORMAL.
+  await rawInserts("better-sqlite3-wal-default", null),
+  // FULL, SQLite's documented default: the WAL is fsynced at every commit.
   await rawInserts("better-sqlite3-wal-full", "FULL"),
   ...(await prismaInserts()),
 ];
