@@ -17,6 +17,7 @@ import { runCapacity, runPeerCapacity, type CapacityResult, type PeerCapacityRes
 import { mergeRounds, runFanoutRound, type FanoutResult, type FanoutRound } from "./scenarios/fanout";
 import { runPageWeight, type PageWeightResult } from "./scenarios/page-weight";
 import type { InsertRun } from "./setup/sqlite-inserts";
+import { runVoteBurst, VOTE_FULL, VOTE_QUICK, type VoteBurstResult } from "./scenarios/vote-burst";
 
 const SCENARIOS = ["sqlite", "page", "fanout", "capacity", "votes"] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -126,7 +127,7 @@ type Results = {
   fanout?: FanoutResult[];
   capacity?: CapacityResult;
   capacityPeers?: PeerCapacityResult[];
-  votes: { status: "pending"; reason: string; denominatorRowsPerSecond: number | null };
+  votes: { denominatorRowsPerSecond: number | null; result?: VoteBurstResult };
   checks: Check[];
   targets: Goal[];
   errors: { scenario: string; error: string }[];
@@ -175,12 +176,7 @@ async function main(): Promise<number> {
     buildTime: statSync(path.join(ROOT, "build/server.js")).mtime.toISOString(),
     tokens: `${source}; ${EDITOR_USERS.length} seated users' tokens shared by the editors, observer's and resident3's by the viewers (one token opens many connections)`,
     sizes,
-    votes: {
-      status: "pending",
-      reason:
-        "Vote burst belongs to issue 4 (live sessions with motions and ballots) and is not wired into this harness; not measured here. The durable single-row insert rate below is its denominator.",
-      denominatorRowsPerSecond: null,
-    },
+    votes: { denominatorRowsPerSecond: null },
     checks: [],
     targets: [],
     errors: [],
@@ -235,7 +231,7 @@ async function main(): Promise<number> {
       if (r) results.capacityPeers.push(r);
     }
   }
-  if (only.has("votes")) log(`vote burst: PENDING — ${results.votes.reason}`);
+  if (only.has("votes")) results.votes.result = await attempt("votes", () => runVoteBurst(ctx, quick ? VOTE_QUICK : VOTE_FULL));
 
   evaluate(results);
   results.durationSeconds = Math.round((now() - t0) / 100) / 10;
@@ -311,7 +307,20 @@ function evaluate(r: Results): void {
     goal("session page JavaScript", "< 250 KB gzip", `${kb(p.referencedGzipBytes)} KB referenced by the HTML (+ ${kb(p.lazyGzipBytes)} KB loaded after hydration = ${kb(p.totalGzipBytes)} KB)`, p.totalGzipBytes < 250 * 1024);
     goal("session page render time", "p95 reported (no target set)", `p95 ${ms(p.renderMs.p95)} ms`, null);
   }
-  goal("vote burst", "pending: needs live sessions (issue 4)", "not measured (placeholder)", null);
+  const v = r.votes.result;
+  if (v) {
+    check("vote burst: nothing lost or doubled (stored ballots = cast ballots, every burst)", v.lostOrDoubled === 0 && v.flatOut.lostOrDoubled === 0, `${v.lostOrDoubled + v.flatOut.lostOrDoubled} off`);
+    check("vote burst: every ballot acknowledged and every client saw the final tally", v.bursts.every((b) => b.refused === 0 && b.missedFinalTally === 0), v.bursts.map((b) => `${b.refused} refused, ${b.missedFinalTally} missed`).join("; "));
+    const limit = r.votes.denominatorRowsPerSecond;
+    const rate = v.flatOut.votesPerSecond;
+    goal(
+      "votes per second vs durable single-row inserts",
+      "≥ 0.5 of the raw limit, 0 lost or doubled",
+      limit ? `${rate.toFixed(0)} votes/s flat out ÷ ${limit.toFixed(0)} rows/s = ${(rate / limit).toFixed(2)}` : `${rate.toFixed(0)} votes/s (no denominator measured)`,
+      limit && r.mode === "full" ? rate / limit >= 0.5 && v.lostOrDoubled === 0 : null,
+      r.mode === "quick" ? "a quick burst is too small to judge throughput; judged on the full run" : undefined,
+    );
+  }
 }
 
 /** Prints the tables (they are Markdown too) and returns them for results/*.md. */
@@ -423,7 +432,30 @@ function report(r: Results): string {
     out.push("", "Durable single-row inserts (one transaction per row) — the vote-burst denominator");
     out.push(table(["variant", "journal", "synchronous", "rows/s", "p50 ms", "p99 ms"], r.sqlite.map((s) => [s.variant, s.journalMode, s.synchronous, s.rowsPerSecond.toFixed(0), s.latencyMs.p50.toFixed(3), s.latencyMs.p99.toFixed(3)])));
   }
-  out.push("", `Vote burst: PENDING — ${r.votes.reason}`);
+  const v = r.votes.result;
+  if (v) {
+    out.push(
+      "",
+      `Vote burst: ${v.sizes.members} seated, checked-in members over Socket.IO (${v.sizes.workers} worker processes), ${v.sizes.bursts} bursts each within ${v.sizes.windowMs} ms with ${v.sizes.dropFraction * 100} % of connections dropped and reconnected mid-burst, then one flat-out burst (everyone at once, no drops); connected and checked in in ${v.connectSeconds.toFixed(1)} s`,
+    );
+    const row = (name: string, b: (typeof v.bursts)[number]) => [
+      name,
+      String(b.votes),
+      b.votesPerSecond.toFixed(0),
+      ms(b.ackMs.p50),
+      ms(b.ackMs.p99),
+      ms(b.finalTallyMs.p99),
+      String(b.dropped),
+      String(b.lostOrDoubled),
+    ];
+    out.push(
+      table(
+        ["burst", "votes", "votes/s", "ack p50 ms", "ack p99 ms", "final tally p99 ms", "dropped", "lost or doubled"],
+        [...v.bursts.map((b, i) => row(String(i + 1), b)), row("flat out", v.flatOut)],
+      ),
+    );
+    out.push(`  paced bursts together: ack p50 ${ms(v.ackMs.p50)} ms, p99 ${ms(v.ackMs.p99)} ms; final tally p99 ${ms(v.finalTallyMs.p99)} ms after the last acknowledgement; server CPU ${v.server.cpuPercent.toFixed(0)} %`);
+  }
   out.push("", "Targets");
   out.push(table(["target", "goal", "measured", "met"], r.targets.map((t) => [t.name, t.goal, t.value, t.met === null ? "not judged" : t.met ? "yes" : "NO"])));
   for (const t of r.targets) if (t.met === null && t.note) out.push(`  ${t.name}: ${t.note}`);
