@@ -4,6 +4,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
+import * as Y from "yjs";
 import { documentAccess } from "~/utils/permissions.server";
 import { authenticateUpgrade, type RealtimeUser } from "../realtime/authenticate";
 import { refuseUpgrade } from "../http-upgrade";
@@ -72,11 +73,15 @@ export function createYjsEndpoint(rooms: Rooms) {
         switch (message.type) {
           case "syncStep1":
             return room.answerSyncStep1(peer, message.stateVector);
-          case "update":
+          case "update": {
             if (!readOnly) return room.acceptUpdate(peer, message.update);
+            // A stock client answers the server's sync step 1 with its (empty) state: that is not an edit.
+            const { structs, ds } = Y.decodeUpdate(message.update);
+            if (structs.length === 0 && ds.clients.size === 0) return;
             if (!deniedOnce) peer.send(permissionDeniedMessage("read-only: observers may watch but not edit"));
             deniedOnce = true;
             return;
+          }
           case "awareness":
             return room.acceptAwareness(peer, message.update);
           case "queryAwareness":
