@@ -657,6 +657,9 @@ async function computeState(sessionId: string) {
   const names = new Map((await prisma.user.findMany({ where: { id: { in: [...ids] } }, select: { id: true, displayName: true } })).map((u) => [u.id, u.displayName]));
   const name = (id: string | null) => (id ? (names.get(id) ?? "?") : null);
   const current = s.agendaItems.find((i) => i.id === s.currentItemId) ?? null;
+  // Only the latest result carries its roll call: in a council of a thousand each roll is
+  // tens of kilobytes, and every state goes to everyone (older rolls stay in the database).
+  const lastClosed = s.motions.filter((m) => m.status === "closed").at(-1)?.id;
   return {
     sessionId: s.id,
     title: s.title,
@@ -695,11 +698,17 @@ async function computeState(sessionId: string) {
         constituencies: JSON.parse(m.constituencies) as string[],
         hideResults: m.hideResults,
         status: m.status,
-        result: m.result ? (JSON.parse(m.result) as MotionResult) : null,
+        result: m.result ? withoutOldRoll(JSON.parse(m.result) as MotionResult, m.id === lastClosed) : null,
       })),
   };
 }
 type SharedState = Awaited<ReturnType<typeof computeState>>;
+
+function withoutOldRoll(result: MotionResult, latest: boolean): MotionResult {
+  if (latest || !result.roll) return result;
+  const { roll: _roll, ...rest } = result;
+  return rest;
+}
 export type LiveState = Awaited<ReturnType<typeof liveState>>;
 
 /** The choices of these voters in an open vote, keyed like the page's ballots: motionId, or motionId:voterId for a proxy. */
