@@ -11,6 +11,7 @@ import { InputRejected, RuleBroken } from "~/utils/errors";
 import type { Prisma } from "~/generated/prisma/client";
 import { NotFound, loadSessionResource, requirePermission, type Actor, type SessionResource } from "~/utils/permissions.server";
 import { publish, rooms } from "~/utils/realtime.server";
+import { singleton } from "~/utils/singleton.server";
 import { notify } from "./notification.server";
 import { TOPIC_MOVES } from "./topic-states";
 import { DEFAULT_OPTIONS, decide, quorum, type PassRule, type ballotInputSchema, type motionInputSchema } from "./vote-rules";
@@ -311,6 +312,8 @@ export function castBallot(actor: Actor, input: BallotInput): Promise<BallotAck>
 type BallotInput = z.infer<typeof ballotInputSchema>;
 type Job = { actor: Actor; input: BallotInput; resolve: (ack: BallotAck) => void; reject: (error: unknown) => void };
 type Checked = Job & { motionId: string; sessionId: string; voterId: string; voterKey: string; constituency: string; castById: string | null; proxy: boolean };
+// Per module copy, unlike the caches below: its errors are this copy's classes, which the
+// callers of this copy recognise (instanceof) and turn into a 409 or a translated refusal.
 const box = { queue: [] as Job[], running: false };
 /** Statements per transaction stay well inside what one commit should carry. */
 const MAX_GROUP = 400;
@@ -570,7 +573,7 @@ async function tallyOf(motionId: string): Promise<LiveTally> {
 
 // The live tally goes out at most every 100 ms per motion, however fast ballots arrive.
 const TALLY_EVERY_MS = 100;
-const tallyTimers = new Map<string, { last: number; timer: NodeJS.Timeout | null }>();
+const tallyTimers = singleton("live:tallyTimers", () => new Map<string, { last: number; timer: NodeJS.Timeout | null }>());
 function scheduleTally(sessionId: string, motionId: string): void {
   const t = tallyTimers.get(motionId) ?? { last: 0, timer: null };
   tallyTimers.set(motionId, t);
@@ -590,7 +593,9 @@ function scheduleTally(sessionId: string, motionId: string): void {
  * many people (re)joining at once share one computation (a council of a
  * thousand checking in would otherwise compute it a thousand times).
  */
-const snapshots = new Map<string, Promise<SharedState>>();
+// Process-wide (the Node entry and the Remix build load this module separately): an
+// action through the API must invalidate what a Socket.IO join would serve, and vice versa.
+const snapshots = singleton("live:snapshots", () => new Map<string, Promise<SharedState>>());
 function sharedState(sessionId: string): Promise<SharedState> {
   let snapshot = snapshots.get(sessionId);
   if (!snapshot) {
@@ -625,6 +630,9 @@ export async function liveState(sessionId: string, viewer?: Actor) {
 }
 
 async function computeState(sessionId: string) {
+  // Taken before the reads: a snapshot is at least as new as this. Clients keep the newest
+  // (pushes can overtake each other, and a process may serve a cached one for a moment).
+  const version = Date.now();
   const s = await prisma.councilSession.findUnique({
     where: { id: sessionId },
     select: {
@@ -667,6 +675,7 @@ async function computeState(sessionId: string) {
     chairId: s.chairId,
     openedAt: s.openedAt?.toISOString() ?? null,
     adjournedAt: s.adjournedAt?.toISOString() ?? null,
+    version,
     serverTime: new Date().toISOString(),
     items: s.agendaItems.map((i) => ({ ...i, resolvedAt: i.resolvedAt?.toISOString() ?? null })),
     currentItem: current
@@ -722,8 +731,8 @@ async function ownBallots(motionId: string, voterIds: string[]): Promise<Record<
 // A change is pushed as a snapshot, coalesced: at most every 50 ms, and in a
 // big room (the snapshot lists everyone present) one more millisecond per person,
 // so a thousand people checking in cost about one push a second, not a thousand.
-const stateTimers = new Map<string, NodeJS.Timeout>();
-const roomSize = new Map<string, number>();
+const stateTimers = singleton("live:stateTimers", () => new Map<string, NodeJS.Timeout>());
+const roomSize = singleton("live:roomSize", () => new Map<string, number>());
 function announce(sessionId: string): void {
   snapshots.delete(sessionId);
   if (stateTimers.has(sessionId)) return;

@@ -29,12 +29,14 @@ export function useLiveSession(sessionId: string, initial: LiveState) {
   );
   const storageKey = `yishi:ballots:${sessionId}`;
   const pending = useRef<PendingBallot[]>([]);
+  const version = useRef(initial.version);
 
   const savePending = useCallback(() => localStorage.setItem(storageKey, JSON.stringify(pending.current)), [storageKey]);
 
   useLiveEvents({
     "session:state": (s: LiveState) => {
-      if (s.sessionId !== sessionId) return;
+      if (s.sessionId !== sessionId || s.version < version.current) return; // an older snapshot that arrived late
+      version.current = s.version;
       setState((prev) => ({ ...s, me: prev.me }));
       // A vote just called shows its tally (0 cast) at once; live counts already received for that motion are newer.
       setTally((t) => (t && t.motionId === s.tally?.motionId ? t : s.tally));
@@ -76,6 +78,8 @@ export function useLiveSession(sessionId: string, initial: LiveState) {
       socket.emit("session:join", { sessionId }, (reply: Reply) => {
         if (reply.ok && reply.state) {
           const s = reply.state as LiveState;
+          if (s.version < version.current) return;
+          version.current = s.version;
           setState(s);
           setTally(s.tally);
         }
