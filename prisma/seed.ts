@@ -161,6 +161,7 @@ export async function seedDemo(): Promise<void> {
 export async function wipe(): Promise<void> {
   await prisma.$transaction([
     prisma.notification.deleteMany(),
+    prisma.loginThrottle.deleteMany(),
     prisma.yUpdate.deleteMany(),
     prisma.yDocument.deleteMany(),
     prisma.community.deleteMany(),

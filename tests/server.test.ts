@@ -108,6 +108,17 @@ describe("JSON API", () => {
     expect(((await zh.json()) as { error: string }).error).toBe("手机号/用户名或密码不正确。");
   });
 
+  it("locks an account name after repeated failed sign-ins, for everyone, without touching other accounts", async () => {
+    for (let i = 0; i < 8; i++) expect((await post("/api/v1/auth/token", { identifier: "resident3", password: `guess-${i}` })).status).toBe(401);
+    const locked = await post("/api/v1/auth/token", { identifier: "resident3", password: "yishi2026" }, { "Accept-Language": "en" });
+    expect(locked.status).toBe(429);
+    expect(((await locked.json()) as { error: string }).error).toMatch(/Too many failed sign-ins/);
+    const page = await fetch(`${server.url}/login`, { method: "POST", body: new URLSearchParams({ identifier: "resident3", password: "yishi2026" }), redirect: "manual" });
+    expect(page.status).toBe(200); // the form comes back with the message, no session cookie
+    expect(page.headers.getSetCookie().some((c) => c.startsWith("yishi_session="))).toBe(false);
+    expect((await post("/api/v1/auth/token", { identifier: "13800000007", password: "yishi2026" })).status).toBe(200);
+  });
+
   it("needs authentication, checks permissions and says 404 in JSON for unknown paths", async () => {
     expect((await fetch(`${server.url}/api/v1/me`)).status).toBe(401);
     const me = (await (await fetch(`${server.url}/api/v1/me`, { headers: { Authorization: `Bearer ${staffToken}` } })).json()) as { username: string; seats: unknown[] };

@@ -334,6 +334,7 @@ export const en: Shape<typeof zhCN> = {
     saved: "Settings saved.",
   },
   errors: {
+    tooManyAttempts: "Too many failed sign-ins. Please try again in 15 minutes.",
     categoryKeyInvalid: "A category code starts with a lowercase letter and has only letters, digits and dashes.",
     categoryNameRequired: "Give the category a name.",
     categoryNameTooLong: "The category name is too long.",

@@ -330,6 +330,7 @@ export const zhCN = {
     saved: "设置已保存。",
   },
   errors: {
+    tooManyAttempts: "登录失败次数太多，请 15 分钟后再试。",
     categoryKeyInvalid: "分类代码须以小写字母开头，只含字母、数字和横线。",
     categoryNameRequired: "请填写分类名称。",
     categoryNameTooLong: "分类名称太长。",

@@ -3,8 +3,10 @@ import { api } from "~/utils/api-contract";
 import { checkCredentials, createApiToken } from "~/utils/auth.server";
 
 export const action = handle(api.token, async ({ body }) => {
-  const user = await checkCredentials(body.identifier, body.password);
-  if (!user) throw new ApiError(401, "login.failed");
+  const check = await checkCredentials(body.identifier, body.password);
+  if (!check.ok && check.reason === "locked") throw new ApiError(429, "errors.tooManyAttempts");
+  if (!check.ok) throw new ApiError(401, "login.failed");
+  const { user } = check;
   const { token, expiresAt } = await createApiToken(user.id, body.name, body.expiresInDays);
   return { token, tokenType: "Bearer" as const, expiresAt: expiresAt.toISOString(), user: { id: user.id, displayName: user.displayName } };
 });

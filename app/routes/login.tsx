@@ -16,8 +16,13 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = Object.fromEntries(await request.formData());
   const parsed = loginSchema.safeParse(form);
   if (!parsed.success) return { errors: fieldErrors(parsed.error), identifier: String(form.identifier ?? "") };
-  const user = await checkCredentials(parsed.data.identifier, parsed.data.password);
-  if (!user) return { errors: { _form: "login.failed" } as Record<string, string>, identifier: parsed.data.identifier };
+  const check = await checkCredentials(parsed.data.identifier, parsed.data.password);
+  if (!check.ok)
+    return {
+      errors: { _form: check.reason === "locked" ? "errors.tooManyAttempts" : "login.failed" } as Record<string, string>,
+      identifier: parsed.data.identifier,
+    };
+  const user = check.user;
   const headers = new Headers();
   headers.append("Set-Cookie", await createAuthSession(user.id, request));
   const locale = localeSchema.safeParse(user.locale);

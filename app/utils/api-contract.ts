@@ -62,7 +62,7 @@ export const api = {
     auth: false,
     body: tokenRequestSchema,
     response: tokenResponseSchema,
-    errors: [401],
+    errors: [401, 429],
   }),
   me: endpoint({
     method: "GET",

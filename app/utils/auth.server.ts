@@ -80,18 +80,45 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
   }
 }
 
-/** Phone number or username, and password. Same answer and same work for "no such user" and "wrong password". */
-export async function checkCredentials(identifier: string, password: string) {
+/** After this many failed sign-ins for one account name within the window, it is locked for the window. */
+export const LOGIN_MAX_FAILURES = 8;
+const LOGIN_WINDOW_MS = 15 * 60_000;
+
+export type CredentialCheck =
+  | { ok: true; user: { id: string; displayName: string; passwordHash: string; locale: string } }
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "locked"; minutes: number };
+
+/**
+ * Phone number or username, and password. Same answer and same work for "no such user" and
+ * "wrong password"; too many failures for one name lock it for a while, whoever tries.
+ */
+export async function checkCredentials(identifier: string, password: string): Promise<CredentialCheck> {
   const id = identifier.trim();
+  const key = `login:${id.toLowerCase()}`;
+  const throttle = await prisma.loginThrottle.findUnique({ where: { key } });
+  if (throttle?.lockedUntil && throttle.lockedUntil > new Date()) {
+    return { ok: false, reason: "locked", minutes: Math.ceil((throttle.lockedUntil.getTime() - Date.now()) / 60_000) };
+  }
   const user = await prisma.user.findFirst({
     where: { OR: [{ username: id.toLowerCase() }, { phone: id }] },
     select: { id: true, displayName: true, passwordHash: true, locale: true },
   });
-  if (!user) {
-    await verifyPassword(DUMMY_HASH, password);
-    return null;
+  const good = user ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(DUMMY_HASH, password), false);
+  if (good && user) {
+    if (throttle) await prisma.loginThrottle.delete({ where: { key } }).catch(() => {});
+    return { ok: true, user };
   }
-  return (await verifyPassword(user.passwordHash, password)) ? user : null;
+  const now = new Date();
+  const fresh = !throttle || now.getTime() - throttle.windowStart.getTime() > LOGIN_WINDOW_MS;
+  const failures = fresh ? 1 : throttle.failures + 1;
+  const lockedUntil = failures >= LOGIN_MAX_FAILURES ? new Date(now.getTime() + LOGIN_WINDOW_MS) : null;
+  await prisma.loginThrottle.upsert({
+    where: { key },
+    create: { key, failures, windowStart: now, lockedUntil },
+    update: fresh ? { failures, windowStart: now, lockedUntil } : { failures, lockedUntil },
+  });
+  return { ok: false, reason: "invalid" };
 }
 const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$fC/NTXt9rl/8Ab/q/MR4JQ$Nxr1q+HOU2OQKpd9FO72gk0CwO6FCSsx7VFyXdN7QME";
 
