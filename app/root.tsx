@@ -21,10 +21,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { locale, user: user ? { id: user.id, displayName: user.displayName } : null, unread };
 }
 
-export function useRootData() {
-  return useRouteLoaderData<typeof loader>("root");
-}
-
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const locale: Locale = data?.locale ?? DEFAULT_LOCALE;

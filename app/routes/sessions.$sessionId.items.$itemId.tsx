@@ -21,8 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       where: { id: resource.itemId },
       select: { id: true, title: true, position: true, contentHtml: true, session: { select: { id: true, title: true } } },
     });
-    const me = await prisma.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { displayName: true } });
-    return { item, docName: agendaItemDocumentName(item.id), canEdit: can(actor, "agendaItem:edit", resource), me: { name: me.displayName, color: colorFor(actor.userId) } };
+    return { item, docName: agendaItemDocumentName(item.id), canEdit: can(actor, "agendaItem:edit", resource), me: { name: actor.displayName, color: colorFor(actor.userId) } };
   });
 }
 

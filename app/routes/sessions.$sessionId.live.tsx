@@ -68,15 +68,14 @@ export default function LiveSessionPage() {
     handRaised: state.hands.some((h) => h.userId === data.userId),
     proxyFor: state.proxies.filter((p) => p.proxyId === data.userId),
   };
-  const run = async (event: string, payload: Record<string, unknown>) => {
-    const refusal: Refusal | null = await act(event, { sessionId: state.sessionId, ...payload });
+  /** Sends an action and shows the server's refusal, if any, in the page's language. */
+  const send = async (event: string, payload: Record<string, unknown>) => {
+    const refusal: Refusal | null = await act(event, payload);
     setError(refusal ? t(refusal.key ?? "errors.generic", { ...refusal.values, defaultValue: refusal.error }) : null);
     return refusal === null;
   };
-  const runMotion = async (event: string, motionId: string) => {
-    const refusal = await act(event, { motionId });
-    setError(refusal ? t(refusal.key ?? "errors.generic", { ...refusal.values, defaultValue: refusal.error }) : null);
-  };
+  const run = (event: string, payload: Record<string, unknown>) => send(event, { sessionId: state.sessionId, ...payload });
+  const runMotion = (event: string, motionId: string) => send(event, { motionId });
   const q = state.quorum;
   const current = state.currentItem;
   const optionLabel = (o: string) => (["yes", "no", "abstain"].includes(o) ? t(`live.options.${o}`) : o);

@@ -8,6 +8,8 @@ import { prisma } from "./db.server";
 
 export type Actor = {
   userId: string;
+  /** The name others see (presence, rolls); loaded with the rest so realtime auth is one query. */
+  displayName: string;
   memberships: { communityId: string; role: Role; organizationId: string | null }[];
   seats: { councilId: string; constituency: Constituency }[];
 };
@@ -113,6 +115,7 @@ export async function loadActor(userId: string): Promise<Actor | null> {
     where: { id: userId },
     select: {
       id: true,
+      displayName: true,
       memberships: { select: { communityId: true, role: true, organizationId: true } },
       seats: { select: { councilId: true, constituency: true } },
     },
@@ -120,6 +123,7 @@ export async function loadActor(userId: string): Promise<Actor | null> {
   if (!user) return null;
   return {
     userId: user.id,
+    displayName: user.displayName,
     memberships: user.memberships.map((m) => ({ ...m, role: m.role as Role })),
     seats: user.seats.map((s) => ({ ...s, constituency: s.constituency as Constituency })),
   };

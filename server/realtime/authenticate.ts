@@ -2,10 +2,9 @@
 // an API token (Authorization header, ?token= for Yjs, auth.token for Socket.IO).
 import type { IncomingMessage } from "node:http";
 import { authenticate } from "~/utils/auth.server";
-import { prisma } from "~/utils/db.server";
 import { loadActor, type Actor } from "~/utils/permissions.server";
 
-export type RealtimeUser = { actor: Actor; displayName: string };
+export type RealtimeUser = { actor: Actor };
 
 export async function authenticateUpgrade(request: IncomingMessage, token?: string | null): Promise<RealtimeUser | null> {
   const url = new URL(request.url ?? "/", "http://localhost");
@@ -15,7 +14,6 @@ export async function authenticateUpgrade(request: IncomingMessage, token?: stri
     token: token ?? url.searchParams.get("token"),
   });
   if (!userId) return null;
-  const [actor, user] = await Promise.all([loadActor(userId), prisma.user.findUnique({ where: { id: userId }, select: { displayName: true } })]);
-  if (!actor || !user) return null;
-  return { actor, displayName: user.displayName };
+  const actor = await loadActor(userId);
+  return actor ? { actor } : null;
 }

@@ -94,7 +94,7 @@ export function createSocketServer(httpServer: HttpServer) {
         viewerTimers.delete(room);
         const sockets = await io.in(room).fetchSockets().catch(() => []);
         const viewers = new Map<string, string>();
-        for (const s of sockets) viewers.set(s.data.user.actor.userId, s.data.user.displayName);
+        for (const s of sockets) viewers.set(s.data.user.actor.userId, s.data.user.actor.displayName);
         io.to(room).emit("session:viewers", { count: viewers.size, viewers: [...viewers].slice(0, 50).map(([id, name]) => ({ id, name })) });
       }, VIEWERS_EVERY_MS),
     );

@@ -45,7 +45,7 @@ export function createYjsEndpoint(rooms: Rooms) {
     ws.on("message", (data: ArrayBuffer) => onMessage(new Uint8Array(data)));
 
     const peer: Peer = {
-      user: { id: user.actor.userId, name: user.displayName },
+      user: { id: user.actor.userId, name: user.actor.displayName },
       readOnly,
       send(message) {
         if (ws.readyState !== WebSocket.OPEN) return;
