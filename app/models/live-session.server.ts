@@ -11,7 +11,6 @@ import { InputRejected, RuleBroken } from "~/utils/errors";
 import type { Prisma } from "~/generated/prisma/client";
 import { NotFound, loadSessionResource, requirePermission, type Actor, type SessionResource } from "~/utils/permissions.server";
 import { publish, rooms } from "~/utils/realtime.server";
-import { singleton } from "~/utils/singleton.server";
 import { notify } from "./notification.server";
 import { TOPIC_MOVES } from "./topic-states";
 import { DEFAULT_OPTIONS, decide, quorum, type PassRule, type ballotInputSchema, type motionInputSchema } from "./vote-rules";
@@ -573,7 +572,7 @@ async function tallyOf(motionId: string): Promise<LiveTally> {
 
 // The live tally goes out at most every 100 ms per motion, however fast ballots arrive.
 const TALLY_EVERY_MS = 100;
-const tallyTimers = singleton("live:tallyTimers", () => new Map<string, { last: number; timer: NodeJS.Timeout | null }>());
+const tallyTimers = new Map<string, { last: number; timer: NodeJS.Timeout | null }>();
 function scheduleTally(sessionId: string, motionId: string): void {
   const t = tallyTimers.get(motionId) ?? { last: 0, timer: null };
   tallyTimers.set(motionId, t);
@@ -593,9 +592,8 @@ function scheduleTally(sessionId: string, motionId: string): void {
  * many people (re)joining at once share one computation (a council of a
  * thousand checking in would otherwise compute it a thousand times).
  */
-// Process-wide (the Node entry and the Remix build load this module separately): an
-// action through the API must invalidate what a Socket.IO join would serve, and vice versa.
-const snapshots = singleton("live:snapshots", () => new Map<string, Promise<SharedState>>());
+// One per process (one module graph): an action through the API invalidates what a Socket.IO join would serve.
+const snapshots = new Map<string, Promise<SharedState>>();
 function sharedState(sessionId: string): Promise<SharedState> {
   let snapshot = snapshots.get(sessionId);
   if (!snapshot) {
@@ -731,8 +729,8 @@ async function ownBallots(motionId: string, voterIds: string[]): Promise<Record<
 // A change is pushed as a snapshot, coalesced: at most every 50 ms, and in a
 // big room (the snapshot lists everyone present) one more millisecond per person,
 // so a thousand people checking in cost about one push a second, not a thousand.
-const stateTimers = singleton("live:stateTimers", () => new Map<string, NodeJS.Timeout>());
-const roomSize = singleton("live:roomSize", () => new Map<string, number>());
+const stateTimers = new Map<string, NodeJS.Timeout>();
+const roomSize = new Map<string, number>();
 function announce(sessionId: string): void {
   snapshots.delete(sessionId);
   if (stateTimers.has(sessionId)) return;

@@ -8,7 +8,6 @@ import { hash, verify } from "@node-rs/argon2";
 import { createCookie, redirect } from "@remix-run/node";
 import { prisma } from "./db.server";
 import { sqlitePath } from "./database-url";
-import { singleton } from "./singleton.server";
 
 const SESSION_DAYS = 30;
 export const SESSION_COOKIE = "yishi_session";
@@ -29,7 +28,7 @@ function sessionSecret(): string {
   return secret;
 }
 
-const secret = singleton("sessionSecret", sessionSecret);
+const secret = sessionSecret();
 
 /** HMAC of a value under the site's secret, for links that must not be forged (check-in QR codes). */
 export function sign(value: string): string {
@@ -42,15 +41,13 @@ export function verifySignature(value: string, signature: string): boolean {
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-const sessionCookie = singleton("sessionCookie", () =>
-  createCookie(SESSION_COOKIE, {
-    httpOnly: true,
-    sameSite: "lax",
-    path: "/",
-    maxAge: SESSION_DAYS * 24 * 3600,
-    secrets: [secret],
-  }),
-);
+const sessionCookie = createCookie(SESSION_COOKIE, {
+  httpOnly: true,
+  sameSite: "lax",
+  path: "/",
+  maxAge: SESSION_DAYS * 24 * 3600,
+  secrets: [secret],
+});
 
 // algorithm 2 is Argon2id (the package exports it as a const enum, which isolatedModules cannot inline).
 /**

@@ -1,19 +1,26 @@
 // Realtime connections authenticate exactly like pages: the session cookie, or
 // an API token (Authorization header, ?token= for Yjs, auth.token for Socket.IO).
+// The credentials are kept with the connection: when rights change, the same
+// credentials are checked again (a signed-out cookie no longer opens anything).
 import type { IncomingMessage } from "node:http";
-import { authenticate } from "~/utils/auth.server";
+import { authenticate, type Credentials } from "~/utils/auth.server";
 import { loadActor, type Actor } from "~/utils/permissions.server";
 
-export type RealtimeUser = { actor: Actor };
+export type RealtimeUser = { actor: Actor; credentials: Credentials };
 
 export async function authenticateUpgrade(request: IncomingMessage, token?: string | null): Promise<RealtimeUser | null> {
   const url = new URL(request.url ?? "/", "http://localhost");
-  const userId = await authenticate({
+  return authenticateAgain({
     cookie: request.headers.cookie,
     authorization: request.headers.authorization,
     token: token ?? url.searchParams.get("token"),
   });
+}
+
+/** The actor behind these credentials now, or null once they no longer sign anyone in. */
+export async function authenticateAgain(credentials: Credentials): Promise<RealtimeUser | null> {
+  const userId = await authenticate(credentials);
   if (!userId) return null;
   const actor = await loadActor(userId);
-  return actor ? { actor } : null;
+  return actor ? { actor, credentials } : null;
 }
