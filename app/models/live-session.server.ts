@@ -11,6 +11,7 @@ import { InputRejected, RuleBroken } from "~/utils/errors";
 import type { Prisma } from "~/generated/prisma/client";
 import { NotFound, loadSessionResource, requirePermission, type Actor, type SessionResource } from "~/utils/permissions.server";
 import { publish, rooms } from "~/utils/realtime.server";
+import { rightsChanged } from "~/utils/rights.server";
 import { notify } from "./notification.server";
 import { TOPIC_MOVES } from "./topic-states";
 import { DEFAULT_OPTIONS, decide, quorum, type PassRule, type ballotInputSchema, type motionInputSchema } from "./vote-rules";
@@ -100,6 +101,8 @@ export async function adjournSession(actor: Actor, sessionId: string) {
     prisma.handRaise.updateMany({ where: { sessionId, loweredAt: null }, data: { loweredAt: new Date() } }),
     prisma.motion.updateMany({ where: { sessionId, status: { in: ["proposed", "seconded"] } }, data: { status: "withdrawn" } }),
   ]);
+  // The agenda's text is now the record: open editors become readers at once.
+  rightsChanged({ sessionId });
   announce(sessionId);
 }
 

@@ -6,7 +6,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import * as Y from "yjs";
-import { parseDocumentName } from "~/utils/domain";
+import { agendaItemDocumentName, parseDocumentName } from "~/utils/domain";
 import { prisma } from "~/utils/db.server";
 import { agendaItemAccess, documentAccess, loadAgendaItemResource, type AgendaItemResource, type DocumentAccess } from "~/utils/permissions.server";
 import type { RightsChange } from "~/utils/rights.server";
@@ -144,10 +144,10 @@ export function createYjsEndpoint(rooms: Rooms) {
    */
   async function recheck(change: RightsChange): Promise<void> {
     let affected: Connection[];
-    if ("agendaItemId" in change) affected = [...(connections.get(`agenda-item:${change.agendaItemId}`) ?? [])];
+    if ("agendaItemId" in change) affected = [...(connections.get(agendaItemDocumentName(change.agendaItemId)) ?? [])];
     else if ("sessionId" in change) {
       const items = await prisma.agendaItem.findMany({ where: { sessionId: change.sessionId }, select: { id: true } });
-      affected = items.flatMap((i) => [...(connections.get(`agenda-item:${i.id}`) ?? [])]);
+      affected = items.flatMap((i) => [...(connections.get(agendaItemDocumentName(i.id)) ?? [])]);
     } else if ("userId" in change) affected = [...connections.values()].flatMap((set) => [...set].filter((c) => c.user.actor.userId === change.userId));
     else affected = [...connections.values()].flatMap((set) => [...set].filter((c) => c.user.actor.memberships.some((m) => m.communityId === change.communityId)));
     if (affected.length === 0) return;
