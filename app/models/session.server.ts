@@ -53,11 +53,14 @@ export async function removeFromAgenda(actor: Actor, sessionId: string, itemId: 
 /** New order: the session's items, each exactly once. */
 export async function reorderAgenda(actor: Actor, sessionId: string, itemIds: string[]) {
   await editableSession(actor, sessionId);
-  const current = await prisma.agendaItem.findMany({ where: { sessionId }, select: { id: true } });
-  const ids = new Set(current.map((i) => i.id));
-  if (itemIds.length !== ids.size || new Set(itemIds).size !== itemIds.length || itemIds.some((id) => !ids.has(id)))
-    throw new InputRejected("itemIds", "errors.agendaOrderInvalid");
-  await prisma.$transaction(itemIds.map((id, i) => prisma.agendaItem.update({ where: { id }, data: { position: i + 1 } })));
+  // Checked and written in one transaction: an item added meanwhile makes the new order incomplete, and it is refused.
+  await prisma.$transaction(async (tx) => {
+    const current = await tx.agendaItem.findMany({ where: { sessionId }, select: { id: true } });
+    const ids = new Set(current.map((i) => i.id));
+    if (itemIds.length !== ids.size || new Set(itemIds).size !== itemIds.length || itemIds.some((id) => !ids.has(id)))
+      throw new InputRejected("itemIds", "errors.agendaOrderInvalid");
+    for (const [i, id] of itemIds.entries()) await tx.agendaItem.update({ where: { id }, data: { position: i + 1 } });
+  });
 }
 
 export async function setTimeSlot(actor: Actor, sessionId: string, itemId: string, minutes: number) {
