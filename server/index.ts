@@ -4,17 +4,19 @@
 // (docs/decisions/0004-one-module-graph.md).
 import http from "node:http";
 import path from "node:path";
+import type { Duplex } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import type { ViteDevServer } from "vite";
 import { refuseUpgrade } from "./http-upgrade";
 
 /** What the build's entry module exports besides Remix's own (app/entry.server.tsx). */
 type Runtime = {
   handleRequest(request: http.IncomingMessage, response: http.ServerResponse): boolean;
-  handleUpgrade(request: http.IncomingMessage, socket: import("node:stream").Duplex, head: Buffer): boolean;
+  handleUpgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): boolean;
   close(): Promise<void>;
   stop(): Promise<void>;
 };
@@ -34,7 +36,7 @@ const server = http.createServer((request, response) => {
 });
 
 let loadBuild: () => Promise<AppBuild>;
-let vite: import("vite").ViteDevServer | undefined;
+let vite: ViteDevServer | undefined;
 if (production) {
   const root = path.resolve(process.env.YISHI_BUILD_DIR ?? "build");
   app.use("/assets", express.static(path.join(root, "client/assets"), { immutable: true, maxAge: "1y" }));
@@ -53,7 +55,7 @@ app.all("*", createRequestHandler({ build: production ? await loadBuild() : load
 // one starts, so Socket.IO and Yjs never run older model code than the pages.
 let current: { module: AppBuild["entry"]["module"]; runtime: Runtime } | null = null;
 let switching: Promise<void> | null = null;
-async function useLatestRuntime(): Promise<void> {
+async function switchToLatestRuntime(): Promise<void> {
   const { module } = (await loadBuild()).entry;
   if (current?.module === module) return;
   const previous = current;
@@ -62,7 +64,7 @@ async function useLatestRuntime(): Promise<void> {
   current = { module, runtime: await module.startRuntime() };
   if (previous) console.log("[yishi] the app changed: realtime layer restarted");
 }
-const latestRuntime = () => (switching ??= useLatestRuntime().finally(() => (switching = null)));
+const latestRuntime = () => (switching ??= switchToLatestRuntime().finally(() => (switching = null)));
 await latestRuntime();
 if (vite) vite.watcher.on("change", () => setTimeout(() => void latestRuntime().catch((e) => console.error("[yishi] restarting the realtime layer", e)), 100));
 

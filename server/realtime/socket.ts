@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { Server as Engine } from "engine.io";
 import { Server, type Socket } from "socket.io";
-import { z } from "zod";
+import type { z } from "zod";
 import { sessionJoinSchema, topicJoinSchema } from "~/utils/schemas";
 import { LIVE_ACTIONS } from "~/models/live-actions.server";
 import { liveState } from "~/models/live-session.server";
