@@ -8,6 +8,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
 export { startRuntime } from "../server/runtime";
+export { env } from "~/utils/env.server";
 
 const ABORT_DELAY = 5_000;
 

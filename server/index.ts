@@ -20,16 +20,15 @@ type Runtime = {
   close(): Promise<void>;
   stop(): Promise<void>;
 };
-type AppBuild = ServerBuild & { entry: { module: { startRuntime(): Promise<Runtime> } } };
+type AppBuild = ServerBuild & {
+  entry: { module: { startRuntime(): Promise<Runtime>; env(): { PORT: number; HOST: string; TRUST_PROXY: string } } };
+};
 
+// The entry's own concerns: which build to run. Everything else is parsed by the app (app/utils/env.server.ts).
 const production = process.env.NODE_ENV === "production";
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? "0.0.0.0";
 
 const app = express();
 app.disable("x-powered-by");
-// Behind a TLS-terminating proxy on this machine, believe its X-Forwarded-Proto (Secure cookies).
-app.set("trust proxy", process.env.TRUST_PROXY ?? "loopback");
 app.use(compression());
 const server = http.createServer((request, response) => {
   if (!current?.runtime.handleRequest(request, response)) app(request, response);
@@ -48,6 +47,10 @@ if (production) {
   app.use(vite.middlewares);
   loadBuild = () => vite!.ssrLoadModule("virtual:remix/server-build") as Promise<AppBuild>;
 }
+// A bad variable stops the start here, with the app's message naming it.
+const { PORT: port, HOST: host, TRUST_PROXY } = (await loadBuild()).entry.module.env();
+// Behind a TLS-terminating proxy on this machine, believe its X-Forwarded-Proto (Secure cookies).
+app.set("trust proxy", TRUST_PROXY);
 app.all("*", createRequestHandler({ build: production ? await loadBuild() : loadBuild, mode: production ? "production" : "development" }));
 
 // The realtime layer of the build now serving pages. In development an edit to the

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { isEmpty, seedDemo } from "../prisma/seed";
 import { prisma } from "~/utils/db.server";
+import { env } from "~/utils/env.server";
 import { attachRealtime } from "~/utils/realtime.server";
 import { refuseUpgrade } from "./http-upgrade";
 import { migrate } from "./migrate";
@@ -40,13 +41,14 @@ export async function startRuntime(): Promise<Runtime> {
   // vote's ballots) are overwritten on disk, not just unlinked.
   await prisma.$queryRawUnsafe("PRAGMA synchronous = FULL");
   await prisma.$queryRawUnsafe("PRAGMA secure_delete = ON");
-  if (process.env.YISHI_SEED !== "0" && (await isEmpty())) {
+  if (env().YISHI_SEED !== "0" && (await isEmpty())) {
     await seedDemo();
     console.log("[db] seeded the demo community (accounts in README.md)");
   }
 
   const socket = createSocketServer();
-  const redis = process.env.REDIS_URL ? await connectRedis(process.env.REDIS_URL) : null;
+  const { REDIS_URL } = env();
+  const redis = REDIS_URL ? await connectRedis(REDIS_URL) : null;
   if (redis) {
     redis.attach(socket.io);
     console.log("[redis] Socket.IO rooms, Yjs documents and rights changes are shared with the other processes");

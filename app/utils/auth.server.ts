@@ -7,7 +7,8 @@ import path from "node:path";
 import { hash, verify } from "@node-rs/argon2";
 import { createCookie, redirect } from "@remix-run/node";
 import { prisma } from "./db.server";
-import { sqlitePath } from "./database-url";
+import { sqlitePath } from "./database-url.server";
+import { env } from "./env.server";
 
 const SESSION_DAYS = 30;
 export const SESSION_COOKIE = "yishi_session";
@@ -18,7 +19,7 @@ export const SESSION_COOKIE = "yishi_session";
  * behind a load balancer must all be given the same SESSION_SECRET.
  */
 function sessionSecret(): string {
-  const fromEnv = process.env.SESSION_SECRET?.trim();
+  const fromEnv = env().SESSION_SECRET;
   if (fromEnv) return fromEnv;
   const db = sqlitePath();
   const file = path.join(db === ":memory:" ? process.cwd() : path.dirname(db), ".session-secret");
@@ -57,7 +58,7 @@ const sessionCookie = createCookie(SESSION_COOKIE, {
  * community office first tries Yishi on its LAN; COOKIE_SECURE=always forbids that.
  */
 export function secureCookies(request: Request): boolean {
-  const mode = process.env.COOKIE_SECURE ?? "auto";
+  const mode = env().COOKIE_SECURE;
   if (mode === "always") return true;
   if (mode === "never") return false;
   return new URL(request.url).protocol === "https:";
