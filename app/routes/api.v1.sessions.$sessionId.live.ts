@@ -1,4 +1,4 @@
-import { viewLiveState } from "~/models/live-session.server";
+import { viewLiveState } from "~/models/live-state.server";
 import { handle } from "~/utils/api.server";
 import { api } from "~/utils/api-contract";
 

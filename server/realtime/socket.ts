@@ -8,7 +8,7 @@ import { Server, type Socket } from "socket.io";
 import type { z } from "zod";
 import { sessionJoinSchema, topicJoinSchema } from "~/utils/schemas";
 import { LIVE_ACTIONS } from "~/models/live-actions.server";
-import { liveState } from "~/models/live-session.server";
+import { liveState } from "~/models/live-state.server";
 import { IllegalMove } from "~/models/topic-states";
 import { InputRejected, RuleBroken } from "~/utils/errors";
 import { NotFound, PermissionDenied, can, loadSessionResource, loadTopicResource } from "~/utils/permissions.server";
