@@ -1,5 +1,5 @@
 import { ApiError, handle } from "~/utils/api.server";
-import { api } from "~/utils/api-contract";
+import { api } from "~/api/contract";
 import { checkCredentials, createApiToken } from "~/utils/auth.server";
 
 export const action = handle(api.token, async ({ body }) => {

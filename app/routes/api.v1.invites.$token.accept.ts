@@ -1,6 +1,6 @@
 import { acceptInvite } from "~/models/invite.server";
 import { ApiError, handle } from "~/utils/api.server";
-import { api } from "~/utils/api-contract";
+import { api } from "~/api/contract";
 
 export const action = handle(api.acceptInvite, async ({ params, body }) => {
   const result = await acceptInvite(params.token, { account: body });
