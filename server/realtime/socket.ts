@@ -117,10 +117,11 @@ export function createSocketServer() {
    * topic or session is told and leaves its room.
    */
   async function recheck(change: RightsChange): Promise<void> {
-    if (!("userId" in change) && !("communityId" in change)) return; // sessions and items change documents' rights, not who may follow what
+    if (!("userId" in change) && !("communityId" in change) && !("everyone" in change)) return; // sessions and items change documents' rights, not who may follow what
     // This process's own sockets: every process hears the change and handles its own.
     const touched = (socket: Socket<never, never, never, SocketData>) =>
-      "userId" in change ? socket.data.user.actor.userId === change.userId : socket.data.user.actor.memberships.some((m) => m.communityId === change.communityId);
+      "everyone" in change ||
+      ("userId" in change ? socket.data.user.actor.userId === change.userId : socket.data.user.actor.memberships.some((m) => m.communityId === change.communityId));
     const sockets = [...io.of("/").sockets.values()].filter(touched);
     await Promise.all(
       sockets.map(async (socket) => {
