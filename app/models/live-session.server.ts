@@ -382,7 +382,7 @@ async function castGroup(group: Job[]): Promise<void> {
         communityId: motion.session.council.communityId,
         chairId: motion.session.chairId,
       };
-      if (motion.status !== "voting") throw new RuleBroken("errors.voteClosed");
+      if (motion.status !== "voting") throw new RuleBroken(motion.status === "closed" ? "errors.voteClosed" : "errors.voteNotOpen");
       if (!(JSON.parse(motion.options) as string[]).includes(input.choice)) throw new InputRejected("choice", "errors.choiceInvalid");
       const caster = here.get(`${session.sessionId}:${actor.userId}`);
       if (input.onBehalfOf) {
@@ -500,7 +500,7 @@ export type MotionResult = {
 export async function closeVote(actor: Actor, motionId: string): Promise<MotionResult> {
   const { motion, session } = await motionOrThrow(motionId);
   requirePermission(actor, "session:chair", session);
-  if (motion.status !== "voting") throw new RuleBroken("errors.voteClosed");
+  if (motion.status !== "voting") throw new RuleBroken(motion.status === "closed" ? "errors.voteClosed" : "errors.voteNotOpen");
   const options = JSON.parse(motion.options) as string[];
   const constituencies = JSON.parse(motion.constituencies) as Constituency[];
   const rule = motion.passRule as PassRule;

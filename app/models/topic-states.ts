@@ -1,6 +1,7 @@
 // The topic state machine: the only way a topic's status changes. Shared by the
 // server (which enforces it) and the pages (which offer only legal moves).
 import { z } from "zod";
+import { Refusal } from "~/utils/errors";
 
 export const TOPIC_STATUSES = ["raised", "referred", "accepted", "scheduled", "resolved", "answered", "merged", "declined"] as const;
 export type TopicStatus = (typeof TOPIC_STATUSES)[number];
@@ -37,13 +38,12 @@ export function isClosed(status: string): boolean {
   return (CLOSED_STATUSES as readonly string[]).includes(status);
 }
 
-export class IllegalMove extends Error {
-  readonly status = 409;
+export class IllegalMove extends Refusal {
   constructor(
     readonly move: TopicMove,
     readonly from: string,
   ) {
-    super(`a topic that is "${from}" cannot be moved by "${move}" (allowed from: ${TOPIC_MOVES[move].from.join(", ")})`);
+    super(409, "errors.moveIllegal", { status: from }, undefined, `a topic that is "${from}" cannot be moved by "${move}" (allowed from: ${TOPIC_MOVES[move].from.join(", ")})`);
   }
 }
 

@@ -106,6 +106,9 @@ export function createSocketServer(httpServer: HttpServer) {
 /**
  * One way to handle a client event: validate the payload with its zod schema,
  * answer through the acknowledgement, and never let a handler's error escape.
+ * Refusals speak the app's one vocabulary (app/utils/refusal.server.ts):
+ * { ok: false, status, key, message, field?, values? }, with `error` kept as
+ * the message for clients written before it.
  */
 function on<S extends z.ZodType>(
   socket: Socket,
@@ -118,24 +121,27 @@ function on<S extends z.ZodType>(
     const parsed = schema.safeParse(payload);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return reply({ ok: false, status: 400, error: `${event}: ${issue?.path.join(".") || "payload"}: ${issue?.message}` });
+      const path = issue?.path.join(".") || "payload";
+      return reply(await refusalAck(socket, new InputRejected(path, issueOf(path, issue?.message ?? "", "en").key)));
     }
     try {
       reply(await handler(parsed.data));
     } catch (error) {
-      const refusal = refusalOf(error);
-      if (!refusal) console.error(`[socket] ${event} failed`, error);
-      reply(refusal ?? { ok: false, status: 500, error: `${event} failed on the server` });
+      const refusal = await refusalAck(socket, error);
+      if (refusal.status >= 500) console.error(`[socket] ${event} failed`, error);
+      reply(refusal);
     }
   });
 }
 
-/** The model's refusals, as an acknowledgement the client can translate (key) or show (error). */
-function refusalOf(error: unknown): Refusal | null {
-  if (error instanceof PermissionDenied) return { ok: false, status: 403, error: error.message, key: "errors.forbidden" };
-  if (error instanceof NotFound) return { ok: false, status: 404, error: error.message, key: "errors.notFound" };
-  if (error instanceof InputRejected) return { ok: false, status: 400, error: error.message, key: error.key, field: error.field };
-  if (error instanceof RuleBroken) return { ok: false, status: 409, error: error.key, key: error.key, values: error.values };
-  if (error instanceof IllegalMove) return { ok: false, status: 409, error: error.message };
-  return null;
+/** Anything thrown, as an acknowledgement in the asker's language (their language cookie, else Accept-Language). */
+async function refusalAck(socket: Socket, error: unknown): Promise<Refusal & { message: string }> {
+  const headers = socket.handshake.headers;
+  const locale = await localeOfHeaders({ cookie: headers.cookie, acceptLanguage: headers["accept-language"] });
+  const r = refusalOf(error, locale);
+  return { ok: false, ...r, error: r.message };
 }
+
+// Imports for the error mapping above, kept beside it (the top of this file belongs to the connection layer).
+import { issueOf, refusalOf } from "~/utils/refusal.server";
+import { localeOfHeaders } from "~/utils/locale.server";
