@@ -8,6 +8,7 @@ import { getUser } from "~/utils/auth.server";
 import { DEFAULT_LOCALE, type Locale } from "~/utils/domain";
 import { useLiveEvents } from "~/utils/live-events";
 import { getLocale } from "~/utils/locale.server";
+import { useNonce } from "~/utils/nonce";
 import styles from "~/styles.css?url";
 
 export const links: LinksFunction = () => [
@@ -25,6 +26,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const locale: Locale = data?.locale ?? DEFAULT_LOCALE;
   const i18n = useMemo(() => createI18n(locale), [locale]);
+  const nonce = useNonce();
   return (
     <html lang={locale}>
       <head>
@@ -39,8 +41,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
           <TopBar />
           <main>{children}</main>
         </I18nextProvider>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -9,6 +9,7 @@ import express from "express";
 import { prisma } from "~/utils/db.server";
 import { singleton } from "~/utils/singleton.server";
 import { isEmpty, seedDemo } from "../prisma/seed";
+import { httpSecurity } from "./http-security";
 import { migrate } from "./migrate";
 import { connectRedis } from "./realtime/redis";
 import { createSocketServer } from "./realtime/socket";
@@ -38,6 +39,7 @@ const app = express();
 app.disable("x-powered-by");
 // Behind a TLS-terminating proxy on this machine, believe its X-Forwarded-Proto (Secure cookies).
 app.set("trust proxy", process.env.TRUST_PROXY ?? "loopback");
+app.use(httpSecurity());
 app.use(compression());
 const server = http.createServer(app);
 

@@ -7,7 +7,8 @@ import { getUserId } from "./auth.server";
 import { LIMITS, readForm, readJson } from "./body.server";
 import { Refusal, type RefusalValues } from "./errors";
 import { requestLocale } from "./locale.server";
-import { loadActor, type Actor } from "./permissions.server";
+import { prisma } from "./db.server";
+import { NotFound, loadActor, loadSessionResource, loadTopicResource, requirePermission, type Actor } from "./permissions.server";
 import { issueOf, problemResponse, refusalOf } from "./refusal.server";
 import { MAX_PHOTOS, MAX_PHOTO_BYTES } from "./uploads.server";
 
@@ -65,7 +66,13 @@ export class ApiError extends Refusal {
 async function errorResponse(request: Request, error: unknown): Promise<Response> {
   const locale = await requestLocale(request);
   const refusal = refusalOf(error, locale);
-  const issues = error instanceof ApiError ? error.issues?.map((i) => issueOf(i.path, i.message, locale)) : undefined;
+  // A refusal about one field (InputRejected) reads like a zod issue, so clients need one way to find fields.
+  const issues =
+    error instanceof ApiError && error.issues
+      ? error.issues.map((i) => issueOf(i.path, i.message, locale))
+      : refusal.field
+        ? [{ path: refusal.field, key: refusal.key, message: refusal.message }]
+        : undefined;
   return problemResponse({ ...refusal, issues }, locale, refusal.status === 405 && error instanceof ApiError ? { Allow: String(error.values.allowed ?? "") } : {});
 }
 
@@ -166,4 +173,35 @@ export function byMethod(handlers: Partial<Record<Endpoint["method"], (args: Loa
 /** Answers JSON 404 for unknown API paths, so a typo never gets an HTML page. */
 export function unknownEndpoint(request: Request): Promise<Response> {
   return errorResponse(request, new ApiError(404, "errors.noSuchEndpoint", undefined, { method: request.method }));
+}
+
+/**
+ * A guard for endpoints under /communities/{slug}: 404 without the community,
+ * 403 unless the actor may `action` there — before the body is read.
+ */
+export function mayInCommunity(action: "community:view" | "community:invite" | "community:configure" | "topic:raise") {
+  return async ({ actor, params }: { actor: Actor | null; params: { slug: string } }) => {
+    const community = await prisma.community.findUnique({ where: { slug: params.slug }, select: { id: true } });
+    if (!community) throw new NotFound("community");
+    requirePermission(actor, "community:view", { type: "community", communityId: community.id });
+    requirePermission(actor, action, { type: "community", communityId: community.id });
+  };
+}
+
+/** A guard for endpoints under /sessions/{sessionId}: 404 without the session, 403 unless the actor may `action` on it. */
+export function mayOnSession(action: "session:editAgenda" | "session:chair" | "session:view") {
+  return async ({ actor, params }: { actor: Actor | null; params: { sessionId: string } }) => {
+    const session = await loadSessionResource(params.sessionId);
+    if (!session) throw new NotFound("session");
+    requirePermission(actor, action, session);
+  };
+}
+
+/** A guard for endpoints under /topics/{topicId}: 404 without the topic, 403 unless the actor may see it. */
+export function mayOnTopic() {
+  return async ({ actor, params }: { actor: Actor | null; params: { topicId: string } }) => {
+    const topic = await loadTopicResource(params.topicId);
+    if (!topic) throw new NotFound("topic");
+    requirePermission(actor, "topic:view", topic);
+  };
 }
