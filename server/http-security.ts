@@ -64,8 +64,37 @@ function contentSecurityPolicy(req: Request, nonce: string, production: boolean)
     .join("; ");
 }
 
+/** What is left of a refused body is read and dropped up to this much (so the client sees the answer), then the connection is cut. */
+const DRAIN_BYTES = 1024 * 1024;
+const DRAIN_MS = 5000;
+
+/**
+ * After an answer given before the body was read (a 403, a 413), the rest of
+ * the body is still on the socket. A small rest is read and dropped, so the
+ * client can read the answer and keep the connection; a large or slow one
+ * (an attack) has the connection closed. Nothing of it is kept.
+ */
+function drainOrDrop(req: Request): void {
+  let left = DRAIN_BYTES;
+  const drop = () => req.socket.destroy();
+  const timer = setTimeout(drop, DRAIN_MS);
+  timer.unref();
+  // The Remix adapter's listener would queue the bytes for a reader that is gone.
+  req.removeAllListeners("data");
+  req.on("data", (chunk: Buffer) => {
+    left -= chunk.length;
+    if (left < 0) (clearTimeout(timer), drop());
+  });
+  req.on("end", () => clearTimeout(timer));
+  req.on("error", () => clearTimeout(timer));
+  req.resume();
+}
+
 export function httpSecurity({ production = process.env.NODE_ENV === "production" } = {}) {
   return function securityHeaders(req: Request, res: Response, next: NextFunction): void {
+    res.on("finish", () => {
+      if (!req.complete && !req.destroyed) drainOrDrop(req);
+    });
     const nonce = randomBytes(16).toString("base64");
     // Whatever a client sent under this name is replaced: the nonce is ours alone.
     req.headers[NONCE_HEADER] = nonce;
@@ -83,8 +112,6 @@ export function httpSecurity({ production = process.env.NODE_ENV === "production
       res.status(403);
       res.setHeader("Content-Type", "application/problem+json; charset=utf-8");
       res.setHeader("Content-Language", locale);
-      // Nothing of the body is read: the connection is closed after the answer.
-      res.setHeader("Connection", "close");
       res.end(
         JSON.stringify({ type: "urn:yishi:problem:errors.crossSite", title: "Forbidden", status: 403, detail: message, key: "errors.crossSite", message }),
       );

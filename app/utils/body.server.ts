@@ -44,8 +44,9 @@ export async function readCapped(request: Request, maxBytes: number): Promise<Ui
     if (next.done) break;
     size += next.value.byteLength;
     if (size > maxBytes) {
-      // Stop reading: the rest of the upload is never buffered.
-      void reader.cancel().catch(() => {});
+      // Stop reading: the rest is never buffered. Not cancelled, which would tear down the
+      // socket before the answer is written; server/http-security.ts drains or drops the rest.
+      reader.releaseLock();
       throw tooLarge(maxBytes);
     }
     chunks.push(next.value);
@@ -56,22 +57,42 @@ export async function readCapped(request: Request, maxBytes: number): Promise<Ui
   return out;
 }
 
-/** The same request with a body that errors once it passes `maxBytes`, for parsers that stream (multipart). */
+/**
+ * The same request with a body that errors once it passes `maxBytes`, for
+ * parsers that stream (multipart). When the parser gives up, the original body
+ * is released, not cancelled (see readCapped).
+ */
 function cappedRequest(request: Request, maxBytes: number): Request {
   const declared = Number(request.headers.get("content-length") ?? "");
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+  const source = request.body?.getReader();
   let size = 0;
-  const counter = new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      size += chunk.byteLength;
-      if (size > maxBytes) controller.error(tooLarge(maxBytes));
-      else controller.enqueue(chunk);
-    },
-  });
+  const body = source
+    ? new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          let next: ReadableStreamReadResult<Uint8Array>;
+          try {
+            next = await source.read();
+          } catch {
+            return controller.error(new Refusal(400, "errors.bodyUnreadable"));
+          }
+          if (next.done) return controller.close();
+          size += next.value.byteLength;
+          if (size > maxBytes) {
+            source.releaseLock();
+            return controller.error(tooLarge(maxBytes));
+          }
+          controller.enqueue(next.value);
+        },
+        cancel() {
+          source.releaseLock();
+        },
+      })
+    : null;
   return new Request(request.url, {
     method: request.method,
     headers: request.headers,
-    body: request.body ? request.body.pipeThrough(counter) : null,
+    body,
     // Node's fetch needs duplex for a streamed body.
     duplex: "half",
   } as RequestInit);
