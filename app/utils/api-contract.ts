@@ -235,7 +235,7 @@ export const api = {
     auth: true,
     params: slugParam,
     response: z.object({ items: z.array(z.object({ id: z.string(), title: z.string(), referralDue: date.nullable(), overdue: z.boolean(), organization: z.string() })) }),
-    errors: [404],
+    errors: [403, 404],
   }),
   createSession: endpoint({
     method: "POST",
