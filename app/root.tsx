@@ -133,11 +133,24 @@ export function ErrorBoundary() {
   const error = useRouteError();
   const { t } = useTranslation();
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const key = status === 404 ? "errors.notFound" : status === 403 ? "errors.forbidden" : status === 401 ? "errors.unauthorized" : "errors.generic";
+  // A refusal thrown by a page carries its key (app/utils/refusal.server.ts); older throws only a status.
+  const data = isRouteErrorResponse(error) && error.data && typeof error.data === "object" ? (error.data as { key?: unknown; values?: unknown }) : null;
+  const given = data?.key;
+  const values = data?.values && typeof data.values === "object" ? (data.values as Record<string, string | number>) : {};
+  const key =
+    typeof given === "string" && /^errors\.[A-Za-z]+$/.test(given)
+      ? given
+      : status === 404
+        ? "errors.notFound"
+        : status === 403
+          ? "errors.forbidden"
+          : status === 401
+            ? "errors.unauthorized"
+            : "errors.generic";
   return (
     <div className="card stack" role="alert">
       <h1>
-        {status} · {t(key)}
+        {status} · {t(key, values)}
       </h1>
       <a className="btn secondary" href="/">
         {t("errorPage.back")}

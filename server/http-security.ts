@@ -107,14 +107,26 @@ export function httpSecurity({ production = process.env.NODE_ENV === "production
     if (req.secure) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
 
     if (isCrossSiteStateChange(req.method, req.headers)) {
-      const locale = localeOf(req);
-      const message = CROSS_SITE_MESSAGES[locale];
-      res.status(403);
-      res.setHeader("Content-Type", "application/problem+json; charset=utf-8");
-      res.setHeader("Content-Language", locale);
-      res.end(
-        JSON.stringify({ type: "urn:yishi:problem:errors.crossSite", title: "Forbidden", status: 403, detail: message, key: "errors.crossSite", message }),
-      );
+      let answered = false;
+      const answer = () => {
+        if (answered || res.headersSent) return;
+        answered = true;
+        const locale = localeOf(req);
+        const message = CROSS_SITE_MESSAGES[locale];
+        res.status(403);
+        res.setHeader("Content-Type", "application/problem+json; charset=utf-8");
+        res.setHeader("Content-Language", locale);
+        res.end(JSON.stringify({ type: "urn:yishi:problem:errors.crossSite", title: "Forbidden", status: 403, detail: message, key: "errors.crossSite", message }));
+      };
+      // A small body is read and dropped first, so the browser sees the answer rather than a reset;
+      // a large or endless one is answered at once and the connection cut (drainOrDrop).
+      const declared = Number(req.headers["content-length"] ?? "");
+      if (req.complete || !(declared > 0 && declared <= DRAIN_BYTES)) return answer();
+      const timer = setTimeout(answer, DRAIN_MS);
+      timer.unref();
+      req.on("data", () => {});
+      req.once("end", () => (clearTimeout(timer), answer()));
+      req.once("error", () => clearTimeout(timer));
       return;
     }
     next();

@@ -86,6 +86,8 @@ describe("request bodies have limits, enforced while they stream", () => {
     const started = Date.now();
     const res = await fetch(`${server.url}/login`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "a=&".repeat(1_000_000) });
     expect(res.status).toBe(413);
+    // The error page says what went wrong, in the vocabulary's words.
+    expect(await res.text()).toContain(resources["zh-CN"].translation.errors.bodyTooLarge.replace("{{kb}}", "64"));
     const many = await fetch(`${server.url}/login`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "a=&".repeat(300) + "identifier=x" });
     expect(many.status).toBe(413);
     expect(Date.now() - started).toBeLessThan(3000);
@@ -232,7 +234,9 @@ describe("cross-site requests", () => {
 
   it("refuses cookie WebSocket upgrades from a foreign Origin, and accepts tokens from anywhere", async () => {
     const url = `${server.url.replace("http", "ws")}/yjs/agenda-item:${itemId}`;
-    expect(await tryUpgrade(url, { Cookie: cookie, Origin: "https://evil.example" })).toMatchObject({ status: 401 });
+    const refused = await tryUpgrade(url, { Cookie: cookie, Origin: "https://evil.example" });
+    expect(refused).toMatchObject({ status: 401 });
+    expect(JSON.parse((refused as { body: string }).body)).toMatchObject({ status: 401, key: "errors.unauthorized", message: resources["zh-CN"].translation.errors.unauthorized });
     expect(await tryUpgrade(url, { Cookie: cookie, Origin: server.url })).toEqual({ status: 101 });
     expect(await tryUpgrade(`${url}?token=${staff}`, { Origin: "https://evil.example" })).toEqual({ status: 101 });
 

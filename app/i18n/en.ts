@@ -400,6 +400,7 @@ export const en: Shape<typeof zhCN> = {
     tooManyFields: "The form has too many fields ({{max}} at most).",
     bodyUnreadable: "What was sent could not be read.",
     bodyNotJson: "The request body is not valid JSON.",
+    tooManyRequests: "Too many requests; please wait a moment and try again.",
     crossSite: "This request came from another website and was refused. Open Yishi itself and try again.",
   },
   errorPage: { back: "Back to home" },

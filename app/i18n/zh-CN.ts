@@ -396,6 +396,7 @@ export const zhCN = {
     tooManyFields: "表单的项目太多（最多 {{max}} 项）。",
     bodyUnreadable: "提交的内容无法读取。",
     bodyNotJson: "请求内容不是有效的 JSON。",
+    tooManyRequests: "请求太频繁，请稍后再试。",
     crossSite: "这个请求来自其他网站，已被拒绝。请直接打开议事再试。",
   },
   errorPage: { back: "返回首页" },

@@ -4,7 +4,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { getUserId } from "./auth.server";
-import { LIMITS, readForm, readJson } from "./body.server";
+import { LIMITS, discardBody, readForm, readJson } from "./body.server";
 import { Refusal, type RefusalValues } from "./errors";
 import { requestLocale } from "./locale.server";
 import { prisma } from "./db.server";
@@ -153,6 +153,8 @@ export function handle<P extends z.ZodType, B extends z.ZodType, R extends z.Zod
       return result instanceof Response ? result : Response.json(result);
     } catch (error) {
       if (error instanceof Response) throw error;
+      // Refused before the body was read (auth, params, the guard): drop a small body so the client sees why.
+      await discardBody(request);
       const response = await errorResponse(request, error);
       if (response.status >= 500) console.error(`[api] ${e.method} ${e.path} failed`, error);
       return response;

@@ -26,10 +26,45 @@ export const LIMITS = {
 
 const tooLarge = (maxBytes: number) => new Refusal(413, "errors.bodyTooLarge", { kb: Math.floor(maxBytes / 1024) });
 
+/** What is read and dropped of a refused body before answering, so an honest client (still sending) sees the answer. */
+const DISCARD_BYTES = 1024 * 1024;
+const DISCARD_MS = 2000;
+
+/**
+ * Reads and drops up to DISCARD_BYTES of what is left, for at most DISCARD_MS.
+ * If the socket is closed with unread bytes the client gets a reset instead of
+ * our answer; past these bounds it is an attack, and the reset is deserved.
+ */
+async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  let left = DISCARD_BYTES;
+  const deadline = Date.now() + DISCARD_MS;
+  try {
+    while (left > 0 && Date.now() < deadline) {
+      const timeout = new Promise<"late">((r) => setTimeout(() => r("late"), Math.max(0, deadline - Date.now())).unref());
+      const next = await Promise.race([reader.read(), timeout]);
+      if (next === "late" || next.done) break;
+      left -= next.value.byteLength;
+    }
+  } catch {
+    // the client went away: nothing to answer
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/** For an answer given before the body was read (a 403 from a guard): drop a small body first. */
+export async function discardBody(request: Request): Promise<void> {
+  if (!request.body || request.bodyUsed || request.body.locked) return;
+  await discardRest(request.body.getReader());
+}
+
 /** The request's bytes, refusing (413) as soon as they pass `maxBytes`. */
 export async function readCapped(request: Request, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get("content-length") ?? "");
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await discardBody(request);
+    throw tooLarge(maxBytes);
+  }
   if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -44,9 +79,9 @@ export async function readCapped(request: Request, maxBytes: number): Promise<Ui
     if (next.done) break;
     size += next.value.byteLength;
     if (size > maxBytes) {
-      // Stop reading: the rest is never buffered. Not cancelled, which would tear down the
-      // socket before the answer is written; server/http-security.ts drains or drops the rest.
-      reader.releaseLock();
+      // Stop keeping it: the rest is dropped (a little, so the client sees the 413) or the
+      // connection cut. Not cancelled, which would tear down the socket before the answer.
+      await discardRest(reader);
       throw tooLarge(maxBytes);
     }
     chunks.push(next.value);
@@ -62,11 +97,10 @@ export async function readCapped(request: Request, maxBytes: number): Promise<Ui
  * parsers that stream (multipart). When the parser gives up, the original body
  * is released, not cancelled (see readCapped).
  */
-function cappedRequest(request: Request, maxBytes: number): Request {
-  const declared = Number(request.headers.get("content-length") ?? "");
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+function cappedRequest(request: Request, maxBytes: number): { capped: Request; discard: () => Promise<void> } {
   const source = request.body?.getReader();
   let size = 0;
+  let released = false;
   const body = source
     ? new ReadableStream<Uint8Array>({
         async pull(controller) {
@@ -79,23 +113,29 @@ function cappedRequest(request: Request, maxBytes: number): Request {
           if (next.done) return controller.close();
           size += next.value.byteLength;
           if (size > maxBytes) {
-            source.releaseLock();
+            released = true;
+            await discardRest(source);
             return controller.error(tooLarge(maxBytes));
           }
           controller.enqueue(next.value);
         },
-        cancel() {
-          source.releaseLock();
-        },
+        // The parser gave up: the rest is dropped by `discard`, not cancelled (see readCapped).
+        cancel() {},
       })
     : null;
-  return new Request(request.url, {
+  const capped = new Request(request.url, {
     method: request.method,
     headers: request.headers,
     body,
     // Node's fetch needs duplex for a streamed body.
     duplex: "half",
   } as RequestInit);
+  const discard = async () => {
+    if (!source || released) return;
+    released = true;
+    await discardRest(source);
+  };
+  return { capped, discard };
 }
 
 const mediaType = (request: Request) => (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
@@ -154,8 +194,14 @@ export async function readForm(request: Request, options: FormOptions = {}): Pro
     const fileMemory = createMemoryUploadHandler({ maxPartSize: options.files?.maxFileBytes ?? 0 });
     let fields = 0;
     let files = 0;
+    const declared = Number(request.headers.get("content-length") ?? "");
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      await discardBody(request);
+      throw tooLarge(maxBytes);
+    }
+    const { capped, discard } = cappedRequest(request, maxBytes);
     try {
-      return await parseMultipartFormData(cappedRequest(request, maxBytes), async (part) => {
+      return await parseMultipartFormData(capped, async (part) => {
         if (part.filename === undefined) {
           if (++fields > maxFields) throw new Refusal(413, "errors.tooManyFields", { max: maxFields });
           return fieldMemory(part).catch((error: unknown) => {
@@ -169,6 +215,7 @@ export async function readForm(request: Request, options: FormOptions = {}): Pro
         return fileMemory(part);
       });
     } catch (error) {
+      await discard();
       if (isRefusal(error) || error instanceof MaxPartSizeExceededError) throw error;
       // The stream error we raised at the cap may arrive wrapped by the parser.
       const cause = (error as { cause?: unknown })?.cause;
