@@ -8,6 +8,7 @@ import { getUser } from "~/utils/auth.server";
 import { DEFAULT_LOCALE, type Locale } from "~/utils/domain";
 import { useLiveEvents } from "~/utils/live-events";
 import { getLocale } from "~/utils/locale.server";
+import { useNonce } from "~/utils/nonce";
 import styles from "~/styles.css?url";
 
 export const links: LinksFunction = () => [
@@ -25,6 +26,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const locale: Locale = data?.locale ?? DEFAULT_LOCALE;
   const i18n = useMemo(() => createI18n(locale), [locale]);
+  const nonce = useNonce();
   return (
     <html lang={locale}>
       <head>
@@ -39,8 +41,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
           <TopBar />
           <main>{children}</main>
         </I18nextProvider>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );
@@ -131,11 +133,24 @@ export function ErrorBoundary() {
   const error = useRouteError();
   const { t } = useTranslation();
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const key = status === 404 ? "errors.notFound" : status === 403 ? "errors.forbidden" : status === 401 ? "errors.unauthorized" : "errors.generic";
+  // A refusal thrown by a page carries its key (app/utils/refusal.server.ts); older throws only a status.
+  const data = isRouteErrorResponse(error) && error.data && typeof error.data === "object" ? (error.data as { key?: unknown; values?: unknown }) : null;
+  const given = data?.key;
+  const values = data?.values && typeof data.values === "object" ? (data.values as Record<string, string | number>) : {};
+  const key =
+    typeof given === "string" && /^errors\.[A-Za-z]+$/.test(given)
+      ? given
+      : status === 404
+        ? "errors.notFound"
+        : status === 403
+          ? "errors.forbidden"
+          : status === 401
+            ? "errors.unauthorized"
+            : "errors.generic";
   return (
     <div className="card stack" role="alert">
       <h1>
-        {status} · {t(key)}
+        {status} · {t(key, values)}
       </h1>
       <a className="btn secondary" href="/">
         {t("errorPage.back")}

@@ -1,13 +1,13 @@
-import type { Duplex } from "node:stream";
+// The plain HTTP answer to a WebSocket upgrade that is refused. No app imports:
+// the Node entry uses it too (server/realtime/refuse-upgrade.ts adds the vocabulary).
 import { STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
 
-/** Refuses a WebSocket upgrade with a plain HTTP answer that says why. */
-export function refuseUpgrade(socket: Duplex, status: number, message: string): void {
+export function writeUpgradeAnswer(socket: Duplex, status: number, body: string): void {
   if (!socket.writable) return void socket.destroy();
-  const body = JSON.stringify({ error: message });
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\n` +
-      "Connection: close\r\nContent-Type: application/json; charset=utf-8\r\n" +
+      "Connection: close\r\nContent-Type: application/problem+json; charset=utf-8\r\n" +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }

@@ -11,7 +11,8 @@ import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import type { ViteDevServer } from "vite";
-import { refuseUpgrade } from "./http-upgrade";
+import { httpSecurity } from "./http-security";
+import { writeUpgradeAnswer } from "./http-upgrade";
 
 /** What the build's entry module exports besides Remix's own (app/entry.server.tsx). */
 type Runtime = {
@@ -29,6 +30,7 @@ const production = process.env.NODE_ENV === "production";
 
 const app = express();
 app.disable("x-powered-by");
+app.use(httpSecurity());
 app.use(compression());
 const server = http.createServer((request, response) => {
   if (!current?.runtime.handleRequest(request, response)) app(request, response);
@@ -75,8 +77,8 @@ server.on("upgrade", (request, socket, head) => {
   socket.on("error", () => socket.destroy());
   if (vite && request.headers["sec-websocket-protocol"] === "vite-hmr") return;
   if (current?.runtime.handleUpgrade(request, socket, head)) return;
-  const pathname = new URL(request.url ?? "/", "http://localhost").pathname;
-  refuseUpgrade(socket, current ? 404 : 503, current ? `no WebSocket endpoint at ${pathname}` : "restarting: try again in a moment");
+  // Only between two runtimes in development: the app (and its translations) is not loaded.
+  writeUpgradeAnswer(socket, 503, JSON.stringify({ status: 503, key: "errors.restarting", message: "正在重启，请稍后再试 · restarting, try again in a moment" }));
 });
 
 server.listen(port, host, () => {

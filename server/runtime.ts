@@ -10,7 +10,7 @@ import { isEmpty, seedDemo } from "../prisma/seed";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { attachRealtime } from "~/utils/realtime.server";
-import { refuseUpgrade } from "./http-upgrade";
+import { refuseUpgrade } from "./realtime/refuse-upgrade";
 import { migrate } from "./migrate";
 import { connectRedis } from "./realtime/redis";
 import { enforceRightsChanges } from "./realtime/rights";
@@ -23,7 +23,7 @@ import { PrismaDocumentStore } from "./yjs/store";
 export type Runtime = {
   /** True when the request was the runtime's (Socket.IO's long-polling). */
   handleRequest(request: IncomingMessage, response: ServerResponse): boolean;
-  /** True when the upgrade was the runtime's (Socket.IO, Yjs); the entry refuses the rest. */
+  /** Every upgrade but Vite's: Socket.IO, Yjs, and a refusal in the vocabulary for anything else. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** Commits open documents and closes every connection (in development, before the next code takes over). */
   close(): Promise<void>;
@@ -81,11 +81,12 @@ export async function startRuntime(): Promise<Runtime> {
       if (pathname.startsWith(YJS_PREFIX)) {
         yjs.handleUpgrade(request, duplex, head).catch((error) => {
           console.error("[yjs] upgrade failed", error);
-          refuseUpgrade(duplex, 500, "could not open the document");
+          refuseUpgrade(duplex, 500, "could not open the document", request);
         });
         return true;
       }
-      return false;
+      refuseUpgrade(duplex, 404, `no WebSocket endpoint at ${pathname}`, request);
+      return true;
     },
     close,
     async stop() {

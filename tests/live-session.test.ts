@@ -93,6 +93,9 @@ describe("a live session", () => {
     const { id: motionId } = await proposeMotion(who.grid1!, sessionId, { agendaItemId: items[0]!.id, text: "施划禁停标线", ballot: "open", passRule: "majorityCast", constituencies: [], hideResults: true });
     await expect(secondMotion(who.grid1!, motionId)).rejects.toMatchObject({ key: "errors.cannotSecondOwn" });
     await expect(openVote(who.staff!, motionId)).rejects.toMatchObject({ key: "errors.motionNotSeconded" });
+    // A ballot before the vote is called is told so, not that the vote is over.
+    await expect(castBallot(who.grid1!, ballot(motionId, "yes"))).rejects.toMatchObject({ status: 409, key: "errors.voteNotOpen" });
+    await expect(closeVote(who.staff!, motionId)).rejects.toMatchObject({ status: 409, key: "errors.voteNotOpen" });
     await secondMotion(who.resident2!, motionId);
     await openVote(who.staff!, motionId);
     await expect(adjournSession(who.staff!, sessionId)).rejects.toMatchObject({ key: "errors.voteStillOpen" });

@@ -3,7 +3,7 @@
 // database, and every update any client had seen is there.
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { freshDbFile, startServer, tokenFor, type RunningServer } from "./fixtures/server";
+import { METRICS_TOKEN, freshDbFile, startServer, tokenFor, type RunningServer } from "./fixtures/server";
 import { addParagraph, connectDoc, proseText, until } from "./fixtures/yjs-client";
 
 let server: RunningServer | undefined;
@@ -18,7 +18,7 @@ async function firstItem(s: RunningServer, token: string): Promise<string> {
   return session.agendaItems[0]!.id;
 }
 
-const health = async (s: RunningServer) => (await (await fetch(`${s.url}/api/v1/health`)).json()) as { documentsLoaded: number; connections: number };
+const health = async (s: RunningServer) => (await (await fetch(`${s.url}/api/v1/health`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } })).json()) as { documentsLoaded: number; connections: number };
 
 describe("co-edited documents", () => {
   it("lose nothing any client has seen when the server is killed with SIGKILL", async () => {

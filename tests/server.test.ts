@@ -95,24 +95,32 @@ describe("JSON API", () => {
   it("gives tokens for good credentials only, with clear errors", async () => {
     const wrong = await post("/api/v1/auth/token", { identifier: "staff", password: "nope" }, { "Accept-Language": "en" });
     expect(wrong.status).toBe(401);
-    expect(await wrong.json()).toEqual({ error: "Wrong phone number, username or password." });
+    expect(wrong.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+    expect(await wrong.json()).toEqual({
+      type: "urn:yishi:problem:login.failed",
+      title: "Unauthorized",
+      status: 401,
+      key: "login.failed",
+      detail: "Wrong phone number, username or password.",
+      message: "Wrong phone number, username or password.",
+    });
     const missing = await post("/api/v1/auth/token", { identifier: "staff" }, { "Accept-Language": "en" });
     expect(missing.status).toBe(400);
-    const missingBody = (await missing.json()) as { error: string; issues: { path: string }[] };
-    expect(missingBody.issues[0]!.path).toBe("password");
-    expect(missingBody.error).toBe("invalid body: password: Enter your password.");
+    const missingBody = (await missing.json()) as { key: string; field: string; issues: { path: string; key: string; message: string }[] };
+    expect(missingBody).toMatchObject({ key: "errors.invalidRequest", field: "password" });
+    expect(missingBody.issues[0]).toEqual({ path: "password", key: "errors.passwordRequired", message: "Enter your password." });
     const malformed = await post("/api/v1/auth/token", "{not json");
     expect(malformed.status).toBe(400);
-    expect(((await malformed.json()) as { error: string }).error).toMatch(/not valid JSON/);
+    expect(await malformed.json()).toMatchObject({ status: 400, key: "errors.bodyNotJson" });
     const zh = await post("/api/v1/auth/token", { identifier: "staff", password: "nope" });
-    expect(((await zh.json()) as { error: string }).error).toBe("手机号/用户名或密码不正确。");
+    expect(((await zh.json()) as { detail: string }).detail).toBe("手机号/用户名或密码不正确。");
   });
 
   it("locks an account name after repeated failed sign-ins, for everyone, without touching other accounts", async () => {
     for (let i = 0; i < 8; i++) expect((await post("/api/v1/auth/token", { identifier: "resident3", password: `guess-${i}` })).status).toBe(401);
     const locked = await post("/api/v1/auth/token", { identifier: "resident3", password: "yishi2026" }, { "Accept-Language": "en" });
     expect(locked.status).toBe(429);
-    expect(((await locked.json()) as { error: string }).error).toMatch(/Too many failed sign-ins/);
+    expect(await locked.json()).toMatchObject({ status: 429, key: "errors.tooManyAttempts", detail: expect.stringMatching(/Too many failed sign-ins/) });
     const page = await fetch(`${server.url}/login`, { method: "POST", body: new URLSearchParams({ identifier: "resident3", password: "yishi2026" }), redirect: "manual" });
     expect(page.status).toBe(200); // the form comes back with the message, no session cookie
     expect(page.headers.getSetCookie().some((c) => c.startsWith("yishi_session="))).toBe(false);
@@ -169,8 +177,8 @@ describe("the process", () => {
     const closed = new Promise<number>((resolve) => sock.on("close", resolve));
     sock.send(Buffer.from([0, 9, 9, 9, 255, 255]));
     expect(await closed).toBe(1007);
-    const health = (await (await fetch(`${server.url}/api/v1/health`)).json()) as { status: string };
-    expect(health.status).toBe("ok");
+    const health = (await (await fetch(`${server.url}/api/v1/health`)).json()) as { ok: boolean };
+    expect(health.ok).toBe(true);
     expect(server.proc.exitCode).toBeNull();
   });
 });

@@ -235,7 +235,7 @@ export const api = {
     auth: true,
     params: slugParam,
     response: z.object({ items: z.array(z.object({ id: z.string(), title: z.string(), referralDue: date.nullable(), overdue: z.boolean(), organization: z.string() })) }),
-    errors: [404],
+    errors: [403, 404],
   }),
   createSession: endpoint({
     method: "POST",
@@ -354,10 +354,16 @@ export const api = {
   health: endpoint({
     method: "GET",
     path: "/api/v1/health",
-    summary: "Liveness, and what this process holds in memory (co-edited documents loaded, Yjs connections)",
+    summary:
+      "Liveness ({ ok: true }) for anyone; for community staff, or with `Authorization: Bearer <METRICS_TOKEN>`, also what this process holds (co-edited documents loaded, Yjs connections, uptime)",
     tag: "system",
     auth: false,
-    response: z.object({ status: z.literal("ok"), documentsLoaded: z.number().int(), connections: z.number().int(), uptimeSeconds: z.number() }),
+    response: z.object({
+      ok: z.literal(true),
+      documentsLoaded: z.number().int().optional(),
+      connections: z.number().int().optional(),
+      uptimeSeconds: z.number().optional(),
+    }),
   }),
 };
 

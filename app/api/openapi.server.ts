@@ -14,7 +14,8 @@ export function openApiDocument() {
         ? Object.entries((e.query as z.ZodObject).shape).map(([name, s]) => ({ name, in: "query", required: !(s as z.ZodType).safeParse(undefined).success, schema: schema(s as z.ZodType, "input") }))
         : []),
     ];
-    const errorStatuses = [400, ...(e.auth ? [401] : []), ...(e.errors ?? [])];
+    // Any operation may also answer 403 errors.crossSite (a cookie from another site), 413 and 415 (the body's size and type).
+    const errorStatuses = [400, ...(e.auth ? [401] : []), ...(e.errors ?? []), ...(e.body ? [413, 415] : [])];
     paths[e.path] ??= {};
     paths[e.path]![e.method.toLowerCase()] = {
       summary: e.summary,
@@ -41,14 +42,15 @@ export function openApiDocument() {
       responses: {
         200: { description: "OK", content: { "application/json": { schema: schema(e.response, "output") } } },
         ...Object.fromEntries(
-          [...new Set(errorStatuses)].map((s) => [s, { description: "Error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } }]),
+          [...new Set(errorStatuses)].map((s) => [s, { description: "Refused", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Error" } } } }]),
         ),
       },
     };
   }
   return {
     openapi: "3.0.3",
-    info: { title: "Yishi 议事 API", version: "1", description: "The JSON API of Yishi. Errors are JSON { error, issues? }." },
+    info: { title: "Yishi 议事 API", version: "1", description:
+        "The JSON API of Yishi. Every refusal is an RFC 9457 problem document (application/problem+json): type, title, status, detail, plus key (a stable i18n key), message (= detail, in the caller's language), field and issues where they apply. A cookie-authenticated state change must come from this site (Origin or Referer) or is refused 403 errors.crossSite; bearer tokens are exempt. Limits: docs/security.md." },
     servers: [{ url: "/" }],
     paths,
     components: {

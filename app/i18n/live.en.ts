@@ -115,6 +115,7 @@ export const liveErrorsEn: Shape<typeof liveErrorsZhCN> = {
   motionNotSeconded: "A motion needs a seconder before the vote.",
   quorumNotMet: "No quorum ({{present}} present, {{required}} needed): the vote cannot be called.",
   voteClosed: "The vote has closed.",
+  voteNotOpen: "The vote has not been opened yet.",
   choiceInvalid: "There is no such choice.",
   noProxy: "You hold no proxy from this resident.",
   notSeated: "Only seated council members vote.",

@@ -113,6 +113,7 @@ export const liveErrorsZhCN = {
   motionNotSeconded: "动议需要先有人附议才能表决。",
   quorumNotMet: "未达法定人数（出席 {{present}} 人，需要 {{required}} 人），不能表决。",
   voteClosed: "表决已结束。",
+  voteNotOpen: "表决尚未开始。",
   choiceInvalid: "没有这个选项。",
   noProxy: "你没有这位居民的投票委托。",
   notSeated: "只有议事会成员可以投票。",

@@ -102,7 +102,7 @@ async function castGroup(group: Job[]): Promise<void> {
         communityId: motion.session.council.communityId,
         chairId: motion.session.chairId,
       };
-      if (motion.status !== "voting") throw new RuleBroken("errors.voteClosed");
+      if (motion.status !== "voting") throw new RuleBroken(motion.status === "closed" ? "errors.voteClosed" : "errors.voteNotOpen");
       if (!(JSON.parse(motion.options) as string[]).includes(input.choice)) throw new InputRejected("choice", "errors.choiceInvalid");
       const caster = here.get(`${session.sessionId}:${actor.userId}`);
       if (input.onBehalfOf) {

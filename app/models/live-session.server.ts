@@ -257,7 +257,7 @@ export async function openVote(actor: Actor, motionId: string) {
 export async function closeVote(actor: Actor, motionId: string): Promise<MotionResult> {
   const { motion, session } = await motionOrThrow(motionId);
   requirePermission(actor, "session:chair", session);
-  if (motion.status !== "voting") throw new RuleBroken("errors.voteClosed");
+  if (motion.status !== "voting") throw new RuleBroken(motion.status === "closed" ? "errors.voteClosed" : "errors.voteNotOpen");
   const options = JSON.parse(motion.options) as string[];
   const constituencies = JSON.parse(motion.constituencies) as Constituency[];
   const rule = motion.passRule as PassRule;

@@ -1,6 +1,7 @@
 // The topic state machine: the only way a topic's status changes. Shared by the
 // server (which enforces it) and the pages (which offer only legal moves).
 import { z } from "zod";
+import { Refusal } from "~/utils/errors";
 
 import { TOPIC_STATUSES, type TopicStatus } from "~/utils/domain";
 
@@ -31,13 +32,12 @@ export function canMove(status: string, move: TopicMove): boolean {
   return (TOPIC_MOVES[move].from as readonly string[]).includes(status);
 }
 
-export class IllegalMove extends Error {
-  readonly status = 409;
+export class IllegalMove extends Refusal {
   constructor(
     readonly move: TopicMove,
     readonly from: string,
   ) {
-    super(`a topic that is "${from}" cannot be moved by "${move}" (allowed from: ${TOPIC_MOVES[move].from.join(", ")})`);
+    super(409, "errors.moveIllegal", { status: from }, undefined, `a topic that is "${from}" cannot be moved by "${move}" (allowed from: ${TOPIC_MOVES[move].from.join(", ")})`);
   }
 }
 

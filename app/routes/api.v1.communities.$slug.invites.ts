@@ -1,5 +1,5 @@
 import { createInvite } from "~/models/invite.server";
-import { ApiError, handle } from "~/utils/api.server";
+import { ApiError, handle, mayInCommunity } from "~/utils/api.server";
 import { api } from "~/api/contract";
 import { prisma } from "~/utils/db.server";
 import { NotFound, requirePermission } from "~/utils/permissions.server";
@@ -11,5 +11,5 @@ export const action = handle(api.createInvite, async ({ actor, params, body }) =
   const result = await createInvite(community.id, actor!.userId, body);
   if ("error" in result) throw new ApiError(400, "errors.idInvalid", [{ path: "organizationId", message: "errors.idInvalid" }]);
   return { token: result.token, path: result.path, role: body.role, expiresAt: result.invite.expiresAt.toISOString(), maxUses: result.invite.maxUses };
-});
+}, mayInCommunity("community:invite"));
 export const loader = action;

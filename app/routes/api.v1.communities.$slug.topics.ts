@@ -1,6 +1,6 @@
 import { communityIdBySlug } from "~/models/community.server";
 import { listTopics, raiseTopic } from "~/models/topic.server";
-import { byMethod, handle } from "~/utils/api.server";
+import { byMethod, handle, mayInCommunity } from "~/utils/api.server";
 import { api } from "~/api/contract";
 
 const place = (t: { grid: { name: string } | null; building: { name: string } | null }) => [t.grid?.name, t.building?.name].filter(Boolean).join(" · ");
@@ -30,5 +30,5 @@ export const action = byMethod({
   POST: handle(api.raiseTopic, async ({ actor, params, body, files }) => {
     const topic = await raiseTopic(actor!, await communityIdBySlug(params.slug), body, files);
     return { id: topic.id, title: topic.title, status: topic.status as never };
-  }),
+  }, mayInCommunity("topic:raise")),
 });

@@ -3,7 +3,8 @@ import { LIVE_ACTIONS, type LiveActionName } from "~/models/live-actions.server"
 import { handle, unknownEndpoint } from "~/utils/api.server";
 import { liveEndpoints } from "~/api/contract";
 
-const handlers = Object.fromEntries(
+// A Map, not an object: "/live/__proto__" or "/live/constructor" must find nothing, not Object's internals.
+const handlers = new Map(
   Object.entries(liveEndpoints).map(([name, e]) => [
     name,
     handle(e, async ({ actor, body }) => {
@@ -14,7 +15,7 @@ const handlers = Object.fromEntries(
 );
 
 export async function action(args: ActionFunctionArgs) {
-  const run = handlers[args.params.action ?? ""];
+  const run = handlers.get(args.params.action ?? "");
   return run ? run(args) : unknownEndpoint(args.request);
 }
 export const loader = action;

@@ -7,7 +7,7 @@ import { ProblemText, SelectField, beijingInputValue } from "~/components/topic-
 import { scheduleSession } from "~/models/session.server";
 import { prisma } from "~/utils/db.server";
 import { SESSION_MODES } from "~/utils/domain";
-import { communityPage, problemsFrom, zodProblems, type Problems } from "~/utils/forms.server";
+import { communityPage, problemsFrom, zodProblems, type Problems, fieldsOf, formOf } from "~/utils/forms.server";
 import { orHttpError } from "~/utils/http.server";
 import { sessionCreateSchema } from "~/utils/schemas";
 
@@ -21,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor, community } = await communityPage(request, params.slug ?? "", "session:schedule");
-  const values = Object.fromEntries([...(await request.formData())].filter((e): e is [string, string] => typeof e[1] === "string"));
+  const values = fieldsOf(await formOf(request));
   const parsed = sessionCreateSchema.safeParse(values);
   if (!parsed.success) return data({ problems: zodProblems(parsed.error), values }, { status: 400 });
   const council = await prisma.council.findFirst({ where: { id: parsed.data.councilId, communityId: community.id }, select: { id: true } });

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { communitySettings, updateCommunitySettings } from "~/models/community.server";
-import { communityPage, problemsFrom, zodProblems, type Problems } from "~/utils/forms.server";
+import { communityPage, problemsFrom, zodProblems, type Problems, formOf } from "~/utils/forms.server";
 import { communitySettingsSchema } from "~/utils/schemas";
 
 const QUORUM_RULES = {
@@ -22,7 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor, community } = await communityPage(request, params.slug ?? "", "community:configure");
-  const form = await request.formData();
+  const form = await formOf(request);
   const rows = form.getAll("category.key").map((key, i) => ({
     key: String(key),
     nameZh: String(form.getAll("category.nameZh")[i] ?? ""),

@@ -2,8 +2,6 @@
 import {
   data,
   redirect,
-  unstable_createMemoryUploadHandler,
-  unstable_parseMultipartFormData,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
 } from "@remix-run/node";
@@ -16,7 +14,9 @@ import { ProblemText, SelectField, TextAreaField, categoryName } from "~/compone
 import { raiseTopic } from "~/models/topic.server";
 import { prisma } from "~/utils/db.server";
 import { categoriesOf, communityPage, problemsFrom, zodProblems, type Problems } from "~/utils/forms.server";
+import { readForm } from "~/utils/body.server";
 import { orHttpError } from "~/utils/http.server";
+import { refusalOf, refusalResponse } from "~/utils/refusal.server";
 import { can } from "~/utils/permissions.server";
 import { topicRaiseSchema } from "~/utils/schemas";
 import { MAX_PHOTOS, MAX_PHOTO_BYTES } from "~/utils/uploads.server";
@@ -51,17 +51,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { actor, community } = await communityPage(request, params.slug ?? "", "topic:raise");
   // Count the files as they stream in, so "photo 3 is too large" names the right one.
   let fileParts = 0;
-  const memory = unstable_createMemoryUploadHandler({ maxPartSize: MAX_PHOTO_BYTES });
   let form: FormData;
   try {
     // A form without photos may also come url-encoded (a script, an old browser).
-    form = (request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")
-      ? await unstable_parseMultipartFormData(request, async (part) => {
-          if (part.filename !== undefined) fileParts += part.filename ? 1 : 0;
-          return memory(part);
-        })
-      : await request.formData();
+    form = await readForm(request, { files: { maxFiles: MAX_PHOTOS, maxFileBytes: MAX_PHOTO_BYTES, onFile: () => fileParts++ } });
   } catch (error) {
+    const refusal = refusalOf(error, "zh-CN");
+    // A body we cannot read at all (wrong type, broken, far too large) is not something to show beside a field.
+    if (refusal.field !== "photos") return refusalResponse(error, request);
     const problems = problemsFrom(error);
     if (problems.photos?.key === "errors.photoTooLarge") problems.photos.values = { ...problems.photos.values, n: Math.max(1, fileParts) };
     return data({ problems, values: {} as Values }, { status: 400 });

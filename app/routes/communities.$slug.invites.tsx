@@ -8,6 +8,7 @@ import { ROLES } from "~/utils/domain";
 import { orHttpError } from "~/utils/http.server";
 import { NotFound, requireActor, requirePermission } from "~/utils/permissions.server";
 import { fieldErrors, inviteCreateSchema } from "~/utils/schemas";
+import { fieldsOf, formOf } from "~/utils/forms.server";
 
 async function communityFor(request: Request, slug: string) {
   const actor = await requireActor(request);
@@ -29,7 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor, community } = await communityFor(request, params.slug ?? "");
-  const parsed = inviteCreateSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = inviteCreateSchema.safeParse(fieldsOf(await formOf(request)));
   if (!parsed.success) return { errors: fieldErrors(parsed.error), url: null };
   const result = await createInvite(community.id, actor.userId, parsed.data);
   if ("error" in result) return { errors: result.error as Record<string, string>, url: null };

@@ -5,6 +5,7 @@ import { Field } from "~/components/field";
 import { acceptInvite, findUsableInvite } from "~/models/invite.server";
 import { createAuthSession, getUserId } from "~/utils/auth.server";
 import { fieldErrors, inviteAcceptSchema } from "~/utils/schemas";
+import { fieldsOf, formOf } from "~/utils/forms.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const invite = await findUsableInvite(params.token ?? "");
@@ -14,7 +15,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const token = params.token ?? "";
-  const form = Object.fromEntries(await request.formData());
+  const form = fieldsOf(await formOf(request));
   const userId = await getUserId(request);
   if (form.intent === "join" && userId) {
     const result = await acceptInvite(token, { userId });

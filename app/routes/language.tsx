@@ -3,11 +3,13 @@ import { getUserId } from "~/utils/auth.server";
 import { prisma } from "~/utils/db.server";
 import { localeCookie } from "~/utils/locale.server";
 import { languageSchema, safeRedirect } from "~/utils/schemas";
+import { fieldsOf, formOf } from "~/utils/forms.server";
+import { refuse } from "~/utils/refusal.server";
 
 /** Switches the interface language; remembered in a cookie and, when signed in, on the account. */
 export async function action({ request }: ActionFunctionArgs) {
-  const parsed = languageSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) throw new Response(`unsupported language: ${parsed.error.issues[0]?.message}`, { status: 400 });
+  const parsed = languageSchema.safeParse(fieldsOf(await formOf(request)));
+  if (!parsed.success) return refuse(request, 400, "errors.invalidInput", "locale");
   const userId = await getUserId(request);
   if (userId) await prisma.user.update({ where: { id: userId }, data: { locale: parsed.data.locale } });
   throw redirect(safeRedirect(parsed.data.redirectTo), { headers: { "Set-Cookie": await localeCookie.serialize(parsed.data.locale) } });

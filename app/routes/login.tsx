@@ -6,6 +6,7 @@ import { checkCredentials, createAuthSession, getUserId } from "~/utils/auth.ser
 import { localeSchema } from "~/utils/domain";
 import { localeCookie } from "~/utils/locale.server";
 import { fieldErrors, loginSchema, safeRedirect } from "~/utils/schemas";
+import { fieldsOf, formOf } from "~/utils/forms.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUserId(request)) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
@@ -13,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = Object.fromEntries(await request.formData());
+  const form = fieldsOf(await formOf(request));
   const parsed = loginSchema.safeParse(form);
   if (!parsed.success) return { errors: fieldErrors(parsed.error), identifier: String(form.identifier ?? "") };
   const check = await checkCredentials(parsed.data.identifier, parsed.data.password);

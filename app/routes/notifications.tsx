@@ -7,6 +7,8 @@ import { listNotifications, markRead } from "~/models/notification.server";
 import { prisma } from "~/utils/db.server";
 import { requireActor } from "~/utils/permissions.server";
 import { idSchema } from "~/utils/schemas";
+import { formOf } from "~/utils/forms.server";
+import { refuse } from "~/utils/refusal.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireActor(request);
@@ -24,19 +26,19 @@ function target(n: { topicId: string | null; sessionId: string | null }): string
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireActor(request);
-  const form = await request.formData();
+  const form = await formOf(request);
   const intent = form.get("intent");
   if (intent === "readAll") {
     await markRead(actor.userId, "all");
     return { ok: true };
   }
   const id = idSchema.safeParse(form.get("id"));
-  if (!id.success) throw new Response("bad notification id", { status: 400 });
+  if (!id.success) return refuse(request, 400, "errors.idInvalid", "id");
   // Only the person's own notifications: markRead and this lookup both filter by userId.
   await markRead(actor.userId, [id.data]);
   if (intent === "open") {
     const n = await prisma.notification.findFirst({ where: { id: id.data, userId: actor.userId }, select: { topicId: true, sessionId: true } });
-    if (!n) throw new Response("not found", { status: 404 });
+    if (!n) return refuse(request, 404, "errors.notFound");
     throw redirect(target(n));
   }
   return { ok: true };

@@ -5,12 +5,13 @@ import { prisma } from "~/utils/db.server";
 import { orHttpError } from "~/utils/http.server";
 import { NotFound, requireActor, requirePermission } from "~/utils/permissions.server";
 import { photoPath } from "~/utils/uploads.server";
+import { refuse } from "~/utils/refusal.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireActor(request);
   const file = params.file ?? "";
   const path = photoPath(file);
-  if (!path) throw new Response("not found", { status: 404 });
+  if (!path) return refuse(request, 404, "errors.notFound");
   const body = await orHttpError(async () => {
     const photo = await prisma.topicPhoto.findFirst({
       where: { file },

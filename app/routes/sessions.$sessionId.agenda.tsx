@@ -10,10 +10,11 @@ import { getSessionWithAgenda } from "~/models/agenda-item.server";
 import { addToAgenda, publishAgenda, removeFromAgenda, reorderAgenda, setTimeSlot } from "~/models/session.server";
 import { prisma } from "~/utils/db.server";
 import { formatDateTime } from "~/utils/format";
-import { problemsFrom, zodProblems, type Problems } from "~/utils/forms.server";
+import { problemsFrom, zodProblems, type Problems, fieldsOf, formOf } from "~/utils/forms.server";
 import { orHttpError } from "~/utils/http.server";
 import { NotFound, loadSessionResource, requireActor, requirePermission, type Actor } from "~/utils/permissions.server";
 import { agendaAddSchema, agendaTimeSlotSchema, idSchema } from "~/utils/schemas";
+import { refuse } from "~/utils/refusal.server";
 
 async function editable(request: Request, sessionId: string): Promise<Actor> {
   const actor = await requireActor(request);
@@ -29,7 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const sessionId = params.sessionId ?? "";
   await editable(request, sessionId);
   const session = await getSessionWithAgenda(sessionId);
-  if (!session) throw new Response("session not found", { status: 404 });
+  if (!session) return refuse(request, 404, "errors.notFound");
   const [extra, candidates] = await Promise.all([
     prisma.councilSession.findUniqueOrThrow({ where: { id: sessionId }, select: { publishedAt: true } }),
     prisma.topic.findMany({
@@ -67,14 +68,14 @@ async function attempt(intent: string, values: Record<string, string>, work: () 
 export async function action({ request, params }: ActionFunctionArgs) {
   const sessionId = params.sessionId ?? "";
   const actor = await editable(request, sessionId);
-  const values = Object.fromEntries([...(await request.formData())].filter((e): e is [string, string] => typeof e[1] === "string"));
+  const values = fieldsOf(await formOf(request));
   const intent = values.intent ?? "";
   const itemId = idSchema.safeParse(values.itemId).data;
 
   switch (intent) {
     case "up":
     case "down": {
-      if (!itemId) throw new Response("bad item", { status: 400 });
+      if (!itemId) return refuse(request, 400, "errors.idInvalid", "itemId");
       const items = await prisma.agendaItem.findMany({ where: { sessionId }, orderBy: { position: "asc" }, select: { id: true } });
       const ids = items.map((i) => i.id);
       const at = ids.indexOf(itemId);
@@ -89,7 +90,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return attempt(intent, values, () => setTimeSlot(actor, sessionId, parsed.data.itemId, parsed.data.timeSlotMin), itemId);
     }
     case "remove":
-      if (!itemId) throw new Response("bad item", { status: 400 });
+      if (!itemId) return refuse(request, 400, "errors.idInvalid", "itemId");
       return attempt(intent, values, () => removeFromAgenda(actor, sessionId, itemId), itemId);
     case "addTopic":
     case "addFree": {
@@ -105,7 +106,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "publish":
       return attempt(intent, values, () => publishAgenda(actor, sessionId));
     default:
-      throw new Response("unknown intent", { status: 400 });
+      return refuse(request, 400, "errors.invalidInput", "intent");
   }
 }
 

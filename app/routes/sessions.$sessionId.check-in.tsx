@@ -4,9 +4,10 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { useTranslation } from "react-i18next";
 import { checkIn } from "~/models/live-session.server";
 import { prisma } from "~/utils/db.server";
-import { RuleBroken } from "~/utils/errors";
+import { isRefusal } from "~/utils/errors";
 import { orHttpError } from "~/utils/http.server";
 import { NotFound, loadSessionResource, requireActor, requirePermission } from "~/utils/permissions.server";
+import { formOf } from "~/utils/forms.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: liveStyles }];
 
@@ -24,11 +25,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requireActor(request);
-  const token = String((await request.formData()).get("token") ?? "");
+  const token = String((await formOf(request)).get("token") ?? "");
   try {
     await orHttpError(() => checkIn(actor, params.sessionId ?? "", { token }));
   } catch (error) {
-    if (error instanceof RuleBroken) return { error: error.key };
+    if (isRefusal(error) && error.status === 409) return { error: error.key };
     throw error;
   }
   throw redirect(`/sessions/${params.sessionId}/live`);

@@ -11,7 +11,7 @@ import { isClosed } from "~/models/topic-states";
 import { coSign, getTopic, moveTopic, withdrawCoSign } from "~/models/topic.server";
 import { prisma } from "~/utils/db.server";
 import { formatDateTime } from "~/utils/format";
-import { categoriesOf, problemsFrom, zodProblems } from "~/utils/forms.server";
+import { categoriesOf, problemsFrom, zodProblems, fieldsOf, formOf } from "~/utils/forms.server";
 import { orHttpError } from "~/utils/http.server";
 import { useLiveEvents } from "~/utils/live-events";
 import { requireActor } from "~/utils/permissions.server";
@@ -62,7 +62,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requireActor(request);
   const topicId = params.topicId ?? "";
-  const form = Object.fromEntries(await request.formData());
+  const form = fieldsOf(await formOf(request));
   const intent = form.intent;
   if (intent === "coSign" || intent === "withdraw") {
     try {

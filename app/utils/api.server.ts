@@ -1,20 +1,16 @@
 // The JSON API under /api/v1. Each endpoint is declared once — method, path,
 // the zod schemas that validate it — and both the handler and the OpenAPI
 // document (/api/v1/openapi.json) are built from that declaration.
-import {
-  MaxPartSizeExceededError,
-  unstable_createMemoryUploadHandler as createMemoryUploadHandler,
-  unstable_parseMultipartFormData as parseMultipartFormData,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-} from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { IllegalMove } from "~/models/topic-states";
-import { InputRejected, RuleBroken } from "./errors";
-import { MAX_PHOTO_BYTES, UploadRejected } from "./uploads.server";
-import { translator } from "~/i18n";
 import { getUserId } from "./auth.server";
-import { NotFound, PermissionDenied, loadActor, type Actor } from "./permissions.server";
+import { LIMITS, discardBody, readForm, readJson } from "./body.server";
+import { Refusal, type RefusalValues } from "./errors";
+import { requestLocale } from "./locale.server";
+import { prisma } from "./db.server";
+import { NotFound, loadActor, loadSessionResource, loadTopicResource, requirePermission, type Actor } from "./permissions.server";
+import { issueOf, problemResponse, refusalOf } from "./refusal.server";
+import { MAX_PHOTOS, MAX_PHOTO_BYTES } from "./uploads.server";
 
 export type Endpoint<P extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType> = {
   method: "GET" | "POST" | "DELETE";
@@ -34,9 +30,17 @@ export type Endpoint<P extends z.ZodType = z.ZodType, B extends z.ZodType = z.Zo
   errors?: number[];
 };
 
+/** An RFC 9457 problem document (application/problem+json) in the one vocabulary of refusals. */
 export const errorSchema = z.object({
-  error: z.string().describe("What went wrong, in the caller's language (Accept-Language: en, or zh-CN by default)"),
-  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  type: z.string().describe("urn:yishi:problem:<key>"),
+  title: z.string().describe("The HTTP status text"),
+  status: z.number().int(),
+  detail: z.string().describe("What went wrong, in the caller's language (their language cookie, else Accept-Language, else zh-CN)"),
+  key: z.string().describe("A stable i18n key, e.g. errors.voteClosed"),
+  message: z.string().describe("The same as detail: the key translated"),
+  field: z.string().optional().describe("The input field the refusal concerns"),
+  values: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  issues: z.array(z.object({ path: z.string(), key: z.string(), message: z.string() })).optional(),
 });
 
 export const endpoints: Endpoint[] = [];
@@ -47,36 +51,34 @@ export function endpoint<P extends z.ZodType, B extends z.ZodType, R extends z.Z
   return e;
 }
 
-export class ApiError extends Error {
+/** A refusal of the API layer itself, optionally with per-field issues (zod). */
+export class ApiError extends Refusal {
   constructor(
-    readonly status: number,
-    message: string,
+    status: number,
+    key: string,
     readonly issues?: { path: string; message: string }[],
-    readonly values: Record<string, unknown> = {},
+    values: RefusalValues = {},
   ) {
-    super(message);
+    super(status, key, values, issues?.[0]?.path);
   }
 }
 
-function localeOf(request: Request) {
-  return /^en\b/i.test(request.headers.get("accept-language") ?? "") ? ("en" as const) : ("zh-CN" as const);
-}
-
-function errorResponse(request: Request, error: ApiError): Response {
-  const t = translator(localeOf(request));
-  // Messages are either i18n keys (from the shared zod schemas) or plain sentences.
-  const tr = (m: string) => (/^[a-z]+\.[A-Za-z.]+$/.test(m) ? t(m, error.values) : m);
-  const issues = error.issues?.map((i) => ({ path: i.path, message: tr(i.message) }));
-  const message = issues?.length ? `${tr(error.message)}: ${issues[0]!.path}: ${issues[0]!.message}` : tr(error.message);
-  return Response.json(
-    { error: message, ...(issues ? { issues } : {}) },
-    { status: error.status, headers: error.status === 401 ? { "WWW-Authenticate": "Bearer" } : undefined },
-  );
+async function errorResponse(request: Request, error: unknown): Promise<Response> {
+  const locale = await requestLocale(request);
+  const refusal = refusalOf(error, locale);
+  // A refusal about one field (InputRejected) reads like a zod issue, so clients need one way to find fields.
+  const issues =
+    error instanceof ApiError && error.issues
+      ? error.issues.map((i) => issueOf(i.path, i.message, locale))
+      : refusal.field
+        ? [{ path: refusal.field, key: refusal.key, message: refusal.message }]
+        : undefined;
+  return problemResponse({ ...refusal, issues }, locale, refusal.status === 405 && error instanceof ApiError ? { Allow: String(error.values.allowed ?? "") } : {});
 }
 
 function invalid(where: string, error: z.ZodError): ApiError {
   const issues = error.issues.map((i) => ({ path: i.path.join(".") || where, message: i.message }));
-  return new ApiError(400, `invalid ${where}`, issues);
+  return new ApiError(400, "errors.invalidRequest", issues);
 }
 
 type Context<P extends z.ZodType, B extends z.ZodType, Q extends z.ZodType> = {
@@ -89,46 +91,40 @@ type Context<P extends z.ZodType, B extends z.ZodType, Q extends z.ZodType> = {
   actor: Actor | null;
 };
 
-/** Reads a JSON or (where the endpoint allows it) multipart body into fields and files. */
+/** Reads a JSON or (where the endpoint allows it) multipart body into fields and files, within the limits of body.server.ts. */
 async function readBody(request: Request, multipart: boolean): Promise<{ fields: unknown; files: File[] }> {
   const type = request.headers.get("content-type") ?? "";
   if (multipart && /^multipart\/form-data\b/i.test(type)) {
-    let form: FormData;
-    try {
-      form = await parseMultipartFormData(request, createMemoryUploadHandler({ maxPartSize: MAX_PHOTO_BYTES }));
-    } catch (error) {
-      if (error instanceof MaxPartSizeExceededError) throw new UploadRejected("errors.photoTooLarge", { n: "?", mb: MAX_PHOTO_BYTES / 1024 / 1024 });
-      throw new ApiError(400, `the multipart body could not be read: ${(error as Error).message}`);
-    }
-    const fields: Record<string, string> = {};
+    const form = await readForm(request, { files: { maxFiles: MAX_PHOTOS, maxFileBytes: MAX_PHOTO_BYTES } });
+    // Own keys only, and no __proto__ surprises: the fields land in a null-prototype object.
+    const fields: Record<string, string> = Object.create(null);
     const files: File[] = [];
     for (const [key, value] of form.entries()) {
       if (typeof value === "string") fields[key] = value;
       else files.push(value);
     }
-    return { fields, files };
+    return { fields: { ...fields }, files };
   }
-  if (!/^application\/json\b/i.test(type))
-    throw new ApiError(415, `send the request body as JSON with Content-Type: application/json${multipart ? " (or multipart/form-data with files)" : ""}`);
-  const text = await request.text();
-  try {
-    return { fields: JSON.parse(text || "null"), files: [] };
-  } catch (error) {
-    throw new ApiError(400, `the request body is not valid JSON: ${(error as Error).message}`);
-  }
+  if (multipart && !/^application\/json\b/i.test(type)) throw new Refusal(415, "errors.unsupportedMediaType", { expected: "application/json, multipart/form-data" });
+  return { fields: await readJson(request, LIMITS.jsonBytes), files: [] };
 }
 
+/** Whoever the path parameters point at, checked before the body is read (an outsider's upload is never parsed). */
+type Guard<P extends z.ZodType> = (ctx: { actor: Actor | null; params: z.infer<P>; request: Request }) => Promise<void>;
+
 /**
- * Runs an endpoint: method, auth, params and body validated in that order,
- * refusals from the permission module mapped to 403/404, and every error JSON.
+ * Runs an endpoint: method, auth, params, the endpoint's guard (permission from
+ * the URL), then the body, validated in that order; every refusal is a problem
+ * document in the asker's language.
  */
 export function handle<P extends z.ZodType, B extends z.ZodType, R extends z.ZodType, Q extends z.ZodType>(
   e: Endpoint<P, B, R, Q>,
   run: (ctx: Context<P, B, Q>) => Promise<z.input<R> | Response>,
+  guard?: Guard<P>,
 ) {
   return async ({ request, params }: LoaderFunctionArgs | ActionFunctionArgs): Promise<Response> => {
     try {
-      if (request.method !== e.method) throw new ApiError(405, `${request.method} is not allowed here; use ${e.method}`);
+      if (request.method !== e.method) throw new ApiError(405, "errors.methodNotAllowed", undefined, { method: request.method, allowed: e.method });
       let actor: Actor | null = null;
       if (e.auth) {
         const userId = await getUserId(request);
@@ -143,6 +139,7 @@ export function handle<P extends z.ZodType, B extends z.ZodType, R extends z.Zod
         if (!q.success) throw invalid("query parameter", q.error);
         query = q.data;
       }
+      if (guard) await guard({ actor, params: p.data as z.infer<P>, request });
       let body: unknown = undefined;
       let files: File[] = [];
       if (e.body) {
@@ -155,16 +152,12 @@ export function handle<P extends z.ZodType, B extends z.ZodType, R extends z.Zod
       const result = await run({ request, params: p.data as z.infer<P>, query: query as z.infer<Q>, body: body as z.infer<B>, files, actor });
       return result instanceof Response ? result : Response.json(result);
     } catch (error) {
-      if (error instanceof ApiError) return errorResponse(request, error);
-      if (error instanceof PermissionDenied) return errorResponse(request, new ApiError(403, `errors.forbidden`));
-      if (error instanceof NotFound) return errorResponse(request, new ApiError(404, error.message));
-      if (error instanceof InputRejected) return errorResponse(request, new ApiError(400, "invalid body", [{ path: error.field, message: error.key }]));
-      if (error instanceof UploadRejected) return errorResponse(request, new ApiError(400, error.key, undefined, error.values));
-      if (error instanceof IllegalMove) return errorResponse(request, new ApiError(409, error.message));
-      if (error instanceof RuleBroken) return errorResponse(request, new ApiError(409, error.key, undefined, error.values));
       if (error instanceof Response) throw error;
-      console.error(`[api] ${e.method} ${e.path} failed`, error);
-      return errorResponse(request, new ApiError(500, "errors.generic"));
+      // Refused before the body was read (auth, params, the guard): drop a small body so the client sees why.
+      await discardBody(request);
+      const response = await errorResponse(request, error);
+      if (response.status >= 500) console.error(`[api] ${e.method} ${e.path} failed`, error);
+      return response;
     }
   };
 }
@@ -172,14 +165,45 @@ export function handle<P extends z.ZodType, B extends z.ZodType, R extends z.Zod
 /** One route file, several methods: each to its endpoint, anything else 405. */
 export function byMethod(handlers: Partial<Record<Endpoint["method"], (args: LoaderFunctionArgs | ActionFunctionArgs) => Promise<Response>>>) {
   return async (args: LoaderFunctionArgs | ActionFunctionArgs): Promise<Response> => {
-    const run = handlers[args.request.method as Endpoint["method"]];
+    const method = args.request.method as Endpoint["method"];
+    const run = Object.hasOwn(handlers, method) ? handlers[method] : undefined;
     if (run) return run(args);
-    return errorResponse(args.request, new ApiError(405, `${args.request.method} is not allowed here; use ${Object.keys(handlers).join(" or ")}`));
+    return errorResponse(args.request, new ApiError(405, "errors.methodNotAllowed", undefined, { method, allowed: Object.keys(handlers).join(", ") }));
   };
 }
 
 /** Answers JSON 404 for unknown API paths, so a typo never gets an HTML page. */
-export function unknownEndpoint(request: Request): Response {
-  const path = new URL(request.url).pathname;
-  return errorResponse(request, new ApiError(404, `no API endpoint ${request.method} ${path}; see /api/v1/openapi.json`));
+export function unknownEndpoint(request: Request): Promise<Response> {
+  return errorResponse(request, new ApiError(404, "errors.noSuchEndpoint", undefined, { method: request.method }));
+}
+
+/**
+ * A guard for endpoints under /communities/{slug}: 404 without the community,
+ * 403 unless the actor may `action` there — before the body is read.
+ */
+export function mayInCommunity(action: "community:view" | "community:invite" | "community:configure" | "topic:raise") {
+  return async ({ actor, params }: { actor: Actor | null; params: { slug: string } }) => {
+    const community = await prisma.community.findUnique({ where: { slug: params.slug }, select: { id: true } });
+    if (!community) throw new NotFound("community");
+    requirePermission(actor, "community:view", { type: "community", communityId: community.id });
+    requirePermission(actor, action, { type: "community", communityId: community.id });
+  };
+}
+
+/** A guard for endpoints under /sessions/{sessionId}: 404 without the session, 403 unless the actor may `action` on it. */
+export function mayOnSession(action: "session:editAgenda" | "session:chair" | "session:view") {
+  return async ({ actor, params }: { actor: Actor | null; params: { sessionId: string } }) => {
+    const session = await loadSessionResource(params.sessionId);
+    if (!session) throw new NotFound("session");
+    requirePermission(actor, action, session);
+  };
+}
+
+/** A guard for endpoints under /topics/{topicId}: 404 without the topic, 403 unless the actor may see it. */
+export function mayOnTopic() {
+  return async ({ actor, params }: { actor: Actor | null; params: { topicId: string } }) => {
+    const topic = await loadTopicResource(params.topicId);
+    if (!topic) throw new NotFound("topic");
+    requirePermission(actor, "topic:view", topic);
+  };
 }

@@ -23,19 +23,26 @@ const schema = z.object({
   REDIS_URL: optional(z.string().trim().regex(/^rediss?:\/\/\S+$/, "must look like redis://host:6379")),
   UPLOADS_DIR: optional(z.string().trim()),
   YISHI_MIGRATIONS_DIR: optional(z.string().trim()),
+  /** A monitoring system's bearer token for the load figures of /api/v1/health. */
+  METRICS_TOKEN: optional(z.string().trim().min(16, "must be at least 16 characters")),
 });
 
 export type Env = z.infer<typeof schema>;
 
-let parsed: Env | undefined;
+let parsed: { raw: string; env: Env } | undefined;
 
-/** The environment, parsed on first use; throws one error listing every bad variable. */
+/**
+ * The environment, parsed on first use and again only if a variable changed
+ * (a test may point DATABASE_URL elsewhere); throws one error listing every bad variable.
+ */
 export function env(): Env {
-  if (parsed) return parsed;
+  const raw = JSON.stringify(Object.keys(schema.shape).map((k) => process.env[k]));
+  if (parsed?.raw === raw) return parsed.env;
   const result = schema.safeParse(process.env);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message} (got ${JSON.stringify(process.env[String(i.path[0])])})`);
     throw new Error(`Yishi cannot start: bad environment variables\n${lines.join("\n")}\nSee the configuration table in README.md.`);
   }
-  return (parsed = result.data);
+  parsed = { raw, env: result.data };
+  return result.data;
 }

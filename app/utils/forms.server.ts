@@ -1,14 +1,12 @@
 // What the pages (not the JSON API) share on the server: find a community by
 // its slug for the signed-in person, and turn a refused input into something
 // the form can show next to the field, translated on screen.
-import { MaxPartSizeExceededError } from "@remix-run/node";
 import type { z } from "zod";
-import { IllegalMove } from "~/models/topic-states";
+import { readForm, type FormOptions } from "./body.server";
 import { prisma } from "./db.server";
-import { InputRejected } from "./errors";
 import { orHttpError } from "./http.server";
 import { NotFound, requireActor, requirePermission, type Action, type Actor } from "./permissions.server";
-import { MAX_PHOTO_BYTES, UploadRejected } from "./uploads.server";
+import { refusalOf, refusalResponse } from "./refusal.server";
 
 /** An i18n key and its values: the screen translates it in the page's language. */
 export type Problem = { key: string; values?: Record<string, string | number> };
@@ -31,11 +29,30 @@ export function zodProblems(error: z.ZodError): Problems {
  * longer allows) as { field: problem }; anything else is rethrown.
  */
 export function problemsFrom(error: unknown): Problems {
-  if (error instanceof InputRejected) return { [error.field]: { key: error.key } };
-  if (error instanceof UploadRejected) return { photos: { key: error.key, values: error.values } };
-  if (error instanceof MaxPartSizeExceededError) return { photos: { key: "errors.photoTooLarge", values: { n: 1, mb: MAX_PHOTO_BYTES / 1024 / 1024 } } };
-  if (error instanceof IllegalMove) return { _form: { key: "errors.moveIllegal", values: { status: error.from } } };
-  throw error;
+  // The same mapping as every other channel; the page only needs key, values and field.
+  const refusal = refusalOf(error, "zh-CN");
+  if (refusal.status >= 500 || refusal.status === 403 || refusal.status === 404) throw error;
+  return { [refusal.field ?? "_form"]: { key: refusal.key, ...(refusal.values ? { values: refusal.values } : {}) } };
+}
+
+/**
+ * Every page action reads its form here: within the size and field limits of
+ * body.server.ts, and a body that is too large, of the wrong type or broken is
+ * answered 413 / 415 / 400 in the one vocabulary instead of failing in the parser.
+ */
+export async function formOf(request: Request, options: FormOptions = {}): Promise<FormData> {
+  try {
+    return await readForm(request, options);
+  } catch (error) {
+    return refusalResponse(error, request);
+  }
+}
+
+/** The string fields of a form, in a null-prototype object (a field named __proto__ is just a field). */
+export function fieldsOf(form: FormData): Record<string, string> {
+  const out: Record<string, string> = Object.create(null);
+  for (const [k, v] of form.entries()) if (typeof v === "string") out[k] = v;
+  return { ...out };
 }
 
 /** The signed-in actor and the community named by the URL; 404 if there is none, 403 unless `action` is allowed. */

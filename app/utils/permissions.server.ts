@@ -5,6 +5,7 @@ import type { Constituency, Role } from "./domain";
 import { isClosed, parseDocumentName } from "./domain";
 import { getUserId, requireUserId } from "./auth.server";
 import { prisma } from "./db.server";
+import { Refusal } from "./errors";
 
 export type Actor = {
   userId: string;
@@ -93,16 +94,14 @@ export function can<A extends Action>(actor: Actor | null, action: A, resource: 
   return POLICY[action](actor, resource);
 }
 
-export class PermissionDenied extends Error {
-  readonly status = 403;
+export class PermissionDenied extends Refusal {
   constructor(readonly action: Action) {
-    super(`not allowed: ${action}`);
+    super(403, "errors.forbidden", {}, undefined, `not allowed: ${action}`);
   }
 }
-export class NotFound extends Error {
-  readonly status = 404;
+export class NotFound extends Refusal {
   constructor(readonly what: string) {
-    super(`${what} not found`);
+    super(404, "errors.notFound", {}, undefined, `${what} not found`);
   }
 }
 
@@ -183,6 +182,6 @@ export function agendaItemAccess(actor: Actor | null, item: AgendaItemResource |
 export async function requireActor(request: Request, { api = false } = {}): Promise<Actor> {
   const userId = api ? await getUserId(request) : await requireUserId(request);
   const actor = userId ? await loadActor(userId) : null;
-  if (!actor) throw new Response(JSON.stringify({ error: "sign in or pass an API token" }), { status: 401, headers: { "Content-Type": "application/json" } });
+  if (!actor) throw new Response(JSON.stringify({ status: 401, key: "errors.unauthorized" }), { status: 401, headers: { "Content-Type": "application/json" } });
   return actor;
 }

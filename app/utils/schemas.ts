@@ -72,9 +72,18 @@ export const idSchema = z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, "errors
 /** Socket.IO: a client asks to follow one council session's room. */
 export const sessionJoinSchema = z.object({ sessionId: idSchema }).strict();
 
-/** Only same-site paths, so a crafted link cannot bounce a user elsewhere after sign-in. */
+/**
+ * A redirect target from input (a form field, a query parameter), or `fallback`.
+ * Only a path of this site: one leading "/", never "//" or "/\\" (which browsers
+ * read as another host), and no whitespace, control characters or backslashes
+ * anywhere — browsers drop tabs and newlines from URLs, so "/\t/evil.example"
+ * would become "//evil.example", and a newline in a Location header is a 500.
+ */
 export function safeRedirect(to: unknown, fallback = "/"): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  if (typeof to !== "string" || to.length > 2000) return fallback;
+  if (!to.startsWith("/") || to.startsWith("//")) return fallback;
+  // \s covers Unicode spaces too; \p{C} control, format and unassigned characters.
+  if (/[\s\\]|\p{C}/u.test(to)) return fallback;
   return to;
 }
 

@@ -170,6 +170,8 @@ export async function startYishi(opts: StartOptions): Promise<RunningServer> {
       HOST,
       YISHI_INSECURE_COOKIES: "1",
       SESSION_SECRET: "bench",
+      // The load figures of /api/v1/health are for monitoring only (docs/security.md).
+      METRICS_TOKEN: process.env.METRICS_TOKEN ?? "bench-metrics",
       YISHI_SEED: "0",
     },
     logFile,

@@ -33,7 +33,7 @@ export type CapacityResult = {
 };
 
 async function health(base: string): Promise<Health | null> {
-  const res = await fetch(`${base}/api/v1/health`, { signal: AbortSignal.timeout(5000) });
+  const res = await fetch(`${base}/api/v1/health`, { headers: { Authorization: `Bearer ${process.env.METRICS_TOKEN ?? "bench-metrics"}` }, signal: AbortSignal.timeout(5000) });
   if (res.status === 404) return null;
   if (!res.ok) throw new Error(`GET /api/v1/health answered ${res.status}`);
   const body = (await res.json()) as Partial<Health>;

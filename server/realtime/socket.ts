@@ -9,9 +9,10 @@ import type { z } from "zod";
 import { sessionJoinSchema, topicJoinSchema } from "~/utils/schemas";
 import { LIVE_ACTIONS } from "~/models/live-actions.server";
 import { liveState } from "~/models/live-state.server";
-import { IllegalMove } from "~/models/topic-states";
-import { InputRejected, RuleBroken } from "~/utils/errors";
-import { NotFound, PermissionDenied, can, loadSessionResource, loadTopicResource } from "~/utils/permissions.server";
+import { InputRejected } from "~/utils/errors";
+import { localeOfHeaders } from "~/utils/locale.server";
+import { NotFound, can, loadSessionResource, loadTopicResource, requirePermission } from "~/utils/permissions.server";
+import { issueOf, refusalOf } from "~/utils/refusal.server";
 import type { RightsChange } from "~/utils/rights.server";
 import { rooms } from "~/utils/realtime.server";
 import { authenticateAgain, authenticateUpgrade, type RealtimeUser } from "./authenticate";
@@ -40,7 +41,7 @@ export function createSocketServer() {
     try {
       const token = typeof socket.handshake.auth?.token === "string" ? socket.handshake.auth.token : null;
       const user = await authenticateUpgrade(socket.request, token);
-      if (!user) return next(Object.assign(new Error("unauthorized: sign in or pass an API token"), { data: { status: 401 } }));
+      if (!user) return next(Object.assign(new Error("unauthorized: sign in or pass an API token"), { data: { status: 401, key: "errors.unauthorized" } }));
       socket.data.user = user;
       next();
     } catch (error) {
@@ -53,8 +54,8 @@ export function createSocketServer() {
     void socket.join(rooms.user(socket.data.user.actor.userId));
     on(socket, "topic:join", topicJoinSchema, async ({ topicId }) => {
       const topic = await loadTopicResource(topicId);
-      if (!topic) return { ok: false, status: 404, error: `no topic ${topicId}` };
-      if (!can(socket.data.user.actor, "topic:view", topic)) return { ok: false, status: 403, error: "you may not follow this topic" };
+      if (!topic) throw new NotFound("topic");
+      requirePermission(socket.data.user.actor, "topic:view", topic);
       await socket.join(rooms.topic(topicId));
       return { ok: true };
     });
@@ -64,9 +65,9 @@ export function createSocketServer() {
     });
     on(socket, "session:join", sessionJoinSchema, async ({ sessionId }) => {
       const session = await loadSessionResource(sessionId);
-      if (!session) return { ok: false, status: 404, error: `no session ${sessionId}` };
-      if (!can(socket.data.user.actor, "session:view", session)) return { ok: false, status: 403, error: "you may not follow this session" };
-      const room = `session:${sessionId}`;
+      if (!session) throw new NotFound("session");
+      requirePermission(socket.data.user.actor, "session:view", session);
+      const room = rooms.session(sessionId);
       await socket.join(room);
       await announceViewers(room);
       // A client that (re)joins gets the whole current state at once.
@@ -79,7 +80,7 @@ export function createSocketServer() {
       });
     }
     on(socket, "session:leave", sessionJoinSchema, async ({ sessionId }) => {
-      const room = `session:${sessionId}`;
+      const room = rooms.session(sessionId);
       await socket.leave(room);
       await announceViewers(room);
       return { ok: true };
@@ -163,6 +164,9 @@ export function createSocketServer() {
 /**
  * One way to handle a client event: validate the payload with its zod schema,
  * answer through the acknowledgement, and never let a handler's error escape.
+ * Refusals speak the app's one vocabulary (app/utils/refusal.server.ts):
+ * { ok: false, status, key, message, field?, values? }, with `error` kept as
+ * the message for clients written before it.
  */
 function on<S extends z.ZodType>(
   socket: Socket,
@@ -175,24 +179,23 @@ function on<S extends z.ZodType>(
     const parsed = schema.safeParse(payload);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return reply({ ok: false, status: 400, error: `${event}: ${issue?.path.join(".") || "payload"}: ${issue?.message}` });
+      const path = issue?.path.join(".") || "payload";
+      return reply(await refusalAck(socket, new InputRejected(path, issueOf(path, issue?.message ?? "", "en").key)));
     }
     try {
       reply(await handler(parsed.data));
     } catch (error) {
-      const refusal = refusalOf(error);
-      if (!refusal) console.error(`[socket] ${event} failed`, error);
-      reply(refusal ?? { ok: false, status: 500, error: `${event} failed on the server` });
+      const refusal = await refusalAck(socket, error);
+      if (refusal.status >= 500) console.error(`[socket] ${event} failed`, error);
+      reply(refusal);
     }
   });
 }
 
-/** The model's refusals, as an acknowledgement the client can translate (key) or show (error). */
-function refusalOf(error: unknown): Refusal | null {
-  if (error instanceof PermissionDenied) return { ok: false, status: 403, error: error.message, key: "errors.forbidden" };
-  if (error instanceof NotFound) return { ok: false, status: 404, error: error.message, key: "errors.notFound" };
-  if (error instanceof InputRejected) return { ok: false, status: 400, error: error.message, key: error.key, field: error.field };
-  if (error instanceof RuleBroken) return { ok: false, status: 409, error: error.key, key: error.key, values: error.values };
-  if (error instanceof IllegalMove) return { ok: false, status: 409, error: error.message };
-  return null;
+/** Anything thrown, as an acknowledgement in the asker's language (their language cookie, else Accept-Language). */
+async function refusalAck(socket: Socket, error: unknown): Promise<Refusal & { message: string }> {
+  const headers = socket.handshake.headers;
+  const locale = await localeOfHeaders({ cookie: headers.cookie, acceptLanguage: headers["accept-language"] });
+  const r = refusalOf(error, locale);
+  return { ok: false, ...r, error: r.message };
 }

@@ -11,7 +11,7 @@ import { prisma } from "~/utils/db.server";
 import { agendaItemAccess, documentAccess, loadAgendaItemResource, type AgendaItemResource, type DocumentAccess } from "~/utils/permissions.server";
 import type { RightsChange } from "~/utils/rights.server";
 import { authenticateAgain, authenticateUpgrade, type RealtimeUser } from "../realtime/authenticate";
-import { refuseUpgrade } from "../http-upgrade";
+import { refuseUpgrade } from "../realtime/refuse-upgrade";
 import { CLOSE } from "../realtime/close-codes";
 import { decodeClientMessage, permissionDeniedMessage } from "./protocol";
 import type { Peer } from "./room";
@@ -36,13 +36,13 @@ export function createYjsEndpoint(rooms: Rooms) {
     try {
       docName = decodeURIComponent(url.pathname.slice(YJS_PREFIX.length));
     } catch {
-      return refuseUpgrade(socket, 400, "document name is not valid URL encoding");
+      return refuseUpgrade(socket, 400, "document name is not valid URL encoding", request);
     }
     const user = await authenticateUpgrade(request);
-    if (!user) return refuseUpgrade(socket, 401, "sign in or pass an API token to open a document");
+    if (!user) return refuseUpgrade(socket, 401, "sign in or pass an API token to open a document", request);
     const access = await documentAccess(user.actor, docName);
-    if (access === "missing") return refuseUpgrade(socket, 404, `no document named "${docName}"`);
-    if (access === "none") return refuseUpgrade(socket, 403, "you may not open this document");
+    if (access === "missing") return refuseUpgrade(socket, 404, `no document named "${docName}"`, request);
+    if (access === "none") return refuseUpgrade(socket, 403, "you may not open this document", request);
     wss.handleUpgrade(request, socket, head, (ws) => void connect(ws, docName, user, access === "read"));
   }
 

@@ -35,6 +35,12 @@ type Screen = { context: BrowserContext; page: Page };
 
 // ——— Sessions and live actions through the API ———
 
+/**
+ * What a page's own fetch sends: a cookie-authenticated state change must name
+ * this site in Origin, or the server refuses it as cross-site (docs/security.md).
+ */
+const fromPage = (page: Page) => ({ Origin: new URL(page.url()).origin });
+
 /** A unique name per test and repetition, so `--repeat-each` runs never meet. */
 function uniqueTitle(title: string): string {
   const info = test.info();
@@ -47,13 +53,14 @@ async function scheduleSession(staff: Page, title: string, items: string[]): Pro
   expect(me.ok()).toBe(true);
   const councilId = ((await me.json()) as { seats: { councilId: string }[] }).seats[0]!.councilId;
   const created = await staff.request.post("/api/v1/sessions", {
+    headers: fromPage(staff),
     data: { councilId, title, scheduledAt: "2030-01-15T19:00", place: "幸福里社区党群服务中心二楼", mode: "inPerson" },
   });
   expect(created.ok(), await created.text()).toBe(true);
   const { id } = (await created.json()) as { id: string };
   const itemIds: string[] = [];
   for (const item of items) {
-    const added = await staff.request.post(`/api/v1/sessions/${id}/agenda`, { data: { title: item, text: `${item}：请议事会成员讨论。`, timeSlotMin: 15 } });
+    const added = await staff.request.post(`/api/v1/sessions/${id}/agenda`, { headers: fromPage(staff), data: { title: item, text: `${item}：请议事会成员讨论。`, timeSlotMin: 15 } });
     expect(added.ok(), await added.text()).toBe(true);
     itemIds.push(((await added.json()) as { agendaItemId: string }).agendaItemId);
   }
@@ -62,7 +69,7 @@ async function scheduleSession(staff: Page, title: string, items: string[]): Pro
 
 /** POST /api/v1/live/<action> as the person signed in on `page`; expects it to succeed. */
 async function act(page: Page, action: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const response = await page.request.post(`/api/v1/live/${action}`, { data: body });
+  const response = await page.request.post(`/api/v1/live/${action}`, { headers: fromPage(page), data: body });
   expect(response.ok(), `${action}: ${response.status()} ${await response.text()}`).toBe(true);
   return (await response.json()) as Record<string, unknown>;
 }
@@ -432,6 +439,7 @@ test("four screens: check-in by QR and by the chair, quorum live, a motion secon
     // The observer cannot vote by going around the page either: the server refuses.
     const motionId = (await liveStateOf(observer.page, sessionId)).motions[0]!.id;
     const sneaked = await observer.page.request.post("/api/v1/live/vote:cast", {
+      headers: fromPage(observer.page),
       data: { motionId, clientBallotId: "observer-ballot-1", seq: Date.now(), choice: "no" },
     });
     expect(sneaked.status()).toBe(403);
@@ -464,7 +472,7 @@ test("four screens: check-in by QR and by the chair, quorum live, a motion secon
       `${USERS.yeweihui.name}:member:chair`,
     ]);
     // A ballot after the close is refused, and the result cannot change.
-    const late = await memberA.page.request.post("/api/v1/live/vote:cast", { data: { motionId, clientBallotId: "late-ballot-1", seq: Date.now(), choice: "no" } });
+    const late = await memberA.page.request.post("/api/v1/live/vote:cast", { headers: fromPage(memberA.page), data: { motionId, clientBallotId: "late-ballot-1", seq: Date.now(), choice: "no" } });
     expect(late.status()).toBe(409);
     expect((await liveStateOf(chair.page, sessionId)).motions[0]!.result).toMatchObject({ cast: 2, counts: { yes: 2, no: 0, abstain: 0 } });
   } finally {

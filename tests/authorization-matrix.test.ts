@@ -1,0 +1,247 @@
+// Who may do what over the API: every demo role (README) and anonymous × every
+// operation of the live OpenAPI document, against the real server. Each expected
+// status is stated once, in EXPECTED below; where an operation is decided by one
+// rule of the permission table (POLICY in app/utils/permissions.server.ts), the
+// test also checks that the 403s are exactly the roles `can()` refuses.
+//
+// The requests run in the table's order, role by role in ROLES' order, on one
+// fresh demo database: a state-changing call by an earlier role can change what
+// a later one gets (a 409 after the first staff member accepted a topic), and
+// the table says so. YISHI_MATRIX_RECORD=1 prints the observed table instead.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshDbFile, startServer, tokenFor, type RunningServer } from "./fixtures/server";
+
+const ROLES = ["staff", "secretary", "grid1", "wuye", "yeweihui", "resident1", "resident3", "observer", "outsider", "anonymous"] as const;
+type Role = (typeof ROLES)[number];
+type Row = readonly [number, number, number, number, number, number, number, number, number, number];
+
+type Ids = { sessionId: string; itemId: string; spareItemId: string; topicId: string; ownTopicId: string; councilId: string; grid1Id: string; resident1Id: string; inviteToken: string; settings: unknown; itemIds: string[] };
+type Call = { path: (ids: Ids) => string; body?: (ids: Ids, role: Role) => unknown };
+
+/** How to call each operation ("METHOD /openapi/path"): path parameters and a body that passes validation, so that permission decides. */
+const CALLS: Record<string, Call> = {
+  "POST /api/v1/auth/token": { path: () => "/api/v1/auth/token", body: (_, role) => ({ identifier: `nobody-${role}`, password: "wrong-password" }) },
+  "GET /api/v1/me": { path: () => "/api/v1/me" },
+  "GET /api/v1/sessions/{sessionId}": { path: (i) => `/api/v1/sessions/${i.sessionId}` },
+  "GET /api/v1/agenda-items/{itemId}": { path: (i) => `/api/v1/agenda-items/${i.itemId}` },
+  "POST /api/v1/communities/{slug}/invites": { path: () => "/api/v1/communities/xingfuli/invites", body: () => ({ role: "resident", note: "matrix" }) },
+  "POST /api/v1/invites/{token}/accept": {
+    path: (i) => `/api/v1/invites/${i.inviteToken}/accept`,
+    body: (_, role) => ({ username: `matrix-${role}`.toLowerCase().slice(0, 32), displayName: "矩阵", phone: `139${String(ROLES.indexOf(role)).padStart(8, "0")}`, password: "a-long-password-1" }),
+  },
+  "GET /api/v1/communities/{slug}/topics": { path: () => "/api/v1/communities/xingfuli/topics" },
+  "POST /api/v1/communities/{slug}/topics": { path: () => "/api/v1/communities/xingfuli/topics", body: (_, role) => ({ title: `权限矩阵议题 ${role}`, category: "other" }) },
+  "GET /api/v1/topics/{topicId}": { path: (i) => `/api/v1/topics/${i.topicId}` },
+  "POST /api/v1/topics/{topicId}/co-sign": { path: (i) => `/api/v1/topics/${i.ownTopicId}/co-sign` },
+  "DELETE /api/v1/topics/{topicId}/co-sign": { path: (i) => `/api/v1/topics/${i.ownTopicId}/co-sign` },
+  "POST /api/v1/topics/{topicId}/moves": { path: (i) => `/api/v1/topics/${i.ownTopicId}/moves`, body: () => ({ move: "accept" }) },
+  "GET /api/v1/communities/{slug}/triage": { path: () => "/api/v1/communities/xingfuli/triage" },
+  "GET /api/v1/communities/{slug}/referrals": { path: () => "/api/v1/communities/xingfuli/referrals" },
+  "POST /api/v1/sessions": { path: () => "/api/v1/sessions", body: (i) => ({ councilId: i.councilId, title: "矩阵会议", scheduledAt: "2099-01-01T10:00" }) },
+  "POST /api/v1/sessions/{sessionId}/agenda": { path: (i) => `/api/v1/sessions/${i.sessionId}/agenda`, body: (_, role) => ({ title: `矩阵议程 ${role}` }) },
+  "DELETE /api/v1/sessions/{sessionId}/agenda/{itemId}": { path: (i) => `/api/v1/sessions/${i.sessionId}/agenda/${i.spareItemId}` },
+  "POST /api/v1/sessions/{sessionId}/agenda/order": { path: (i) => `/api/v1/sessions/${i.sessionId}/agenda/order`, body: (i) => ({ itemIds: i.itemIds }) },
+  "POST /api/v1/sessions/{sessionId}/publish": { path: (i) => `/api/v1/sessions/${i.sessionId}/publish` },
+  "GET /api/v1/notifications": { path: () => "/api/v1/notifications" },
+  "POST /api/v1/notifications/read": { path: () => "/api/v1/notifications/read", body: () => ({ ids: "all" }) },
+  "GET /api/v1/communities/{slug}/settings": { path: () => "/api/v1/communities/xingfuli/settings" },
+  "POST /api/v1/communities/{slug}/settings": { path: () => "/api/v1/communities/xingfuli/settings", body: () => ({ coSignThreshold: 5 }) },
+  "GET /api/v1/sessions/{sessionId}/live": { path: (i) => `/api/v1/sessions/${i.sessionId}/live` },
+  "GET /api/v1/sessions/{sessionId}/check-in-link": { path: (i) => `/api/v1/sessions/${i.sessionId}/check-in-link` },
+  "GET /api/v1/health": { path: () => "/api/v1/health" },
+  // Live actions on the demo session while it is still scheduled: the permission is checked before the session's rules.
+  "POST /api/v1/live/hand:raise": { path: () => "/api/v1/live/hand:raise", body: (i) => ({ sessionId: i.sessionId }) },
+  "POST /api/v1/live/hand:lower": { path: () => "/api/v1/live/hand:lower", body: (i) => ({ sessionId: i.sessionId, userId: i.grid1Id }) },
+  "POST /api/v1/live/floor:give": { path: () => "/api/v1/live/floor:give", body: (i) => ({ sessionId: i.sessionId, userId: i.grid1Id }) },
+  "POST /api/v1/live/floor:take": { path: () => "/api/v1/live/floor:take", body: (i) => ({ sessionId: i.sessionId }) },
+  "POST /api/v1/live/session:openItem": { path: () => "/api/v1/live/session:openItem", body: (i) => ({ sessionId: i.sessionId, itemId: i.itemId }) },
+  "POST /api/v1/live/session:proxy": { path: () => "/api/v1/live/session:proxy", body: (i) => ({ sessionId: i.sessionId, grantorId: i.resident1Id, proxyId: i.grid1Id }) },
+  "POST /api/v1/live/session:checkIn": { path: () => "/api/v1/live/session:checkIn", body: (i) => ({ sessionId: i.sessionId, userId: i.grid1Id }) },
+  "POST /api/v1/live/motion:propose": {
+    path: () => "/api/v1/live/motion:propose",
+    body: (i) => ({ sessionId: i.sessionId, agendaItemId: i.itemId, text: "矩阵动议", ballot: "open", passRule: "majorityCast", constituencies: [], hideResults: false }),
+  },
+  // No such motion: everyone signed in gets 404 (a motion's rights need the motion).
+  "POST /api/v1/live/motion:second": { path: () => "/api/v1/live/motion:second", body: () => ({ motionId: "nosuchmotion" }) },
+  "POST /api/v1/live/motion:withdraw": { path: () => "/api/v1/live/motion:withdraw", body: () => ({ motionId: "nosuchmotion" }) },
+  "POST /api/v1/live/vote:open": { path: () => "/api/v1/live/vote:open", body: () => ({ motionId: "nosuchmotion" }) },
+  "POST /api/v1/live/vote:cast": { path: () => "/api/v1/live/vote:cast", body: () => ({ motionId: "nosuchmotion", clientBallotId: "matrix-ballot-0001", seq: 1, choice: "yes" }) },
+  "POST /api/v1/live/vote:close": { path: () => "/api/v1/live/vote:close", body: () => ({ motionId: "nosuchmotion" }) },
+  // Last: these change the session's status for every later call.
+  "POST /api/v1/live/session:adjourn": { path: () => "/api/v1/live/session:adjourn", body: (i) => ({ sessionId: i.sessionId }) },
+  "POST /api/v1/live/session:open": { path: () => "/api/v1/live/session:open", body: (i) => ({ sessionId: i.sessionId }) },
+};
+
+// prettier-ignore
+const EXPECTED: Record<string, Row> = {
+  //                                                       staff secr grid1 wuye yewh res1 res3 obsv outs anon
+  "POST /api/v1/auth/token":                              [401, 401, 401, 401, 401, 401, 401, 401, 401, 401], // wrong password, for anyone
+  "GET /api/v1/me":                                       [200, 200, 200, 200, 200, 200, 200, 200, 200, 401],
+  "GET /api/v1/sessions/{sessionId}":                     [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
+  "GET /api/v1/agenda-items/{itemId}":                    [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
+  "POST /api/v1/communities/{slug}/invites":              [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "POST /api/v1/invites/{token}/accept":                  [200, 200, 200, 200, 200, 200, 200, 200, 200, 200], // the link is the credential
+  "GET /api/v1/communities/{slug}/topics":                [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
+  "POST /api/v1/communities/{slug}/topics":               [200, 200, 200, 200, 200, 200, 200, 403, 403, 401],
+  "GET /api/v1/topics/{topicId}":                         [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
+  "POST /api/v1/topics/{topicId}/co-sign":                [200, 200, 200, 200, 200, 200, 403, 403, 403, 401], // resident3 raised it
+  "DELETE /api/v1/topics/{topicId}/co-sign":              [200, 200, 200, 200, 200, 200, 200, 200, 403, 401], // withdrawing nothing changes nothing
+  "POST /api/v1/topics/{topicId}/moves":                  [200, 409, 403, 403, 403, 403, 403, 403, 403, 401], // staff accepted it first
+  "GET /api/v1/communities/{slug}/triage":                [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "GET /api/v1/communities/{slug}/referrals":             [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
+  "POST /api/v1/sessions":                                [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "POST /api/v1/sessions/{sessionId}/agenda":             [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "DELETE /api/v1/sessions/{sessionId}/agenda/{itemId}":  [200, 404, 403, 403, 403, 403, 403, 403, 403, 401], // staff removed it first
+  "POST /api/v1/sessions/{sessionId}/agenda/order":       [400, 400, 403, 403, 403, 403, 403, 403, 403, 401], // the list is stale by then
+  "POST /api/v1/sessions/{sessionId}/publish":            [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "GET /api/v1/notifications":                            [200, 200, 200, 200, 200, 200, 200, 200, 200, 401],
+  "POST /api/v1/notifications/read":                      [200, 200, 200, 200, 200, 200, 200, 200, 200, 401],
+  "GET /api/v1/communities/{slug}/settings":              [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
+  "POST /api/v1/communities/{slug}/settings":             [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "GET /api/v1/sessions/{sessionId}/live":                [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
+  "GET /api/v1/sessions/{sessionId}/check-in-link":       [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "GET /api/v1/health":                                   [200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+  "POST /api/v1/live/hand:raise":                         [409, 409, 409, 409, 409, 409, 409, 409, 409, 401], // session not open: checked before membership (see report)
+  "POST /api/v1/live/hand:lower":                         [200, 200, 200, 403, 403, 403, 403, 403, 403, 401], // grid1 lowers their own hand
+  "POST /api/v1/live/floor:give":                         [409, 409, 403, 403, 403, 403, 403, 403, 403, 401],
+  "POST /api/v1/live/floor:take":                         [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "POST /api/v1/live/session:openItem":                   [409, 409, 403, 403, 403, 403, 403, 403, 403, 401],
+  "POST /api/v1/live/session:proxy":                      [400, 400, 403, 403, 403, 403, 403, 403, 403, 401], // grid1 is no building head
+  "POST /api/v1/live/session:checkIn":                    [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "POST /api/v1/live/motion:propose":                     [409, 409, 409, 409, 409, 409, 403, 403, 403, 401], // seated (or chair), but not open
+  "POST /api/v1/live/motion:second":                      [404, 404, 404, 404, 404, 404, 404, 404, 404, 401],
+  "POST /api/v1/live/motion:withdraw":                    [404, 404, 404, 404, 404, 404, 404, 404, 404, 401],
+  "POST /api/v1/live/vote:open":                          [404, 404, 404, 404, 404, 404, 404, 404, 404, 401],
+  "POST /api/v1/live/vote:cast":                          [404, 404, 404, 404, 404, 404, 404, 404, 404, 401],
+  "POST /api/v1/live/vote:close":                         [404, 404, 404, 404, 404, 404, 404, 404, 404, 401],
+  "POST /api/v1/live/session:adjourn":                    [409, 409, 403, 403, 403, 403, 403, 403, 403, 401], // not open yet
+  "POST /api/v1/live/session:open":                       [200, 409, 403, 403, 403, 403, 403, 403, 403, 401], // staff opened it first
+};
+
+/**
+ * Operations decided by one rule of POLICY, with the resource it is asked about:
+ * for these, a signed-in role gets 403 exactly when `can()` says no.
+ */
+const POLICY_RULES: Record<string, { action: string; resource: "community" | "session" | "agendaItem" | "topic" }> = {
+  "GET /api/v1/sessions/{sessionId}": { action: "session:view", resource: "session" },
+  "GET /api/v1/agenda-items/{itemId}": { action: "agendaItem:view", resource: "agendaItem" },
+  "POST /api/v1/communities/{slug}/invites": { action: "community:invite", resource: "community" },
+  "GET /api/v1/communities/{slug}/topics": { action: "community:view", resource: "community" },
+  "POST /api/v1/communities/{slug}/topics": { action: "topic:raise", resource: "community" },
+  "GET /api/v1/topics/{topicId}": { action: "topic:view", resource: "topic" },
+  "GET /api/v1/communities/{slug}/triage": { action: "topic:triage", resource: "community" },
+  "POST /api/v1/sessions/{sessionId}/agenda": { action: "session:editAgenda", resource: "session" },
+  "POST /api/v1/sessions/{sessionId}/agenda/order": { action: "session:editAgenda", resource: "session" },
+  "POST /api/v1/sessions/{sessionId}/publish": { action: "session:editAgenda", resource: "session" },
+  "GET /api/v1/communities/{slug}/settings": { action: "community:view", resource: "community" },
+  "POST /api/v1/communities/{slug}/settings": { action: "community:configure", resource: "community" },
+  "GET /api/v1/sessions/{sessionId}/live": { action: "session:view", resource: "session" },
+  "GET /api/v1/sessions/{sessionId}/check-in-link": { action: "session:chair", resource: "session" },
+  "POST /api/v1/live/floor:give": { action: "session:chair", resource: "session" },
+  "POST /api/v1/live/floor:take": { action: "session:chair", resource: "session" },
+  "POST /api/v1/live/session:openItem": { action: "session:chair", resource: "session" },
+  "POST /api/v1/live/session:proxy": { action: "session:chair", resource: "session" },
+  "POST /api/v1/live/session:adjourn": { action: "session:chair", resource: "session" },
+  "POST /api/v1/live/session:open": { action: "session:chair", resource: "session" },
+};
+
+let server: RunningServer;
+let tokens: Partial<Record<Role, string>>;
+let ids: Ids;
+let operations: string[];
+
+async function call(role: Role, op: string): Promise<number> {
+  const spec = CALLS[op]!;
+  const method = op.split(" ")[0]!;
+  const body = spec.body?.(ids, role);
+  const headers: Record<string, string> = {};
+  if (role !== "anonymous") headers.Authorization = `Bearer ${tokens[role]}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const res = await fetch(`${server.url}${spec.path(ids)}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+beforeAll(async () => {
+  server = await startServer(freshDbFile("matrix"));
+  tokens = {};
+  for (const role of ROLES) if (role !== "anonymous") tokens[role] = await tokenFor(server, role);
+  const as = async (role: Role, path: string, init: RequestInit = {}) => {
+    const res = await fetch(`${server.url}${path}`, { ...init, headers: { Authorization: `Bearer ${tokens[role]}`, "Content-Type": "application/json", ...(init.headers ?? {}) } });
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return res.json() as Promise<unknown>;
+  };
+  const home = await (await fetch(`${server.url}/`, { headers: { Authorization: `Bearer ${tokens.staff}` } })).text();
+  const sessionId = home.match(/\/sessions\/([A-Za-z0-9_-]+)/)![1]!;
+  // A topic raised by resident3 (so resident3 may not co-sign it), a spare agenda item to delete, an invite to accept.
+  const own = (await as("resident3", "/api/v1/communities/xingfuli/topics", { method: "POST", body: JSON.stringify({ title: "矩阵：5号楼路灯不亮", category: "other" }) })) as { id: string };
+  const spare = (await as("staff", `/api/v1/sessions/${sessionId}/agenda`, { method: "POST", body: JSON.stringify({ title: "矩阵：待删除的议程" }) })) as { agendaItemId: string };
+  const invite = (await as("staff", "/api/v1/communities/xingfuli/invites", { method: "POST", body: JSON.stringify({ role: "resident", maxUses: 500 }) })) as { token: string };
+  const session = (await as("staff", `/api/v1/sessions/${sessionId}`)) as { council: { id: string }; agendaItems: { id: string }[] };
+  const topics = (await as("staff", "/api/v1/communities/xingfuli/topics")) as { items: { id: string }[] };
+  const me = async (role: Role) => ((await as(role, "/api/v1/me")) as { id: string }).id;
+  ids = {
+    sessionId,
+    itemId: session.agendaItems[0]!.id,
+    spareItemId: spare.agendaItemId,
+    topicId: topics.items.find((t) => t.id !== own.id)!.id,
+    ownTopicId: own.id,
+    councilId: session.council.id,
+    grid1Id: await me("grid1"),
+    resident1Id: await me("resident1"),
+    inviteToken: invite.token,
+    settings: null,
+    itemIds: session.agendaItems.map((i) => i.id).concat(spare.agendaItemId),
+  };
+  const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+  operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+}, 60_000);
+afterAll(() => server?.stop());
+
+describe("authorisation matrix: every demo role × every API operation", () => {
+  it("has exactly one row for each operation of the OpenAPI document", () => {
+    expect(Object.keys(CALLS).sort()).toEqual([...operations].sort());
+    if (!process.env.YISHI_MATRIX_RECORD) expect(Object.keys(EXPECTED).sort()).toEqual([...operations].sort());
+  });
+
+  it("answers each role exactly as the table says", { timeout: 120_000 }, async () => {
+    const observed: Record<string, number[]> = {};
+    for (const op of Object.keys(CALLS)) {
+      observed[op] = [];
+      for (const role of ROLES) observed[op]!.push(await call(role, op));
+    }
+    if (process.env.YISHI_MATRIX_RECORD) {
+      console.log(Object.entries(observed).map(([op, row]) => `  ${JSON.stringify(op)}: [${row.map((s) => String(s).padStart(3)).join(", ")}],`).join("\n"));
+      return;
+    }
+    const wrong = Object.entries(observed).flatMap(([op, row]) => row.flatMap((status, i) => (status === EXPECTED[op]![i] ? [] : [`${op} as ${ROLES[i]}: ${status}, expected ${EXPECTED[op]![i]}`])));
+    expect(wrong).toEqual([]);
+    // Nothing answered with a 5xx, whatever the table says.
+    expect(Object.values(observed).flat().filter((s) => s >= 500)).toEqual([]);
+  });
+
+  it("refuses (403) exactly the signed-in roles that POLICY refuses, for operations decided by one rule", async () => {
+    // The permission module reads the server's own database (SQLite allows a second reader).
+    process.env.DATABASE_URL = `file:${server.dbFile}`;
+    const { can, loadActor, loadAgendaItemResource, loadSessionResource, loadTopicResource } = await import("~/utils/permissions.server");
+    const { prisma } = await import("~/utils/db.server");
+    const community = await prisma.community.findUniqueOrThrow({ where: { slug: "xingfuli" }, select: { id: true } });
+    const resources = {
+      community: { type: "community" as const, communityId: community.id },
+      session: (await loadSessionResource(ids.sessionId))!,
+      agendaItem: (await loadAgendaItemResource(ids.itemId))!,
+      topic: (await loadTopicResource(ids.topicId))!,
+    };
+    const mismatches: string[] = [];
+    for (const [op, rule] of Object.entries(POLICY_RULES)) {
+      for (const [i, role] of ROLES.entries()) {
+        if (role === "anonymous") continue;
+        const user = await prisma.user.findUniqueOrThrow({ where: { username: role }, select: { id: true } });
+        const allowed = can(await loadActor(user.id), rule.action as never, resources[rule.resource] as never);
+        const refused = EXPECTED[op]![i] === 403;
+        if (allowed === refused) mismatches.push(`${op} as ${role}: POLICY ${rule.action} says ${allowed ? "yes" : "no"}, the table ${EXPECTED[op]![i]}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
