@@ -40,6 +40,9 @@ export async function findUsableInvite(token: string) {
   return invite;
 }
 
+/** The one refusal for details that clash with an existing account (docs/security.md). */
+export const ACCOUNT_REFUSED = "errors.inviteAccountRefused";
+
 type AcceptResult = { ok: true; userId: string } | { ok: false; errors: Record<string, string> };
 
 /**
@@ -64,8 +67,10 @@ export async function acceptInvite(
     let userId: string;
     if ("account" in who) {
       const { username, phone, displayName } = who.account;
-      if (await tx.user.findUnique({ where: { username }, select: { id: true } })) throw new Refused({ username: "errors.usernameTaken" });
-      if (phone && (await tx.user.findUnique({ where: { phone }, select: { id: true } }))) throw new Refused({ phone: "errors.phoneTaken" });
+      // One answer for a taken username and a registered phone (of this community or any other),
+      // naming no field: otherwise an invite link is an oracle for who has an account.
+      const taken = await tx.user.findFirst({ where: { OR: [{ username }, ...(phone ? [{ phone }] : [])] }, select: { id: true } });
+      if (taken) throw new Refused({ _form: ACCOUNT_REFUSED });
       userId = (await tx.user.create({ data: { username, phone, displayName, passwordHash: passwordHash! }, select: { id: true } })).id;
     } else {
       userId = who.userId;

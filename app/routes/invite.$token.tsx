@@ -1,9 +1,10 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Field } from "~/components/field";
 import { acceptInvite, findUsableInvite } from "~/models/invite.server";
 import { createAuthSession, getUserId } from "~/utils/auth.server";
+import { LIMITS, RateLimited, limitAddress } from "~/utils/rate-limit.server";
 import { fieldErrors, inviteAcceptSchema } from "~/utils/schemas";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -12,8 +13,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { invite: invite ? { role: invite.role, community: invite.community.name } : null, signedIn };
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const token = params.token ?? "";
+  try {
+    await limitAddress("invite-accept", context, LIMITS.inviteAccept);
+  } catch (error) {
+    if (!(error instanceof RateLimited)) throw error;
+    return json(
+      { errors: { _form: error.key } as Record<string, string>, values: { minutes: Math.ceil(error.retryAfterSec / 60) } },
+      { status: 429, headers: { "Retry-After": String(error.retryAfterSec) } },
+    );
+  }
   const form = Object.fromEntries(await request.formData());
   const userId = await getUserId(request);
   if (form.intent === "join" && userId) {
@@ -48,7 +58,7 @@ export default function InvitePage() {
       <p>{t("invite.intro", { community: invite.community, role: t(`roles.${invite.role}`) })}</p>
       {errors._form ? (
         <p className="error" role="alert">
-          {t(errors._form)}
+          {t(errors._form, data && "values" in data ? data.values : undefined)}
         </p>
       ) : null}
       {signedIn ? (

@@ -1,10 +1,11 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Field } from "~/components/field";
 import { checkCredentials, createAuthSession, getUserId } from "~/utils/auth.server";
 import { localeSchema } from "~/utils/domain";
 import { localeCookie } from "~/utils/locale.server";
+import { LIMITS, RateLimited, clientAddress, limitAddress } from "~/utils/rate-limit.server";
 import { fieldErrors, loginSchema, safeRedirect } from "~/utils/schemas";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -12,16 +13,30 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null;
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+type ActionData = { errors: Record<string, string>; values?: Record<string, number>; identifier: string };
+
+/** 429 with Retry-After, and the message the form shows. */
+function refused(key: string, retryAfterSec: number, identifier: string) {
+  return json<ActionData>(
+    { errors: { _form: key }, values: { minutes: Math.ceil(retryAfterSec / 60) }, identifier },
+    { status: 429, headers: { "Retry-After": String(retryAfterSec) } },
+  );
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  // Counted before the body is read: a flood from one address is refused cheaply.
+  try {
+    await limitAddress("sign-in", context, LIMITS.signInRequests);
+  } catch (error) {
+    if (error instanceof RateLimited) return refused(error.key, error.retryAfterSec, "");
+    throw error;
+  }
   const form = Object.fromEntries(await request.formData());
   const parsed = loginSchema.safeParse(form);
-  if (!parsed.success) return { errors: fieldErrors(parsed.error), identifier: String(form.identifier ?? "") };
-  const check = await checkCredentials(parsed.data.identifier, parsed.data.password);
-  if (!check.ok)
-    return {
-      errors: { _form: check.reason === "locked" ? "errors.tooManyAttempts" : "login.failed" } as Record<string, string>,
-      identifier: parsed.data.identifier,
-    };
+  if (!parsed.success) return json<ActionData>({ errors: fieldErrors(parsed.error), identifier: String(form.identifier ?? "") });
+  const check = await checkCredentials(parsed.data.identifier, parsed.data.password, clientAddress(context));
+  if (!check.ok && check.reason === "locked") return refused("errors.tooManyAttempts", check.retryAfterSec, parsed.data.identifier);
+  if (!check.ok) return json<ActionData>({ errors: { _form: "login.failed" }, identifier: parsed.data.identifier });
   const user = check.user;
   const headers = new Headers();
   headers.append("Set-Cookie", await createAuthSession(user.id, request));
@@ -52,7 +67,7 @@ export default function Login() {
         <Field name="password" type="password" label={t("login.password")} autoComplete="current-password" error={data?.errors.password} required />
         {data?.errors._form ? (
           <p className="error" role="alert">
-            {t(data.errors._form)}
+            {t(data.errors._form, data.values)}
           </p>
         ) : null}
         <button className="btn block" type="submit" disabled={navigation.state !== "idle"}>

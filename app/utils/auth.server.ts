@@ -9,6 +9,8 @@ import { createCookie, redirect } from "@remix-run/node";
 import { prisma } from "./db.server";
 import { sqlitePath } from "./database-url";
 import { singleton } from "./singleton.server";
+import { LIMITS, forgive, hit, reset, type Limit } from "./rate-limit.server";
+import { rightsChanged } from "./rights.server";
 
 const SESSION_DAYS = 30;
 export const SESSION_COOKIE = "yishi_session";
@@ -80,44 +82,48 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
   }
 }
 
-/** After this many failed sign-ins for one account name within the window, it is locked for the window. */
-export const LOGIN_MAX_FAILURES = 8;
-const LOGIN_WINDOW_MS = 15 * 60_000;
-
 export type CredentialCheck =
   | { ok: true; user: { id: string; displayName: string; passwordHash: string; locale: string } }
   | { ok: false; reason: "invalid" }
-  | { ok: false; reason: "locked"; minutes: number };
+  | { ok: false; reason: "locked"; retryAfterSec: number };
 
 /**
  * Phone number or username, and password. Same answer and same work for "no such user" and
- * "wrong password"; too many failures for one name lock it for a while, whoever tries.
+ * "wrong password".
+ *
+ * Throttling (docs/security.md, "Accounts, sign-in and tokens"): every attempt is counted as a
+ * failure before the password is checked, so parallel guesses each take a slot and the one past
+ * the limit is refused without being evaluated; a right password gives its slots back. Three
+ * counters, so a guesser cannot lock a known account out for its owner:
+ * - account × address (8 / 15 min): locks that account for that address only;
+ * - address (30 / 15 min): one address spraying many accounts;
+ * - account (100 / hour, all addresses together): a distributed guess; this one locks the
+ *   account for everyone, because by then protecting the password matters more.
+ * Without a known address (a server that does not pass one), account × address degrades to a
+ * lock of the account itself, as before.
  */
-export async function checkCredentials(identifier: string, password: string): Promise<CredentialCheck> {
+export async function checkCredentials(identifier: string, password: string, address: string | null = null): Promise<CredentialCheck> {
   const id = identifier.trim();
-  const key = `login:${id.toLowerCase()}`;
-  const throttle = await prisma.loginThrottle.findUnique({ where: { key } });
-  if (throttle?.lockedUntil && throttle.lockedUntil > new Date()) {
-    return { ok: false, reason: "locked", minutes: Math.ceil((throttle.lockedUntil.getTime() - Date.now()) / 60_000) };
+  const account = id.toLowerCase();
+  const counters: [string, Limit][] = [[`login-pair:${account}|${address ?? "unknown"}`, LIMITS.signInFailuresPerAccountAndAddress]];
+  if (address) counters.push([`login-address:${address}`, LIMITS.signInFailuresPerAddress]);
+  counters.push([`login-account:${account}`, LIMITS.signInFailuresPerAccount]);
+  let retryAfterSec = 0;
+  for (const [key, limit] of counters) {
+    const counted = await hit(key, limit);
+    if (!counted.ok) retryAfterSec = Math.max(retryAfterSec, counted.retryAfterSec);
   }
+  if (retryAfterSec > 0) return { ok: false, reason: "locked", retryAfterSec };
   const user = await prisma.user.findFirst({
-    where: { OR: [{ username: id.toLowerCase() }, { phone: id }] },
+    where: { OR: [{ username: account }, { phone: id }] },
     select: { id: true, displayName: true, passwordHash: true, locale: true },
   });
   const good = user ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(DUMMY_HASH, password), false);
   if (good && user) {
-    if (throttle) await prisma.loginThrottle.delete({ where: { key } }).catch(() => {});
+    await reset(counters[0]![0]);
+    for (const [key] of counters.slice(1)) await forgive(key);
     return { ok: true, user };
   }
-  const now = new Date();
-  const fresh = !throttle || now.getTime() - throttle.windowStart.getTime() > LOGIN_WINDOW_MS;
-  const failures = fresh ? 1 : throttle.failures + 1;
-  const lockedUntil = failures >= LOGIN_MAX_FAILURES ? new Date(now.getTime() + LOGIN_WINDOW_MS) : null;
-  await prisma.loginThrottle.upsert({
-    where: { key },
-    create: { key, failures, windowStart: now, lockedUntil },
-    update: fresh ? { failures, windowStart: now, lockedUntil } : { failures, lockedUntil },
-  });
   return { ok: false, reason: "invalid" };
 }
 const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$fC/NTXt9rl/8Ab/q/MR4JQ$Nxr1q+HOU2OQKpd9FO72gk0CwO6FCSsx7VFyXdN7QME";
@@ -131,7 +137,12 @@ export async function createAuthSession(userId: string, request: Request): Promi
 
 export async function destroyAuthSession(request: Request): Promise<string> {
   const id = await sessionCookie.parse(request.headers.get("cookie"));
-  if (typeof id === "string") await prisma.authSession.deleteMany({ where: { id } });
+  if (typeof id === "string") {
+    const session = await prisma.authSession.findUnique({ where: { id }, select: { userId: true } });
+    await prisma.authSession.deleteMany({ where: { id } });
+    // Live connections opened with this cookie are re-checked (and closed when nothing else authorises them).
+    if (session) rightsChanged({ userId: session.userId });
+  }
   return sessionCookie.serialize("", { maxAge: 0, secure: secureCookies(request) });
 }
 
@@ -146,14 +157,63 @@ export async function createApiToken(userId: string, name: string, expiresInDays
   return { token, expiresAt };
 }
 
-export type Credentials = { cookie?: string | null; authorization?: string | null; token?: string | null };
+/** One person's API tokens, never their secrets (only hashes are stored anyway). */
+export async function listApiTokens(userId: string) {
+  return prisma.apiToken.findMany({
+    where: { userId },
+    select: { id: true, name: true, createdAt: true, expiresAt: true },
+    orderBy: { createdAt: "desc" },
+  });
+}
+
+/** Revokes one of the person's own tokens; false if there is no such token of theirs. */
+export async function revokeApiToken(userId: string, tokenId: string): Promise<boolean> {
+  const { count } = await prisma.apiToken.deleteMany({ where: { id: tokenId, userId } });
+  if (count) rightsChanged({ userId });
+  return count > 0;
+}
+
+/** How long a realtime ticket can be used after it was issued. */
+export const REALTIME_TICKET_TTL_MS = 60_000;
+const TICKET_PREFIX = "ysr_";
 
 /**
- * The user id behind a cookie, an `Authorization: Bearer` header or a bare token
- * (Yjs clients in Node pass it as ?token=, Socket.IO clients as auth.token).
+ * A single-use ticket for opening one realtime connection (Yjs ?ticket=, Socket.IO
+ * auth.ticket), so a long-lived token never has to appear in a URL or a proxy log.
+ */
+export async function createRealtimeTicket(userId: string) {
+  const ticket = `${TICKET_PREFIX}${randomBytes(24).toString("base64url")}`;
+  const expiresAt = new Date(Date.now() + REALTIME_TICKET_TTL_MS);
+  // Spent and expired tickets of anyone go as new ones are issued (bounded, like rate-limit rows).
+  const stale = await prisma.realtimeTicket.findMany({ where: { expiresAt: { lte: new Date() } }, select: { ticketHash: true }, take: 200 });
+  if (stale.length) await prisma.realtimeTicket.deleteMany({ where: { ticketHash: { in: stale.map((t) => t.ticketHash) } } });
+  await prisma.realtimeTicket.create({ data: { ticketHash: hashToken(ticket), userId, expiresAt } });
+  return { ticket, expiresAt };
+}
+
+/**
+ * Uses a ticket up: the conditional DELETE is the claim, so of two connections presenting
+ * the same ticket exactly one gets the user id.
+ */
+export async function consumeRealtimeTicket(ticket: string): Promise<string | null> {
+  const ticketHash = hashToken(ticket);
+  const row = await prisma.realtimeTicket.findUnique({ where: { ticketHash }, select: { userId: true } });
+  if (!row) return null;
+  const { count } = await prisma.realtimeTicket.deleteMany({ where: { ticketHash, expiresAt: { gt: new Date() } } });
+  return count === 1 ? row.userId : null;
+}
+
+export type Credentials = { cookie?: string | null; authorization?: string | null; token?: string | null; ticket?: string | null };
+
+/**
+ * The user id behind a cookie, an `Authorization: Bearer` header, a bare token
+ * (Yjs clients in Node pass it as ?token=, Socket.IO clients as auth.token) or a
+ * single-use realtime ticket (?ticket=, auth.ticket; also accepted where a token is).
  */
 export async function authenticate(credentials: Credentials): Promise<string | null> {
   const bearer = credentials.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? credentials.token ?? null;
+  const ticket = credentials.ticket ?? (bearer?.startsWith(TICKET_PREFIX) ? bearer : null);
+  if (ticket) return consumeRealtimeTicket(ticket);
   if (bearer) {
     const row = await prisma.apiToken.findUnique({ where: { tokenHash: hashToken(bearer) }, select: { id: true, userId: true, expiresAt: true } });
     if (!row || row.expiresAt < new Date()) return null;
