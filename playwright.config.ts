@@ -68,7 +68,7 @@ export default defineConfig({
       SESSION_SECRET: "e2e-only-session-secret-not-for-production",
       // The session cookie is Secure in production; the tests speak plain http.
       YISHI_INSECURE_COOKIES: "1",
-      YISHI_SEED: "1",
+      YISHI_DEMO: "1",
     },
   },
 });

@@ -9,6 +9,7 @@ import express from "express";
 import { prisma } from "~/utils/db.server";
 import { singleton } from "~/utils/singleton.server";
 import { isEmpty, seedDemo } from "../prisma/seed";
+import { issueSetupCode, needsSetup } from "~/models/setup.server";
 import { migrate } from "./migrate";
 import { connectRedis } from "./realtime/redis";
 import { createSocketServer } from "./realtime/socket";
@@ -29,9 +30,12 @@ if (applied.length) console.log(`[db] applied migrations: ${applied.join(", ")}`
 // vote's ballots) are overwritten on disk, not just unlinked.
 await prisma.$queryRawUnsafe("PRAGMA synchronous = FULL");
 await prisma.$queryRawUnsafe("PRAGMA secure_delete = ON");
-if (process.env.YISHI_SEED !== "0" && (await isEmpty())) {
+// The demo (published password) only when asked for; a real install starts with first-run setup.
+if (process.env.YISHI_DEMO === "1" && (await isEmpty())) {
   await seedDemo();
-  console.log("[db] seeded the demo community (accounts in README.md)");
+  console.log("[db] seeded the demo community (accounts in README.md; every password is public: never expose this site)");
+} else if (await needsSetup()) {
+  console.log(`[setup] no account yet: open /setup with the one-time code ${await issueSetupCode()} (or run npm run setup on this machine)`);
 }
 
 const app = express();
@@ -66,7 +70,7 @@ if (production) {
   app.use(viteServer.middlewares);
   build = () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
 }
-app.all("*", createRequestHandler({ build, mode: production ? "production" : "development" }));
+app.all("*", createRequestHandler({ build, mode: production ? "production" : "development", getLoadContext: (req) => ({ clientAddress: req.ip }) }));
 
 server.listen(port, host, () => {
   console.log(`[yishi] listening on http://localhost:${port} (${production ? "production" : "development"})`);

@@ -353,6 +353,7 @@ export const en: Shape<typeof zhCN> = {
     inviteAccountRefused: "An account could not be created with these details. If you already have an account, sign in and open the link again; otherwise ask community staff.",
     photoTooManyPixels: "Photo {{n}} has too many pixels (at most {{megapixels}} megapixels and {{edge}} pixels on a side); choose another.",
     setupCodeInvalid: "The setup code is not right. It is printed in the server's log when it starts.",
+    slugTaken: "Another community already has this short name.",
     setupDone: "This site is already set up. Sign in instead.",
     communityNameRequired: "Enter the community's name.",
     communityNameTooLong: "The community's name can have 40 characters at most.",

@@ -349,6 +349,7 @@ export const zhCN = {
     inviteAccountRefused: "无法用这些信息创建账号。如果您已有账号，请先登录再打开此链接；否则请联系社区工作人员。",
     photoTooManyPixels: "第 {{n}} 张照片像素太多（最多 {{megapixels}} 百万像素，每边最多 {{edge}} 像素），请换一张。",
     setupCodeInvalid: "设置码不正确。服务器启动时会在日志里打印设置码。",
+    slugTaken: "已有社区使用这个简称。",
     setupDone: "本站已完成设置，请直接登录。",
     communityNameRequired: "请填写社区名称。",
     communityNameTooLong: "社区名称最多 40 个字。",

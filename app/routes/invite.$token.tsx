@@ -7,6 +7,9 @@ import { createAuthSession, getUserId } from "~/utils/auth.server";
 import { LIMITS, RateLimited, limitAddress } from "~/utils/rate-limit.server";
 import { fieldErrors, inviteAcceptSchema } from "~/utils/schemas";
 
+// Retry-After from a refused action reaches the browser.
+export { passRetryAfter as headers } from "~/utils/rate-limit.server";
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const invite = await findUsableInvite(params.token ?? "");
   const signedIn = Boolean(await getUserId(request));

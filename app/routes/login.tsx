@@ -8,6 +8,9 @@ import { localeCookie } from "~/utils/locale.server";
 import { LIMITS, RateLimited, clientAddress, limitAddress } from "~/utils/rate-limit.server";
 import { fieldErrors, loginSchema, safeRedirect } from "~/utils/schemas";
 
+// Retry-After from a refused action reaches the browser.
+export { passRetryAfter as headers } from "~/utils/rate-limit.server";
+
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUserId(request)) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
   return null;

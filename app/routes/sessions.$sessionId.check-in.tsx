@@ -1,12 +1,17 @@
-import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import liveStyles from "~/styles/live.css?url";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { assertRotatingCheckInToken } from "~/models/check-in-link.server";
 import { checkIn } from "~/models/live-session.server";
+import { LIMITS, RateLimited, limitAddress } from "~/utils/rate-limit.server";
 import { prisma } from "~/utils/db.server";
 import { RuleBroken } from "~/utils/errors";
 import { orHttpError } from "~/utils/http.server";
 import { NotFound, loadSessionResource, requireActor, requirePermission } from "~/utils/permissions.server";
+
+// Retry-After from a refused action reaches the browser.
+export { passRetryAfter as headers } from "~/utils/rate-limit.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: liveStyles }];
 
@@ -22,13 +27,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const actor = await requireActor(request);
+  try {
+    await limitAddress("check-in", context, LIMITS.checkIn);
+  } catch (error) {
+    if (!(error instanceof RateLimited)) throw error;
+    return json({ error: error.key, values: { minutes: Math.ceil(error.retryAfterSec / 60) } }, { status: 429, headers: { "Retry-After": String(error.retryAfterSec) } });
+  }
   const token = String((await request.formData()).get("token") ?? "");
   try {
+    assertRotatingCheckInToken(token);
     await orHttpError(() => checkIn(actor, params.sessionId ?? "", { token }));
   } catch (error) {
-    if (error instanceof RuleBroken) return { error: error.key };
+    if (error instanceof RuleBroken) return json({ error: error.key, values: error.values });
     throw error;
   }
   throw redirect(`/sessions/${params.sessionId}/live`);
@@ -45,7 +57,7 @@ export default function CheckInPage() {
       <p>{session.title}</p>
       {data?.error ? (
         <p className="error" role="alert">
-          {t(data.error)}
+          {t(data.error, data.values as Record<string, string | number>)}
         </p>
       ) : null}
       <Form method="post">

@@ -378,7 +378,7 @@ export const api = {
     tag: "live",
     auth: true,
     params: sessionParam,
-    response: z.object({ url: z.string(), expiresAt: date }),
+    response: z.object({ url: z.string(), expiresAt: date, refreshAt: date.describe("When the next link is issued") }),
     errors: [403, 404],
   }),
   health: endpoint({

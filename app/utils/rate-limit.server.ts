@@ -4,7 +4,7 @@
 // that also reads the count back, so parallel requests can never share a count
 // (the defect in issue 8: 20 parallel guesses stored `failures: 1`).
 import { isIP } from "node:net";
-import type { AppLoadContext } from "@remix-run/node";
+import type { AppLoadContext, HeadersFunction } from "@remix-run/node";
 import { translator } from "~/i18n";
 import { prisma } from "./db.server";
 
@@ -193,3 +193,9 @@ export function rateLimitMessage(request: Request, error: RateLimited): string {
   const locale = /^en\b/i.test(request.headers.get("accept-language") ?? "") ? "en" : "zh-CN";
   return translator(locale)(error.key, { minutes: Math.ceil(error.retryAfterSec / 60) });
 }
+
+/** A page route's `headers` export: pass an action's Retry-After on to the browser (Remix drops action headers otherwise). */
+export const passRetryAfter: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
