@@ -1,8 +1,10 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Field } from "~/components/field";
 import { checkCredentials, createAuthSession, getUserId } from "~/utils/auth.server";
+import { needsSetup } from "~/models/setup.server";
+import { prisma } from "~/utils/db.server";
 import { localeSchema } from "~/utils/domain";
 import { localeCookie } from "~/utils/locale.server";
 import { LIMITS, RateLimited, clientAddress, limitAddress } from "~/utils/rate-limit.server";
@@ -13,7 +15,11 @@ export { passRetryAfter as headers } from "~/utils/rate-limit.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUserId(request)) throw redirect(safeRedirect(new URL(request.url).searchParams.get("redirectTo")));
-  return null;
+  // A fresh install has nobody to sign in yet.
+  if (await needsSetup()) throw redirect("/setup");
+  // The hint about demo accounts only where the demo is (a real install has no published password).
+  // (prisma/seed.ts creates this community; it is not imported here to keep the seed out of the build.)
+  return { demo: Boolean(await prisma.community.findFirst({ where: { slug: "xingfuli", name: "幸福里社区" }, select: { id: true } })) };
 }
 
 type ActionData = { errors: Record<string, string>; values?: Record<string, number>; identifier: string };
@@ -50,6 +56,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Login() {
   const data = useActionData<typeof action>();
+  const { demo } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const { t } = useTranslation();
@@ -76,7 +83,7 @@ export default function Login() {
         <button className="btn block" type="submit" disabled={navigation.state !== "idle"}>
           {t("login.submit")}
         </button>
-        <p className="muted">{t("login.demo")}</p>
+        {demo ? <p className="muted">{t("login.demo")}</p> : null}
       </Form>
     </div>
   );
