@@ -7,7 +7,10 @@ import { authenticate, consumeRealtimeTicket, createApiToken, createRealtimeTick
 import { LIMITS, addressKey, hit } from "~/utils/rate-limit.server";
 import { newPasswordSchema } from "~/utils/schemas";
 import { UploadRejected, encodePhotos } from "~/utils/uploads.server";
-import { demo } from "./fixtures/demo";
+import { CHECK_IN_GRACE_MS, CHECK_IN_ROTATE_MS, assertRotatingCheckInToken, rotatingCheckInLink } from "~/models/check-in-link.server";
+import { onRightsChanged, type RightsChange } from "~/utils/rights.server";
+import { revokeApiToken, destroyAuthSession, createAuthSession } from "~/utils/auth.server";
+import { actorOf, demo } from "./fixtures/demo";
 
 describe("the rate limiter", () => {
   it("counts parallel hits exactly (one atomic increment each)", async () => {
@@ -62,6 +65,45 @@ describe("tokens and tickets", () => {
     const late = await createRealtimeTicket(users.staff!);
     await prisma.realtimeTicket.updateMany({ data: { expiresAt: new Date(Date.now() - 1) } });
     expect(await authenticate({ ticket: late.ticket })).toBeNull();
+  });
+});
+
+describe("rights change on sign-out and revocation", () => {
+  it("tells the realtime layer about the person", async () => {
+    const { users } = await demo();
+    const seen: RightsChange[] = [];
+    const stop = onRightsChanged((c) => seen.push(c));
+    try {
+      await createApiToken(users.grid1!, "to-revoke", 1);
+      const row = await prisma.apiToken.findFirstOrThrow({ where: { name: "to-revoke" } });
+      expect(await revokeApiToken(users.staff!, row.id)).toBe(false); // not theirs
+      expect(seen).toEqual([]);
+      expect(await revokeApiToken(users.grid1!, row.id)).toBe(true);
+      const request = new Request("http://x/");
+      const cookie = (await createAuthSession(users.wuye!, request)).split(";")[0]!;
+      await destroyAuthSession(new Request("http://x/logout", { headers: { cookie } }));
+      expect(seen).toEqual([{ userId: users.grid1 }, { userId: users.wuye }]);
+      expect(await authenticate({ cookie })).toBeNull();
+    } finally {
+      stop();
+    }
+  });
+});
+
+describe("the check-in QR link", () => {
+  it("changes every minute and lives at most three minutes", async () => {
+    const { session } = await demo();
+    const staff = await actorOf("staff");
+    const t0 = Date.UTC(2026, 11, 4, 6, 30, 10);
+    const a = await rotatingCheckInLink(staff, session.id, "http://x", t0);
+    const b = await rotatingCheckInLink(staff, session.id, "http://x", t0 + 40_000);
+    const c = await rotatingCheckInLink(staff, session.id, "http://x", t0 + CHECK_IN_ROTATE_MS);
+    expect(b.url).toBe(a.url); // the same minute
+    expect(c.url).not.toBe(a.url);
+    expect(new Date(a.expiresAt).getTime()).toBe(Date.UTC(2026, 11, 4, 6, 31, 0) + CHECK_IN_GRACE_MS);
+    const token = new URL(a.url).searchParams.get("t")!;
+    expect(() => assertRotatingCheckInToken(token, t0)).not.toThrow();
+    expect(() => assertRotatingCheckInToken(`${t0 + 6 * 3600_000}.sig`, t0)).toThrow();
   });
 });
 
