@@ -69,6 +69,8 @@ export default defineConfig({
       // The session cookie is Secure in production; the tests speak plain http.
       YISHI_INSECURE_COOKIES: "1",
       YISHI_DEMO: "1",
+      // Every test signs in from 127.0.0.1; the request limits have their own tests (tests/auth-limits.test.ts).
+      YISHI_RATE_LIMITS: "off",
     },
   },
 });

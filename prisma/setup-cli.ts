@@ -36,7 +36,11 @@ const parsed = setupSchema.safeParse({
   password,
 });
 if (!parsed.success) {
-  for (const issue of parsed.error.issues) console.error(`--${issue.path.join(".")}: ${t(issue.message)}`);
+  const flag: Record<string, string> = { communityName: "community", displayName: "name", password: "YISHI_SETUP_PASSWORD" };
+  for (const issue of parsed.error.issues) {
+    const field = String(issue.path[0] ?? "");
+    console.error(`${field === "password" ? "" : "--"}${flag[field] ?? field}: ${t(issue.message)}`);
+  }
   console.error("usage: npm run setup -- --community <name> --slug <short-name> --username <username> [--name <display name>] [--phone <mobile>] [--city …] [--district …]");
   process.exit(2);
 }
