@@ -1,76 +1,83 @@
-// The one Node process: Remix pages and API, Socket.IO and Yjs sync on one port.
+// The Node entry: HTTP, static files (or Vite in development), WebSocket
+// upgrade routing and shutdown. It imports nothing of the app: pages, the API
+// and the realtime layer all come from the Remix server build, one module graph
+// (docs/decisions/0004-one-module-graph.md).
 import http from "node:http";
 import path from "node:path";
+import type { Duplex } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
-import { prisma } from "~/utils/db.server";
-import { singleton } from "~/utils/singleton.server";
-import { isEmpty, seedDemo } from "../prisma/seed";
-import { issueSetupCode, needsSetup } from "~/models/setup.server";
-import { migrate } from "./migrate";
-import { connectRedis } from "./realtime/redis";
-import { createSocketServer } from "./realtime/socket";
-import { routeUpgrades } from "./upgrade";
-import { createYjsEndpoint } from "./yjs/endpoint";
-import { renderedCopyHooks } from "./yjs/rendered-copy";
-import { Rooms } from "./yjs/rooms";
-import { PrismaDocumentStore } from "./yjs/store";
+import type { ViteDevServer } from "vite";
+import { refuseUpgrade } from "./http-upgrade";
 
+/** What the build's entry module exports besides Remix's own (app/entry.server.tsx). */
+type Runtime = {
+  handleRequest(request: http.IncomingMessage, response: http.ServerResponse): boolean;
+  handleUpgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  close(): Promise<void>;
+  stop(): Promise<void>;
+};
+type AppBuild = ServerBuild & {
+  entry: { module: { startRuntime(): Promise<Runtime>; env(): { PORT: number; HOST: string; TRUST_PROXY: string } } };
+};
+
+// The entry's own concerns: which build to run. Everything else is parsed by the app (app/utils/env.server.ts).
 const production = process.env.NODE_ENV === "production";
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? "0.0.0.0";
-
-const { applied } = migrate();
-if (applied.length) console.log(`[db] applied migrations: ${applied.join(", ")}`);
-// Every commit is synced to disk (FULL; better-sqlite3's WAL default is NORMAL, which survives a
-// crashed process but not a power cut in the community office), and deleted rows (a secret
-// vote's ballots) are overwritten on disk, not just unlinked.
-await prisma.$queryRawUnsafe("PRAGMA synchronous = FULL");
-await prisma.$queryRawUnsafe("PRAGMA secure_delete = ON");
-// The demo (published password) only when asked for; a real install starts with first-run setup.
-if (process.env.YISHI_DEMO === "1" && (await isEmpty())) {
-  await seedDemo();
-  console.log("[db] seeded the demo community (accounts in README.md; every password is public: never expose this site)");
-} else if (await needsSetup()) {
-  console.log(`[setup] no account yet: open /setup with the one-time code ${await issueSetupCode()} (or run npm run setup on this machine)`);
-}
 
 const app = express();
 app.disable("x-powered-by");
-// Behind a TLS-terminating proxy on this machine, believe its X-Forwarded-Proto (Secure cookies).
-app.set("trust proxy", process.env.TRUST_PROXY ?? "loopback");
 app.use(compression());
-const server = http.createServer(app);
+const server = http.createServer((request, response) => {
+  if (!current?.runtime.handleRequest(request, response)) app(request, response);
+});
 
-const io = singleton("io", () => createSocketServer(server));
-const redis = process.env.REDIS_URL ? await connectRedis(process.env.REDIS_URL) : null;
-if (redis) {
-  redis.attach(io);
-  console.log("[redis] Socket.IO rooms and Yjs documents are shared with the other processes");
-}
-const rooms = singleton(
-  "rooms",
-  () => new Rooms(new PrismaDocumentStore(prisma), renderedCopyHooks(prisma, (room, event, payload) => io.to(room).emit(event, payload)), redis?.relay),
-);
-const yjs = createYjsEndpoint(rooms);
-routeUpgrades(server, { yjs, dev: !production });
-
-let build: ServerBuild | (() => Promise<ServerBuild>);
+let loadBuild: () => Promise<AppBuild>;
+let vite: ViteDevServer | undefined;
 if (production) {
   const root = path.resolve(process.env.YISHI_BUILD_DIR ?? "build");
   app.use("/assets", express.static(path.join(root, "client/assets"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(root, "client"), { maxAge: "1h" }));
-  build = (await import(pathToFileURL(path.join(root, "server/index.js")).href)) as ServerBuild;
+  const build = (await import(pathToFileURL(path.join(root, "server/index.js")).href)) as AppBuild;
+  loadBuild = async () => build;
 } else {
-  const vite = await import("vite");
-  const viteServer = await vite.createServer({ server: { middlewareMode: true, hmr: { server } } });
-  app.use(viteServer.middlewares);
-  build = () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
+  vite = await (await import("vite")).createServer({ server: { middlewareMode: true, hmr: { server } } });
+  app.use(vite.middlewares);
+  loadBuild = () => vite!.ssrLoadModule("virtual:remix/server-build") as Promise<AppBuild>;
 }
-app.all("*", createRequestHandler({ build, mode: production ? "production" : "development", getLoadContext: (req) => ({ clientAddress: req.ip }) }));
+// A bad variable stops the start here, with the app's message naming it.
+const { PORT: port, HOST: host, TRUST_PROXY } = (await loadBuild()).entry.module.env();
+// Behind a TLS-terminating proxy on this machine, believe its X-Forwarded-Proto (Secure cookies).
+app.set("trust proxy", TRUST_PROXY);
+app.all("*", createRequestHandler({ build: production ? await loadBuild() : loadBuild, mode: production ? "production" : "development", getLoadContext: (req) => ({ clientAddress: req.ip }) }));
+
+// The realtime layer of the build now serving pages. In development an edit to the
+// app gives a new build: the old layer closes (its clients reconnect) and the new
+// one starts, so Socket.IO and Yjs never run older model code than the pages.
+let current: { module: AppBuild["entry"]["module"]; runtime: Runtime } | null = null;
+let switching: Promise<void> | null = null;
+async function switchToLatestRuntime(): Promise<void> {
+  const { module } = (await loadBuild()).entry;
+  if (current?.module === module) return;
+  const previous = current;
+  current = null;
+  await previous?.runtime.close();
+  current = { module, runtime: await module.startRuntime() };
+  if (previous) console.log("[yishi] the app changed: realtime layer restarted");
+}
+const latestRuntime = () => (switching ??= switchToLatestRuntime().finally(() => (switching = null)));
+await latestRuntime();
+if (vite) vite.watcher.on("change", () => setTimeout(() => void latestRuntime().catch((e) => console.error("[yishi] restarting the realtime layer", e)), 100));
+
+server.on("upgrade", (request, socket, head) => {
+  socket.on("error", () => socket.destroy());
+  if (vite && request.headers["sec-websocket-protocol"] === "vite-hmr") return;
+  if (current?.runtime.handleUpgrade(request, socket, head)) return;
+  const pathname = new URL(request.url ?? "/", "http://localhost").pathname;
+  refuseUpgrade(socket, current ? 404 : 503, current ? `no WebSocket endpoint at ${pathname}` : "restarting: try again in a moment");
+});
 
 server.listen(port, host, () => {
   console.log(`[yishi] listening on http://localhost:${port} (${production ? "production" : "development"})`);
@@ -82,10 +89,9 @@ async function shutdown(signal: string) {
   stopping = true;
   console.log(`[yishi] ${signal}: committing open documents and stopping`);
   server.close();
-  io.close();
-  await rooms.closeAll();
-  await redis?.close();
-  await prisma.$disconnect();
+  await switching;
+  await current?.runtime.stop();
+  await vite?.close();
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -5,11 +5,12 @@ import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { sqlitePath } from "../app/utils/database-url";
+import { sqlitePath } from "../app/utils/database-url.server";
+import { env } from "../app/utils/env.server";
 
-const defaultDir = path.resolve(process.env.YISHI_MIGRATIONS_DIR ?? "prisma/migrations");
+const defaultDir = () => path.resolve(env().YISHI_MIGRATIONS_DIR ?? "prisma/migrations");
 
-export function migrate(file = sqlitePath(), migrationsDir = defaultDir): { applied: string[] } {
+export function migrate(file = sqlitePath(), migrationsDir = defaultDir()): { applied: string[] } {
   const db = new Database(file, { timeout: 10_000 });
   try {
     db.pragma("journal_mode = WAL");

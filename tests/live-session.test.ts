@@ -1,6 +1,6 @@
 // Rules of a session in progress, at the model level against real SQLite:
 // check-in, quorum, the floor, proxies, hidden results and the life cycle.
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import {
   adjournSession,
   castBallot,
@@ -8,6 +8,7 @@ import {
   checkInLink,
   closeVote,
   giveFloor,
+  liveMemory,
   liveState,
   openItem,
   openSession,
@@ -47,6 +48,22 @@ describe("a live session", () => {
     await checkIn(who.staff!, sessionId, { userId: who.staff!.userId });
     const state = await liveState(sessionId);
     expect(state.quorum).toMatchObject({ seated: 6, present: 2, required: 4, met: false });
+  });
+
+  it("versions the state by a counter in the database, not by this process's clock", async () => {
+    const before = (await liveState(sessionId)).version;
+    // This process's clock runs an hour behind another's: its pushes must still order after theirs.
+    const clock = vi.spyOn(Date, "now").mockReturnValue(Date.now() - 3600_000);
+    try {
+      await checkIn(who.staff!, sessionId, { userId: who.yeweihui!.userId });
+      await new Promise((r) => setTimeout(r, 300));
+      const after = await liveState(sessionId);
+      expect(after.attendance.map((a) => a.userId)).toContain(who.yeweihui!.userId);
+      expect(after.version).toBeGreaterThan(before);
+    } finally {
+      clock.mockRestore();
+    }
+    await prisma.attendance.deleteMany({ where: { sessionId, userId: who.yeweihui!.userId } });
   });
 
   it("lets only the chair open it, and only checked-in people raise hands; the chair gives the floor", async () => {
@@ -115,5 +132,10 @@ describe("a live session", () => {
     expect(state.status).toBe("adjourned");
     expect(state.motions.find((m) => m.id === motionId)).toBeUndefined(); // withdrawn at adjournment
     await expect(checkIn(who.staff!, sessionId, { userId: who.grid1!.userId })).rejects.toMatchObject({ key: "errors.sessionOver" });
+  });
+
+  it("keeps nothing in memory for a session once its pushes are done", async () => {
+    await new Promise((r) => setTimeout(r, 1200)); // past the tally period, the state pacing and the snapshot's lifetime
+    expect(liveMemory()).toEqual({ tallyTimers: 0, stateTimers: 0, roomSizes: 0, snapshots: 0 });
   });
 });

@@ -1,4 +1,4 @@
-import type { liveZhCN } from "./live.zh-CN";
+import type { liveErrorsZhCN, liveZhCN } from "./live.zh-CN";
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
@@ -97,7 +97,7 @@ export const liveEn: Shape<typeof liveZhCN> = {
   goLive: "Go to the live session",
 };
 
-export const liveErrorsEn: Shape<typeof import("./live.zh-CN").liveErrorsZhCN> = {
+export const liveErrorsEn: Shape<typeof liveErrorsZhCN> = {
   sessionNotOpen: "The session has not started or is adjourned.",
   sessionOver: "The session is over; check-in is closed.",
   checkInInvalid: "This check-in code is not valid; scan the code on the meeting-room screen again.",

@@ -13,8 +13,10 @@ type Tx = Prisma.TransactionClient;
  */
 export async function createAgendaItem(
   input: { sessionId: string; title: string; text: string; position?: number; topicId?: string; timeSlotMin?: number },
-  tx: Tx = prisma,
-) {
+  tx?: Tx,
+): Promise<{ id: string; position: number }> {
+  // The next position is read and taken in one transaction: two adds at once never share one.
+  if (!tx) return prisma.$transaction((t) => createAgendaItem(input, t));
   const position =
     input.position ?? ((await tx.agendaItem.aggregate({ where: { sessionId: input.sessionId }, _max: { position: true } }))._max.position ?? 0) + 1;
   const prose = proseFromText(input.text);

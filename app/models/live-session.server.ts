@@ -11,7 +11,7 @@ import { InputRejected, RuleBroken } from "~/utils/errors";
 import type { Prisma } from "~/generated/prisma/client";
 import { NotFound, loadSessionResource, requirePermission, type Actor, type SessionResource } from "~/utils/permissions.server";
 import { publish, rooms } from "~/utils/realtime.server";
-import { singleton } from "~/utils/singleton.server";
+import { rightsChanged } from "~/utils/rights.server";
 import { notify } from "./notification.server";
 import { TOPIC_MOVES } from "./topic-states";
 import { DEFAULT_OPTIONS, decide, quorum, type PassRule, type ballotInputSchema, type motionInputSchema } from "./vote-rules";
@@ -101,6 +101,8 @@ export async function adjournSession(actor: Actor, sessionId: string) {
     prisma.handRaise.updateMany({ where: { sessionId, loweredAt: null }, data: { loweredAt: new Date() } }),
     prisma.motion.updateMany({ where: { sessionId, status: { in: ["proposed", "seconded"] } }, data: { status: "withdrawn" } }),
   ]);
+  // The agenda's text is now the record: open editors become readers at once.
+  rightsChanged({ sessionId });
   announce(sessionId);
 }
 
@@ -571,21 +573,25 @@ async function tallyOf(motionId: string): Promise<LiveTally> {
   return motion.hideResults ? { motionId, cast: t.cast, eligible } : { motionId, cast: t.cast, eligible, counts: t.counts, byConstituency: t.byConstituency };
 }
 
-// The live tally goes out at most every 100 ms per motion, however fast ballots arrive.
+// The live tally goes out at most every 100 ms per motion, however fast ballots arrive:
+// the first ballot after a quiet spell is pushed at once, the rest once per period, and a
+// motion that has been quiet for a period is forgotten (a long meeting leaves nothing behind).
 const TALLY_EVERY_MS = 100;
-const tallyTimers = singleton("live:tallyTimers", () => new Map<string, { last: number; timer: NodeJS.Timeout | null }>());
+const tallyTimers = new Map<string, { again: boolean }>();
 function scheduleTally(sessionId: string, motionId: string): void {
-  const t = tallyTimers.get(motionId) ?? { last: 0, timer: null };
-  tallyTimers.set(motionId, t);
-  if (t.timer) return;
-  const wait = Math.max(0, t.last + TALLY_EVERY_MS - Date.now());
-  t.timer = setTimeout(() => {
-    t.timer = null;
-    t.last = Date.now();
+  const pending = tallyTimers.get(motionId);
+  if (pending) return void (pending.again = true);
+  const entry = { again: true };
+  tallyTimers.set(motionId, entry);
+  const tick = () => {
+    if (!entry.again) return void tallyTimers.delete(motionId);
+    entry.again = false;
     tallyOf(motionId)
       .then((tally) => publish(rooms.session(sessionId), "vote:tally", tally))
       .catch((e) => console.error("[live] tally", e));
-  }, wait);
+    setTimeout(tick, TALLY_EVERY_MS);
+  };
+  setTimeout(tick, 0);
 }
 
 /**
@@ -593,9 +599,8 @@ function scheduleTally(sessionId: string, motionId: string): void {
  * many people (re)joining at once share one computation (a council of a
  * thousand checking in would otherwise compute it a thousand times).
  */
-// Process-wide (the Node entry and the Remix build load this module separately): an
-// action through the API must invalidate what a Socket.IO join would serve, and vice versa.
-const snapshots = singleton("live:snapshots", () => new Map<string, Promise<SharedState>>());
+// One per process (one module graph): an action through the API invalidates what a Socket.IO join would serve.
+const snapshots = new Map<string, Promise<SharedState>>();
 function sharedState(sessionId: string): Promise<SharedState> {
   let snapshot = snapshots.get(sessionId);
   if (!snapshot) {
@@ -630,13 +635,14 @@ export async function liveState(sessionId: string, viewer?: Actor) {
 }
 
 async function computeState(sessionId: string) {
-  // Taken before the reads: a snapshot is at least as new as this. Clients keep the newest
-  // (pushes can overtake each other, and a process may serve a cached one for a moment).
-  const version = Date.now();
   const s = await prisma.councilSession.findUnique({
     where: { id: sessionId },
     select: {
       id: true,
+      // Read with the rest: a snapshot is at least as new as its version. Every change is followed by
+      // an increment and a push (announce), so the newest version a client holds has every change
+      // (pushes can overtake each other, and a process may serve a cached one for a moment).
+      stateVersion: true,
       title: true,
       status: true,
       councilId: true,
@@ -675,7 +681,7 @@ async function computeState(sessionId: string) {
     chairId: s.chairId,
     openedAt: s.openedAt?.toISOString() ?? null,
     adjournedAt: s.adjournedAt?.toISOString() ?? null,
-    version,
+    version: s.stateVersion,
     serverTime: new Date().toISOString(),
     items: s.agendaItems.map((i) => ({ ...i, resolvedAt: i.resolvedAt?.toISOString() ?? null })),
     currentItem: current
@@ -731,8 +737,10 @@ async function ownBallots(motionId: string, voterIds: string[]): Promise<Record<
 // A change is pushed as a snapshot, coalesced: at most every 50 ms, and in a
 // big room (the snapshot lists everyone present) one more millisecond per person,
 // so a thousand people checking in cost about one push a second, not a thousand.
-const stateTimers = singleton("live:stateTimers", () => new Map<string, NodeJS.Timeout>());
-const roomSize = singleton("live:roomSize", () => new Map<string, number>());
+const stateTimers = new Map<string, NodeJS.Timeout>();
+/** People present at each session's last push; only the most recent sessions are remembered. */
+const roomSize = new Map<string, number>();
+const ROOM_SIZES_KEPT = 500;
 function announce(sessionId: string): void {
   snapshots.delete(sessionId);
   if (stateTimers.has(sessionId)) return;
@@ -741,9 +749,15 @@ function announce(sessionId: string): void {
     setTimeout(
       () => {
         stateTimers.delete(sessionId);
-        liveState(sessionId)
+        // The version counts changes in the database, so every process's pushes order the same way.
+        prisma.councilSession
+          .update({ where: { id: sessionId }, data: { stateVersion: { increment: 1 } }, select: { id: true } })
+          .then(() => {
+            snapshots.delete(sessionId);
+            return liveState(sessionId);
+          })
           .then((state) => {
-            roomSize.set(sessionId, state.attendance.length);
+            rememberRoomSize(sessionId, ["adjourned", "cancelled"].includes(state.status) ? null : state.attendance.length);
             publish(rooms.session(sessionId), "session:state", state);
           })
           .catch((e) => console.error("[live] state", e));
@@ -751,6 +765,18 @@ function announce(sessionId: string): void {
       50 + Math.min(1000, roomSize.get(sessionId) ?? 0),
     ),
   );
+}
+
+function rememberRoomSize(sessionId: string, size: number | null): void {
+  roomSize.delete(sessionId);
+  if (size === null) return; // a session that is over needs no pacing
+  roomSize.set(sessionId, size);
+  if (roomSize.size > ROOM_SIZES_KEPT) roomSize.delete(roomSize.keys().next().value!);
+}
+
+/** What this process keeps in memory for live sessions (tests check that it drains). */
+export function liveMemory() {
+  return { tallyTimers: tallyTimers.size, stateTimers: stateTimers.size, roomSizes: roomSize.size, snapshots: snapshots.size };
 }
 
 /** For the pages and API: the state, after checking the viewer may see it. */

@@ -3,11 +3,13 @@
 // slot, and publish it to the council's seated members.
 import type { z } from "zod";
 import { prisma } from "~/utils/db.server";
+import { agendaItemDocumentName } from "~/utils/domain";
 import { InputRejected } from "~/utils/errors";
 import { NotFound, loadSessionResource, requirePermission, type Actor } from "~/utils/permissions.server";
 import type { agendaAddSchema, sessionCreateSchema } from "~/utils/schemas";
 import { createAgendaItem } from "./agenda-item.server";
 import { publish, rooms } from "~/utils/realtime.server";
+import { rightsChanged } from "~/utils/rights.server";
 import { notify } from "./notification.server";
 import { moveTopic } from "./topic.server";
 
@@ -43,18 +45,22 @@ export async function removeFromAgenda(actor: Actor, sessionId: string, itemId: 
   const item = await prisma.agendaItem.findFirst({ where: { id: itemId, sessionId }, select: { id: true, topicId: true } });
   if (!item) throw new NotFound("agenda item");
   if (item.topicId) return moveTopic(actor, item.topicId, { move: "unschedule" });
-  await prisma.$transaction([prisma.yDocument.deleteMany({ where: { name: `agenda-item:${item.id}` } }), prisma.agendaItem.delete({ where: { id: item.id } })]);
+  await prisma.$transaction([prisma.yDocument.deleteMany({ where: { name: agendaItemDocumentName(item.id) } }), prisma.agendaItem.delete({ where: { id: item.id } })]);
+  rightsChanged({ agendaItemId: item.id, removed: true });
   return { removed: item.id };
 }
 
 /** New order: the session's items, each exactly once. */
 export async function reorderAgenda(actor: Actor, sessionId: string, itemIds: string[]) {
   await editableSession(actor, sessionId);
-  const current = await prisma.agendaItem.findMany({ where: { sessionId }, select: { id: true } });
-  const ids = new Set(current.map((i) => i.id));
-  if (itemIds.length !== ids.size || new Set(itemIds).size !== itemIds.length || itemIds.some((id) => !ids.has(id)))
-    throw new InputRejected("itemIds", "errors.agendaOrderInvalid");
-  await prisma.$transaction(itemIds.map((id, i) => prisma.agendaItem.update({ where: { id }, data: { position: i + 1 } })));
+  // Checked and written in one transaction: an item added meanwhile makes the new order incomplete, and it is refused.
+  await prisma.$transaction(async (tx) => {
+    const current = await tx.agendaItem.findMany({ where: { sessionId }, select: { id: true } });
+    const ids = new Set(current.map((i) => i.id));
+    if (itemIds.length !== ids.size || new Set(itemIds).size !== itemIds.length || itemIds.some((id) => !ids.has(id)))
+      throw new InputRejected("itemIds", "errors.agendaOrderInvalid");
+    for (const [i, id] of itemIds.entries()) await tx.agendaItem.update({ where: { id }, data: { position: i + 1 } });
+  });
 }
 
 export async function setTimeSlot(actor: Actor, sessionId: string, itemId: string, minutes: number) {

@@ -4,9 +4,11 @@
 import type { z } from "zod";
 import type { Prisma } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
+import { agendaItemDocumentName } from "~/utils/domain";
 import { InputRejected } from "~/utils/errors";
 import { NotFound, can, loadTopicResource, requirePermission, type Actor, type TopicResource } from "~/utils/permissions.server";
 import { publish, rooms } from "~/utils/realtime.server";
+import { rightsChanged } from "~/utils/rights.server";
 import type { TopicMoveInput, topicListSchema, topicRaiseSchema } from "~/utils/schemas";
 import { encodePhotos, savePhotos } from "~/utils/uploads.server";
 import { createAgendaItem } from "./agenda-item.server";
@@ -181,6 +183,7 @@ export async function moveTopic(actor: Actor, topicId: string, input: TopicMoveI
     }
   }
 
+  let removedItems: string[] = [];
   await prisma.$transaction(async (tx) => {
     // Compare-and-set on the status: of two staff moving the same topic at once, one wins.
     const { count } = await tx.topic.updateMany({ where: { id: topicId, status: topic.status }, data });
@@ -195,13 +198,16 @@ export async function moveTopic(actor: Actor, topicId: string, input: TopicMoveI
     }
     if (input.move === "unschedule") {
       const items = await tx.agendaItem.findMany({ where: { topicId, session: { status: "scheduled" } }, select: { id: true } });
-      await tx.yDocument.deleteMany({ where: { name: { in: items.map((i) => `agenda-item:${i.id}`) } } });
+      await tx.yDocument.deleteMany({ where: { name: { in: items.map((i) => agendaItemDocumentName(i.id)) } } });
       await tx.agendaItem.deleteMany({ where: { id: { in: items.map((i) => i.id) } } });
+      removedItems = items.map((i) => i.id);
     }
     await event(tx, topicId, MOVE_EVENTS[input.move], actor.userId, eventData);
     if (input.move === "merge") await event(tx, input.intoTopicId, "mergedFrom", actor.userId, { fromTopicId: topicId, fromTitle: topic.title });
   });
 
+  // Whoever has an unscheduled item's text open is told it is gone, at once.
+  for (const agendaItemId of removedItems) rightsChanged({ agendaItemId, removed: true });
   publish(rooms.topic(topicId), "topic:moved", { topicId, status: to });
   const others = (ids: string[]) => ids.filter((id) => id !== actor.userId);
   await notify(others(await followers(topicId)), "topicMoved", { topicId }, { title: topic.title, status: to, move: input.move });

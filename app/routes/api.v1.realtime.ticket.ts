@@ -1,6 +1,6 @@
-import { handle } from "~/utils/api.server";
+import { ApiError, handle } from "~/utils/api.server";
 import { api } from "~/utils/api-contract";
-import { createRealtimeTicket } from "~/utils/auth.server";
+import { createRealtimeTicket, credentialsOf, identify } from "~/utils/auth.server";
 import { LIMITS, RateLimited, limitUser, rateLimitMessage, tooManyRequests } from "~/utils/rate-limit.server";
 
 export const action = handle(api.realtimeTicket, async ({ actor, request }) => {
@@ -10,7 +10,11 @@ export const action = handle(api.realtimeTicket, async ({ actor, request }) => {
     if (error instanceof RateLimited) return tooManyRequests(error.retryAfterSec, rateLimitMessage(request, error));
     throw error;
   }
-  const { ticket, expiresAt } = await createRealtimeTicket(actor!.userId);
+  // The sign-in (cookie or token) the ticket derives from; a ticket cannot buy another ticket
+  // (handle() has already spent it authenticating this request, so it identifies nobody now).
+  const identity = await identify(credentialsOf(request));
+  if (!identity || identity.userId !== actor!.userId) throw new ApiError(401, "errors.unauthorized");
+  const { ticket, expiresAt } = await createRealtimeTicket(identity);
   return { ticket, expiresAt: expiresAt.toISOString() };
 });
 export const loader = action;

@@ -1,8 +1,13 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { destroyAuthSession } from "~/utils/auth.server";
+import { destroyAuthSession, getUserId } from "~/utils/auth.server";
+import { rightsChanged } from "~/utils/rights.server";
 
 export async function action({ request }: ActionFunctionArgs) {
-  throw redirect("/", { headers: { "Set-Cookie": await destroyAuthSession(request) } });
+  const userId = await getUserId(request);
+  const cookie = await destroyAuthSession(request);
+  // This browser's live connections (editors, the live session) close now, not at their next reconnect.
+  if (userId) rightsChanged({ userId });
+  throw redirect("/", { headers: { "Set-Cookie": cookie } });
 }
 
 export async function loader() {

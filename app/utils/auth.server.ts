@@ -7,8 +7,8 @@ import path from "node:path";
 import { hash, verify } from "@node-rs/argon2";
 import { createCookie, redirect } from "@remix-run/node";
 import { prisma } from "./db.server";
-import { sqlitePath } from "./database-url";
-import { singleton } from "./singleton.server";
+import { sqlitePath } from "./database-url.server";
+import { env } from "./env.server";
 import { LIMITS, forgive, hit, reset, type Limit } from "./rate-limit.server";
 import { rightsChanged } from "./rights.server";
 
@@ -21,7 +21,7 @@ export const SESSION_COOKIE = "yishi_session";
  * behind a load balancer must all be given the same SESSION_SECRET.
  */
 function sessionSecret(): string {
-  const fromEnv = process.env.SESSION_SECRET?.trim();
+  const fromEnv = env().SESSION_SECRET;
   if (fromEnv) return fromEnv;
   const db = sqlitePath();
   const file = path.join(db === ":memory:" ? process.cwd() : path.dirname(db), ".session-secret");
@@ -31,7 +31,7 @@ function sessionSecret(): string {
   return secret;
 }
 
-const secret = singleton("sessionSecret", sessionSecret);
+const secret = sessionSecret();
 
 /** HMAC of a value under the site's secret, for links that must not be forged (check-in QR codes). */
 export function sign(value: string): string {
@@ -44,15 +44,13 @@ export function verifySignature(value: string, signature: string): boolean {
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-const sessionCookie = singleton("sessionCookie", () =>
-  createCookie(SESSION_COOKIE, {
-    httpOnly: true,
-    sameSite: "lax",
-    path: "/",
-    maxAge: SESSION_DAYS * 24 * 3600,
-    secrets: [secret],
-  }),
-);
+const sessionCookie = createCookie(SESSION_COOKIE, {
+  httpOnly: true,
+  sameSite: "lax",
+  path: "/",
+  maxAge: SESSION_DAYS * 24 * 3600,
+  secrets: [secret],
+});
 
 // algorithm 2 is Argon2id (the package exports it as a const enum, which isolatedModules cannot inline).
 /**
@@ -62,7 +60,7 @@ const sessionCookie = singleton("sessionCookie", () =>
  * community office first tries Yishi on its LAN; COOKIE_SECURE=always forbids that.
  */
 export function secureCookies(request: Request): boolean {
-  const mode = process.env.COOKIE_SECURE ?? "auto";
+  const mode = env().COOKIE_SECURE;
   if (mode === "always") return true;
   if (mode === "never") return false;
   return new URL(request.url).protocol === "https:";
@@ -137,12 +135,7 @@ export async function createAuthSession(userId: string, request: Request): Promi
 
 export async function destroyAuthSession(request: Request): Promise<string> {
   const id = await sessionCookie.parse(request.headers.get("cookie"));
-  if (typeof id === "string") {
-    const session = await prisma.authSession.findUnique({ where: { id }, select: { userId: true } });
-    await prisma.authSession.deleteMany({ where: { id } });
-    // Live connections opened with this cookie are re-checked (and closed when nothing else authorises them).
-    if (session) rightsChanged({ userId: session.userId });
-  }
+  if (typeof id === "string") await prisma.authSession.deleteMany({ where: { id } });
   return sessionCookie.serialize("", { maxAge: 0, secure: secureCookies(request) });
 }
 
@@ -177,54 +170,91 @@ export async function revokeApiToken(userId: string, tokenId: string): Promise<b
 export const REALTIME_TICKET_TTL_MS = 60_000;
 const TICKET_PREFIX = "ysr_";
 
+/** The sign-in behind a request: a cookie's session row or an API token's row. */
+export type Grant = { authSessionId: string } | { apiTokenId: string };
+export type Identity = { userId: string; grant: Grant };
+
 /**
  * A single-use ticket for opening one realtime connection (Yjs ?ticket=, Socket.IO
- * auth.ticket), so a long-lived token never has to appear in a URL or a proxy log.
+ * auth: { token: ticket }), so a long-lived token never has to appear in a URL or a
+ * proxy log. It remembers what it was issued from (`grant`): the connection then lives
+ * exactly as long as that sign-in or token.
  */
-export async function createRealtimeTicket(userId: string) {
+export async function createRealtimeTicket(identity: Identity) {
   const ticket = `${TICKET_PREFIX}${randomBytes(24).toString("base64url")}`;
   const expiresAt = new Date(Date.now() + REALTIME_TICKET_TTL_MS);
   // Spent and expired tickets of anyone go as new ones are issued (bounded, like rate-limit rows).
   const stale = await prisma.realtimeTicket.findMany({ where: { expiresAt: { lte: new Date() } }, select: { ticketHash: true }, take: 200 });
   if (stale.length) await prisma.realtimeTicket.deleteMany({ where: { ticketHash: { in: stale.map((t) => t.ticketHash) } } });
-  await prisma.realtimeTicket.create({ data: { ticketHash: hashToken(ticket), userId, expiresAt } });
+  await prisma.realtimeTicket.create({ data: { ticketHash: hashToken(ticket), userId: identity.userId, expiresAt, ...identity.grant } });
   return { ticket, expiresAt };
 }
 
 /**
  * Uses a ticket up: the conditional DELETE is the claim, so of two connections presenting
- * the same ticket exactly one gets the user id.
+ * the same ticket exactly one gets in; and only while what it was issued from is still valid.
  */
-export async function consumeRealtimeTicket(ticket: string): Promise<string | null> {
+export async function consumeRealtimeTicket(ticket: string): Promise<Identity | null> {
   const ticketHash = hashToken(ticket);
-  const row = await prisma.realtimeTicket.findUnique({ where: { ticketHash }, select: { userId: true } });
+  const row = await prisma.realtimeTicket.findUnique({ where: { ticketHash }, select: { authSessionId: true, apiTokenId: true } });
   if (!row) return null;
   const { count } = await prisma.realtimeTicket.deleteMany({ where: { ticketHash, expiresAt: { gt: new Date() } } });
-  return count === 1 ? row.userId : null;
+  if (count !== 1) return null;
+  if (row.authSessionId) return checkGrant({ authSessionId: row.authSessionId });
+  if (row.apiTokenId) return checkGrant({ apiTokenId: row.apiTokenId });
+  return null;
 }
 
-export type Credentials = { cookie?: string | null; authorization?: string | null; token?: string | null; ticket?: string | null };
+async function checkGrant(grant: Grant): Promise<Identity | null> {
+  const now = new Date();
+  const row =
+    "apiTokenId" in grant
+      ? await prisma.apiToken.findUnique({ where: { id: grant.apiTokenId }, select: { userId: true, expiresAt: true } })
+      : await prisma.authSession.findUnique({ where: { id: grant.authSessionId }, select: { userId: true, expiresAt: true } });
+  return row && row.expiresAt > now ? { userId: row.userId, grant } : null;
+}
 
 /**
- * The user id behind a cookie, an `Authorization: Bearer` header, a bare token
- * (Yjs clients in Node pass it as ?token=, Socket.IO clients as auth.token) or a
- * single-use realtime ticket (?ticket=, auth.ticket; also accepted where a token is).
+ * `grant` is what a realtime connection opened with a ticket keeps for its later re-checks
+ * (see lastingCredentials): the ticket itself works only once.
  */
-export async function authenticate(credentials: Credentials): Promise<string | null> {
+export type Credentials = { cookie?: string | null; authorization?: string | null; token?: string | null; ticket?: string | null; grant?: Grant };
+
+function ticketOf(credentials: Credentials): string | null {
   const bearer = credentials.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? credentials.token ?? null;
-  const ticket = credentials.ticket ?? (bearer?.startsWith(TICKET_PREFIX) ? bearer : null);
+  return credentials.ticket ?? (bearer?.startsWith(TICKET_PREFIX) ? bearer : null);
+}
+
+/**
+ * Who is behind a cookie, an `Authorization: Bearer` header, a bare token (Yjs clients in
+ * Node pass it as ?token=, Socket.IO clients as auth.token), a single-use realtime ticket
+ * (?ticket=; also accepted wherever a token is) or a grant kept from one.
+ */
+export async function identify(credentials: Credentials): Promise<Identity | null> {
+  if (credentials.grant) return checkGrant(credentials.grant);
+  const ticket = ticketOf(credentials);
   if (ticket) return consumeRealtimeTicket(ticket);
+  const bearer = credentials.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? credentials.token ?? null;
   if (bearer) {
     const row = await prisma.apiToken.findUnique({ where: { tokenHash: hashToken(bearer) }, select: { id: true, userId: true, expiresAt: true } });
     if (!row || row.expiresAt < new Date()) return null;
-    return row.userId;
+    return { userId: row.userId, grant: { apiTokenId: row.id } };
   }
   if (!credentials.cookie) return null;
   const id = await sessionCookie.parse(credentials.cookie).catch(() => null);
   if (typeof id !== "string") return null;
   const session = await prisma.authSession.findUnique({ where: { id }, select: { userId: true, expiresAt: true } });
   if (!session || session.expiresAt < new Date()) return null;
-  return session.userId;
+  return { userId: session.userId, grant: { authSessionId: id } };
+}
+
+export async function authenticate(credentials: Credentials): Promise<string | null> {
+  return (await identify(credentials))?.userId ?? null;
+}
+
+/** What a connection keeps to be re-checked later: a spent ticket is replaced by what it was issued from. */
+export function lastingCredentials(credentials: Credentials, identity: Identity): Credentials {
+  return ticketOf(credentials) ? { grant: identity.grant } : credentials;
 }
 
 export function credentialsOf(request: Request): Credentials {

@@ -1,5 +1,5 @@
 import { PrismaClient } from "~/generated/prisma/client";
-import { sqlitePath } from "./database-url";
+import { sqlitePath } from "./database-url.server";
 import { singleton } from "./singleton.server";
 import { sqliteAdapter } from "./sqlite-adapter.server";
 

@@ -166,14 +166,17 @@ export async function documentAccess(actor: Actor | null, docName: string): Prom
   const doc = parseDocumentName(docName);
   if (!doc) return "missing";
   switch (doc.kind) {
-    case "agenda-item": {
-      const item = await loadAgendaItemResource(doc.id);
-      if (!item) return "missing";
-      if (can(actor, "agendaItem:edit", item)) return "write";
-      if (can(actor, "agendaItem:view", item)) return "read";
-      return "none";
-    }
+    case "agenda-item":
+      return agendaItemAccess(actor, await loadAgendaItemResource(doc.id));
   }
+}
+
+/** What an actor may do with an agenda item's document (the item already loaded: a rights re-check loads it once for many). */
+export function agendaItemAccess(actor: Actor | null, item: AgendaItemResource | null): DocumentAccess {
+  if (!item) return "missing";
+  if (can(actor, "agendaItem:edit", item)) return "write";
+  if (can(actor, "agendaItem:view", item)) return "read";
+  return "none";
 }
 
 /** For pages and the API: the signed-in actor, or a redirect to sign in (pages) / 401 (API). */

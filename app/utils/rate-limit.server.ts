@@ -7,6 +7,7 @@ import { isIP } from "node:net";
 import type { AppLoadContext, HeadersFunction } from "@remix-run/node";
 import { translator } from "~/i18n";
 import { prisma } from "./db.server";
+import { env } from "./env.server";
 
 declare module "@remix-run/node" {
   interface AppLoadContext {
@@ -46,7 +47,7 @@ const PRUNE_BATCH = 200;
 
 /** YISHI_RATE_LIMITS=off turns request limits off for load tests on a private machine (bench/). */
 export function rateLimitsEnabled(): boolean {
-  return process.env.YISHI_RATE_LIMITS !== "off";
+  return env().YISHI_RATE_LIMITS !== "off";
 }
 
 /**

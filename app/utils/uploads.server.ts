@@ -6,7 +6,8 @@ import { mkdirSync } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
-import { sqlitePath } from "./database-url";
+import { sqlitePath } from "./database-url.server";
+import { env } from "./env.server";
 import { LIMITS, RateLimited, limitUser } from "./rate-limit.server";
 
 export const MAX_PHOTOS = 9;
@@ -31,7 +32,7 @@ export class UploadRejected extends Error {
 
 export function uploadsDir(): string {
   const db = sqlitePath();
-  const dir = process.env.UPLOADS_DIR ?? path.join(db === ":memory:" ? "data" : path.dirname(db), "uploads");
+  const dir = env().UPLOADS_DIR ?? path.join(db === ":memory:" ? "data" : path.dirname(db), "uploads");
   mkdirSync(dir, { recursive: true });
   return dir;
 }

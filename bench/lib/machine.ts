@@ -28,7 +28,9 @@ export function machine(tmpDir: string): Machine {
   let cpuModel = "";
   try {
     cpuModel = /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1]?.trim() ?? "";
-  } catch {}
+  } catch {
+    // not Linux: the model stays unknown
+  }
   return {
     nproc: Number(run("nproc", [])) || os.availableParallelism(),
     memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,

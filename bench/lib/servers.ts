@@ -170,7 +170,6 @@ export async function startYishi(opts: StartOptions): Promise<RunningServer> {
       HOST,
       YISHI_INSECURE_COOKIES: "1",
       SESSION_SECRET: "bench",
-      YISHI_SEED: "0",
       // The bench mints tokens for hundreds of users from one address and measures load, not limits.
       YISHI_RATE_LIMITS: "off",
     },

@@ -53,7 +53,8 @@ class VoteWorker {
       const w = this.waiting.get(m.rid);
       if (!w) return;
       this.waiting.delete(m.rid);
-      m.ok ? w.resolve(m.result) : w.reject(new Error(m.error));
+      if (m.ok) w.resolve(m.result);
+      else w.reject(new Error(m.error));
     });
   }
   static async start(): Promise<VoteWorker> {
@@ -108,7 +109,7 @@ export async function runVoteBurst(ctx: Context, sizes: VoteBurstSizes): Promise
         body: body ? JSON.stringify(body) : undefined,
       });
       if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-      return (await res.json()) as Record<string, any>;
+      return (await res.json()) as Record<string, unknown>;
     };
     // A session of its own, so the burst shares nothing with the other scenarios.
     const session = await api("/api/v1/sessions", { councilId: ctx.setup.councilId, title: "表决压力测试", scheduledAt: "2030-06-01T19:00", mode: "hybrid" });
@@ -118,7 +119,7 @@ export async function runVoteBurst(ctx: Context, sizes: VoteBurstSizes): Promise
     sockets.push(chair, seconder);
     await must(chair, "session:join", { sessionId: session.id });
     await must(chair, "session:open", { sessionId: session.id });
-    const checkInToken = new URL((await api(`/api/v1/sessions/${session.id}/check-in-link`)).url).searchParams.get("t")!;
+    const checkInToken = new URL((await api(`/api/v1/sessions/${session.id}/check-in-link`)).url as string).searchParams.get("t")!;
     await must(seconder, "session:checkIn", { sessionId: session.id, token: checkInToken });
     await must(chair, "session:openItem", { sessionId: session.id, itemId: item.agendaItemId });
 

@@ -2,21 +2,29 @@
 // an API token (Authorization header, ?token= for Yjs, auth.token for Socket.IO),
 // or a single-use realtime ticket (?ticket= for Yjs; a ticket is also accepted
 // where a token is), which keeps long-lived tokens out of URLs and proxy logs.
+// The credentials are kept with the connection: when rights change, the same
+// credentials are checked again (a signed-out cookie no longer opens anything;
+// for a ticket, what it was issued from is checked, since the ticket is spent).
 import type { IncomingMessage } from "node:http";
-import { authenticate } from "~/utils/auth.server";
+import { identify, lastingCredentials, type Credentials } from "~/utils/auth.server";
 import { loadActor, type Actor } from "~/utils/permissions.server";
 
-export type RealtimeUser = { actor: Actor };
+export type RealtimeUser = { actor: Actor; credentials: Credentials };
 
 export async function authenticateUpgrade(request: IncomingMessage, token?: string | null): Promise<RealtimeUser | null> {
   const url = new URL(request.url ?? "/", "http://localhost");
-  const userId = await authenticate({
+  return authenticateAgain({
     cookie: request.headers.cookie,
     authorization: request.headers.authorization,
     token: token ?? url.searchParams.get("token"),
     ticket: url.searchParams.get("ticket"),
   });
-  if (!userId) return null;
-  const actor = await loadActor(userId);
-  return actor ? { actor } : null;
+}
+
+/** The actor behind these credentials now, or null once they no longer sign anyone in. */
+export async function authenticateAgain(credentials: Credentials): Promise<RealtimeUser | null> {
+  const who = await identify(credentials);
+  if (!who) return null;
+  const actor = await loadActor(who.userId);
+  return actor ? { actor, credentials: lastingCredentials(credentials, who) } : null;
 }

@@ -3,7 +3,11 @@
 import { createAdapter } from "@socket.io/redis-adapter";
 import { createClient } from "redis";
 import type { Server } from "socket.io";
+import { randomBytes } from "node:crypto";
+import type { RightsChange } from "~/utils/rights.server";
 import { redisRelay, type Relay } from "../yjs/relay";
+
+const RIGHTS_CHANNEL = "yishi:rights";
 
 export async function connectRedis(url: string) {
   const pub = createClient({ url });
@@ -14,7 +18,20 @@ export async function connectRedis(url: string) {
   const ioSub = pub.duplicate();
   ioSub.on("error", (e: Error) => console.error(`[redis] ${e.message}`));
   await ioSub.connect();
+  const me = randomBytes(8).toString("hex");
   return {
+    /** Rights changes, to and from the other processes (each re-checks its own connections). */
+    rights: {
+      publish(change: RightsChange): void {
+        pub.publish(RIGHTS_CHANNEL, JSON.stringify({ from: me, change })).catch((e: Error) => console.error(`[redis] rights: ${e.message}`));
+      },
+      async subscribe(handler: (change: RightsChange) => void): Promise<void> {
+        await sub.subscribe(RIGHTS_CHANNEL, (message: string) => {
+          const { from, change } = JSON.parse(message) as { from: string; change: RightsChange };
+          if (from !== me) handler(change);
+        });
+      },
+    },
     attach(io: Server): void {
       io.adapter(createAdapter(pub, ioSub));
     },

@@ -1,30 +1,40 @@
 // Socket.IO: live events around the documents (who is in a session, rendered
 // agenda text). Rooms live in the adapter, so a Redis adapter spreads them over
 // several processes without changing this file.
-import type { Server as HttpServer } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { Server as Engine } from "engine.io";
 import { Server, type Socket } from "socket.io";
-import { z } from "zod";
+import type { z } from "zod";
 import { sessionJoinSchema, topicJoinSchema } from "~/utils/schemas";
 import { LIVE_ACTIONS } from "~/models/live-actions.server";
 import { liveState } from "~/models/live-session.server";
 import { IllegalMove } from "~/models/topic-states";
 import { InputRejected, RuleBroken } from "~/utils/errors";
 import { NotFound, PermissionDenied, can, loadSessionResource, loadTopicResource } from "~/utils/permissions.server";
+import type { RightsChange } from "~/utils/rights.server";
 import { rooms } from "~/utils/realtime.server";
-import { authenticateUpgrade, type RealtimeUser } from "./authenticate";
+import { authenticateAgain, authenticateUpgrade, type RealtimeUser } from "./authenticate";
 
 type Refusal = { ok: false; error: string; status: number; key?: string; values?: Record<string, unknown>; field?: string };
 type Ack = (reply: { ok: true; [key: string]: unknown } | Refusal) => void;
 type SocketData = { user: RealtimeUser };
 const VIEWERS_EVERY_MS = 1000;
+export const SOCKET_IO_PATH = "/socket.io/";
 
-export function createSocketServer(httpServer: HttpServer) {
-  const io = new Server<Record<string, never>, Record<string, (...args: unknown[]) => void>, Record<string, never>, SocketData>(httpServer, {
-    path: "/socket.io",
+/**
+ * Socket.IO without an HTTP server of its own: the Node entry hands it the
+ * requests and upgrades under /socket.io/, so it can be replaced (in
+ * development, when the app's code changes) without touching the listener.
+ */
+export function createSocketServer() {
+  const io = new Server<Record<string, never>, Record<string, (...args: unknown[]) => void>, Record<string, never>, SocketData>({
+    path: SOCKET_IO_PATH,
     serveClient: false,
-    // Leave other upgrades (Yjs, Vite's HMR) to their own handlers.
-    destroyUpgrade: false,
   });
+  // Paths are routed by the Node entry; the engine sees only requests under /socket.io/.
+  const engine = new Engine();
+  io.bind(engine);
 
   io.use(async (socket, next) => {
     try {
@@ -100,7 +110,53 @@ export function createSocketServer(httpServer: HttpServer) {
     );
   }
 
-  return io;
+  /**
+   * A right changed: this process's sockets of the people it touches get their
+   * credentials and actor checked again; a socket whose credentials no longer
+   * sign anyone in is told and disconnected, and one that may no longer see a
+   * topic or session is told and leaves its room.
+   */
+  async function recheck(change: RightsChange): Promise<void> {
+    if (!("userId" in change) && !("communityId" in change)) return; // sessions and items change documents' rights, not who may follow what
+    // This process's own sockets: every process hears the change and handles its own.
+    const touched = (socket: Socket<never, never, never, SocketData>) =>
+      "userId" in change ? socket.data.user.actor.userId === change.userId : socket.data.user.actor.memberships.some((m) => m.communityId === change.communityId);
+    const sockets = [...io.of("/").sockets.values()].filter(touched);
+    await Promise.all(
+      sockets.map(async (socket) => {
+        const now = await authenticateAgain(socket.data.user.credentials);
+        if (!now) {
+          socket.emit("rights:revoked", { status: 401, key: "errors.signedOut" });
+          return socket.disconnect(true);
+        }
+        socket.data.user = now;
+        for (const room of socket.rooms) {
+          const [kind, id] = room.split(":") as [string, string | undefined];
+          if (!id) continue;
+          let allowed = true;
+          if (kind === "topic") {
+            const topic = await loadTopicResource(id);
+            allowed = !!topic && can(now.actor, "topic:view", topic);
+          } else if (kind === "session") {
+            const session = await loadSessionResource(id);
+            allowed = !!session && can(now.actor, "session:view", session);
+          }
+          if (allowed) continue;
+          socket.leave(room);
+          socket.emit("rights:left", { room, status: 403, key: "errors.forbidden" });
+          if (kind === "session") void announceViewers(room);
+        }
+      }),
+    );
+  }
+
+  return {
+    io,
+    recheck,
+    handleRequest: (request: IncomingMessage, response: ServerResponse) => engine.handleRequest(request, response),
+    handleUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => engine.handleUpgrade(request, socket, head),
+    close: () => new Promise<void>((resolve) => io.close(() => resolve())),
+  };
 }
 
 /**

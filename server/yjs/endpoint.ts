@@ -1,13 +1,18 @@
 // /yjs/<docName>: authenticate, authorize, then speak the stock y-websocket
 // protocol to the room. Refusals happen on the HTTP upgrade, before any byte
-// of the document leaves the server.
+// of the document leaves the server; afterwards the same rules are checked
+// again whenever a right changes (recheck), for as long as the connection lives.
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import * as Y from "yjs";
-import { documentAccess } from "~/utils/permissions.server";
-import { authenticateUpgrade, type RealtimeUser } from "../realtime/authenticate";
+import { agendaItemDocumentName, parseDocumentName } from "~/utils/domain";
+import { prisma } from "~/utils/db.server";
+import { agendaItemAccess, documentAccess, loadAgendaItemResource, type AgendaItemResource, type DocumentAccess } from "~/utils/permissions.server";
+import type { RightsChange } from "~/utils/rights.server";
+import { authenticateAgain, authenticateUpgrade, type RealtimeUser } from "../realtime/authenticate";
 import { refuseUpgrade } from "../http-upgrade";
+import { CLOSE } from "../realtime/close-codes";
 import { decodeClientMessage, permissionDeniedMessage } from "./protocol";
 import type { Peer } from "./room";
 import type { Rooms } from "./rooms";
@@ -17,8 +22,13 @@ const PING_INTERVAL_MS = 30_000;
 /** A client that cannot keep up this far behind is dropped; it resyncs when it reconnects. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
+/** One open WebSocket on one document, as the rights check sees it. */
+type Connection = { docName: string; user: RealtimeUser; peer: Peer & { readOnly: boolean }; close(code: number, reason: string): void };
+
 export function createYjsEndpoint(rooms: Rooms) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
+  /** Every connection of this process, by document: what a rights change re-checks. */
+  const connections = new Map<string, Set<Connection>>();
 
   async function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(request.url ?? "/", "http://localhost");
@@ -44,16 +54,18 @@ export function createYjsEndpoint(rooms: Rooms) {
     let onMessage = (data: Uint8Array): void => void early.push(data);
     ws.on("message", (data: ArrayBuffer) => onMessage(new Uint8Array(data)));
 
-    const peer: Peer = {
+    const peer = {
       user: { id: user.actor.userId, name: user.actor.displayName },
+      // Mutable: a rights change turns an editor into a reader while connected.
       readOnly,
-      send(message) {
+      send(message: Uint8Array) {
         if (ws.readyState !== WebSocket.OPEN) return;
         if (ws.bufferedAmount > MAX_BUFFERED_BYTES) return void ws.terminate();
         ws.send(message, (err) => err && ws.terminate());
       },
-      close: (code, reason) => ws.close(code, reason),
+      close: (code: number, reason: string) => ws.close(code, reason),
     };
+    const connection: Connection = { docName, user, peer, close: peer.close };
 
     let room;
     try {
@@ -63,6 +75,9 @@ export function createYjsEndpoint(rooms: Rooms) {
       return void ws.close(1011, "could not load the document");
     }
     room.join(peer);
+    let set = connections.get(docName);
+    if (!set) connections.set(docName, (set = new Set()));
+    set.add(connection);
     let deniedOnce = false;
     onMessage = (data) => {
       handle(data);
@@ -74,11 +89,11 @@ export function createYjsEndpoint(rooms: Rooms) {
           case "syncStep1":
             return room.answerSyncStep1(peer, message.stateVector);
           case "update": {
-            if (!readOnly) return room.acceptUpdate(peer, message.update);
+            if (!peer.readOnly) return room.acceptUpdate(peer, message.update);
             // A stock client answers the server's sync step 1 with its (empty) state: that is not an edit.
             const { structs, ds } = Y.decodeUpdate(message.update);
             if (structs.length === 0 && ds.clients.size === 0) return;
-            if (!deniedOnce) peer.send(permissionDeniedMessage("read-only: observers may watch but not edit"));
+            if (!deniedOnce) peer.send(permissionDeniedMessage("read-only: you may watch but not edit"));
             deniedOnce = true;
             return;
           }
@@ -104,11 +119,56 @@ export function createYjsEndpoint(rooms: Rooms) {
     }, PING_INTERVAL_MS);
     const leave = () => {
       clearInterval(ping);
+      set.delete(connection);
+      if (set.size === 0 && connections.get(docName) === set) connections.delete(docName);
       room.leave(peer);
     };
     if (ws.readyState === WebSocket.CLOSED || ws.readyState === WebSocket.CLOSING) leave();
     else ws.on("close", leave);
   }
 
-  return { wss, handleUpgrade };
+  /** Applies one access decision to one connection: close, downgrade, or (rights regained) upgrade. */
+  function enforce(connection: Connection, access: DocumentAccess | "signedOut"): void {
+    const { peer } = connection;
+    if (access === "signedOut") return connection.close(CLOSE.signedOut, "signed out: sign in again to open this document");
+    if (access === "missing") return connection.close(CLOSE.gone, "this document no longer exists");
+    if (access === "none") return connection.close(CLOSE.forbidden, "you may no longer open this document");
+    const readOnly = access === "read";
+    if (readOnly && !peer.readOnly) peer.send(permissionDeniedMessage("read-only: you may watch but no longer edit"));
+    peer.readOnly = readOnly;
+  }
+
+  /**
+   * A right changed somewhere (this process or another): every connection it may
+   * touch is decided again, with fresh credentials, actor and resource.
+   */
+  async function recheck(change: RightsChange): Promise<void> {
+    let affected: Connection[];
+    if ("agendaItemId" in change) affected = [...(connections.get(agendaItemDocumentName(change.agendaItemId)) ?? [])];
+    else if ("sessionId" in change) {
+      const items = await prisma.agendaItem.findMany({ where: { sessionId: change.sessionId }, select: { id: true } });
+      affected = items.flatMap((i) => [...(connections.get(agendaItemDocumentName(i.id)) ?? [])]);
+    } else if ("userId" in change) affected = [...connections.values()].flatMap((set) => [...set].filter((c) => c.user.actor.userId === change.userId));
+    else affected = [...connections.values()].flatMap((set) => [...set].filter((c) => c.user.actor.memberships.some((m) => m.communityId === change.communityId)));
+    if (affected.length === 0) return;
+
+    // One look-up per document and per person, however many tabs they have open.
+    const resources = new Map<string, Promise<AgendaItemResource | null>>();
+    const people = new Map<string, Promise<RealtimeUser | null>>();
+    await Promise.all(
+      affected.map(async (connection) => {
+        const key = JSON.stringify(connection.user.credentials);
+        if (!people.has(key)) people.set(key, authenticateAgain(connection.user.credentials));
+        const now = await people.get(key)!;
+        if (!now) return enforce(connection, "signedOut");
+        connection.user = now;
+        const doc = parseDocumentName(connection.docName);
+        if (!doc) return enforce(connection, "missing");
+        if (!resources.has(doc.id)) resources.set(doc.id, loadAgendaItemResource(doc.id));
+        enforce(connection, agendaItemAccess(now.actor, await resources.get(doc.id)!));
+      }),
+    );
+  }
+
+  return { wss, handleUpgrade, recheck };
 }

@@ -20,11 +20,10 @@ export function renderedCopyHooks(db: Db, publish: Publish): RoomHooks {
     const { html, text } = renderProse(room.doc);
     if (lastHtml.get(room.name) === html) return;
     lastHtml.set(room.name, html);
-    const item = await db.agendaItem.update({
-      where: { id: target.id },
-      data: { contentHtml: html, contentText: text, renderedAt: new Date() },
-      select: { id: true, sessionId: true },
-    });
+    // updateMany: the item may have left the agenda while its document was open.
+    const { count } = await db.agendaItem.updateMany({ where: { id: target.id }, data: { contentHtml: html, contentText: text, renderedAt: new Date() } });
+    if (count === 0) return;
+    const item = await db.agendaItem.findUniqueOrThrow({ where: { id: target.id }, select: { id: true, sessionId: true } });
     publish(`session:${item.sessionId}`, "agendaItem:rendered", { itemId: item.id, text, html });
   }
 

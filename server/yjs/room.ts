@@ -14,7 +14,8 @@ import {
   updateMessage,
 } from "./protocol";
 import { noRelay, type Relay } from "./relay";
-import type { DocumentStore } from "./store";
+import { CLOSE } from "../realtime/close-codes";
+import { DocumentGone, type DocumentStore } from "./store";
 
 export type PeerUser = { id: string; name: string };
 
@@ -198,10 +199,12 @@ export class Room {
    * Clients reconnect, resync from the database and send their edits again.
    */
   private fail(error: unknown): void {
-    console.error(`[yjs] storing ${this.name} failed; closing the document`, error);
+    // A document deleted under its room is not a fault: its editors are told it is gone.
+    const gone = error instanceof DocumentGone;
+    if (!gone) console.error(`[yjs] storing ${this.name} failed; closing the document`, error);
     this.closed = this.failed = true;
     this.pending = newBatch();
-    for (const peer of [...this.peers.keys()]) peer.close(1011, "storage failed");
+    for (const peer of [...this.peers.keys()]) peer.close(gone ? CLOSE.gone : 1011, gone ? "this document no longer exists" : "storage failed");
     this.peers.clear();
     this.onEmpty(this);
   }

@@ -18,6 +18,13 @@ export interface DocumentStore {
 }
 
 
+/** The document was deleted while loaded (its agenda item left the agenda): nothing more can be stored for it. */
+export class DocumentGone extends Error {
+  constructor(readonly docName: string) {
+    super(`document ${docName} no longer exists`);
+  }
+}
+
 export class PrismaDocumentStore implements DocumentStore {
   constructor(private readonly db: Db) {}
 
@@ -34,7 +41,13 @@ export class PrismaDocumentStore implements DocumentStore {
 
   async append(name: string, updates: Uint8Array[]): Promise<void> {
     if (updates.length === 0) return;
-    await this.db.yUpdate.createMany({ data: updates.map((data) => ({ docName: name, data: bytes(data) })) });
+    try {
+      await this.db.yUpdate.createMany({ data: updates.map((data) => ({ docName: name, data: bytes(data) })) });
+    } catch (error) {
+      // P2003: the YDocument row is gone (foreign key), deleted with its agenda item.
+      if ((error as { code?: string }).code === "P2003") throw new DocumentGone(name);
+      throw error;
+    }
   }
 
   async compact(name: string): Promise<void> {

@@ -1,9 +1,10 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import { env } from "./env.server";
 
 /** The SQLite file the whole app uses: DATABASE_URL, or ./data/yishi.db beside the repository. */
 export function databaseUrl(): string {
-  return process.env.DATABASE_URL?.trim() || "file:./data/yishi.db";
+  return env().DATABASE_URL;
 }
 
 /** Filesystem path of a file: URL, with its folder created so a fresh clone just works. */

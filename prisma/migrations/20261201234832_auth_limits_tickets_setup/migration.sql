@@ -21,6 +21,8 @@ CREATE TABLE "RealtimeTicket" (
     "ticketHash" TEXT NOT NULL PRIMARY KEY,
     "userId" TEXT NOT NULL,
     "expiresAt" DATETIME NOT NULL,
+    "authSessionId" TEXT,
+    "apiTokenId" TEXT,
     CONSTRAINT "RealtimeTicket_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 

@@ -1,0 +1,18 @@
+// Rights that change take effect at once: the domain calls rightsChanged()
+// (app/utils/rights.server.ts); this process re-checks its own live
+// connections, and with Redis every other process hears it and does the same.
+import { onRightsChanged, type RightsChange } from "~/utils/rights.server";
+
+type Recheck = (change: RightsChange) => Promise<void>;
+type Broadcast = { publish(change: RightsChange): void; subscribe(handler: (change: RightsChange) => void): Promise<void> };
+
+export async function enforceRightsChanges(rechecks: Recheck[], broadcast?: Broadcast): Promise<() => void> {
+  const apply = (change: RightsChange) => {
+    for (const recheck of rechecks) recheck(change).catch((e) => console.error("[rights] re-checking live connections failed", change, e));
+  };
+  await broadcast?.subscribe(apply);
+  return onRightsChanged((change) => {
+    apply(change);
+    broadcast?.publish(change);
+  });
+}

@@ -1,0 +1,100 @@
+// Everything the one process does besides HTTP plumbing: the database brought
+// up to date, Socket.IO, Yjs rooms, the Redis relay and the rights fan-out.
+// It is part of the Remix server build (app/entry.server.tsx re-exports
+// startRuntime), so it shares one module graph with the pages: one Prisma
+// client, one copy of every model and error class. The Node entry
+// (server/index.ts) only calls it and routes requests and upgrades to it.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { isEmpty, seedDemo } from "../prisma/seed";
+import { issueSetupCode, needsSetup } from "~/models/setup.server";
+import { prisma } from "~/utils/db.server";
+import { env } from "~/utils/env.server";
+import { attachRealtime } from "~/utils/realtime.server";
+import { refuseUpgrade } from "./http-upgrade";
+import { migrate } from "./migrate";
+import { connectRedis } from "./realtime/redis";
+import { enforceRightsChanges } from "./realtime/rights";
+import { SOCKET_IO_PATH, createSocketServer } from "./realtime/socket";
+import { YJS_PREFIX, createYjsEndpoint } from "./yjs/endpoint";
+import { renderedCopyHooks } from "./yjs/rendered-copy";
+import { Rooms } from "./yjs/rooms";
+import { PrismaDocumentStore } from "./yjs/store";
+
+export type Runtime = {
+  /** True when the request was the runtime's (Socket.IO's long-polling). */
+  handleRequest(request: IncomingMessage, response: ServerResponse): boolean;
+  /** True when the upgrade was the runtime's (Socket.IO, Yjs); the entry refuses the rest. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Commits open documents and closes every connection (in development, before the next code takes over). */
+  close(): Promise<void>;
+  /** close(), then the database: the process is about to exit. */
+  stop(): Promise<void>;
+};
+
+const pathOf = (request: IncomingMessage) => new URL(request.url ?? "/", "http://localhost").pathname;
+
+export async function startRuntime(): Promise<Runtime> {
+  const { applied } = migrate();
+  if (applied.length) console.log(`[db] applied migrations: ${applied.join(", ")}`);
+  // Every commit is synced to disk (FULL; better-sqlite3's WAL default is NORMAL, which survives a
+  // crashed process but not a power cut in the community office), and deleted rows (a secret
+  // vote's ballots) are overwritten on disk, not just unlinked.
+  await prisma.$queryRawUnsafe("PRAGMA synchronous = FULL");
+  await prisma.$queryRawUnsafe("PRAGMA secure_delete = ON");
+  // The demo (published password) only when asked for; a real install starts with first-run setup.
+  if (env().YISHI_DEMO === "1" && (await isEmpty())) {
+    await seedDemo();
+    console.log("[db] seeded the demo community (accounts in README.md; every password is public: never expose this site)");
+  } else if (await needsSetup()) {
+    console.log(`[setup] no account yet: open /setup with the one-time code ${await issueSetupCode()} (or run npm run setup on this machine)`);
+  }
+
+  const socket = createSocketServer();
+  const { REDIS_URL } = env();
+  const redis = REDIS_URL ? await connectRedis(REDIS_URL) : null;
+  if (redis) {
+    redis.attach(socket.io);
+    console.log("[redis] Socket.IO rooms, Yjs documents and rights changes are shared with the other processes");
+  }
+  const rooms = new Rooms(new PrismaDocumentStore(prisma), renderedCopyHooks(prisma, (room, event, payload) => socket.io.to(room).emit(event, payload)), redis?.relay);
+  const yjs = createYjsEndpoint(rooms);
+  const stopRights = await enforceRightsChanges([yjs.recheck, socket.recheck], redis?.rights);
+  attachRealtime({ emitter: socket.io, stats: () => ({ documentsLoaded: rooms.size, connections: rooms.connections }) });
+
+  async function close() {
+    stopRights();
+    attachRealtime(null);
+    await socket.close();
+    await rooms.closeAll();
+    await redis?.close();
+  }
+
+  return {
+    handleRequest(request, response) {
+      if (!pathOf(request).startsWith(SOCKET_IO_PATH)) return false;
+      socket.handleRequest(request, response);
+      return true;
+    },
+    handleUpgrade(request, duplex, head) {
+      const pathname = pathOf(request);
+      if (pathname.startsWith(SOCKET_IO_PATH)) {
+        socket.handleUpgrade(request, duplex, head);
+        return true;
+      }
+      if (pathname.startsWith(YJS_PREFIX)) {
+        yjs.handleUpgrade(request, duplex, head).catch((error) => {
+          console.error("[yjs] upgrade failed", error);
+          refuseUpgrade(duplex, 500, "could not open the document");
+        });
+        return true;
+      }
+      return false;
+    },
+    close,
+    async stop() {
+      await close();
+      await prisma.$disconnect();
+    },
+  };
+}
