@@ -41,7 +41,9 @@ if (!parsed.success) {
     const field = String(issue.path[0] ?? "");
     console.error(`${field === "password" ? "" : "--"}${flag[field] ?? field}: ${t(issue.message)}`);
   }
-  console.error("usage: npm run setup -- --community <name> --slug <short-name> --username <username> [--name <display name>] [--phone <mobile>] [--city …] [--district …]");
+  console.error(
+    "usage: npm run setup -- --community <name> --slug <short-name> --username <username> [--name <display name>] [--phone <mobile>] [--city …] [--district …]",
+  );
   process.exit(2);
 }
 migrate();

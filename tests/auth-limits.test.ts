@@ -21,7 +21,9 @@ beforeAll(async () => {
   staffToken = await tokenFor(server, "staff");
   const home = await (await fetch(`${server.url}/`, { headers: { Authorization: `Bearer ${staffToken}` } })).text();
   const sessionId = home.match(/\/sessions\/([A-Za-z0-9_-]+)/)![1]!;
-  const session = (await (await fetch(`${server.url}/api/v1/sessions/${sessionId}`, { headers: { Authorization: `Bearer ${staffToken}` } })).json()) as { agendaItems: { id: string }[] };
+  const session = (await (await fetch(`${server.url}/api/v1/sessions/${sessionId}`, { headers: { Authorization: `Bearer ${staffToken}` } })).json()) as {
+    agendaItems: { id: string }[];
+  };
   itemId = session.agendaItems[0]!.id;
 });
 afterAll(() => server?.stop());
@@ -68,26 +70,45 @@ describe("sign-in throttling", () => {
 
 describe("invite acceptance", () => {
   const invite = async (maxUses = 5) =>
-    ((await (await post("/api/v1/communities/xingfuli/invites", { role: "resident", maxUses }, { Authorization: `Bearer ${staffToken}` })).json()) as { token: string }).token;
+    (
+      (await (await post("/api/v1/communities/xingfuli/invites", { role: "resident", maxUses }, { Authorization: `Bearer ${staffToken}` })).json()) as {
+        token: string;
+      }
+    ).token;
 
   it("says the same thing for a taken username and a registered phone (also another community's), and keeps the invite", async () => {
     const token = await invite(1);
     const en = { "Accept-Language": "en", ...from("198.51.100.30") };
     const takenName = await post(`/api/v1/invites/${token}/accept`, { displayName: "某人", username: "resident1", password: "a long passphrase" }, en);
-    const otherCommunityPhone = await post(`/api/v1/invites/${token}/accept`, { displayName: "某人", username: "fresh-name", phone: "13800000010", password: "a long passphrase" }, en);
-    const ownPhone = await post(`/api/v1/invites/${token}/accept`, { displayName: "某人", username: "fresh-name", phone: "13800000006", password: "a long passphrase" }, en);
+    const otherCommunityPhone = await post(
+      `/api/v1/invites/${token}/accept`,
+      { displayName: "某人", username: "fresh-name", phone: "13800000010", password: "a long passphrase" },
+      en,
+    );
+    const ownPhone = await post(
+      `/api/v1/invites/${token}/accept`,
+      { displayName: "某人", username: "fresh-name", phone: "13800000006", password: "a long passphrase" },
+      en,
+    );
     const bodies = await Promise.all([takenName, otherCommunityPhone, ownPhone].map(async (r) => ({ status: r.status, body: await r.json() })));
     for (const b of bodies) {
       expect(b.status).toBe(409);
       expect(b.body).toEqual({ error: expect.stringMatching(/could not be created with these details/) });
     }
     expect(new Set(bodies.map((b) => JSON.stringify(b.body))).size).toBe(1);
-    const page = await fetch(`${server.url}/invite/${token}`, { method: "POST", body: new URLSearchParams({ displayName: "某人", username: "fresh-name", phone: "13800000010", password: "a long passphrase" }), headers: from("198.51.100.30") });
+    const page = await fetch(`${server.url}/invite/${token}`, {
+      method: "POST",
+      body: new URLSearchParams({ displayName: "某人", username: "fresh-name", phone: "13800000010", password: "a long passphrase" }),
+      headers: from("198.51.100.30"),
+    });
     const html = await page.text();
     expect(html).not.toMatch(/已注册|已被使用/);
     expect(html).toContain("无法用这些信息创建账号");
     // The invite is still there for its rightful user.
-    expect((await post(`/api/v1/invites/${token}/accept`, { displayName: "新人", username: "fresh-name", password: "a long passphrase" }, from("198.51.100.30"))).status).toBe(200);
+    expect(
+      (await post(`/api/v1/invites/${token}/accept`, { displayName: "新人", username: "fresh-name", password: "a long passphrase" }, from("198.51.100.30")))
+        .status,
+    ).toBe(200);
   });
 
   it("refuses common and blank passwords", async () => {
@@ -101,7 +122,8 @@ describe("invite acceptance", () => {
   it("rate-limits acceptance per address with 429 and Retry-After", async () => {
     const token = await invite();
     let last: Response | null = null;
-    for (let i = 0; i < 21; i++) last = await post(`/api/v1/invites/${token}/accept`, { displayName: "某人", username: "resident1", password: "a long passphrase" }, from("203.0.113.40"));
+    for (let i = 0; i < 21; i++)
+      last = await post(`/api/v1/invites/${token}/accept`, { displayName: "某人", username: "resident1", password: "a long passphrase" }, from("203.0.113.40"));
     expect(last!.status).toBe(429);
     expect(last!.headers.get("retry-after")).toBeTruthy();
   });
@@ -109,7 +131,9 @@ describe("invite acceptance", () => {
 
 describe("API tokens and realtime tickets", () => {
   it("lists tokens without their secrets, revokes one, and a revoked token no longer works", async () => {
-    const extra = (await (await post("/api/v1/auth/token", { identifier: "secretary", password: "yishi2026", name: "laptop", expiresInDays: 7 })).json()) as { token: string };
+    const extra = (await (await post("/api/v1/auth/token", { identifier: "secretary", password: "yishi2026", name: "laptop", expiresInDays: 7 })).json()) as {
+      token: string;
+    };
     const auth = { Authorization: `Bearer ${extra.token}` };
     const list = await fetch(`${server.url}/api/v1/tokens`, { headers: auth });
     expect(list.status).toBe(200);
@@ -155,7 +179,9 @@ describe("the QR check-in link", () => {
   it("rotates every minute and is refused a few minutes later", async () => {
     const home = await (await fetch(`${server.url}/`, { headers: { Authorization: `Bearer ${staffToken}` } })).text();
     const sessionId = home.match(/\/sessions\/([A-Za-z0-9_-]+)/)![1]!;
-    const link = (await (await fetch(`${server.url}/api/v1/sessions/${sessionId}/check-in-link`, { headers: { Authorization: `Bearer ${staffToken}` } })).json()) as { url: string; expiresAt: string };
+    const link = (await (
+      await fetch(`${server.url}/api/v1/sessions/${sessionId}/check-in-link`, { headers: { Authorization: `Bearer ${staffToken}` } })
+    ).json()) as { url: string; expiresAt: string };
     expect(new Date(link.expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(3 * 60_000);
     const token = new URL(link.url).searchParams.get("t")!;
     const resident = await tokenFor(server, "resident3");
@@ -178,14 +204,17 @@ describe("a real install (no YISHI_DEMO)", () => {
   afterAll(() => bare?.stop());
 
   it("has no demo account, and is set up once with the code from its log", async () => {
-    const demo = await fetch(`${bare.url}/api/v1/auth/token`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ identifier: "secretary", password: "yishi2026" }) });
+    const demo = await fetch(`${bare.url}/api/v1/auth/token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ identifier: "secretary", password: "yishi2026" }),
+    });
     expect(demo.status).toBe(401);
     const code = bare.output().match(/one-time code ([A-Z0-9x]{4}-[A-Z0-9x]{4}-[A-Z0-9x]{4})/i)?.[1];
     expect(code).toBeTruthy();
     expect((await fetch(`${bare.url}/setup`)).status).toBe(200);
     const form = { communityName: "春风社区", slug: "chunfeng", displayName: "管理员", username: "admin", password: "a long passphrase" };
-    const setup = (fields: Record<string, string>) =>
-      fetch(`${bare.url}/setup`, { method: "POST", body: new URLSearchParams(fields), redirect: "manual" });
+    const setup = (fields: Record<string, string>) => fetch(`${bare.url}/setup`, { method: "POST", body: new URLSearchParams(fields), redirect: "manual" });
     const wrong = await setup({ ...form, code: "AAAA-BBBB-CCCC" });
     expect(wrong.status).toBe(200);
     expect(await wrong.text()).toContain("设置码不正确");

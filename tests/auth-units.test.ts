@@ -136,7 +136,12 @@ function png(width: number, height: number): File {
   ihdr[8] = 8; // bit depth
   ihdr[9] = 0; // grayscale
   const raw = Buffer.alloc((width + 1) * height); // filter byte 0 + pixels, all zero
-  const bytes = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw, { level: 9 })), chunk("IEND", Buffer.alloc(0))]);
+  const bytes = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(raw, { level: 9 })),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
   return new File([bytes], "photo.png", { type: "image/png" });
 }
 function crc32(buf: Buffer): number {

@@ -49,7 +49,8 @@ export async function createFirstAccount(input: SetupInput, code: string | null)
   return prisma.$transaction(async (tx) => {
     if (code !== null) {
       const claimed = await tx.setupCode.deleteMany({ where: { codeHash: hashToken(normalize(code)) } });
-      if (claimed.count !== 1) throw new SetupRefused((await tx.user.findFirst({ select: { id: true } })) ? "errors.setupDone" : "errors.setupCodeInvalid", "code");
+      if (claimed.count !== 1)
+        throw new SetupRefused((await tx.user.findFirst({ select: { id: true } })) ? "errors.setupDone" : "errors.setupCodeInvalid", "code");
     }
     if (await tx.user.findFirst({ select: { id: true } })) throw new SetupRefused("errors.setupDone");
     await tx.setupCode.deleteMany({});
@@ -63,7 +64,12 @@ export async function createFirstAccount(input: SetupInput, code: string | null)
         phone: input.phone,
         displayName: input.displayName,
         passwordHash,
-        memberships: { create: [{ communityId: community.id, role: "communityStaff" }, { communityId: community.id, role: "chair" }] },
+        memberships: {
+          create: [
+            { communityId: community.id, role: "communityStaff" },
+            { communityId: community.id, role: "chair" },
+          ],
+        },
       },
       select: { id: true },
     });

@@ -33,7 +33,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     await limitAddress("check-in", context, LIMITS.checkIn);
   } catch (error) {
     if (!(error instanceof RateLimited)) throw error;
-    return json({ error: error.key, values: { minutes: Math.ceil(error.retryAfterSec / 60) } }, { status: 429, headers: { "Retry-After": String(error.retryAfterSec) } });
+    return json(
+      { error: error.key, values: { minutes: Math.ceil(error.retryAfterSec / 60) } },
+      { status: 429, headers: { "Retry-After": String(error.retryAfterSec) } },
+    );
   }
   const token = String((await request.formData()).get("token") ?? "");
   try {

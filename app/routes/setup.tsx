@@ -68,9 +68,26 @@ export default function SetupPage() {
         <Field name="district" label={t("setup.district")} defaultValue={form.district} error={errors.district} />
         <h2>{t("setup.account")}</h2>
         <Field name="displayName" label={t("invite.displayName")} autoComplete="name" defaultValue={form.displayName} error={errors.displayName} required />
-        <Field name="username" label={t("invite.username")} hint={t("invite.usernameHint")} autoComplete="username" autoCapitalize="none" defaultValue={form.username} error={errors.username} required />
+        <Field
+          name="username"
+          label={t("invite.username")}
+          hint={t("invite.usernameHint")}
+          autoComplete="username"
+          autoCapitalize="none"
+          defaultValue={form.username}
+          error={errors.username}
+          required
+        />
         <Field name="phone" type="tel" inputMode="numeric" label={t("invite.phone")} autoComplete="tel" defaultValue={form.phone} error={errors.phone} />
-        <Field name="password" type="password" label={t("invite.password")} hint={t("invite.passwordHint")} autoComplete="new-password" error={errors.password} required />
+        <Field
+          name="password"
+          type="password"
+          label={t("invite.password")}
+          hint={t("invite.passwordHint")}
+          autoComplete="new-password"
+          error={errors.password}
+          required
+        />
         <button className="btn block" type="submit" disabled={navigation.state !== "idle"}>
           {t("setup.submit")}
         </button>

@@ -5,7 +5,6 @@
 // Dropbox, Inc., (c) 2021 @zxcvbn-ts), copied in so nothing is downloaded at run time.
 // Regenerate by filtering that list the same way; keep it a module (not a .txt) so the
 // schema loads it the same way in the server, the browser, Vitest and the tsx CLI.
-/* eslint-disable */
 export const COMMON_PASSWORDS = `
 woaini1314
 woaini520
