@@ -169,6 +169,31 @@ describe("API tokens and realtime tickets", () => {
     expect((await fetch(`${server.url}/api/v1/realtime/ticket`, { method: "POST" })).status).toBe(401);
   });
 
+  it("keeps a ticket-opened connection through re-checks, and closes it when the token it was issued from is revoked", async () => {
+    const tokenNamed = async (name: string) =>
+      ((await (await post("/api/v1/auth/token", { identifier: "yeweihui", password: "yishi2026", name })).json()) as { token: string }).token;
+    const tablet = { Authorization: `Bearer ${await tokenNamed("tablet")}` };
+    const phone = { Authorization: `Bearer ${await tokenNamed("phone")}` };
+    const { ticket } = (await (await fetch(`${server.url}/api/v1/realtime/ticket`, { method: "POST", headers: tablet })).json()) as { ticket: string };
+    const { default: WebSocket } = await import("ws");
+    const sock = new WebSocket(`${server.url.replace("http", "ws")}/yjs/agenda-item:${itemId}?ticket=${ticket}`);
+    await new Promise((resolve, reject) => (sock.once("open", resolve), sock.once("error", reject)));
+    let closeCode: number | null = null;
+    sock.once("close", (code) => (closeCode = code));
+    const { tokens } = (await (await fetch(`${server.url}/api/v1/tokens`, { headers: tablet })).json()) as { tokens: { id: string; name: string }[] };
+    const revoke = (name: string) => fetch(`${server.url}/api/v1/tokens/${tokens.find((t) => t.name === name)!.id}`, { method: "DELETE", headers: tablet });
+    // Revoking another token re-checks this person's connections: this one is re-checked against the
+    // tablet's token it was issued from (the spent ticket is not presented again), so it stays open.
+    expect((await revoke("phone")).status).toBe(200);
+    expect((await fetch(`${server.url}/api/v1/me`, { headers: phone })).status).toBe(401);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(closeCode).toBeNull();
+    expect((await revoke("tablet")).status).toBe(200);
+    const start = Date.now();
+    while (closeCode === null && Date.now() - start < 3000) await new Promise((r) => setTimeout(r, 50));
+    expect(closeCode).toBe(4401);
+  });
+
   it("lists the new endpoints in the OpenAPI document", async () => {
     const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/v1/tokens", "/api/v1/tokens/{id}", "/api/v1/realtime/ticket"]));
