@@ -2,6 +2,7 @@
 // issue 10 items 2, 8 and 10). Client addresses come from X-Forwarded-For, which the server
 // believes from loopback (TRUST_PROXY's default), as it would from a proxy on the same machine.
 import { createHmac } from "node:crypto";
+import { io as ioClient, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDbFile, startServer, tokenFor, type RunningServer } from "./fixtures/server";
 import { tryUpgrade } from "./fixtures/yjs-client";
@@ -42,6 +43,8 @@ describe("sign-in throttling", () => {
     expect(right.status).toBe(429);
     expect(Number(right.headers.get("retry-after"))).toBeGreaterThan(60);
     expect(((await right.json()) as { error: string }).error).toMatch(/Too many failed sign-ins/);
+    // Switching to the phone number does not give the attacker a fresh budget.
+    expect((await post("/api/v1/auth/token", { identifier: "13800000007", password: "yishi2026" }, attacker)).status).toBe(429);
     // The attacker cannot lock the owner out: from the owner's phone, the password still works.
     expect((await post("/api/v1/auth/token", { identifier: "resident2", password: "yishi2026" }, from("198.51.100.20"))).status).toBe(200);
   });
@@ -192,6 +195,24 @@ describe("API tokens and realtime tickets", () => {
     const start = Date.now();
     while (closeCode === null && Date.now() - start < 3000) await new Promise((r) => setTimeout(r, 50));
     expect(closeCode).toBe(4401);
+  });
+
+  it("opens one Socket.IO connection with a ticket passed where a token goes, and only one", async () => {
+    const { ticket } = (await (
+      await fetch(`${server.url}/api/v1/realtime/ticket`, { method: "POST", headers: { Authorization: `Bearer ${staffToken}` } })
+    ).json()) as {
+      ticket: string;
+    };
+    const outcome = (socket: Socket) =>
+      new Promise<string>((resolve) => (socket.once("connect", () => resolve("connected")), socket.once("connect_error", (e) => resolve(e.message))));
+    const open = (auth: Record<string, string>) =>
+      ioClient(server.url, { path: "/socket.io", transports: ["websocket"], auth, reconnection: false, forceNew: true });
+    const first = open({ token: ticket });
+    expect(await outcome(first)).toBe("connected");
+    const second = open({ token: ticket });
+    expect(await outcome(second)).toMatch(/unauthorized/);
+    first.close();
+    second.close();
   });
 
   it("lists the new endpoints in the OpenAPI document", async () => {

@@ -102,7 +102,13 @@ export type CredentialCheck =
  */
 export async function checkCredentials(identifier: string, password: string, address: string | null = null): Promise<CredentialCheck> {
   const id = identifier.trim();
-  const account = id.toLowerCase();
+  const user = await prisma.user.findFirst({
+    where: { OR: [{ username: id.toLowerCase() }, { phone: id }] },
+    select: { id: true, displayName: true, passwordHash: true, locale: true },
+  });
+  // Counted per person, so guessing by username and by phone number share one budget; a name
+  // that matches nobody gets its own counters (the same work and answer as a real one).
+  const account = user ? `user:${user.id}` : `name:${id.toLowerCase()}`;
   const counters: [string, Limit][] = [[`login-pair:${account}|${address ?? "unknown"}`, LIMITS.signInFailuresPerAccountAndAddress]];
   if (address) counters.push([`login-address:${address}`, LIMITS.signInFailuresPerAddress]);
   counters.push([`login-account:${account}`, LIMITS.signInFailuresPerAccount]);
@@ -112,10 +118,6 @@ export async function checkCredentials(identifier: string, password: string, add
     if (!counted.ok) retryAfterSec = Math.max(retryAfterSec, counted.retryAfterSec);
   }
   if (retryAfterSec > 0) return { ok: false, reason: "locked", retryAfterSec };
-  const user = await prisma.user.findFirst({
-    where: { OR: [{ username: account }, { phone: id }] },
-    select: { id: true, displayName: true, passwordHash: true, locale: true },
-  });
   const good = user ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(DUMMY_HASH, password), false);
   if (good && user) {
     await reset(counters[0]![0]);
