@@ -39,6 +39,16 @@ export default tseslint.config(
     },
   },
   {
+    // The live state is computed from the database alone: the commands and the ballot pipeline call it, never the reverse.
+    files: ["app/models/live-state.server.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["./live-session.server", "./live-ballots.server", "./live-actions.server"], message: "live state must not import the commands" }] },
+      ],
+    },
+  },
+  {
     // The Node entry stays out of the app's module graph (docs/decisions/0004-one-module-graph.md).
     files: ["server/index.ts", "server/http-upgrade.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: [{ group: ["~/*", "../app/*", "**/app/**"], message: "server/index.ts reaches the app only through the Remix build" }] }] },

@@ -1,15 +1,43 @@
 // End-to-end tests: real pages of the production build in Chromium.
 // `npm test` builds first (pretest); `npx playwright test` alone expects a fresh `npm run build`.
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { defineConfig, devices } from "@playwright/test";
+import { chromium, defineConfig, devices } from "@playwright/test";
 
-const PORT = Number(process.env.E2E_PORT ?? 3100);
+// This file is loaded by the runner and again by each worker: what is decided here once
+// (port, browser) is passed on through the environment, which the workers inherit.
+const inRunner = !process.env.TEST_WORKER_INDEX;
+
+/** A port free now (E2E_PORT overrides): a server left running on a fixed port must not break the suite. */
+function freePort(): string {
+  const script = `const s=require("net").createServer().listen(0,"127.0.0.1",()=>{process.stdout.write(String(s.address().port));s.close()})`;
+  return execFileSync(process.execPath, ["-e", script], { encoding: "utf8" });
+}
+process.env.E2E_PORT ||= freePort();
+const PORT = Number(process.env.E2E_PORT);
 const baseURL = `http://127.0.0.1:${PORT}`;
 
-// Debian's Chromium (apt-get install chromium) where it exists; otherwise Playwright's
-// own browser (`npx playwright install chromium`). PLAYWRIGHT_CHROMIUM_PATH overrides both.
-const SYSTEM_CHROMIUM = "/usr/lib/chromium/chromium";
-const executablePath = process.env.PLAYWRIGHT_CHROMIUM_PATH || (existsSync(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : undefined);
+/**
+ * The browser: PLAYWRIGHT_CHROMIUM_PATH, else Debian's Chromium (apt-get install chromium), else
+ * Playwright's own, installed now if it is missing (where the network allows it). Says which.
+ */
+function findChromium(): string | undefined {
+  const SYSTEM_CHROMIUM = "/usr/lib/chromium/chromium";
+  if (process.env.PLAYWRIGHT_CHROMIUM_PATH) return process.env.PLAYWRIGHT_CHROMIUM_PATH;
+  if (existsSync(SYSTEM_CHROMIUM)) return SYSTEM_CHROMIUM;
+  if (!existsSync(chromium.executablePath())) {
+    console.log("[e2e] no Chromium found: installing Playwright's own (npx playwright install chromium)");
+    try {
+      execFileSync("npx", ["playwright", "install", "chromium"], { stdio: "inherit" });
+    } catch {
+      throw new Error("[e2e] no browser: install Debian's Chromium (apt-get install chromium) or set PLAYWRIGHT_CHROMIUM_PATH");
+    }
+  }
+  return undefined; // Playwright's own
+}
+const executablePath = findChromium();
+if (inRunner) console.log(`[e2e] Chromium: ${executablePath ?? chromium.executablePath()} · server on port ${PORT}`);
+if (executablePath) process.env.PLAYWRIGHT_CHROMIUM_PATH = executablePath;
 
 export default defineConfig({
   testDir: "tests/e2e",

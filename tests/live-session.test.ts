@@ -1,15 +1,13 @@
 // Rules of a session in progress, at the model level against real SQLite:
 // check-in, quorum, the floor, proxies, hidden results and the life cycle.
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { castBallot } from "~/models/live-ballots.server";
 import {
   adjournSession,
-  castBallot,
   checkIn,
   checkInLink,
   closeVote,
   giveFloor,
-  liveMemory,
-  liveState,
   openItem,
   openSession,
   openVote,
@@ -18,6 +16,7 @@ import {
   recordProxy,
   secondMotion,
 } from "~/models/live-session.server";
+import { liveMemory, liveState } from "~/models/live-state.server";
 import { prisma } from "~/utils/db.server";
 import { RuleBroken } from "~/utils/errors";
 import { PermissionDenied, type Actor } from "~/utils/permissions.server";

@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { Actor } from "~/utils/permissions.server";
 import { idSchema } from "~/utils/schemas";
 import { assertRotatingCheckInToken } from "./check-in-link.server";
+import { castBallot } from "./live-ballots.server";
 import * as live from "./live-session.server";
 import { ballotInputSchema, motionInputSchema } from "./vote-rules";
 
@@ -40,7 +41,7 @@ export const LIVE_ACTIONS = {
   "motion:second": action({ summary: "Second someone else's motion (checked-in seated members)", schema: motion, run: (a, i) => live.secondMotion(a, i.motionId) }),
   "motion:withdraw": action({ summary: "Withdraw a motion before its vote (proposer or chair)", schema: motion, run: (a, i) => live.withdrawMotion(a, i.motionId) }),
   "vote:open": action({ summary: "Chair calls the vote on a seconded motion (needs quorum)", schema: motion, run: (a, i) => live.openVote(a, i.motionId) }),
-  "vote:cast": action({ summary: "Cast or change a ballot; retries with the same clientBallotId count once", schema: ballotInputSchema, run: (a, i) => live.castBallot(a, i) }),
+  "vote:cast": action({ summary: "Cast or change a ballot; retries with the same clientBallotId count once", schema: ballotInputSchema, run: (a, i) => castBallot(a, i) }),
   "vote:close": action({ summary: "Chair closes the vote; the server computes, stores and announces the result", schema: motion, run: (a, i) => live.closeVote(a, i.motionId) }),
 } satisfies Record<string, Action<z.ZodType>>;
 

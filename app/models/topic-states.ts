@@ -2,12 +2,10 @@
 // server (which enforces it) and the pages (which offer only legal moves).
 import { z } from "zod";
 
-export const TOPIC_STATUSES = ["raised", "referred", "accepted", "scheduled", "resolved", "answered", "merged", "declined"] as const;
-export type TopicStatus = (typeof TOPIC_STATUSES)[number];
-export const topicStatusSchema = z.enum(TOPIC_STATUSES);
+import { TOPIC_STATUSES, type TopicStatus } from "~/utils/domain";
 
-/** A closed topic takes no more co-signs and no more moves. */
-export const CLOSED_STATUSES: readonly TopicStatus[] = ["answered", "merged", "declined"];
+export { CLOSED_STATUSES, TOPIC_STATUSES, isClosed, type TopicStatus } from "~/utils/domain";
+export const topicStatusSchema = z.enum(TOPIC_STATUSES);
 
 export const TOPIC_MOVES = {
   /** 前店: staff answer at once; the reply is public and closes the topic. */
@@ -31,10 +29,6 @@ export type TopicMove = keyof typeof TOPIC_MOVES;
 
 export function canMove(status: string, move: TopicMove): boolean {
   return (TOPIC_MOVES[move].from as readonly string[]).includes(status);
-}
-
-export function isClosed(status: string): boolean {
-  return (CLOSED_STATUSES as readonly string[]).includes(status);
 }
 
 export class IllegalMove extends Error {

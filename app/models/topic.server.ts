@@ -13,7 +13,7 @@ import type { TopicMoveInput, topicListSchema, topicRaiseSchema } from "~/utils/
 import { encodePhotos, savePhotos } from "~/utils/uploads.server";
 import { createAgendaItem } from "./agenda-item.server";
 import { notify } from "./notification.server";
-import { assertMove, canMove, isClosed, IllegalMove, type TopicMove } from "./topic-states";
+import { CLOSED_STATUSES, assertMove, canMove, isClosed, IllegalMove, type TopicMove } from "./topic-states";
 
 type Tx = Prisma.TransactionClient;
 
@@ -311,8 +311,8 @@ export async function listTopics(actor: Actor, communityId: string, filters: z.i
   requirePermission(actor, "community:view", community(communityId));
   const where: Prisma.TopicWhereInput = { communityId };
   if (filters.q) where.OR = [{ title: { contains: filters.q } }, { description: { contains: filters.q } }];
-  if (filters.status === "open") where.status = { notIn: ["answered", "merged", "declined"] };
-  else if (filters.status === "closed") where.status = { in: ["answered", "merged", "declined"] };
+  if (filters.status === "open") where.status = { notIn: [...CLOSED_STATUSES] };
+  else if (filters.status === "closed") where.status = { in: [...CLOSED_STATUSES] };
   else if (filters.status) where.status = filters.status;
   if (filters.category) where.category = filters.category;
   if (filters.gridId) where.gridId = filters.gridId;

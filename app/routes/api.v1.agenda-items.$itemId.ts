@@ -1,5 +1,5 @@
 import { handle } from "~/utils/api.server";
-import { api } from "~/utils/api-contract";
+import { api } from "~/api/contract";
 import { prisma } from "~/utils/db.server";
 import { agendaItemDocumentName } from "~/utils/domain";
 import { NotFound, can, loadAgendaItemResource, requirePermission } from "~/utils/permissions.server";

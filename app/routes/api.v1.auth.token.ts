@@ -1,5 +1,5 @@
 import { ApiError, handle } from "~/utils/api.server";
-import { api } from "~/utils/api-contract";
+import { api } from "~/api/contract";
 import { checkCredentials, createApiToken } from "~/utils/auth.server";
 import { LIMITS, RateLimited, addressLimited, clientAddress, rateLimitMessage, tooManyRequests } from "~/utils/rate-limit.server";
 import type { ActionFunctionArgs } from "@remix-run/node";

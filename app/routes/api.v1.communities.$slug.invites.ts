@@ -1,6 +1,6 @@
 import { createInvite } from "~/models/invite.server";
 import { ApiError, handle } from "~/utils/api.server";
-import { api } from "~/utils/api-contract";
+import { api } from "~/api/contract";
 import { prisma } from "~/utils/db.server";
 import { NotFound, requirePermission } from "~/utils/permissions.server";
 

@@ -1,7 +1,7 @@
 import { communityIdBySlug } from "~/models/community.server";
 import { referralQueue } from "~/models/topic.server";
 import { handle } from "~/utils/api.server";
-import { api } from "~/utils/api-contract";
+import { api } from "~/api/contract";
 
 export const loader = handle(api.referrals, async ({ actor, params }) => {
   const queue = await referralQueue(actor!, await communityIdBySlug(params.slug));

@@ -1,6 +1,6 @@
 import { communityIdBySlug, communitySettings, updateCommunitySettings } from "~/models/community.server";
 import { byMethod, handle } from "~/utils/api.server";
-import { api } from "~/utils/api-contract";
+import { api } from "~/api/contract";
 
 export const loader = handle(api.settings, async ({ actor, params }) => communitySettings(actor!, await communityIdBySlug(params.slug)));
 export const action = byMethod({

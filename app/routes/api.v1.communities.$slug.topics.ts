@@ -1,7 +1,7 @@
 import { communityIdBySlug } from "~/models/community.server";
 import { listTopics, raiseTopic } from "~/models/topic.server";
 import { byMethod, handle } from "~/utils/api.server";
-import { api } from "~/utils/api-contract";
+import { api } from "~/api/contract";
 
 const place = (t: { grid: { name: string } | null; building: { name: string } | null }) => [t.grid?.name, t.building?.name].filter(Boolean).join(" · ");
 

@@ -1,7 +1,7 @@
 import { communityIdBySlug } from "~/models/community.server";
 import { triageQueue } from "~/models/topic.server";
 import { handle } from "~/utils/api.server";
-import { api } from "~/utils/api-contract";
+import { api } from "~/api/contract";
 
 export const loader = handle(api.triage, async ({ actor, params }) => {
   const queue = await triageQueue(actor!, await communityIdBySlug(params.slug));

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { ACCOUNT_REFUSED, acceptInvite } from "~/models/invite.server";
 import { ApiError, handle } from "~/utils/api.server";
-import { api } from "~/utils/api-contract";
+import { api } from "~/api/contract";
 import { LIMITS, addressLimited } from "~/utils/rate-limit.server";
 
 export const action = addressLimited("invite-accept", LIMITS.inviteAccept, (args: ActionFunctionArgs) =>

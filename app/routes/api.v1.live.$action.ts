@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { LIVE_ACTIONS, type LiveActionName } from "~/models/live-actions.server";
 import { handle, unknownEndpoint } from "~/utils/api.server";
-import { liveEndpoints } from "~/utils/api-contract";
+import { liveEndpoints } from "~/api/contract";
 
 const handlers = Object.fromEntries(
   Object.entries(liveEndpoints).map(([name, e]) => [

@@ -1,5 +1,5 @@
 import { handle } from "~/utils/api.server";
-import { api } from "~/utils/api-contract";
+import { api } from "~/api/contract";
 import { prisma } from "~/utils/db.server";
 import type { Constituency, Role } from "~/utils/domain";
 

@@ -1,6 +1,6 @@
 import { listNotifications, unreadCount } from "~/models/notification.server";
 import { handle } from "~/utils/api.server";
-import { api } from "~/utils/api-contract";
+import { api } from "~/api/contract";
 
 export const loader = handle(api.notifications, async ({ actor, query }) => {
   const [list, unread] = await Promise.all([listNotifications(actor!.userId, query.page), unreadCount(actor!.userId)]);

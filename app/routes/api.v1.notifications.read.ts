@@ -1,6 +1,6 @@
 import { markRead, unreadCount } from "~/models/notification.server";
 import { handle } from "~/utils/api.server";
-import { api } from "~/utils/api-contract";
+import { api } from "~/api/contract";
 
 export const action = handle(api.readNotifications, async ({ actor, body }) => {
   const marked = await markRead(actor!.userId, body.ids);

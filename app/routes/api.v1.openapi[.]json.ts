@@ -1,4 +1,4 @@
-import { openApiDocument } from "~/utils/openapi.server";
+import { openApiDocument } from "~/api/openapi.server";
 
 export function loader() {
   return Response.json(openApiDocument());

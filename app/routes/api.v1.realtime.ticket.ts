@@ -1,5 +1,5 @@
 import { ApiError, handle } from "~/utils/api.server";
-import { api } from "~/utils/api-contract";
+import { api } from "~/api/contract";
 import { createRealtimeTicket, credentialsOf, identify } from "~/utils/auth.server";
 import { LIMITS, RateLimited, limitUser, rateLimitMessage, tooManyRequests } from "~/utils/rate-limit.server";
 

@@ -1,6 +1,6 @@
 import { reorderAgenda } from "~/models/session.server";
 import { handle } from "~/utils/api.server";
-import { api } from "~/utils/api-contract";
+import { api } from "~/api/contract";
 
 export const action = handle(api.reorderAgenda, async ({ actor, params, body }) => {
   await reorderAgenda(actor!, params.sessionId, body.itemIds);

@@ -1,6 +1,6 @@
 import { getSessionWithAgenda } from "~/models/agenda-item.server";
 import { handle } from "~/utils/api.server";
-import { api } from "~/utils/api-contract";
+import { api } from "~/api/contract";
 import { NotFound, loadSessionResource, requirePermission } from "~/utils/permissions.server";
 
 export const loader = handle(api.session, async ({ actor, params }) => {

@@ -1,6 +1,6 @@
 import { scheduleSession } from "~/models/session.server";
 import { handle } from "~/utils/api.server";
-import { api } from "~/utils/api-contract";
+import { api } from "~/api/contract";
 
 export const action = handle(api.createSession, async ({ actor, body }) => {
   const s = await scheduleSession(actor!, body);

@@ -1,6 +1,6 @@
 import { NotFound } from "~/utils/permissions.server";
 import { handle } from "~/utils/api.server";
-import { api } from "~/utils/api-contract";
+import { api } from "~/api/contract";
 import { revokeApiToken } from "~/utils/auth.server";
 
 // Someone else's token id answers 404 like a missing one: ids of other people's tokens are not confirmed.

@@ -1,5 +1,5 @@
 import { handle } from "~/utils/api.server";
-import { api } from "~/utils/api-contract";
+import { api } from "~/api/contract";
 import { listApiTokens } from "~/utils/auth.server";
 
 export const loader = handle(api.listTokens, async ({ actor }) => ({

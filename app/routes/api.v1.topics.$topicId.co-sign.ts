@@ -1,6 +1,6 @@
 import { coSign, withdrawCoSign } from "~/models/topic.server";
 import { byMethod, handle } from "~/utils/api.server";
-import { api } from "~/utils/api-contract";
+import { api } from "~/api/contract";
 
 export const action = byMethod({
   POST: handle(api.coSign, ({ actor, params }) => coSign(actor!, params.topicId)),

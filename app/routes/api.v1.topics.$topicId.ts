@@ -1,6 +1,6 @@
 import { getTopic } from "~/models/topic.server";
 import { handle } from "~/utils/api.server";
-import { api } from "~/utils/api-contract";
+import { api } from "~/api/contract";
 
 export const loader = handle(api.topic, async ({ actor, params }) => {
   const t = await getTopic(actor!, params.topicId);

@@ -2,10 +2,14 @@ import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { clock, useNow } from "~/components/live/clock";
+import { MotionForm } from "~/components/live/motion-form";
+import { ProxyForm } from "~/components/live/proxy-form";
 import { useLiveSession, type Refusal } from "~/components/live/use-live-session";
+import { VoteButtons } from "~/components/live/vote-buttons";
+import { Result, Tally } from "~/components/live/vote-results";
 import { checkInQr } from "~/models/check-in-link.server";
-import { viewLiveState, type LiveState, type LiveTally, type MotionResult } from "~/models/live-session.server";
-import { PASS_RULES } from "~/models/vote-rules";
+import { viewLiveState, type LiveState } from "~/models/live-state.server";
 import { prisma } from "~/utils/db.server";
 import { CONSTITUENCIES } from "~/utils/domain";
 import { orHttpError } from "~/utils/http.server";
@@ -37,22 +41,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     }
     return { state, isChair, seated, userId: actor.userId, qr, people };
   });
-}
-
-function clock(ms: number): string {
-  const s = Math.max(0, Math.round(Math.abs(ms) / 1000));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
-}
-
-/** Re-renders every second, on the server's clock. */
-function useNow(serverTime: string): number {
-  const [offset] = useState(() => new Date(serverTime).getTime() - Date.now());
-  const [now, setNow] = useState(() => Date.now() + offset);
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now() + offset), 1000);
-    return () => clearInterval(timer);
-  }, [offset]);
-  return now;
 }
 
 export default function LiveSessionPage() {
@@ -358,203 +346,6 @@ export default function LiveSessionPage() {
         ) : null}
         {data.isChair && state.status !== "adjourned" ? <ProxyForm people={data.people} onSubmit={(payload) => run("session:proxy", payload)} /> : null}
       </section>
-    </div>
-  );
-}
-
-function Tally({ tally, options, label }: { tally: LiveTally | null; options: string[]; label: (o: string) => string }) {
-  const { t } = useTranslation();
-  if (!tally) return null;
-  return (
-    <div className="tally" data-testid="tally" data-cast={tally.cast}>
-      <p>{t("live.turnout", { cast: tally.cast, eligible: tally.eligible })}</p>
-      {tally.counts ? (
-        options.map((o) => (
-          <div key={o} className="bar-row">
-            <span>{label(o)}</span>
-            <span className="bar">
-              <span style={{ width: `${tally.cast ? (100 * (tally.counts![o] ?? 0)) / tally.cast : 0}%` }} />
-            </span>
-            <span data-testid={`count-${o}`}>{tally.counts![o] ?? 0}</span>
-          </div>
-        ))
-      ) : (
-        <p className="muted">{t("live.resultsHidden")}</p>
-      )}
-    </div>
-  );
-}
-
-function Result({ result, options, label }: { result: MotionResult; options: string[]; label: (o: string) => string }) {
-  const { t } = useTranslation();
-  return (
-    <div className="tally" data-testid="result" data-passed={result.passed}>
-      <p>
-        <strong className={result.passed ? "ok-text" : "error"}>{result.passed ? t("live.passed") : t("live.failed")}</strong> · {t("live.turnout", { cast: result.cast, eligible: result.eligible })}
-      </p>
-      {options.map((o) => (
-        <div key={o} className="bar-row">
-          <span>{label(o)}</span>
-          <span className="bar">
-            <span style={{ width: `${result.cast ? (100 * (result.counts[o] ?? 0)) / result.cast : 0}%` }} />
-          </span>
-          <span data-testid={`result-${o}`}>{result.counts[o] ?? 0}</span>
-        </div>
-      ))}
-      {result.failedIn.length ? <p className="muted">{t("live.failedIn", { groups: result.failedIn.map((c) => t(`constituencies.${c}`)).join("、") })}</p> : null}
-      {result.roll?.length ? (
-        <details>
-          <summary>{t("live.roll")}</summary>
-          <ul>
-            {result.roll.map((r, i) => (
-              <li key={i}>
-                {r.name}：{label(r.choice)} {r.proxy ? t("live.proxyMark", { name: r.castBy }) : ""}
-              </li>
-            ))}
-          </ul>
-        </details>
-      ) : null}
-    </div>
-  );
-}
-
-function VoteButtons({
-  motionId,
-  options,
-  label,
-  ballot,
-  onVote,
-}: {
-  motionId: string;
-  options: string[];
-  label: (o: string) => string;
-  ballot?: { choice: string; state: string };
-  onVote: (choice: string) => void;
-}) {
-  const { t } = useTranslation();
-  return (
-    <div className="vote-buttons" data-testid="vote-buttons" data-motion={motionId}>
-      {options.map((o) => (
-        <button key={o} className={`btn ${ballot?.choice === o ? "" : "secondary"} vote`} aria-pressed={ballot?.choice === o} onClick={() => onVote(o)} data-choice={o}>
-          {label(o)}
-        </button>
-      ))}
-      {ballot ? (
-        <p className="muted" data-testid="ballot-state" data-state={ballot.state}>
-          {t("live.yourVote", { choice: label(ballot.choice) })} · {ballot.state === "sending" ? t("live.sending") : ballot.state === "recorded" ? t("live.recorded") : ""}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-function MotionForm({ onSubmit }: { onSubmit: (payload: Record<string, unknown>) => Promise<boolean> }) {
-  const { t } = useTranslation();
-  const [open, setOpen] = useState(false);
-  if (!open)
-    return (
-      <button className="btn secondary" onClick={() => setOpen(true)} data-testid="propose-open">
-        {t("live.propose")}
-      </button>
-    );
-  return (
-    <form
-      className="stack motion-form"
-      onSubmit={async (e) => {
-        e.preventDefault();
-        const f = new FormData(e.currentTarget);
-        const custom = String(f.get("options") ?? "")
-          .split("\n")
-          .map((s) => s.trim())
-          .filter(Boolean);
-        const ok = await onSubmit({
-          text: String(f.get("text") ?? ""),
-          ballot: f.get("ballot"),
-          passRule: f.get("passRule"),
-          hideResults: f.get("hideResults") === "on",
-          constituencies: f.getAll("constituencies").map(String),
-          ...(custom.length ? { options: custom } : {}),
-        });
-        if (ok) setOpen(false);
-      }}
-    >
-      <div>
-        <label htmlFor="motion-text">{t("live.motionText")}</label>
-        <textarea id="motion-text" name="text" rows={3} required />
-      </div>
-      <div>
-        <label htmlFor="motion-ballot">{t("live.ballot")}</label>
-        <select id="motion-ballot" name="ballot" defaultValue="open">
-          <option value="open">{t("live.ballotOpen")}</option>
-          <option value="secret">{t("live.ballotSecret")}</option>
-        </select>
-      </div>
-      <div>
-        <label htmlFor="motion-rule">{t("live.passRule")}</label>
-        <select id="motion-rule" name="passRule" defaultValue="majorityCast">
-          {PASS_RULES.map((r) => (
-            <option key={r} value={r}>
-              {t(`live.rules.${r}`)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label htmlFor="motion-options">{t("live.customOptions")}</label>
-        <textarea id="motion-options" name="options" rows={2} />
-      </div>
-      <fieldset>
-        <legend>{t("live.requireIn")}</legend>
-        {CONSTITUENCIES.map((c) => (
-          <label key={c} className="check">
-            <input type="checkbox" name="constituencies" value={c} /> {t(`constituencies.${c}`)}
-          </label>
-        ))}
-      </fieldset>
-      <label className="check">
-        <input type="checkbox" name="hideResults" /> {t("live.hideResults")}
-      </label>
-      <button className="btn" type="submit" data-testid="propose-submit">
-        {t("live.propose")}
-      </button>
-    </form>
-  );
-}
-
-function ProxyForm({ people, onSubmit }: { people: { id: string; name: string; roles: string[] }[]; onSubmit: (p: Record<string, unknown>) => Promise<boolean> }) {
-  const { t } = useTranslation();
-  return (
-    <form
-      className="stack"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const f = new FormData(e.currentTarget);
-        void onSubmit({ grantorId: f.get("grantorId"), proxyId: f.get("proxyId") });
-      }}
-    >
-      <h3>{t("live.recordProxy")}</h3>
-      <PersonSelect id="proxy-grantor" name="grantorId" label={t("live.grantor")} people={people.filter((p) => p.roles.includes("resident"))} />
-      <PersonSelect id="proxy-holder" name="proxyId" label={t("live.proxyHolder")} people={people.filter((p) => p.roles.includes("buildingHead") || p.roles.includes("unitHead"))} />
-      <button className="btn secondary" type="submit">
-        {t("live.recordProxy")}
-      </button>
-    </form>
-  );
-}
-
-function PersonSelect({ id, name, label, people }: { id: string; name: string; label: string; people: { id: string; name: string }[] }) {
-  const { t } = useTranslation();
-  return (
-    <div>
-      <label htmlFor={id}>{label}</label>
-      <select id={id} name={name} required defaultValue="">
-        <option value="">{t("live.choosePerson")}</option>
-        {people.map((p) => (
-          <option key={p.id} value={p.id}>
-            {p.name}
-          </option>
-        ))}
-      </select>
     </div>
   );
 }

@@ -51,3 +51,14 @@ export function parseDocumentName(name: string): { kind: DocumentKind; id: strin
 export function agendaItemDocumentName(itemId: string): string {
   return `agenda-item:${itemId}`;
 }
+
+/** Every status a topic can have; the moves between them are app/models/topic-states.ts. */
+export const TOPIC_STATUSES = ["raised", "referred", "accepted", "scheduled", "resolved", "answered", "merged", "declined"] as const;
+export type TopicStatus = (typeof TOPIC_STATUSES)[number];
+
+/** A closed topic takes no more co-signs and no more moves. */
+export const CLOSED_STATUSES: readonly TopicStatus[] = ["answered", "merged", "declined"];
+
+export function isClosed(status: string): boolean {
+  return (CLOSED_STATUSES as readonly string[]).includes(status);
+}

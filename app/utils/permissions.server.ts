@@ -2,7 +2,7 @@
 // the JSON API, Socket.IO and the Yjs endpoint all ask `can` / `requirePermission`;
 // hiding a button in the UI is only a courtesy on top of this.
 import type { Constituency, Role } from "./domain";
-import { parseDocumentName } from "./domain";
+import { isClosed, parseDocumentName } from "./domain";
 import { getUserId, requireUserId } from "./auth.server";
 import { prisma } from "./db.server";
 
@@ -67,7 +67,7 @@ const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean
   // 附议 shows a topic matters to others: not to oneself, not by observers, not once it is closed.
   "topic:coSign": (a, r) =>
     r.raisedById !== a.userId &&
-    !["answered", "merged", "declined"].includes(r.status) &&
+    !isClosed(r.status) &&
     a.memberships.some((m) => m.communityId === r.communityId && m.role !== "observer"),
   // The organisation a topic was referred to answers it through its own representatives.
   "topic:orgAnswer": (a, r) =>

@@ -6,7 +6,9 @@ export type RightsChange =
   | { userId: string }
   | { sessionId: string }
   | { agendaItemId: string; removed?: boolean }
-  | { communityId: string };
+  | { communityId: string }
+  /** Not a change: the periodic sweep that catches what expires by itself (sessions, tokens). */
+  | { everyone: true };
 
 type Listener = (change: RightsChange) => void;
 const listeners = new Set<Listener>();

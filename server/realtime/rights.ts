@@ -6,13 +6,23 @@ import { onRightsChanged, type RightsChange } from "~/utils/rights.server";
 type Recheck = (change: RightsChange) => Promise<void>;
 type Broadcast = { publish(change: RightsChange): void; subscribe(handler: (change: RightsChange) => void): Promise<void> };
 
+/** Sign-in sessions and tokens also end by themselves: every connection is checked again this often. */
+export const SWEEP_EVERY_MS = 5 * 60_000;
+
 export async function enforceRightsChanges(rechecks: Recheck[], broadcast?: Broadcast): Promise<() => void> {
   const apply = (change: RightsChange) => {
     for (const recheck of rechecks) recheck(change).catch((e) => console.error("[rights] re-checking live connections failed", change, e));
   };
   await broadcast?.subscribe(apply);
-  return onRightsChanged((change) => {
+  const stop = onRightsChanged((change) => {
     apply(change);
     broadcast?.publish(change);
   });
+  // Each process sweeps its own connections; nothing to tell the others.
+  const sweep = setInterval(() => apply({ everyone: true }), SWEEP_EVERY_MS);
+  sweep.unref();
+  return () => {
+    clearInterval(sweep);
+    stop();
+  };
 }

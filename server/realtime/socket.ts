@@ -8,7 +8,7 @@ import { Server, type Socket } from "socket.io";
 import type { z } from "zod";
 import { sessionJoinSchema, topicJoinSchema } from "~/utils/schemas";
 import { LIVE_ACTIONS } from "~/models/live-actions.server";
-import { liveState } from "~/models/live-session.server";
+import { liveState } from "~/models/live-state.server";
 import { IllegalMove } from "~/models/topic-states";
 import { InputRejected, RuleBroken } from "~/utils/errors";
 import { NotFound, PermissionDenied, can, loadSessionResource, loadTopicResource } from "~/utils/permissions.server";
@@ -117,10 +117,11 @@ export function createSocketServer() {
    * topic or session is told and leaves its room.
    */
   async function recheck(change: RightsChange): Promise<void> {
-    if (!("userId" in change) && !("communityId" in change)) return; // sessions and items change documents' rights, not who may follow what
+    if (!("userId" in change) && !("communityId" in change) && !("everyone" in change)) return; // sessions and items change documents' rights, not who may follow what
     // This process's own sockets: every process hears the change and handles its own.
     const touched = (socket: Socket<never, never, never, SocketData>) =>
-      "userId" in change ? socket.data.user.actor.userId === change.userId : socket.data.user.actor.memberships.some((m) => m.communityId === change.communityId);
+      "everyone" in change ||
+      ("userId" in change ? socket.data.user.actor.userId === change.userId : socket.data.user.actor.memberships.some((m) => m.communityId === change.communityId));
     const sockets = [...io.of("/").sockets.values()].filter(touched);
     await Promise.all(
       sockets.map(async (socket) => {

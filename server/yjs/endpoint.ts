@@ -148,7 +148,8 @@ export function createYjsEndpoint(rooms: Rooms) {
     else if ("sessionId" in change) {
       const items = await prisma.agendaItem.findMany({ where: { sessionId: change.sessionId }, select: { id: true } });
       affected = items.flatMap((i) => [...(connections.get(agendaItemDocumentName(i.id)) ?? [])]);
-    } else if ("userId" in change) affected = [...connections.values()].flatMap((set) => [...set].filter((c) => c.user.actor.userId === change.userId));
+    } else if ("everyone" in change) affected = [...connections.values()].flatMap((set) => [...set]);
+    else if ("userId" in change) affected = [...connections.values()].flatMap((set) => [...set].filter((c) => c.user.actor.userId === change.userId));
     else affected = [...connections.values()].flatMap((set) => [...set].filter((c) => c.user.actor.memberships.some((m) => m.communityId === change.communityId)));
     if (affected.length === 0) return;
 

@@ -3,7 +3,7 @@
 // has them (kept in localStorage, so a reload or a dropped connection loses none).
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Socket } from "socket.io-client";
-import type { LiveState, LiveTally, MotionResult } from "~/models/live-session.server";
+import type { LiveState, LiveTally, MotionResult } from "~/models/live-state.server";
 import { useLiveEvents, useSharedSocket } from "~/utils/live-events";
 
 export type Refusal = { ok: false; status: number; error: string; key?: string; values?: Record<string, unknown> };

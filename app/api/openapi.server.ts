@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { endpoints, errorSchema } from "./api.server";
-import "./api-contract";
+import { endpoints, errorSchema } from "~/utils/api.server";
+import "./contract";
 
 const schema = (s: z.ZodType, io: "input" | "output") => z.toJSONSchema(s, { target: "openapi-3.0", io, unrepresentable: "any" });
 

@@ -1,8 +1,8 @@
 // Every endpoint of /api/v1, declared once. Routes in app/routes/api.v1.* run
 // them with `handle`; /api/v1/openapi.json is generated from this list.
 import { z } from "zod";
-import { endpoint, type Endpoint } from "./api.server";
-import { CONSTITUENCIES, ROLES } from "./domain";
+import { endpoint, type Endpoint } from "~/utils/api.server";
+import { CONSTITUENCIES, ROLES } from "~/utils/domain";
 import { LIVE_ACTIONS, liveActionNames, type LiveActionName } from "~/models/live-actions.server";
 import { TOPIC_MOVES, TOPIC_STATUSES } from "~/models/topic-states";
 import {
@@ -19,7 +19,7 @@ import {
   topicListSchema,
   topicMoveSchema,
   topicRaiseSchema,
-} from "./schemas";
+} from "~/utils/schemas";
 
 const slugParam = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,64}$/) });
 const topicParam = z.object({ topicId: idSchema });
