@@ -122,6 +122,23 @@ describe("invite acceptance", () => {
     }
   });
 
+  it("bounds refusals through one invite link, whatever the addresses", async () => {
+    const token = await invite();
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++)
+      statuses.push(
+        (
+          await post(
+            `/api/v1/invites/${token}/accept`,
+            { displayName: "某人", username: "resident1", password: "a long passphrase" },
+            from(`198.18.0.${i + 1}`),
+          )
+        ).status,
+      );
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(409));
+    expect(statuses.slice(10)).toEqual([429, 429]);
+  });
+
   it("rate-limits acceptance per address with 429 and Retry-After", async () => {
     const token = await invite();
     let last: Response | null = null;

@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { z } from "zod";
 import { hashPassword, hashToken } from "~/utils/auth.server";
 import { prisma } from "~/utils/db.server";
+import { LIMITS, RateLimited, hit, peek } from "~/utils/rate-limit.server";
 import type { Role } from "~/utils/domain";
 import type { inviteAcceptSchema, inviteCreateSchema } from "~/utils/schemas";
 
@@ -56,6 +57,9 @@ export async function acceptInvite(
 ): Promise<AcceptResult> {
   const invite = await findUsableInvite(token);
   if (!invite) return { ok: false, errors: { _form: "invite.invalid" } };
+  // Refusals per invite are bounded too, so many addresses together cannot probe through one link.
+  const refusals = await peek(`invite-refused:${invite.id}`, LIMITS.inviteRefusals);
+  if (refusals.count >= LIMITS.inviteRefusals.limit) throw new RateLimited(refusals.retryAfterSec);
   const passwordHash = "account" in who ? await hashPassword(who.account.password) : null;
   try {
     return await prisma.$transaction(async (tx) => {
@@ -84,7 +88,10 @@ export async function acceptInvite(
     });
   } catch (error) {
     // Thrown, not returned, so the transaction rolls back and the use is not spent.
-    if (error instanceof Refused) return { ok: false, errors: error.errors };
+    if (error instanceof Refused) {
+      if (error.errors._form === ACCOUNT_REFUSED) await hit(`invite-refused:${invite.id}`, LIMITS.inviteRefusals);
+      return { ok: false, errors: error.errors };
+    }
     throw error;
   }
 }

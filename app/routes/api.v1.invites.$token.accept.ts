@@ -2,11 +2,17 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { ACCOUNT_REFUSED, acceptInvite } from "~/models/invite.server";
 import { ApiError, handle } from "~/utils/api.server";
 import { api } from "~/api/contract";
-import { LIMITS, addressLimited } from "~/utils/rate-limit.server";
+import { LIMITS, RateLimited, addressLimited, rateLimitMessage, tooManyRequests } from "~/utils/rate-limit.server";
 
 export const action = addressLimited("invite-accept", LIMITS.inviteAccept, (args: ActionFunctionArgs) =>
-  handle(api.acceptInvite, async ({ params, body }) => {
-    const result = await acceptInvite(params.token, { account: body });
+  handle(api.acceptInvite, async ({ params, body, request }) => {
+    let result: Awaited<ReturnType<typeof acceptInvite>>;
+    try {
+      result = await acceptInvite(params.token, { account: body });
+    } catch (error) {
+      if (error instanceof RateLimited) return tooManyRequests(error.retryAfterSec, rateLimitMessage(request, error));
+      throw error;
+    }
     if (result.ok) return { userId: result.userId };
     const [path, message] = Object.entries(result.errors)[0]!;
     if (message === ACCOUNT_REFUSED) throw new ApiError(409, message);

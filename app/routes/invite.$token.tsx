@@ -16,29 +16,35 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { invite: invite ? { role: invite.role, community: invite.community.name } : null, signedIn };
 }
 
+/** 429 with Retry-After and the message the form shows. */
+function tooMany(error: RateLimited) {
+  return json(
+    { errors: { _form: error.key } as Record<string, string>, values: { minutes: Math.ceil(error.retryAfterSec / 60) } },
+    { status: 429, headers: { "Retry-After": String(error.retryAfterSec) } },
+  );
+}
+
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const token = params.token ?? "";
   try {
+    // Per address, before the body is read; acceptInvite bounds refusals per invite as well.
     await limitAddress("invite-accept", context, LIMITS.inviteAccept);
-  } catch (error) {
-    if (!(error instanceof RateLimited)) throw error;
-    return json(
-      { errors: { _form: error.key } as Record<string, string>, values: { minutes: Math.ceil(error.retryAfterSec / 60) } },
-      { status: 429, headers: { "Retry-After": String(error.retryAfterSec) } },
-    );
-  }
-  const form = Object.fromEntries(await request.formData());
-  const userId = await getUserId(request);
-  if (form.intent === "join" && userId) {
-    const result = await acceptInvite(token, { userId });
+    const form = Object.fromEntries(await request.formData());
+    const userId = await getUserId(request);
+    if (form.intent === "join" && userId) {
+      const result = await acceptInvite(token, { userId });
+      if (!result.ok) return { errors: result.errors };
+      throw redirect("/");
+    }
+    const parsed = inviteAcceptSchema.safeParse(form);
+    if (!parsed.success) return { errors: fieldErrors(parsed.error) };
+    const result = await acceptInvite(token, { account: parsed.data });
     if (!result.ok) return { errors: result.errors };
-    throw redirect("/");
+    throw redirect("/", { headers: { "Set-Cookie": await createAuthSession(result.userId, request) } });
+  } catch (error) {
+    if (error instanceof RateLimited) return tooMany(error);
+    throw error;
   }
-  const parsed = inviteAcceptSchema.safeParse(form);
-  if (!parsed.success) return { errors: fieldErrors(parsed.error) };
-  const result = await acceptInvite(token, { account: parsed.data });
-  if (!result.ok) return { errors: result.errors };
-  throw redirect("/", { headers: { "Set-Cookie": await createAuthSession(result.userId, request) } });
 }
 
 export default function InvitePage() {
@@ -74,9 +80,25 @@ export default function InvitePage() {
       ) : (
         <Form method="post" className="stack" noValidate>
           <Field name="displayName" label={t("invite.displayName")} autoComplete="name" error={errors.displayName} required />
-          <Field name="username" label={t("invite.username")} hint={t("invite.usernameHint")} autoComplete="username" autoCapitalize="none" error={errors.username} required />
+          <Field
+            name="username"
+            label={t("invite.username")}
+            hint={t("invite.usernameHint")}
+            autoComplete="username"
+            autoCapitalize="none"
+            error={errors.username}
+            required
+          />
           <Field name="phone" type="tel" inputMode="numeric" label={t("invite.phone")} autoComplete="tel" error={errors.phone} />
-          <Field name="password" type="password" label={t("invite.password")} hint={t("invite.passwordHint")} autoComplete="new-password" error={errors.password} required />
+          <Field
+            name="password"
+            type="password"
+            label={t("invite.password")}
+            hint={t("invite.passwordHint")}
+            autoComplete="new-password"
+            error={errors.password}
+            required
+          />
           <button className="btn block" type="submit" disabled={navigation.state !== "idle"}>
             {t("invite.submit")}
           </button>

@@ -30,6 +30,8 @@ export const LIMITS = {
   signInFailuresPerAccount: { limit: 100, windowMs: 60 * 60_000 },
   /** Invite acceptances (page and API) from one address. */
   inviteAccept: { limit: 20, windowMs: 10 * 60_000 },
+  /** Accounts refused through one invite link (taken username or phone), from all addresses together. */
+  inviteRefusals: { limit: 10, windowMs: 60 * 60_000 },
   /** QR check-ins from one address. */
   checkIn: { limit: 30, windowMs: 60_000 },
   /** Photos one person may upload. */
