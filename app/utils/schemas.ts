@@ -76,8 +76,8 @@ export const setupSchema = z.object({
   code: z.string({ error: "errors.setupCodeInvalid" }).trim().regex(/^[A-Za-z0-9-]{6,40}$/, "errors.setupCodeInvalid"),
   communityName: z.string({ error: "errors.communityNameRequired" }).trim().min(2, "errors.communityNameRequired").max(40, "errors.communityNameTooLong"),
   slug: z.string({ error: "errors.slugInvalid" }).trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{1,40}$/, "errors.slugInvalid"),
-  city: z.string().trim().max(40, "errors.placeTooLong").default(""),
-  district: z.string().trim().max(40, "errors.placeTooLong").default(""),
+  city: z.string().trim().max(100, "errors.placeTooLong").default(""),
+  district: z.string().trim().max(100, "errors.placeTooLong").default(""),
   displayName: z.string({ error: "errors.displayNameRequired" }).trim().min(1, "errors.displayNameRequired").max(40, "errors.displayNameTooLong"),
   username: z
     .string({ error: "errors.usernameInvalid" })
