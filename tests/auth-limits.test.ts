@@ -49,6 +49,12 @@ describe("sign-in throttling", () => {
     expect((await post("/api/v1/auth/token", { identifier: "resident2", password: "yishi2026" }, from("198.51.100.20"))).status).toBe(200);
   });
 
+  it("does not let a few addresses hammering one account add up to locking its owner out", async () => {
+    for (const address of ["203.0.113.11", "203.0.113.12"])
+      for (let i = 0; i < 60; i++) await post("/api/v1/auth/token", { identifier: "wuye", password: `hammer-${i}` }, from(address));
+    expect((await post("/api/v1/auth/token", { identifier: "wuye", password: "yishi2026" }, from("198.51.100.23"))).status).toBe(200);
+  });
+
   it("limits one address guessing many accounts", async () => {
     const sprayer = from("203.0.113.8");
     const names = ["grid1", "wuye", "yeweihui", "resident1", "observer", "outsider"];

@@ -112,12 +112,15 @@ export async function checkCredentials(identifier: string, password: string, add
   const counters: [string, Limit][] = [[`login-pair:${account}|${address ?? "unknown"}`, LIMITS.signInFailuresPerAccountAndAddress]];
   if (address) counters.push([`login-address:${address}`, LIMITS.signInFailuresPerAddress]);
   counters.push([`login-account:${account}`, LIMITS.signInFailuresPerAccount]);
-  let retryAfterSec = 0;
-  for (const [key, limit] of counters) {
+  for (const [i, [key, limit]] of counters.entries()) {
     const counted = await hit(key, limit);
-    if (!counted.ok) retryAfterSec = Math.max(retryAfterSec, counted.retryAfterSec);
+    if (!counted.ok) {
+      // A refused attempt counts no further: hammering a locked account from one address must
+      // not add up to the account-wide lock, which would lock the owner out after all.
+      for (const [earlier] of counters.slice(0, i)) await forgive(earlier);
+      return { ok: false, reason: "locked", retryAfterSec: counted.retryAfterSec };
+    }
   }
-  if (retryAfterSec > 0) return { ok: false, reason: "locked", retryAfterSec };
   const good = user ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(DUMMY_HASH, password), false);
   if (good && user) {
     await reset(counters[0]![0]);
