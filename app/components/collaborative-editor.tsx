@@ -12,6 +12,12 @@ import { websocketOrigin } from "~/utils/live";
 
 type Person = { clientId: number; id?: string; name: string; color: string };
 type Status = "connecting" | "connected" | "disconnected";
+/** Why the server took editing away (docs/realtime.md, "When rights change"); null while allowed. */
+type Revoked = null | "nowReadOnly" | "signedOut" | "forbidden" | "gone";
+/** The server's close codes (server/realtime/close-codes.ts) that mean "don't reconnect". */
+const FINAL_CLOSES: Record<number, Exclude<Revoked, null | "nowReadOnly">> = { 4401: "signedOut", 4403: "forbidden", 4404: "gone" };
+/** y-websocket's message type for y-protocols auth (permission denied). */
+const MESSAGE_AUTH = 2;
 
 type Me = { name: string; color: string };
 
@@ -36,6 +42,21 @@ function BoundEditor({ doc, provider, editable, me }: { doc: Y.Doc; provider: We
   const [status, setStatus] = useState<Status>("connecting");
   const [people, setPeople] = useState<Person[]>([]);
   const [synced, setSynced] = useState(false);
+  const [revoked, setRevoked] = useState<Revoked>(null);
+
+  useEffect(() => {
+    // The stock provider only logs "permission denied": here it turns the editor read-only.
+    provider.messageHandlers[MESSAGE_AUTH] = () => setRevoked((r) => r ?? "nowReadOnly");
+    const onClose = (event: CloseEvent | null) => {
+      const reason = event ? FINAL_CLOSES[event.code] : undefined;
+      if (!reason) return;
+      // Reconnecting would only be refused again.
+      provider.shouldConnect = false;
+      setRevoked(reason);
+    };
+    provider.on("connection-close", onClose);
+    return () => provider.off("connection-close", onClose);
+  }, [provider]);
 
   useEffect(() => {
     const onStatus = ({ status }: { status: Status }) => setStatus(status);
@@ -64,7 +85,7 @@ function BoundEditor({ doc, provider, editable, me }: { doc: Y.Doc; provider: We
   const editor = useEditor(
     {
       immediatelyRender: false,
-      editable,
+      editable: editable && !revoked,
       extensions: [
         StarterKit.configure({ undoRedo: false }),
         Collaboration.configure({ document: doc }),
@@ -74,15 +95,21 @@ function BoundEditor({ doc, provider, editable, me }: { doc: Y.Doc; provider: We
       ],
       editorProps: { attributes: { "aria-label": "agenda item text", "data-testid": "agenda-editor" } },
     },
-    [doc, provider, editable, me.name, me.color],
+    [doc, provider, editable, revoked, me.name, me.color],
   );
 
   const myClientId = provider.awareness.clientID;
   return (
     <div className="stack">
-      <p className={`status-line${status === "disconnected" ? " offline" : ""}`} data-testid="editor-status" data-synced={synced}>
-        {t(status === "connected" ? "editor.connected" : status === "connecting" ? "editor.connecting" : "editor.offline")}
-      </p>
+      {revoked ? (
+        <p className="notice" role="status" data-testid="editor-revoked" data-reason={revoked}>
+          {t(`editor.${revoked}`)}
+        </p>
+      ) : (
+        <p className={`status-line${status === "disconnected" ? " offline" : ""}`} data-testid="editor-status" data-synced={synced}>
+          {t(status === "connected" ? "editor.connected" : status === "connecting" ? "editor.connecting" : "editor.offline")}
+        </p>
+      )}
       {people.length > 0 ? (
         <div className="presence" data-testid="presence">
           <span>{t("editor.present")}</span>

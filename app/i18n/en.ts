@@ -328,6 +328,10 @@ export const en: Shape<typeof zhCN> = {
     present: "Here now:",
     you: "(me)",
     loading: "Loading the editor…",
+    nowReadOnly: "The session adjourned or your rights changed: you can read this now, but no longer edit it.",
+    signedOut: "You signed out. Sign in again to edit.",
+    forbidden: "You may no longer open this agenda item.",
+    gone: "This item was taken off the agenda.",
   },
   settings: {
     title: "Community settings",

@@ -324,6 +324,10 @@ export const zhCN = {
     present: "在线：",
     you: "（我）",
     loading: "正在加载编辑器…",
+    nowReadOnly: "会议已休会或你的权限已变更：现在只能查看，不能再编辑。",
+    signedOut: "你已退出登录。请重新登录后再编辑。",
+    forbidden: "你已不能查看此议程项。",
+    gone: "此议程项已从议程中移除。",
   },
   settings: {
     title: "社区设置",
