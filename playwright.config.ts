@@ -96,7 +96,9 @@ export default defineConfig({
       SESSION_SECRET: "e2e-only-session-secret-not-for-production",
       // The session cookie is Secure in production; the tests speak plain http.
       YISHI_INSECURE_COOKIES: "1",
-      YISHI_SEED: "1",
+      YISHI_DEMO: "1",
+      // Every test signs in from 127.0.0.1; the request limits have their own tests (tests/auth-limits.test.ts).
+      YISHI_RATE_LIMITS: "off",
     },
   },
 });

@@ -161,7 +161,8 @@ export async function seedDemo(): Promise<void> {
 export async function wipe(): Promise<void> {
   await prisma.$transaction([
     prisma.notification.deleteMany(),
-    prisma.loginThrottle.deleteMany(),
+    prisma.rateLimit.deleteMany(),
+    prisma.setupCode.deleteMany(),
     prisma.yUpdate.deleteMany(),
     prisma.yDocument.deleteMany(),
     prisma.community.deleteMany(),

@@ -53,7 +53,14 @@ if (production) {
 const { PORT: port, HOST: host, TRUST_PROXY } = (await loadBuild()).entry.module.env();
 // Behind a TLS-terminating proxy on this machine, believe its X-Forwarded-Proto (Secure cookies).
 app.set("trust proxy", TRUST_PROXY);
-app.all("*", createRequestHandler({ build: production ? await loadBuild() : loadBuild, mode: production ? "production" : "development" }));
+app.all(
+  "*",
+  createRequestHandler({
+    build: production ? await loadBuild() : loadBuild,
+    mode: production ? "production" : "development",
+    getLoadContext: (req) => ({ clientAddress: req.ip }),
+  }),
+);
 
 // The realtime layer of the build now serving pages. In development an edit to the
 // app gives a new build: the old layer closes (its clients reconnect) and the new

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { isEmpty, seedDemo } from "../prisma/seed";
+import { issueSetupCode, needsSetup } from "~/models/setup.server";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { attachRealtime } from "~/utils/realtime.server";
@@ -41,9 +42,12 @@ export async function startRuntime(): Promise<Runtime> {
   // vote's ballots) are overwritten on disk, not just unlinked.
   await prisma.$queryRawUnsafe("PRAGMA synchronous = FULL");
   await prisma.$queryRawUnsafe("PRAGMA secure_delete = ON");
-  if (env().YISHI_SEED !== "0" && (await isEmpty())) {
+  // The demo (published password) only when asked for; a real install starts with first-run setup.
+  if (env().YISHI_DEMO === "1" && (await isEmpty())) {
     await seedDemo();
-    console.log("[db] seeded the demo community (accounts in README.md)");
+    console.log("[db] seeded the demo community (accounts in README.md; every password is public: never expose this site)");
+  } else if (await needsSetup()) {
+    console.log(`[setup] no account yet: open /setup with the one-time code ${await issueSetupCode()} (or run npm run setup on this machine)`);
   }
 
   const socket = createSocketServer();

@@ -49,6 +49,9 @@ const CALLS: Record<string, Call> = {
   "GET /api/v1/sessions/{sessionId}/live": { path: (i) => `/api/v1/sessions/${i.sessionId}/live` },
   "GET /api/v1/sessions/{sessionId}/check-in-link": { path: (i) => `/api/v1/sessions/${i.sessionId}/check-in-link` },
   "GET /api/v1/health": { path: () => "/api/v1/health" },
+  "GET /api/v1/tokens": { path: () => "/api/v1/tokens" },
+  "DELETE /api/v1/tokens/{id}": { path: () => "/api/v1/tokens/nosuchtoken" },
+  "POST /api/v1/realtime/ticket": { path: () => "/api/v1/realtime/ticket", body: () => ({}) },
   // Live actions on the demo session while it is still scheduled: the permission is checked before the session's rules.
   "POST /api/v1/live/hand:raise": { path: () => "/api/v1/live/hand:raise", body: (i) => ({ sessionId: i.sessionId }) },
   "POST /api/v1/live/hand:lower": { path: () => "/api/v1/live/hand:lower", body: (i) => ({ sessionId: i.sessionId, userId: i.grid1Id }) },
@@ -101,7 +104,10 @@ const EXPECTED: Record<string, Row> = {
   "GET /api/v1/sessions/{sessionId}/live":                [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
   "GET /api/v1/sessions/{sessionId}/check-in-link":       [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
   "GET /api/v1/health":                                   [200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
-  "POST /api/v1/live/hand:raise":                         [409, 409, 409, 409, 409, 409, 409, 409, 409, 401], // session not open: checked before membership (see report)
+  "GET /api/v1/tokens":                                   [200, 200, 200, 200, 200, 200, 200, 200, 200, 401], // one's own tokens
+  "DELETE /api/v1/tokens/{id}":                           [404, 404, 404, 404, 404, 404, 404, 404, 404, 401], // only one's own, and this one is no one's
+  "POST /api/v1/realtime/ticket":                         [200, 200, 200, 200, 200, 200, 200, 200, 200, 401],
+  "POST /api/v1/live/hand:raise":                         [409, 409, 409, 409, 409, 409, 409, 409, 403, 401], // members: session not open yet
   "POST /api/v1/live/hand:lower":                         [200, 200, 200, 403, 403, 403, 403, 403, 403, 401], // grid1 lowers their own hand
   "POST /api/v1/live/floor:give":                         [409, 409, 403, 403, 403, 403, 403, 403, 403, 401],
   "POST /api/v1/live/floor:take":                         [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],

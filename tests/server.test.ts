@@ -116,13 +116,14 @@ describe("JSON API", () => {
     expect(((await zh.json()) as { detail: string }).detail).toBe("手机号/用户名或密码不正确。");
   });
 
-  it("locks an account name after repeated failed sign-ins, for everyone, without touching other accounts", async () => {
+  it("locks an account name after repeated failed sign-ins from one address, without touching other accounts", async () => {
     for (let i = 0; i < 8; i++) expect((await post("/api/v1/auth/token", { identifier: "resident3", password: `guess-${i}` })).status).toBe(401);
     const locked = await post("/api/v1/auth/token", { identifier: "resident3", password: "yishi2026" }, { "Accept-Language": "en" });
     expect(locked.status).toBe(429);
     expect(await locked.json()).toMatchObject({ status: 429, key: "errors.tooManyAttempts", detail: expect.stringMatching(/Too many failed sign-ins/) });
     const page = await fetch(`${server.url}/login`, { method: "POST", body: new URLSearchParams({ identifier: "resident3", password: "yishi2026" }), redirect: "manual" });
-    expect(page.status).toBe(200); // the form comes back with the message, no session cookie
+    expect(page.status).toBe(429); // the form comes back with the message and Retry-After, no session cookie
+    expect(page.headers.get("retry-after")).toBeTruthy();
     expect(page.headers.getSetCookie().some((c) => c.startsWith("yishi_session="))).toBe(false);
     expect((await post("/api/v1/auth/token", { identifier: "13800000007", password: "yishi2026" })).status).toBe(200);
   });

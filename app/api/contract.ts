@@ -57,12 +57,41 @@ export const api = {
   token: endpoint({
     method: "POST",
     path: "/api/v1/auth/token",
-    summary: "Exchange a phone number or username and password for a bearer token (API, Socket.IO auth.token, Yjs ?token=)",
+    summary:
+      "Exchange a phone number or username and password for a bearer token (API, Socket.IO auth.token, Yjs ?token=). Sign-in is throttled per address and per account: 429 with Retry-After",
     tag: "auth",
     auth: false,
     body: tokenRequestSchema,
     response: tokenResponseSchema,
     errors: [401, 429],
+  }),
+  listTokens: endpoint({
+    method: "GET",
+    path: "/api/v1/tokens",
+    summary: "The signed-in person's API tokens (never their secrets)",
+    tag: "auth",
+    auth: true,
+    response: z.object({ tokens: z.array(z.object({ id: z.string(), name: z.string(), createdAt: date, expiresAt: date })) }),
+  }),
+  revokeToken: endpoint({
+    method: "DELETE",
+    path: "/api/v1/tokens/{id}",
+    summary: "Revoke one of one's own API tokens; live connections opened with it are re-checked",
+    tag: "auth",
+    auth: true,
+    params: z.object({ id: idSchema }),
+    response: z.object({ revoked: z.literal(true) }),
+    errors: [404],
+  }),
+  realtimeTicket: endpoint({
+    method: "POST",
+    path: "/api/v1/realtime/ticket",
+    summary:
+      "A single-use ticket, valid for 60 seconds, to open one realtime connection without a long-lived token in the URL: Yjs ws …/yjs/{doc}?ticket=…, Socket.IO auth: { ticket }",
+    tag: "auth",
+    auth: true,
+    response: z.object({ ticket: z.string(), expiresAt: date }),
+    errors: [429],
   }),
   me: endpoint({
     method: "GET",
@@ -135,7 +164,7 @@ export const api = {
     params: z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{10,64}$/) }),
     body: inviteAcceptSchema,
     response: z.object({ userId: z.string() }),
-    errors: [409, 410],
+    errors: [409, 410, 429],
   }),
   listTopics: endpoint({
     method: "GET",
@@ -344,11 +373,12 @@ export const api = {
   checkInLink: endpoint({
     method: "GET",
     path: "/api/v1/sessions/{sessionId}/check-in-link",
-    summary: "The chair's signed, expiring check-in link (shown as a QR code on the meeting-room screen)",
+    summary:
+      "The chair's signed check-in link for the meeting-room screen's QR code. It rotates every minute and is accepted until a short grace after its minute (expiresAt): fetch it again every minute",
     tag: "live",
     auth: true,
     params: sessionParam,
-    response: z.object({ url: z.string(), expiresAt: date }),
+    response: z.object({ url: z.string(), expiresAt: date, refreshAt: date.describe("When the next link is issued") }),
     errors: [403, 404],
   }),
   health: endpoint({

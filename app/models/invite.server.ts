@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { z } from "zod";
 import { hashPassword, hashToken } from "~/utils/auth.server";
 import { prisma } from "~/utils/db.server";
+import { LIMITS, RateLimited, hit, peek } from "~/utils/rate-limit.server";
 import type { Role } from "~/utils/domain";
 import type { inviteAcceptSchema, inviteCreateSchema } from "~/utils/schemas";
 
@@ -40,6 +41,9 @@ export async function findUsableInvite(token: string) {
   return invite;
 }
 
+/** The one refusal for details that clash with an existing account (docs/security.md). */
+export const ACCOUNT_REFUSED = "errors.inviteAccountRefused";
+
 type AcceptResult = { ok: true; userId: string } | { ok: false; errors: Record<string, string> };
 
 /**
@@ -53,6 +57,9 @@ export async function acceptInvite(
 ): Promise<AcceptResult> {
   const invite = await findUsableInvite(token);
   if (!invite) return { ok: false, errors: { _form: "invite.invalid" } };
+  // Refusals per invite are bounded too, so many addresses together cannot probe through one link.
+  const refusals = await peek(`invite-refused:${invite.id}`, LIMITS.inviteRefusals);
+  if (refusals.count >= LIMITS.inviteRefusals.limit) throw new RateLimited(refusals.retryAfterSec);
   const passwordHash = "account" in who ? await hashPassword(who.account.password) : null;
   try {
     return await prisma.$transaction(async (tx) => {
@@ -64,8 +71,10 @@ export async function acceptInvite(
     let userId: string;
     if ("account" in who) {
       const { username, phone, displayName } = who.account;
-      if (await tx.user.findUnique({ where: { username }, select: { id: true } })) throw new Refused({ username: "errors.usernameTaken" });
-      if (phone && (await tx.user.findUnique({ where: { phone }, select: { id: true } }))) throw new Refused({ phone: "errors.phoneTaken" });
+      // One answer for a taken username and a registered phone (of this community or any other),
+      // naming no field: otherwise an invite link is an oracle for who has an account.
+      const taken = await tx.user.findFirst({ where: { OR: [{ username }, ...(phone ? [{ phone }] : [])] }, select: { id: true } });
+      if (taken) throw new Refused({ _form: ACCOUNT_REFUSED });
       userId = (await tx.user.create({ data: { username, phone, displayName, passwordHash: passwordHash! }, select: { id: true } })).id;
     } else {
       userId = who.userId;
@@ -79,7 +88,10 @@ export async function acceptInvite(
     });
   } catch (error) {
     // Thrown, not returned, so the transaction rolls back and the use is not spent.
-    if (error instanceof Refused) return { ok: false, errors: error.errors };
+    if (error instanceof Refused) {
+      if (error.errors._form === ACCOUNT_REFUSED) await hit(`invite-refused:${invite.id}`, LIMITS.inviteRefusals);
+      return { ok: false, errors: error.errors };
+    }
     throw error;
   }
 }

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { Actor } from "~/utils/permissions.server";
 import { idSchema } from "~/utils/schemas";
+import { assertRotatingCheckInToken } from "./check-in-link.server";
 import { castBallot } from "./live-ballots.server";
 import * as live from "./live-session.server";
 import { ballotInputSchema, motionInputSchema } from "./vote-rules";
@@ -21,7 +22,10 @@ export const LIVE_ACTIONS = {
   "session:checkIn": action({
     summary: "Check in: yourself with the QR code's token, or (chair) anyone of the community by userId",
     schema: z.union([session.extend({ token: z.string().min(10).max(200) }).strict(), session.extend({ userId: idSchema }).strict()]),
-    run: (a, i) => live.checkIn(a, i.sessionId, "token" in i ? { token: i.token } : { userId: i.userId }),
+    run: async (a, i) => {
+      if ("token" in i) assertRotatingCheckInToken(i.token);
+      return live.checkIn(a, i.sessionId, "token" in i ? { token: i.token } : { userId: i.userId });
+    },
   }),
   "session:openItem": action({ summary: "Chair opens an agenda item for deliberation", schema: session.extend({ itemId: idSchema }).strict(), run: (a, i) => live.openItem(a, i.sessionId, i.itemId) }),
   "session:proxy": action({

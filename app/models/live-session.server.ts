@@ -120,6 +120,7 @@ export async function openItem(actor: Actor, sessionId: string, itemId: string) 
 
 export async function raiseHand(actor: Actor, sessionId: string) {
   const s = await sessionOrThrow(sessionId);
+  requirePermission(actor, "session:attend", s);
   requireOpen(s);
   if (!(await attendee(sessionId, actor.userId))) throw new RuleBroken("errors.notCheckedIn");
   const open = await prisma.handRaise.findFirst({ where: { sessionId, userId: actor.userId, loweredAt: null }, select: { id: true } });

@@ -39,7 +39,7 @@ export async function raiseTopic(actor: Actor, communityId: string, input: z.inf
   if (!category) throw new InputRejected("category", "errors.categoryInvalid");
   await checkPlace(communityId, input);
   // Encode every photo before saving anything: one bad file and nothing is kept.
-  const encoded = await encodePhotos(photos);
+  const encoded = await encodePhotos(photos, actor.userId);
   const saved = await savePhotos(encoded);
   try {
     const topic = await prisma.$transaction(async (tx) => {

@@ -1,11 +1,15 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Field } from "~/components/field";
 import { acceptInvite, findUsableInvite } from "~/models/invite.server";
 import { createAuthSession, getUserId } from "~/utils/auth.server";
+import { LIMITS, RateLimited, limitAddress } from "~/utils/rate-limit.server";
 import { fieldErrors, inviteAcceptSchema } from "~/utils/schemas";
 import { fieldsOf, formOf } from "~/utils/forms.server";
+
+// Retry-After from a refused action reaches the browser.
+export { passRetryAfter as headers } from "~/utils/rate-limit.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const invite = await findUsableInvite(params.token ?? "");
@@ -13,20 +17,35 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { invite: invite ? { role: invite.role, community: invite.community.name } : null, signedIn };
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+/** 429 with Retry-After and the message the form shows. */
+function tooMany(error: RateLimited) {
+  return json(
+    { errors: { _form: error.key } as Record<string, string>, values: { minutes: Math.ceil(error.retryAfterSec / 60) } },
+    { status: 429, headers: { "Retry-After": String(error.retryAfterSec) } },
+  );
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const token = params.token ?? "";
-  const form = fieldsOf(await formOf(request));
-  const userId = await getUserId(request);
-  if (form.intent === "join" && userId) {
-    const result = await acceptInvite(token, { userId });
+  try {
+    // Per address, before the body is read; acceptInvite bounds refusals per invite as well.
+    await limitAddress("invite-accept", context, LIMITS.inviteAccept);
+    const form = fieldsOf(await formOf(request));
+    const userId = await getUserId(request);
+    if (form.intent === "join" && userId) {
+      const result = await acceptInvite(token, { userId });
+      if (!result.ok) return { errors: result.errors };
+      throw redirect("/");
+    }
+    const parsed = inviteAcceptSchema.safeParse(form);
+    if (!parsed.success) return { errors: fieldErrors(parsed.error) };
+    const result = await acceptInvite(token, { account: parsed.data });
     if (!result.ok) return { errors: result.errors };
-    throw redirect("/");
+    throw redirect("/", { headers: { "Set-Cookie": await createAuthSession(result.userId, request) } });
+  } catch (error) {
+    if (error instanceof RateLimited) return tooMany(error);
+    throw error;
   }
-  const parsed = inviteAcceptSchema.safeParse(form);
-  if (!parsed.success) return { errors: fieldErrors(parsed.error) };
-  const result = await acceptInvite(token, { account: parsed.data });
-  if (!result.ok) return { errors: result.errors };
-  throw redirect("/", { headers: { "Set-Cookie": await createAuthSession(result.userId, request) } });
 }
 
 export default function InvitePage() {
@@ -49,7 +68,7 @@ export default function InvitePage() {
       <p>{t("invite.intro", { community: invite.community, role: t(`roles.${invite.role}`) })}</p>
       {errors._form ? (
         <p className="error" role="alert">
-          {t(errors._form)}
+          {t(errors._form, data && "values" in data ? data.values : undefined)}
         </p>
       ) : null}
       {signedIn ? (
@@ -62,9 +81,25 @@ export default function InvitePage() {
       ) : (
         <Form method="post" className="stack" noValidate>
           <Field name="displayName" label={t("invite.displayName")} autoComplete="name" error={errors.displayName} required />
-          <Field name="username" label={t("invite.username")} hint={t("invite.usernameHint")} autoComplete="username" autoCapitalize="none" error={errors.username} required />
+          <Field
+            name="username"
+            label={t("invite.username")}
+            hint={t("invite.usernameHint")}
+            autoComplete="username"
+            autoCapitalize="none"
+            error={errors.username}
+            required
+          />
           <Field name="phone" type="tel" inputMode="numeric" label={t("invite.phone")} autoComplete="tel" error={errors.phone} />
-          <Field name="password" type="password" label={t("invite.password")} hint={t("invite.passwordHint")} autoComplete="new-password" error={errors.password} required />
+          <Field
+            name="password"
+            type="password"
+            label={t("invite.password")}
+            hint={t("invite.passwordHint")}
+            autoComplete="new-password"
+            error={errors.password}
+            required
+          />
           <button className="btn block" type="submit" disabled={navigation.state !== "idle"}>
             {t("invite.submit")}
           </button>

@@ -1,13 +1,18 @@
-import { redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import liveStyles from "~/styles/live.css?url";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { assertRotatingCheckInToken } from "~/models/check-in-link.server";
 import { checkIn } from "~/models/live-session.server";
+import { LIMITS, RateLimited, limitAddress } from "~/utils/rate-limit.server";
 import { prisma } from "~/utils/db.server";
 import { isRefusal } from "~/utils/errors";
 import { orHttpError } from "~/utils/http.server";
 import { NotFound, loadSessionResource, requireActor, requirePermission } from "~/utils/permissions.server";
 import { formOf } from "~/utils/forms.server";
+
+// Retry-After from a refused action reaches the browser.
+export { passRetryAfter as headers } from "~/utils/rate-limit.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: liveStyles }];
 
@@ -23,13 +28,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
+export async function action({ request, params, context }: ActionFunctionArgs) {
   const actor = await requireActor(request);
+  try {
+    await limitAddress("check-in", context, LIMITS.checkIn);
+  } catch (error) {
+    if (!(error instanceof RateLimited)) throw error;
+    return json(
+      { error: error.key, values: { minutes: Math.ceil(error.retryAfterSec / 60) } },
+      { status: 429, headers: { "Retry-After": String(error.retryAfterSec) } },
+    );
+  }
   const token = String((await formOf(request)).get("token") ?? "");
   try {
+    assertRotatingCheckInToken(token);
     await orHttpError(() => checkIn(actor, params.sessionId ?? "", { token }));
   } catch (error) {
-    if (isRefusal(error) && error.status === 409) return { error: error.key };
+    if (isRefusal(error) && error.status === 409) return json({ error: error.key, values: error.values });
     throw error;
   }
   throw redirect(`/sessions/${params.sessionId}/live`);
@@ -46,7 +61,7 @@ export default function CheckInPage() {
       <p>{session.title}</p>
       {data?.error ? (
         <p className="error" role="alert">
-          {t(data.error)}
+          {t(data.error, data.values as Record<string, string | number>)}
         </p>
       ) : null}
       <Form method="post">

@@ -1,15 +1,14 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { useState } from "react";
+import { useFetcher, useLoaderData } from "@remix-run/react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { toString as qrSvg } from "qrcode";
 import { clock, useNow } from "~/components/live/clock";
 import { MotionForm } from "~/components/live/motion-form";
 import { ProxyForm } from "~/components/live/proxy-form";
 import { useLiveSession, type Refusal } from "~/components/live/use-live-session";
 import { VoteButtons } from "~/components/live/vote-buttons";
 import { Result, Tally } from "~/components/live/vote-results";
-import { checkInLink } from "~/models/live-session.server";
+import { checkInQr } from "~/models/check-in-link.server";
 import { viewLiveState, type LiveState } from "~/models/live-state.server";
 import { prisma } from "~/utils/db.server";
 import { CONSTITUENCIES } from "~/utils/domain";
@@ -28,11 +27,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const state = await viewLiveState(actor, resource.sessionId);
     const isChair = can(actor, "session:chair", resource);
     const seated = can(actor, "motion:propose", resource);
-    let qr: { svg: string; expiresAt: string } | null = null;
+    let qr: Awaited<ReturnType<typeof checkInQr>> | null = null;
     let people: { id: string; name: string; roles: string[] }[] = [];
     if (isChair) {
-      const link = await checkInLink(actor, resource.sessionId, new URL(request.url).origin);
-      qr = { svg: await qrSvg(link.url, { type: "svg", margin: 1, errorCorrectionLevel: "M" }), expiresAt: link.expiresAt };
+      qr = await checkInQr(actor, resource.sessionId, new URL(request.url).origin);
       const members = await prisma.membership.findMany({
         where: { communityId: resource.communityId },
         select: { role: true, user: { select: { id: true, displayName: true } } },
@@ -51,6 +49,15 @@ export default function LiveSessionPage() {
   const { state, tally, connected, ballots, act, vote } = useLiveSession(data.state.sessionId, data.state as LiveState);
   const [error, setError] = useState<string | null>(null);
   const [showQr, setShowQr] = useState(false);
+  // The check-in code rotates every minute: while it is shown, fetch the next one as it is issued.
+  const qrFetcher = useFetcher<NonNullable<typeof data.qr>>();
+  const qr = qrFetcher.data ?? data.qr;
+  const loadQr = qrFetcher.load;
+  useEffect(() => {
+    if (!showQr || !data.qr) return;
+    const timer = setTimeout(() => loadQr(`/sessions/${data.state.sessionId}/check-in-qr`), qrFetcher.data ? qrFetcher.data.refreshInMs + 300 : 0);
+    return () => clearTimeout(timer);
+  }, [showQr, qrFetcher.data, data.qr, data.state.sessionId, loadQr]);
   const now = useNow(data.state.serverTime);
   const me = {
     checkedIn: state.attendance.find((a) => a.userId === data.userId)?.kind ?? null,
@@ -124,10 +131,10 @@ export default function LiveSessionPage() {
               </button>
             ) : null}
           </div>
-          {showQr && data.qr ? (
+          {showQr && qr ? (
             <figure className="qr">
-              <div dangerouslySetInnerHTML={{ __html: data.qr.svg }} />
-              <figcaption className="muted">{t("live.qrHint", { time: new Date(data.qr.expiresAt).toLocaleTimeString(i18n.language, { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit" }) })}</figcaption>
+              <div dangerouslySetInnerHTML={{ __html: qr.svg }} />
+              <figcaption className="muted">{t("live.qrHint", { time: new Date(qr.expiresAt).toLocaleTimeString(i18n.language, { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit" }) })}</figcaption>
             </figure>
           ) : null}
           {state.status !== "adjourned" ? (

@@ -73,7 +73,12 @@ async function errorResponse(request: Request, error: unknown): Promise<Response
       : refusal.field
         ? [{ path: refusal.field, key: refusal.key, message: refusal.message }]
         : undefined;
-  return problemResponse({ ...refusal, issues }, locale, refusal.status === 405 && error instanceof ApiError ? { Allow: String(error.values.allowed ?? "") } : {});
+  const headers: Record<string, string> = {};
+  if (refusal.status === 405 && error instanceof ApiError) headers.Allow = String(error.values.allowed ?? "");
+  // A rate limit (RateLimited) says how long to wait.
+  const retryAfter = (error as { retryAfterSec?: unknown }).retryAfterSec;
+  if (refusal.status === 429 && typeof retryAfter === "number") headers["Retry-After"] = String(retryAfter);
+  return problemResponse({ ...refusal, issues }, locale, headers);
 }
 
 function invalid(where: string, error: z.ZodError): ApiError {

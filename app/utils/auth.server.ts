@@ -9,6 +9,8 @@ import { createCookie, redirect } from "@remix-run/node";
 import { prisma } from "./db.server";
 import { sqlitePath } from "./database-url.server";
 import { env } from "./env.server";
+import { LIMITS, forgive, hit, reset, type Limit } from "./rate-limit.server";
+import { rightsChanged } from "./rights.server";
 
 const SESSION_DAYS = 30;
 export const SESSION_COOKIE = "yishi_session";
@@ -78,44 +80,53 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
   }
 }
 
-/** After this many failed sign-ins for one account name within the window, it is locked for the window. */
-export const LOGIN_MAX_FAILURES = 8;
-const LOGIN_WINDOW_MS = 15 * 60_000;
-
 export type CredentialCheck =
   | { ok: true; user: { id: string; displayName: string; passwordHash: string; locale: string } }
   | { ok: false; reason: "invalid" }
-  | { ok: false; reason: "locked"; minutes: number };
+  | { ok: false; reason: "locked"; retryAfterSec: number };
 
 /**
  * Phone number or username, and password. Same answer and same work for "no such user" and
- * "wrong password"; too many failures for one name lock it for a while, whoever tries.
+ * "wrong password".
+ *
+ * Throttling (docs/security.md, "Accounts, sign-in and tokens"): every attempt is counted as a
+ * failure before the password is checked, so parallel guesses each take a slot and the one past
+ * the limit is refused without being evaluated; a right password gives its slots back. Three
+ * counters, so a guesser cannot lock a known account out for its owner:
+ * - account × address (8 / 15 min): locks that account for that address only;
+ * - address (30 / 15 min): one address spraying many accounts;
+ * - account (100 / hour, all addresses together): a distributed guess; this one locks the
+ *   account for everyone, because by then protecting the password matters more.
+ * Without a known address (a server that does not pass one), account × address degrades to a
+ * lock of the account itself, as before.
  */
-export async function checkCredentials(identifier: string, password: string): Promise<CredentialCheck> {
+export async function checkCredentials(identifier: string, password: string, address: string | null = null): Promise<CredentialCheck> {
   const id = identifier.trim();
-  const key = `login:${id.toLowerCase()}`;
-  const throttle = await prisma.loginThrottle.findUnique({ where: { key } });
-  if (throttle?.lockedUntil && throttle.lockedUntil > new Date()) {
-    return { ok: false, reason: "locked", minutes: Math.ceil((throttle.lockedUntil.getTime() - Date.now()) / 60_000) };
-  }
   const user = await prisma.user.findFirst({
     where: { OR: [{ username: id.toLowerCase() }, { phone: id }] },
     select: { id: true, displayName: true, passwordHash: true, locale: true },
   });
+  // Counted per person, so guessing by username and by phone number share one budget; a name
+  // that matches nobody gets its own counters (the same work and answer as a real one).
+  const account = user ? `user:${user.id}` : `name:${id.toLowerCase()}`;
+  const counters: [string, Limit][] = [[`login-pair:${account}|${address ?? "unknown"}`, LIMITS.signInFailuresPerAccountAndAddress]];
+  if (address) counters.push([`login-address:${address}`, LIMITS.signInFailuresPerAddress]);
+  counters.push([`login-account:${account}`, LIMITS.signInFailuresPerAccount]);
+  for (const [i, [key, limit]] of counters.entries()) {
+    const counted = await hit(key, limit);
+    if (!counted.ok) {
+      // A refused attempt counts no further: hammering a locked account from one address must
+      // not add up to the account-wide lock, which would lock the owner out after all.
+      for (const [earlier] of counters.slice(0, i)) await forgive(earlier);
+      return { ok: false, reason: "locked", retryAfterSec: counted.retryAfterSec };
+    }
+  }
   const good = user ? await verifyPassword(user.passwordHash, password) : (await verifyPassword(DUMMY_HASH, password), false);
   if (good && user) {
-    if (throttle) await prisma.loginThrottle.delete({ where: { key } }).catch(() => {});
+    await reset(counters[0]![0]);
+    for (const [key] of counters.slice(1)) await forgive(key);
     return { ok: true, user };
   }
-  const now = new Date();
-  const fresh = !throttle || now.getTime() - throttle.windowStart.getTime() > LOGIN_WINDOW_MS;
-  const failures = fresh ? 1 : throttle.failures + 1;
-  const lockedUntil = failures >= LOGIN_MAX_FAILURES ? new Date(now.getTime() + LOGIN_WINDOW_MS) : null;
-  await prisma.loginThrottle.upsert({
-    where: { key },
-    create: { key, failures, windowStart: now, lockedUntil },
-    update: fresh ? { failures, windowStart: now, lockedUntil } : { failures, lockedUntil },
-  });
   return { ok: false, reason: "invalid" };
 }
 const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$fC/NTXt9rl/8Ab/q/MR4JQ$Nxr1q+HOU2OQKpd9FO72gk0CwO6FCSsx7VFyXdN7QME";
@@ -144,25 +155,111 @@ export async function createApiToken(userId: string, name: string, expiresInDays
   return { token, expiresAt };
 }
 
-export type Credentials = { cookie?: string | null; authorization?: string | null; token?: string | null };
+/** One person's API tokens, never their secrets (only hashes are stored anyway). */
+export async function listApiTokens(userId: string) {
+  return prisma.apiToken.findMany({
+    where: { userId },
+    select: { id: true, name: true, createdAt: true, expiresAt: true },
+    orderBy: { createdAt: "desc" },
+  });
+}
+
+/** Revokes one of the person's own tokens; false if there is no such token of theirs. */
+export async function revokeApiToken(userId: string, tokenId: string): Promise<boolean> {
+  const { count } = await prisma.apiToken.deleteMany({ where: { id: tokenId, userId } });
+  if (count) rightsChanged({ userId });
+  return count > 0;
+}
+
+/** How long a realtime ticket can be used after it was issued. */
+export const REALTIME_TICKET_TTL_MS = 60_000;
+const TICKET_PREFIX = "ysr_";
+
+/** The sign-in behind a request: a cookie's session row or an API token's row. */
+export type Grant = { authSessionId: string } | { apiTokenId: string };
+export type Identity = { userId: string; grant: Grant };
 
 /**
- * The user id behind a cookie, an `Authorization: Bearer` header or a bare token
- * (Yjs clients in Node pass it as ?token=, Socket.IO clients as auth.token).
+ * A single-use ticket for opening one realtime connection (Yjs ?ticket=, Socket.IO
+ * auth: { token: ticket }), so a long-lived token never has to appear in a URL or a
+ * proxy log. It remembers what it was issued from (`grant`): the connection then lives
+ * exactly as long as that sign-in or token.
  */
-export async function authenticate(credentials: Credentials): Promise<string | null> {
+export async function createRealtimeTicket(identity: Identity) {
+  const ticket = `${TICKET_PREFIX}${randomBytes(24).toString("base64url")}`;
+  const expiresAt = new Date(Date.now() + REALTIME_TICKET_TTL_MS);
+  // Spent and expired tickets of anyone go as new ones are issued (bounded, like rate-limit rows).
+  const stale = await prisma.realtimeTicket.findMany({ where: { expiresAt: { lte: new Date() } }, select: { ticketHash: true }, take: 200 });
+  if (stale.length) await prisma.realtimeTicket.deleteMany({ where: { ticketHash: { in: stale.map((t) => t.ticketHash) } } });
+  await prisma.realtimeTicket.create({ data: { ticketHash: hashToken(ticket), userId: identity.userId, expiresAt, ...identity.grant } });
+  return { ticket, expiresAt };
+}
+
+/**
+ * Uses a ticket up: the conditional DELETE is the claim, so of two connections presenting
+ * the same ticket exactly one gets in; and only while what it was issued from is still valid.
+ */
+export async function consumeRealtimeTicket(ticket: string): Promise<Identity | null> {
+  const ticketHash = hashToken(ticket);
+  const row = await prisma.realtimeTicket.findUnique({ where: { ticketHash }, select: { authSessionId: true, apiTokenId: true } });
+  if (!row) return null;
+  const { count } = await prisma.realtimeTicket.deleteMany({ where: { ticketHash, expiresAt: { gt: new Date() } } });
+  if (count !== 1) return null;
+  if (row.authSessionId) return checkGrant({ authSessionId: row.authSessionId });
+  if (row.apiTokenId) return checkGrant({ apiTokenId: row.apiTokenId });
+  return null;
+}
+
+async function checkGrant(grant: Grant): Promise<Identity | null> {
+  const now = new Date();
+  const row =
+    "apiTokenId" in grant
+      ? await prisma.apiToken.findUnique({ where: { id: grant.apiTokenId }, select: { userId: true, expiresAt: true } })
+      : await prisma.authSession.findUnique({ where: { id: grant.authSessionId }, select: { userId: true, expiresAt: true } });
+  return row && row.expiresAt > now ? { userId: row.userId, grant } : null;
+}
+
+/**
+ * `grant` is what a realtime connection opened with a ticket keeps for its later re-checks
+ * (see lastingCredentials): the ticket itself works only once.
+ */
+export type Credentials = { cookie?: string | null; authorization?: string | null; token?: string | null; ticket?: string | null; grant?: Grant };
+
+function ticketOf(credentials: Credentials): string | null {
+  const bearer = credentials.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? credentials.token ?? null;
+  return credentials.ticket ?? (bearer?.startsWith(TICKET_PREFIX) ? bearer : null);
+}
+
+/**
+ * Who is behind a cookie, an `Authorization: Bearer` header, a bare token (Yjs clients in
+ * Node pass it as ?token=, Socket.IO clients as auth.token), a single-use realtime ticket
+ * (?ticket=; also accepted wherever a token is) or a grant kept from one.
+ */
+export async function identify(credentials: Credentials): Promise<Identity | null> {
+  if (credentials.grant) return checkGrant(credentials.grant);
+  const ticket = ticketOf(credentials);
+  if (ticket) return consumeRealtimeTicket(ticket);
   const bearer = credentials.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? credentials.token ?? null;
   if (bearer) {
     const row = await prisma.apiToken.findUnique({ where: { tokenHash: hashToken(bearer) }, select: { id: true, userId: true, expiresAt: true } });
     if (!row || row.expiresAt < new Date()) return null;
-    return row.userId;
+    return { userId: row.userId, grant: { apiTokenId: row.id } };
   }
   if (!credentials.cookie) return null;
   const id = await sessionCookie.parse(credentials.cookie).catch(() => null);
   if (typeof id !== "string") return null;
   const session = await prisma.authSession.findUnique({ where: { id }, select: { userId: true, expiresAt: true } });
   if (!session || session.expiresAt < new Date()) return null;
-  return session.userId;
+  return { userId: session.userId, grant: { authSessionId: id } };
+}
+
+export async function authenticate(credentials: Credentials): Promise<string | null> {
+  return (await identify(credentials))?.userId ?? null;
+}
+
+/** What a connection keeps to be re-checked later: a spent ticket is replaced by what it was issued from. */
+export function lastingCredentials(credentials: Credentials, identity: Identity): Credentials {
+  return ticketOf(credentials) ? { grant: identity.grant } : credentials;
 }
 
 export function credentialsOf(request: Request): Credentials {

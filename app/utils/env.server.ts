@@ -19,7 +19,10 @@ const schema = z.object({
   SESSION_SECRET: optional(z.string().trim().min(8, "must be at least 8 characters (a long random string; the same on every process of one site)")),
   COOKIE_SECURE: withDefault(z.enum(["auto", "always", "never"]), "auto"),
   TRUST_PROXY: withDefault(z.string().trim(), "loopback"),
-  YISHI_SEED: withDefault(z.enum(["0", "1"]), "1"),
+  /** 1: seed the demo (published passwords) into an empty database; otherwise first-run setup. */
+  YISHI_DEMO: withDefault(z.enum(["0", "1"]), "0"),
+  /** off: request rate limits off, for load tests on a private machine (docs/security.md). */
+  YISHI_RATE_LIMITS: withDefault(z.enum(["on", "off"]), "on"),
   REDIS_URL: optional(z.string().trim().regex(/^rediss?:\/\/\S+$/, "must look like redis://host:6379")),
   UPLOADS_DIR: optional(z.string().trim()),
   YISHI_MIGRATIONS_DIR: optional(z.string().trim()),

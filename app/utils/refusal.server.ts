@@ -8,7 +8,7 @@ import { translator } from "~/i18n";
 import type { Locale } from "./domain";
 import { Refusal, isRefusal, type RefusalValues } from "./errors";
 import { requestLocale } from "./locale.server";
-import { MAX_PHOTO_BYTES, UploadRejected } from "./uploads.server";
+import { MAX_PHOTO_BYTES } from "./uploads.server";
 
 /** What every refusal says, on every channel. */
 export type RefusalBody = {
@@ -39,7 +39,6 @@ export function refusalOf(error: unknown, locale: Locale): RefusalBody {
   });
   if (isRefusal(error)) return body(error.status, error.key, error.values, error.field);
   // uploads.server.ts is not ours to change yet; until its error extends Refusal it is mapped here.
-  if (error instanceof UploadRejected) return body(400, error.key, error.values, "photos");
   if (error instanceof MaxPartSizeExceededError) return body(413, "errors.photoTooLarge", { n: 1, mb: MAX_PHOTO_BYTES / 1024 / 1024 }, "photos");
   return body(500, "errors.generic");
 }

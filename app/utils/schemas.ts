@@ -2,6 +2,7 @@
 // route, API and socket handlers on the server. Custom messages are i18n keys
 // (errors.*) that the screen translates and the API renders in the caller's locale.
 import { z } from "zod";
+import { COMMON_PASSWORDS } from "./common-passwords";
 import { localeSchema, roleSchema } from "./domain";
 
 const identifier = z
@@ -33,12 +34,50 @@ export const tokenResponseSchema = z.object({
   user: z.object({ id: z.string(), displayName: z.string() }),
 });
 
+/** Characters a new password needs, not counting spaces at either end. */
+export const MIN_PASSWORD_LENGTH = 8;
+let commonPasswords: Set<string> | null = null;
+/** Whether a password is on the shipped list of common ones (case-insensitive; built once, on first use). */
+export function isCommonPassword(password: string): boolean {
+  commonPasswords ??= new Set(COMMON_PASSWORDS.split("\n").filter(Boolean));
+  return commonPasswords.has(password.trim().toLowerCase());
+}
+
+/**
+ * A new password: at least 8 characters once spaces at either end are set aside (so eight
+ * spaces, or "1234567 ", do not count as eight), and not one of the few thousand most common
+ * passwords. Stored as typed: a space inside or at the end is the person's choice.
+ * No composition rules (digits, capitals): NIST SP 800-63B advises length and a block list instead.
+ */
 export const newPasswordSchema = z
   .string({ error: "errors.passwordRequired" })
-  .min(8, "errors.passwordTooShort")
-  .max(200, "errors.passwordTooLong");
+  .max(200, "errors.passwordTooLong")
+  .refine((p) => p.trim().length >= MIN_PASSWORD_LENGTH, "errors.passwordTooShort")
+  .refine((p) => !isCommonPassword(p), "errors.passwordTooCommon");
 
 export const inviteAcceptSchema = z.object({
+  displayName: z.string({ error: "errors.displayNameRequired" }).trim().min(1, "errors.displayNameRequired").max(40, "errors.displayNameTooLong"),
+  username: z
+    .string({ error: "errors.usernameInvalid" })
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9_.-]{3,32}$/, "errors.usernameInvalid"),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^1\d{10}$/, "errors.phoneInvalid")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  password: newPasswordSchema,
+});
+
+/** First-run setup (/setup, `npm run setup`): the community and its first community-staff account. */
+export const setupSchema = z.object({
+  code: z.string({ error: "errors.setupCodeInvalid" }).trim().regex(/^[A-Za-z0-9-]{6,40}$/, "errors.setupCodeInvalid"),
+  communityName: z.string({ error: "errors.communityNameRequired" }).trim().min(2, "errors.communityNameRequired").max(40, "errors.communityNameTooLong"),
+  slug: z.string({ error: "errors.slugInvalid" }).trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{1,40}$/, "errors.slugInvalid"),
+  city: z.string().trim().max(100, "errors.placeTooLong").default(""),
+  district: z.string().trim().max(100, "errors.placeTooLong").default(""),
   displayName: z.string({ error: "errors.displayNameRequired" }).trim().min(1, "errors.displayNameRequired").max(40, "errors.displayNameTooLong"),
   username: z
     .string({ error: "errors.usernameInvalid" })

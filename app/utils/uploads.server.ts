@@ -8,17 +8,24 @@ import path from "node:path";
 import sharp from "sharp";
 import { sqlitePath } from "./database-url.server";
 import { env } from "./env.server";
+import { LIMITS, RateLimited, limitUser } from "./rate-limit.server";
+import { Refusal } from "./errors";
 
 export const MAX_PHOTOS = 9;
 export const MAX_PHOTO_BYTES = 12 * 1024 * 1024;
 const MAX_EDGE = 1600;
+/**
+ * Refused from the header, before any pixel is decoded: decoding cost grows with the pixel
+ * count, not the file size (a 243 KB PNG of 1 × 64 000 000 pixels took 19.9 s). 50 megapixels
+ * covers every phone camera's normal mode; 16 384 px a side covers panoramas of that size.
+ */
+export const MAX_INPUT_PIXELS = 50_000_000;
+export const MAX_INPUT_EDGE = 16_384;
 
-export class UploadRejected extends Error {
-  constructor(
-    readonly key: string,
-    readonly values: Record<string, string | number> = {},
-  ) {
-    super(key);
+/** A photo refused (too big, too many pixels, too many photos): a refusal of the "photos" field. */
+export class UploadRejected extends Refusal {
+  constructor(key: string, values: Record<string, string | number> = {}) {
+    super(400, key, values, "photos");
   }
 }
 
@@ -42,16 +49,34 @@ function sniff(b: Uint8Array): "jpeg" | "png" | "webp" | "heif" | "gif" | null {
 
 export type EncodedPhoto = { data: Buffer; width: number; height: number };
 
-export async function encodePhotos(files: File[]): Promise<EncodedPhoto[]> {
+/** `by`: the uploader, whose photos count against their hourly limit (LIMITS.uploads). */
+export async function encodePhotos(files: File[], by?: string): Promise<EncodedPhoto[]> {
   const real = files.filter((f) => f.size > 0);
   if (real.length > MAX_PHOTOS) throw new UploadRejected("errors.tooManyPhotos", { max: MAX_PHOTOS });
+  if (by && real.length) {
+    try {
+      await limitUser("upload", by, LIMITS.uploads, real.length);
+    } catch (error) {
+      if (error instanceof RateLimited) throw new UploadRejected("errors.rateLimited", { minutes: Math.ceil(error.retryAfterSec / 60) });
+      throw error;
+    }
+  }
   const out: EncodedPhoto[] = [];
   for (const [i, file] of real.entries()) {
     if (file.size > MAX_PHOTO_BYTES) throw new UploadRejected("errors.photoTooLarge", { n: i + 1, mb: MAX_PHOTO_BYTES / 1024 / 1024 });
     const bytes = new Uint8Array(await file.arrayBuffer());
     if (!sniff(bytes)) throw new UploadRejected("errors.photoNotImage", { n: i + 1 });
+    let size: { width?: number; height?: number };
     try {
-      const { data, info } = await sharp(bytes, { limitInputPixels: 64_000_000 })
+      size = await sharp(bytes, { limitInputPixels: false }).metadata();
+    } catch {
+      throw new UploadRejected("errors.photoUnreadable", { n: i + 1 });
+    }
+    const { width = 0, height = 0 } = size;
+    if (width > MAX_INPUT_EDGE || height > MAX_INPUT_EDGE || width * height > MAX_INPUT_PIXELS)
+      throw new UploadRejected("errors.photoTooManyPixels", { n: i + 1, megapixels: MAX_INPUT_PIXELS / 1_000_000, edge: MAX_INPUT_EDGE });
+    try {
+      const { data, info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS })
         .rotate()
         .resize({ width: MAX_EDGE, height: MAX_EDGE, fit: "inside", withoutEnlargement: true })
         .webp({ quality: 78 })

@@ -39,7 +39,9 @@ export function createSocketServer() {
 
   io.use(async (socket, next) => {
     try {
-      const token = typeof socket.handshake.auth?.token === "string" ? socket.handshake.auth.token : null;
+      // auth: { token } or auth: { ticket } (a realtime ticket is accepted wherever a token is).
+      const given = socket.handshake.auth?.token ?? socket.handshake.auth?.ticket;
+      const token = typeof given === "string" ? given : null;
       const user = await authenticateUpgrade(socket.request, token);
       if (!user) return next(Object.assign(new Error("unauthorized: sign in or pass an API token"), { data: { status: 401, key: "errors.unauthorized" } }));
       socket.data.user = user;

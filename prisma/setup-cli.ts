@@ -1,0 +1,63 @@
+// `npm run setup -- --community 幸福里社区 --slug xingfuli --username admin --name 王芳 [--phone 13800000001] [--city 银川市] [--district 金凤区]`
+// First-run setup from the server's shell (the same as /setup, without the setup code:
+// whoever runs this has the machine). The password comes from YISHI_SETUP_PASSWORD, or a
+// strong one is generated and printed once; never put it on the command line (shell history).
+import { randomBytes } from "node:crypto";
+import { parseArgs } from "node:util";
+import { SetupRefused, createFirstAccount } from "~/models/setup.server";
+import { translator } from "~/i18n";
+import { prisma } from "~/utils/db.server";
+import { setupSchema } from "~/utils/schemas";
+import { migrate } from "../server/migrate";
+
+const { values } = parseArgs({
+  options: {
+    community: { type: "string" },
+    slug: { type: "string" },
+    username: { type: "string" },
+    name: { type: "string" },
+    phone: { type: "string" },
+    city: { type: "string" },
+    district: { type: "string" },
+  },
+});
+const t = translator(/^en/i.test(process.env.LANG ?? "") ? "en" : "zh-CN");
+const generated = !process.env.YISHI_SETUP_PASSWORD;
+const password = process.env.YISHI_SETUP_PASSWORD ?? randomBytes(12).toString("base64url");
+const parsed = setupSchema.safeParse({
+  code: "cli-setup",
+  communityName: values.community,
+  slug: values.slug,
+  username: values.username,
+  displayName: values.name ?? values.username,
+  phone: values.phone ?? "",
+  city: values.city ?? "",
+  district: values.district ?? "",
+  password,
+});
+if (!parsed.success) {
+  const flag: Record<string, string> = { communityName: "community", displayName: "name", password: "YISHI_SETUP_PASSWORD" };
+  for (const issue of parsed.error.issues) {
+    const field = String(issue.path[0] ?? "");
+    console.error(`${field === "password" ? "" : "--"}${flag[field] ?? field}: ${t(issue.message)}`);
+  }
+  console.error(
+    "usage: npm run setup -- --community <name> --slug <short-name> --username <username> [--name <display name>] [--phone <mobile>] [--city …] [--district …]",
+  );
+  process.exit(2);
+}
+migrate();
+try {
+  const { code: _code, ...input } = parsed.data;
+  await createFirstAccount(input, null);
+  console.log(`Created ${input.communityName} (${input.slug}) and the community-staff account ${input.username}.`);
+  if (generated) console.log(`Its password (shown only now: keep it safe): ${password}`);
+} catch (error) {
+  if (error instanceof SetupRefused) {
+    console.error(t(error.key));
+    process.exit(1);
+  }
+  throw error;
+} finally {
+  await prisma.$disconnect();
+}
