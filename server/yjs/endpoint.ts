@@ -4,10 +4,10 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
-import * as Y from "yjs";
 import { documentAccess } from "~/utils/permissions.server";
 import { authenticateUpgrade, type RealtimeUser } from "../realtime/authenticate";
 import { refuseUpgrade } from "../http-upgrade";
+import { CLOSE, LIMITS, connectionRate } from "./limits";
 import { decodeClientMessage, permissionDeniedMessage } from "./protocol";
 import type { Peer } from "./room";
 import type { Rooms } from "./rooms";
@@ -18,7 +18,8 @@ const PING_INTERVAL_MS = 30_000;
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 export function createYjsEndpoint(rooms: Rooms) {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
+  // A larger frame is refused by ws itself, before it is buffered, with close code 1009.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxMessageBytes });
 
   async function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(request.url ?? "/", "http://localhost");
@@ -63,25 +64,26 @@ export function createYjsEndpoint(rooms: Rooms) {
       return void ws.close(1011, "could not load the document");
     }
     room.join(peer);
-    let deniedOnce = false;
+    const rate = connectionRate();
     onMessage = (data) => {
       handle(data);
     };
     const handle = (data: Uint8Array): void => {
+      // Whatever a closing connection still had in flight is not worth decoding.
+      if (ws.readyState !== WebSocket.OPEN) return;
+      if (!rate.admit(data.length)) {
+        console.warn(`[yjs] ${peer.user.id} sends too fast on ${docName}; closing`);
+        peer.send(permissionDeniedMessage("too many messages; slow down and reconnect"));
+        return ws.close(CLOSE.tooFast, "too fast");
+      }
       try {
         const message = decodeClientMessage(data);
         switch (message.type) {
           case "syncStep1":
             return room.answerSyncStep1(peer, message.stateVector);
-          case "update": {
-            if (!readOnly) return room.acceptUpdate(peer, message.update);
-            // A stock client answers the server's sync step 1 with its (empty) state: that is not an edit.
-            const { structs, ds } = Y.decodeUpdate(message.update);
-            if (structs.length === 0 && ds.clients.size === 0) return;
-            if (!deniedOnce) peer.send(permissionDeniedMessage("read-only: observers may watch but not edit"));
-            deniedOnce = true;
-            return;
-          }
+          case "update":
+            // The room decides, at every update, whether this peer may edit (Peer.readOnly) and whether the update fits.
+            return room.acceptUpdate(peer, message.update);
           case "awareness":
             return room.acceptAwareness(peer, message.update);
           case "queryAwareness":
@@ -90,7 +92,7 @@ export function createYjsEndpoint(rooms: Rooms) {
       } catch (error) {
         // A bad message costs the sender its connection, never the server or the document.
         console.warn(`[yjs] malformed message on ${docName} from ${peer.user.id}: ${(error as Error).message}`);
-        ws.close(1007, "malformed message");
+        ws.close(CLOSE.malformed, "malformed message");
       }
     };
     early.forEach(onMessage);
