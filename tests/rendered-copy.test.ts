@@ -84,3 +84,30 @@ describe("the rendered copy", () => {
     expect(contentHtml.endsWith("</p>")).toBe(true); // cut between blocks, never inside a tag
   });
 });
+
+describe("pages and the API embed a bounded copy", () => {
+  it("withhold a legacy rendered copy over the cap and cut its text, in the database", async () => {
+    const { renderedCopyOf } = await import("~/models/agenda-item.server");
+    const { createApiToken } = await import("~/utils/auth.server");
+    const { loader } = await import("~/routes/api.v1.agenda-items.$itemId");
+    const itemId = itemIds[0]!;
+    // As an unpatched server could have written it.
+    const huge = "<p>" + "大".repeat(LIMITS.maxRenderedChars * 2) + "</p>";
+    await prisma.agendaItem.update({ where: { id: itemId }, data: { contentHtml: huge, contentText: "大".repeat(LIMITS.maxRenderedChars * 2) } });
+
+    const copy = (await renderedCopyOf(itemId))!;
+    expect(copy).toMatchObject({ html: "", tooLong: true });
+    expect(copy.text.length).toBe(LIMITS.maxRenderedChars);
+
+    const staff = await prisma.user.findUniqueOrThrow({ where: { username: "staff" } });
+    const { token } = await createApiToken(staff.id, "test", 1);
+    const request = new Request(`http://localhost/api/v1/agenda-items/${itemId}`, { headers: { Authorization: `Bearer ${token}` } });
+    const response = (await loader({ request, params: { itemId }, context: {} } as never)) as Response;
+    const body = (await response.json()) as { html: string; text: string };
+    expect(body.html).toBe("");
+    expect(body.text.length).toBeLessThanOrEqual(LIMITS.maxRenderedChars);
+
+    await prisma.agendaItem.update({ where: { id: itemId }, data: { contentHtml: "<p>短</p>", contentText: "短" } });
+    expect(await renderedCopyOf(itemId)).toEqual({ html: "<p>短</p>", text: "短", tooLong: false });
+  });
+});

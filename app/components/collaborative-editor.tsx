@@ -15,6 +15,13 @@ type Status = "connecting" | "connected" | "disconnected";
 
 type Me = { name: string; color: string };
 
+/**
+ * Close codes after which reconnecting cannot help (server/yjs/limits.ts): the
+ * document is over its size cap, or this client's edit is. The stock provider
+ * would retry forever; the page stops and says why instead.
+ */
+const FINAL_CLOSES: Record<number, string> = { 4413: "editor.documentFull", 1009: "editor.editTooLarge" };
+
 export default function CollaborativeEditor({ docName, editable, me }: { docName: string; editable: boolean; me: Me }) {
   const [binding, setBinding] = useState<{ doc: Y.Doc; provider: WebsocketProvider } | null>(null);
   useEffect(() => {
@@ -36,10 +43,17 @@ function BoundEditor({ doc, provider, editable, me }: { doc: Y.Doc; provider: We
   const [status, setStatus] = useState<Status>("connecting");
   const [people, setPeople] = useState<Person[]>([]);
   const [synced, setSynced] = useState(false);
+  const [refused, setRefused] = useState<string | null>(null);
 
   useEffect(() => {
     const onStatus = ({ status }: { status: Status }) => setStatus(status);
     const onSync = (isSynced: boolean) => setSynced(isSynced);
+    const onClose = (event: { code: number } | null) => {
+      const key = event ? FINAL_CLOSES[event.code] : undefined;
+      if (!key) return;
+      provider.disconnect();
+      setRefused(key);
+    };
     const onAwareness = () => {
       const list: Person[] = [];
       provider.awareness.getStates().forEach((state, clientId) => {
@@ -50,6 +64,7 @@ function BoundEditor({ doc, provider, editable, me }: { doc: Y.Doc; provider: We
     };
     provider.on("status", onStatus);
     provider.on("sync", onSync);
+    provider.on("connection-close", onClose);
     provider.awareness.on("change", onAwareness);
     if (provider.wsconnected) setStatus("connected");
     setSynced(provider.synced);
@@ -57,6 +72,7 @@ function BoundEditor({ doc, provider, editable, me }: { doc: Y.Doc; provider: We
     return () => {
       provider.off("status", onStatus);
       provider.off("sync", onSync);
+      provider.off("connection-close", onClose);
       provider.awareness.off("change", onAwareness);
     };
   }, [provider]);
@@ -81,7 +97,7 @@ function BoundEditor({ doc, provider, editable, me }: { doc: Y.Doc; provider: We
   return (
     <div className="stack">
       <p className={`status-line${status === "disconnected" ? " offline" : ""}`} data-testid="editor-status" data-synced={synced}>
-        {t(status === "connected" ? "editor.connected" : status === "connecting" ? "editor.connecting" : "editor.offline")}
+        {refused ? t(refused) : t(status === "connected" ? "editor.connected" : status === "connecting" ? "editor.connecting" : "editor.offline")}
       </p>
       {people.length > 0 ? (
         <div className="presence" data-testid="presence">

@@ -315,6 +315,9 @@ export const en: Shape<typeof zhCN> = {
     present: "Here now:",
     you: "(me)",
     loading: "Loading the editor…",
+    documentFull: "This item's text has reached its size limit and cannot be opened or extended here. Ask community staff to split it.",
+    editTooLarge: "That change is too large to save at once. Reload the page and paste it in smaller parts.",
+    tooLongToShow: "This item's text is too long to show here.",
   },
   settings: {
     title: "Community settings",

@@ -311,6 +311,9 @@ export const zhCN = {
     present: "在线：",
     you: "（我）",
     loading: "正在加载编辑器…",
+    documentFull: "本议程项的文字已达到长度上限，无法在此打开或继续添加。请联系社区工作人员拆分。",
+    editTooLarge: "这次修改内容过多，无法一次保存。请刷新页面，分几次粘贴。",
+    tooLongToShow: "本议程项的文字过长，无法在此显示。",
   },
   settings: {
     title: "社区设置",

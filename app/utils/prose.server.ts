@@ -5,6 +5,13 @@ import * as Y from "yjs";
 
 export const PROSE_FIELD = "default";
 
+/**
+ * The most of a rendered copy (HTML or text, in characters) the server writes
+ * or embeds in a page: five times a long agenda item. server/yjs/limits.ts lists it
+ * with the other co-editing limits.
+ */
+export const MAX_RENDERED_CHARS = 256 * 1024;
+
 const BLOCK_TAGS: Record<string, string> = {
   paragraph: "p",
   blockquote: "blockquote",

@@ -5,6 +5,8 @@
 // honest client never meets them, while one hostile client can no longer make
 // the server hold, store, render or relay hundreds of megabytes.
 
+import { MAX_RENDERED_CHARS } from "~/utils/prose.server";
+
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
@@ -37,7 +39,7 @@ export const LIMITS = {
   /** Presence: one client's state, as JSON. Name, colour and a caret need ~200 bytes. */
   maxAwarenessStateBytes: 2 * KiB,
   /** The rendered copy (AgendaItem.contentHtml / contentText), in characters. */
-  maxRenderedChars: 256 * KiB,
+  maxRenderedChars: MAX_RENDERED_CHARS,
   /** The rendered copy is refreshed at most this often for a small document… */
   renderDelayMs: 250,
   /** …and one more renderDelayMs per this many bytes of document, up to renderMaxDelayMs. */
