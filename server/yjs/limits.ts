@@ -28,9 +28,13 @@ export const LIMITS = {
    * A stock client never causes more than a keystroke or two of these.
    */
   maxPendingBytes: 64 * KiB,
-  /** Per connection: messages per second (sustained) and the burst allowed above it. */
-  messagesPerSecond: 60,
-  messageBurst: 300,
+  /**
+   * Per connection: messages per second (sustained) and the burst allowed above
+   * it. A key held down, repeating at 50 Hz, sends ~100 a second (an update and
+   * a caret move each): that stays under.
+   */
+  messagesPerSecond: 100,
+  messageBurst: 500,
   /** Per connection: bytes per second (sustained) and the burst (two full-size updates). */
   bytesPerSecond: 256 * KiB,
   byteBurst: 2 * MiB + 128,
