@@ -1,5 +1,5 @@
 // Where co-edited documents live: a snapshot plus the updates accepted since.
-// The contract (tests/yjs-store.test.ts) is what any backend must honour:
+// The contract (tests/document-store.contract.ts, numbered) is what any backend must honour:
 // append resolves only once the updates are committed, and compact may run in
 // one process while another appends, without losing either's updates.
 import * as Y from "yjs";
