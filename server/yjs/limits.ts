@@ -16,13 +16,13 @@ export const LIMITS = {
   /** One WebSocket message of any kind: the update above plus its framing. */
   maxMessageBytes: 1 * MiB + 64,
   /** The encoded state of one document (its whole history, tombstones included). */
-  maxDocumentBytes: 8 * MiB,
+  maxDocumentBytes: 4 * MiB,
   /**
    * Stored bytes (snapshot plus updates) above which a document is not even
    * loaded: uncompacted history is larger than the state it folds into, but never
    * this much larger for a document that stayed under maxDocumentBytes.
    */
-  maxLoadBytes: 32 * MiB,
+  maxLoadBytes: 16 * MiB,
   /**
    * Updates waiting for history the server does not have (Yjs "pending structs").
    * A stock client never causes more than a keystroke or two of these.
