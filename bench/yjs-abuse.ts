@@ -115,7 +115,7 @@ async function attack(name: AttackName, url: string, quick: boolean): Promise<Re
 }
 
 // ---- the orchestrator ------------------------------------------------------------------------
-type Row = { attack: string; closes: string; probeP50: number; probeMax: number; probes: number; rssStartMb: number; rssPeakMb: number; dbGrowthMb: number; itemPageKb: number };
+type Row = { attack: string; closes: string; failed: number; probeP50: number; probeMax: number; probes: number; rssStartMb: number; rssPeakMb: number; dbGrowthMb: number; itemPageKb: number };
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -143,15 +143,22 @@ async function main(): Promise<void> {
   async function probe(ms: number) {
     const times: number[] = [];
     let rssPeak = 0;
+    let failed = 0;
     const until = now() + ms;
     while (now() < until) {
       const t0 = now();
-      await (await fetch(`${server.httpBase}/`, { headers: { authorization: `Bearer ${bystander}` } })).arrayBuffer();
+      try {
+        const res = await fetch(`${server.httpBase}/`, { headers: { authorization: `Bearer ${bystander}` }, signal: AbortSignal.timeout(60_000) });
+        await res.arrayBuffer();
+        if (!res.ok) failed++;
+      } catch {
+        failed++;
+      }
       times.push(now() - t0);
       rssPeak = Math.max(rssPeak, (readProc(server.pid)?.rssKb ?? 0) / 1024);
       await sleep(20);
     }
-    return { times, rssPeak };
+    return { times, rssPeak, failed };
   }
   const stats = (times: number[]) => {
     const sorted = [...times].sort((a, b) => a - b);
@@ -160,7 +167,7 @@ async function main(): Promise<void> {
 
   const rows: Row[] = [];
   const idle = await probe(3000);
-  rows.push({ attack: "none (idle)", closes: "—", probeP50: stats(idle.times).p50, probeMax: stats(idle.times).max, probes: idle.times.length, rssStartMb: idle.rssPeak, rssPeakMb: idle.rssPeak, dbGrowthMb: 0, itemPageKb: NaN });
+  rows.push({ attack: "none (idle)", closes: "—", failed: idle.failed, probeP50: stats(idle.times).p50, probeMax: stats(idle.times).max, probes: idle.times.length, rssStartMb: idle.rssPeak, rssPeakMb: idle.rssPeak, dbGrowthMb: 0, itemPageKb: NaN });
 
   const attacks: [AttackName, string][] = [
     ["oversize", attacker],
@@ -175,20 +182,25 @@ async function main(): Promise<void> {
     const result = new Promise<Record<number, number>>((resolve) => child.once("message", (m) => resolve(m as Record<number, number>)));
     const done = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     const samples: number[] = [];
+    let failed = 0;
     let rssPeak = rssStart;
     let finished = false;
     void done.then(() => (finished = true));
     while (!finished) {
       const p = await probe(500);
       samples.push(...p.times);
+      failed += p.failed;
       rssPeak = Math.max(rssPeak, p.rssPeak);
     }
     const codes = await result;
-    const page = await (await fetch(`${server.httpBase}/sessions/${setup.demoSessionId}/items/${itemId}`, { headers: { authorization: `Bearer ${bystander}` } })).arrayBuffer();
+    const page = await fetch(`${server.httpBase}/sessions/${setup.demoSessionId}/items/${itemId}`, { headers: { authorization: `Bearer ${bystander}` }, signal: AbortSignal.timeout(120_000) })
+      .then((r) => r.arrayBuffer())
+      .catch(() => new ArrayBuffer(0));
     const s = stats(samples);
     rows.push({
       attack: name,
       closes: Object.entries(codes).map(([code, n]) => `${code}×${n}`).join(" "),
+      failed,
       probeP50: s.p50,
       probeMax: s.max,
       probes: samples.length,
@@ -204,8 +216,8 @@ async function main(): Promise<void> {
   console.log(`\nbuild: ${build.dir}${quick ? " (quick)" : ""}; probe = another user's GET /, sequential, while the attack runs`);
   console.log(
     table(
-      ["attack", "closes (code×n)", "probe p50", "probe max", "probes", "RSS start", "RSS peak", "DB growth", "item page"],
-      rows.map((r) => [r.attack, r.closes, ms(r.probeP50), ms(r.probeMax), String(r.probes), `${r.rssStartMb.toFixed(0)} MB`, `${r.rssPeakMb.toFixed(0)} MB`, `${r.dbGrowthMb.toFixed(1)} MB`, Number.isNaN(r.itemPageKb) ? "—" : `${r.itemPageKb.toFixed(0)} KB`]),
+      ["attack", "closes (code×n)", "probe p50", "probe max", "probes (failed)", "RSS start", "RSS peak", "DB growth", "item page"],
+      rows.map((r) => [r.attack, r.closes, ms(r.probeP50), ms(r.probeMax), `${r.probes} (${r.failed})`, `${r.rssStartMb.toFixed(0)} MB`, `${r.rssPeakMb.toFixed(0)} MB`, `${r.dbGrowthMb.toFixed(1)} MB`, Number.isNaN(r.itemPageKb) ? "—" : `${r.itemPageKb.toFixed(0)} KB`]),
     ),
   );
 }

@@ -42,7 +42,19 @@ export function createYjsEndpoint(rooms: Rooms) {
     // Without a listener, a protocol error (an oversized frame, say) would be thrown and end the process.
     ws.on("error", (error) => console.warn(`[yjs] connection error on ${docName}: ${error.message}`));
     const early: Uint8Array[] = [];
-    let onMessage = (data: Uint8Array): void => void early.push(data);
+    // The rate applies from the first message, also to those that wait for the document to load.
+    const rate = connectionRate();
+    const tooFast = (): void => {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      console.warn(`[yjs] ${user.actor.userId} sends too fast on ${docName}; closing`);
+      ws.send(permissionDeniedMessage("too many messages; slow down and reconnect"));
+      ws.close(CLOSE.tooFast, "too fast");
+    };
+    let onMessage = (data: Uint8Array): void => {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      if (rate.admit(data.length)) early.push(data);
+      else tooFast();
+    };
     ws.on("message", (data: ArrayBuffer) => onMessage(new Uint8Array(data)));
 
     const peer: Peer = {
@@ -64,18 +76,13 @@ export function createYjsEndpoint(rooms: Rooms) {
       return void ws.close(1011, "could not load the document");
     }
     room.join(peer);
-    const rate = connectionRate();
     onMessage = (data) => {
-      handle(data);
+      if (rate.admit(data.length)) handle(data);
+      else tooFast();
     };
     const handle = (data: Uint8Array): void => {
       // Whatever a closing connection still had in flight is not worth decoding.
       if (ws.readyState !== WebSocket.OPEN) return;
-      if (!rate.admit(data.length)) {
-        console.warn(`[yjs] ${peer.user.id} sends too fast on ${docName}; closing`);
-        peer.send(permissionDeniedMessage("too many messages; slow down and reconnect"));
-        return ws.close(CLOSE.tooFast, "too fast");
-      }
       try {
         const message = decodeClientMessage(data);
         switch (message.type) {
@@ -95,7 +102,7 @@ export function createYjsEndpoint(rooms: Rooms) {
         ws.close(CLOSE.malformed, "malformed message");
       }
     };
-    early.forEach(onMessage);
+    early.forEach(handle); // already counted against the rate
 
     let alive = true;
     ws.on("pong", () => (alive = true));
