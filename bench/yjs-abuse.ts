@@ -4,9 +4,10 @@
 // user's `GET /`, one after another — plus the server's RSS and the database
 // file's size. Not part of `npm run bench` (it is deliberately abusive); run:
 //
-//   npm run build && npx tsx bench/yjs-abuse.ts [--build-dir=<dir>] [--quick]
+//   npm run build && npx tsx bench/yjs-abuse.ts [--build-dir=<dir>] [--quick] [--only=oversize,fill]
 //
-// --build-dir measures another build (say, of the commit before the limits) the same way.
+// --build-dir measures another build (say, of the commit before the limits) the same way;
+// --only picks attacks (oversize, missing-history, fill, presence).
 import { fork } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
@@ -175,7 +176,8 @@ async function main(): Promise<void> {
     ["fill", attacker],
     ["presence", observer],
   ];
-  for (const [name, t] of attacks) {
+  const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
+  for (const [name, t] of attacks.filter(([n]) => !only || only.includes(n))) {
     const rssStart = (readProc(server.pid)?.rssKb ?? 0) / 1024;
     const dbStart = dbBytes();
     const child = fork(fileURLToPath(import.meta.url), ["--attack", name, docUrl(t), quick ? "quick" : "full"], { execArgv: ["--import", "tsx"] });
