@@ -334,3 +334,21 @@ describe("Room: presence", () => {
     expect(awarenessProtocol.encodeAwarenessUpdate(room.awareness, [7]).length).toBeGreaterThan(0);
   });
 });
+
+describe("Room: presence relayed from another process", () => {
+  it("lets a person's reconnect take over their id from another process's entry, and nobody else", async () => {
+    const room = await openRoom(new MemoryDocumentStore(), "room:presence-relayed");
+    // What another process stamped and relayed for 王芳's client 9.
+    const other = new awarenessProtocol.Awareness(new Y.Doc());
+    other.setLocalState(null);
+    awarenessProtocol.applyAwarenessUpdate(other, encodeAwarenessEntries([{ clientId: 9, clock: 1, state: { cursor: 1, user: { id: "u1", name: "王芳" } } }]), null);
+    room.applyRelayed("awareness", awarenessProtocol.encodeAwarenessUpdate(other, [9]));
+    const [stranger, same] = [peer("赵强", false, "u2"), peer("王芳", false, "u1")];
+    room.join(stranger);
+    room.join(same);
+    room.acceptAwareness(stranger, encodeAwarenessEntries([{ clientId: 9, clock: 5, state: { cursor: 66 } }]));
+    expect(room.awareness.getStates().get(9)).toMatchObject({ cursor: 1, user: { id: "u1" } });
+    room.acceptAwareness(same, encodeAwarenessEntries([{ clientId: 9, clock: 6, state: { cursor: 2 } }]));
+    expect(room.awareness.getStates().get(9)).toMatchObject({ cursor: 2, user: { id: "u1" } });
+  });
+});

@@ -219,14 +219,18 @@ export class Room {
   }
 
   /**
-   * Whether a peer may start speaking for a client id: one nobody holds, or one a
-   * connection of the same person holds (a stock client keeps its id when it
-   * reconnects, and the old connection may not have been noticed gone yet).
+   * Whether a peer may start speaking for a client id: one nobody holds, or one
+   * the same person holds through another connection (a stock client keeps its
+   * id when it reconnects, and the old connection, here or on another process,
+   * may not have been noticed gone yet). Another process's entries carry the
+   * user id its server stamped, so they can be trusted for that.
    */
   private claim(peer: Peer, owned: Set<number>, entry: AwarenessEntry): boolean {
     if (entry.state === null || owned.size >= LIMITS.awarenessClientsPerConnection) return false;
     const owner = this.owners.get(entry.clientId);
-    if (owner ? owner.user.id !== peer.user.id : this.awareness.getStates().has(entry.clientId)) return false;
+    const current = this.awareness.getStates().get(entry.clientId);
+    const holder = owner ? owner.user.id : current ? (current.user as { id?: unknown } | undefined)?.id : undefined;
+    if ((owner || current) && holder !== peer.user.id) return false;
     if (owner) this.peers.get(owner)?.delete(entry.clientId);
     this.owners.set(entry.clientId, peer);
     owned.add(entry.clientId);
