@@ -107,7 +107,14 @@ describe("pages and the API embed a bounded copy", () => {
     expect(body.html).toBe("");
     expect(body.text.length).toBeLessThanOrEqual(LIMITS.maxRenderedChars);
 
+    // The session page and GET /api/v1/sessions/{id} list every item's text: cut too.
+    const { getSessionWithAgenda } = await import("~/models/agenda-item.server");
+    const { sessionId } = await prisma.agendaItem.findUniqueOrThrow({ where: { id: itemId }, select: { sessionId: true } });
+    const listed = (await getSessionWithAgenda(sessionId))!.agendaItems.find((i) => i.id === itemId)!;
+    expect(listed.contentText.length).toBe(LIMITS.maxRenderedChars);
+
     await prisma.agendaItem.update({ where: { id: itemId }, data: { contentHtml: "<p>短</p>", contentText: "短" } });
+    expect((await getSessionWithAgenda(sessionId))!.agendaItems.find((i) => i.id === itemId)!.contentText).toBe("短");
     expect(await renderedCopyOf(itemId)).toEqual({ html: "<p>短</p>", text: "短", tooLong: false });
   });
 });

@@ -52,7 +52,7 @@ export async function renderedCopyOf(itemId: string): Promise<{ html: string; te
 }
 
 export async function getSessionWithAgenda(sessionId: string) {
-  return prisma.councilSession.findUnique({
+  const session = await prisma.councilSession.findUnique({
     where: { id: sessionId },
     select: {
       id: true,
@@ -64,8 +64,17 @@ export async function getSessionWithAgenda(sessionId: string) {
       council: { select: { id: true, name: true, community: { select: { id: true, name: true, slug: true } } } },
       agendaItems: {
         orderBy: { position: "asc" },
-        select: { id: true, position: true, title: true, contentText: true, timeSlotMin: true, topicId: true },
+        select: { id: true, position: true, title: true, timeSlotMin: true, topicId: true },
       },
     },
   });
+  if (!session) return null;
+  // The texts, cut in the database (see renderedCopyOf): a row written before the bound must not fill the page.
+  const texts = new Map(
+    (
+      await prisma.$queryRaw<{ id: string; text: string | null }[]>`
+        SELECT "id", substr("contentText", 1, ${MAX_RENDERED_CHARS}) AS "text" FROM "AgendaItem" WHERE "sessionId" = ${sessionId}`
+    ).map((r) => [r.id, r.text ?? ""]),
+  );
+  return { ...session, agendaItems: session.agendaItems.map((item) => ({ ...item, contentText: texts.get(item.id) ?? "" })) };
 }
