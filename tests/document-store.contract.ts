@@ -162,6 +162,23 @@ export function documentStoreContract(label: string, factory: StoreFactory): voi
       expect(textOf(await other.load(name))).toBe("abcd");
     });
 
+    it("13. compaction drops the content of deleted text, keeping what remains", async () => {
+      const store = await factory.create();
+      const name = docName("deleted");
+      await store.load(name);
+      const doc = new Y.Doc();
+      const updates: Uint8Array[] = [];
+      doc.on("update", (u: Uint8Array) => updates.push(u));
+      doc.getText("t").insert(0, "留下");
+      doc.getText("t").insert(2, "删".repeat(100_000));
+      doc.getText("t").delete(2, 100_000);
+      await store.append(name, updates);
+      await store.compact(name);
+      const loaded = await store.load(name);
+      expect(textOf(loaded)).toBe("留下");
+      expect(loaded.reduce((n, u) => n + u.length, 0)).toBeLessThan(1000);
+    });
+
     it("12. what load returns is the caller's: changing it changes nothing stored", async () => {
       const store = await factory.create();
       const name = docName("copy");

@@ -352,3 +352,28 @@ describe("Room: presence relayed from another process", () => {
     expect(room.awareness.getStates().get(9)).toMatchObject({ cursor: 2, user: { id: "u1" } });
   });
 });
+
+describe("Room: compaction by size", () => {
+  it("keeps a document that is pasted into and emptied again and again small in the store and loadable", async () => {
+    const store = new MemoryDocumentStore();
+    const name = "room:paste-delete";
+    const room = await openRoom(store, name);
+    const a = peer("a");
+    room.join(a);
+    const doc = new Y.Doc();
+    const updates: Uint8Array[] = [];
+    doc.on("update", (u: Uint8Array) => updates.push(u));
+    const rounds = Math.ceil((LIMITS.maxLoadBytes * 1.5) / LIMITS.maxUpdateBytes);
+    for (let i = 0; i < rounds; i++) {
+      doc.getText("t").insert(0, bulk(LIMITS.maxUpdateBytes - 1024, String(i)));
+      doc.getText("t").delete(0, doc.getText("t").length);
+      for (const u of updates.splice(0)) room.acceptUpdate(a, u);
+      await room.durable();
+    }
+    expect(a.closedWith).toBeUndefined();
+    await room.unload();
+    expect(await storedBytes(store, name)).toBeLessThan(LIMITS.compactEveryBytes + LIMITS.maxUpdateBytes);
+    const reloaded = await openRoom(store, name);
+    expect(reloaded.oversize).toBe(false);
+  });
+});

@@ -24,6 +24,13 @@ export const LIMITS = {
    */
   maxLoadBytes: 16 * MiB,
   /**
+   * Compact (fold the stored updates into the snapshot, dropping deleted content)
+   * once this many bytes of updates are stored since the last compaction, besides
+   * every COMPACT_EVERY updates: pasting and deleting large text again and again
+   * must not grow the database or make the document too large to load.
+   */
+  compactEveryBytes: 2 * MiB,
+  /**
    * Updates waiting for history the server does not have (Yjs "pending structs").
    * A stock client never causes more than a keystroke or two of these.
    */

@@ -3,8 +3,7 @@
 // the contract honest (tests/document-store.test.ts runs the same suite on both).
 // It yields to the event loop inside every call, as a database would, so races
 // between appends and compactions happen here too.
-import * as Y from "yjs";
-import type { DocumentStore } from "./store";
+import { foldUpdates, type DocumentStore } from "./store";
 
 type Stored = { snapshot: Uint8Array | null; compactedTo: number; updates: { id: number; data: Uint8Array }[] };
 
@@ -42,7 +41,7 @@ export class MemoryDocumentStore implements DocumentStore {
     const folded = doc.updates.slice();
     const parts = [...(doc.snapshot ? [doc.snapshot] : []), ...folded.map((u) => u.data)];
     await tick();
-    const snapshot = Y.mergeUpdates(parts);
+    const snapshot = foldUpdates(parts);
     await tick();
     if (doc.compactedTo !== seen) return;
     const lastId = folded[folded.length - 1]!.id;

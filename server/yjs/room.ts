@@ -17,7 +17,7 @@ import {
 } from "./protocol";
 import { noRelay, type Relay } from "./relay";
 import type { AwarenessEntry } from "./protocol";
-import type { DocumentStore } from "./store";
+import { foldUpdates, type DocumentStore } from "./store";
 
 export type PeerUser = { id: string; name: string };
 
@@ -79,6 +79,8 @@ export class Room {
   private pending: Batch = newBatch();
   private flushing: Batch | null = null;
   private storedSinceCompaction = 0;
+  /** Bytes of updates stored since the last compaction (LIMITS.compactEveryBytes). */
+  private storedBytesSinceCompaction = 0;
   private compacting: Promise<void> | null = null;
 
   constructor(
@@ -95,8 +97,9 @@ export class Room {
     if (this.bytes > LIMITS.maxLoadBytes) {
       this.oversize = true;
     } else if (this.bytes > LIMITS.maxDocumentBytes) {
-      // Uncompacted history may be larger than the document: measure what it folds into.
-      const merged = Y.mergeUpdates(stored);
+      // Uncompacted history (and a snapshot from before compaction dropped deleted
+      // content) may be larger than the document: measure what it folds into.
+      const merged = foldUpdates(stored);
       this.bytes = merged.length;
       if (merged.length > LIMITS.maxDocumentBytes) this.oversize = true;
       else load = [merged];
@@ -108,6 +111,7 @@ export class Room {
         for (const update of load) Y.applyUpdate(this.doc, update);
       });
       this.storedSinceCompaction = Math.max(0, stored.length - 1);
+      this.storedBytesSinceCompaction = stored.slice(1).reduce((n, u) => n + u.length, 0);
     }
     this.awareness.on("update", ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
       const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...added, ...updated, ...removed]);
@@ -303,12 +307,15 @@ export class Room {
       }
       this.flushing = null;
       this.storedSinceCompaction += batch.updates.length;
+      for (const u of batch.updates) this.storedBytesSinceCompaction += u.length;
       for (const u of batch.updates) this.relay.publish(this.name, "update", u);
       for (const fn of batch.after) fn();
       this.hooks.onStored?.(this);
-      if (this.storedSinceCompaction >= COMPACT_EVERY && !this.compacting) {
+      const due = this.storedSinceCompaction >= COMPACT_EVERY || this.storedBytesSinceCompaction >= LIMITS.compactEveryBytes;
+      if (due && !this.compacting) {
         // In the background: relaying the next edits must not wait for a snapshot to be merged.
         this.storedSinceCompaction = 0;
+        this.storedBytesSinceCompaction = 0;
         this.compacting = this.store
           .compact(this.name)
           .catch((e) => console.error(`[yjs] compacting ${this.name} failed`, e))

@@ -18,6 +18,22 @@ export interface DocumentStore {
 }
 
 
+/**
+ * Folds a snapshot and updates into one update through a Y.Doc, so the content
+ * of deleted text is dropped (Yjs garbage collection, as in the loaded room)
+ * rather than kept forever as Y.mergeUpdates would. Updates still waiting for
+ * missing history are kept: Yjs encodes them with the state.
+ */
+export function foldUpdates(parts: Uint8Array[]): Uint8Array {
+  const doc = new Y.Doc();
+  doc.transact(() => {
+    for (const part of parts) Y.applyUpdate(doc, part);
+  });
+  const folded = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return folded;
+}
+
 export class PrismaDocumentStore implements DocumentStore {
   constructor(private readonly db: Db) {}
 
@@ -54,7 +70,7 @@ export class PrismaDocumentStore implements DocumentStore {
     await this.db.$transaction([
       this.db.yDocument.updateMany({
         where: { name, compactedTo: doc.compactedTo },
-        data: { snapshot: bytes(Y.mergeUpdates(parts)), compactedTo: lastId },
+        data: { snapshot: bytes(foldUpdates(parts)), compactedTo: lastId },
       }),
       this.db.$executeRaw`DELETE FROM "YUpdate" WHERE "docName" = ${name} AND "id" <= ${lastId}
         AND EXISTS (SELECT 1 FROM "YDocument" WHERE "name" = ${name} AND "compactedTo" = ${lastId})`,
