@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import * as decoding from "lib0/decoding";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
-import { CLOSE, LIMITS } from "../server/yjs/limits";
+import { CLOSE, LIMITS, TokenBucket, connectionRate, renderDelayFor } from "../server/yjs/limits";
 import { MemoryDocumentStore } from "../server/yjs/memory-store";
 import { Room, type Peer, type RoomHooks } from "../server/yjs/room";
 import type { DocumentStore } from "../server/yjs/store";
@@ -375,5 +375,39 @@ describe("Room: compaction by size", () => {
     expect(await storedBytes(store, name)).toBeLessThan(LIMITS.compactEveryBytes + LIMITS.maxUpdateBytes);
     const reloaded = await openRoom(store, name);
     expect(reloaded.oversize).toBe(false);
+  });
+});
+
+describe("limits.ts helpers (a driven clock, no waiting)", () => {
+  it("a token bucket allows its burst, refuses beyond it, and refills at its rate", () => {
+    let t = 0;
+    const bucket = new TokenBucket(5, 10, () => t);
+    for (let i = 0; i < 5; i++) expect(bucket.take()).toBe(true);
+    expect(bucket.take()).toBe(false);
+    t += 100; // a tenth of a second at 10/s: one token
+    expect(bucket.take()).toBe(true);
+    expect(bucket.take()).toBe(false);
+    t += 10_000; // never more than the capacity
+    for (let i = 0; i < 5; i++) expect(bucket.take()).toBe(true);
+    expect(bucket.take()).toBe(false);
+  });
+
+  it("a connection may send a full-size update twice at once, and typing for ever at a held key's pace", () => {
+    let t = 0;
+    const rate = connectionRate(() => t);
+    expect(rate.admit(LIMITS.maxMessageBytes)).toBe(true);
+    expect(rate.admit(LIMITS.maxMessageBytes)).toBe(true);
+    expect(rate.admit(LIMITS.maxMessageBytes)).toBe(false);
+    t += 60_000;
+    for (let i = 0; i < 100 * 60; i++) {
+      t += 10; // 100 small messages a second for a minute
+      expect(rate.admit(40)).toBe(true);
+    }
+  });
+
+  it("renders a bigger document less often, within bounds", () => {
+    expect(renderDelayFor(0)).toBe(LIMITS.renderDelayMs);
+    expect(renderDelayFor(LIMITS.renderBytesPerStep * 3)).toBe(LIMITS.renderDelayMs * 4);
+    expect(renderDelayFor(LIMITS.maxDocumentBytes * 10)).toBe(LIMITS.renderMaxDelayMs);
   });
 });
