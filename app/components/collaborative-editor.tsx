@@ -12,10 +12,19 @@ import { websocketOrigin } from "~/utils/live";
 
 type Person = { clientId: number; id?: string; name: string; color: string };
 type Status = "connecting" | "connected" | "disconnected";
-/** Why the server took editing away (docs/realtime.md, "When rights change"); null while allowed. */
-type Revoked = null | "nowReadOnly" | "signedOut" | "forbidden" | "gone";
-/** The server's close codes (server/realtime/close-codes.ts) that mean "don't reconnect". */
-const FINAL_CLOSES: Record<number, Exclude<Revoked, null | "nowReadOnly">> = { 4401: "signedOut", 4403: "forbidden", 4404: "gone" };
+/** Why the server took editing away (docs/realtime.md, "When rights change"; docs/security.md, limits); null while allowed. */
+type Revoked = null | "nowReadOnly" | "signedOut" | "forbidden" | "gone" | "documentFull" | "editTooLarge";
+/**
+ * The server's close codes (CLOSE in server/yjs/limits.ts) after which reconnecting cannot
+ * help: the stock provider would retry forever; the page stops and says why instead.
+ */
+const FINAL_CLOSES: Record<number, Exclude<Revoked, null | "nowReadOnly">> = {
+  4401: "signedOut",
+  4403: "forbidden",
+  4404: "gone",
+  4413: "documentFull",
+  1009: "editTooLarge",
+};
 /** y-websocket's message type for y-protocols auth (permission denied). */
 const MESSAGE_AUTH = 2;
 

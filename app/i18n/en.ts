@@ -332,6 +332,9 @@ export const en: Shape<typeof zhCN> = {
     signedOut: "You signed out. Sign in again to edit.",
     forbidden: "You may no longer open this agenda item.",
     gone: "This item was taken off the agenda.",
+    documentFull: "This item's text has reached its size limit and cannot be opened or extended here. Ask community staff to split it.",
+    editTooLarge: "That change is too large to save at once. Reload the page and paste it in smaller parts.",
+    tooLongToShow: "This item's text is too long to show here.",
   },
   settings: {
     title: "Community settings",

@@ -328,6 +328,9 @@ export const zhCN = {
     signedOut: "你已退出登录。请重新登录后再编辑。",
     forbidden: "你已不能查看此议程项。",
     gone: "此议程项已从议程中移除。",
+    documentFull: "本议程项的文字已达到长度上限，无法在此打开或继续添加。请联系社区工作人员拆分。",
+    editTooLarge: "这次修改内容过多，无法一次保存。请刷新页面，分几次粘贴。",
+    tooLongToShow: "本议程项的文字过长，无法在此显示。",
   },
   settings: {
     title: "社区设置",

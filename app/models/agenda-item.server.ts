@@ -1,7 +1,7 @@
 import type { Prisma } from "~/generated/prisma/client";
 import { bytes } from "~/utils/bytes";
 import { agendaItemDocumentName } from "~/utils/domain";
-import { proseFromText } from "~/utils/prose.server";
+import { MAX_RENDERED_CHARS, proseFromText } from "~/utils/prose.server";
 import { prisma } from "~/utils/db.server";
 
 type Tx = Prisma.TransactionClient;
@@ -36,8 +36,25 @@ export async function createAgendaItem(
   return item;
 }
 
+/**
+ * An item's rendered copy as a page or the API may embed it. The copy is bounded
+ * when written, but a row written before that bound could be tens of megabytes:
+ * such HTML is withheld (`tooLong`) and the text cut, in the database, so the
+ * whole value is never read into this process.
+ */
+export async function renderedCopyOf(itemId: string): Promise<{ html: string; text: string; tooLong: boolean } | null> {
+  const rows = await prisma.$queryRaw<{ html: string | null; text: string | null; tooLong: number | bigint | boolean | null }[]>`
+    SELECT CASE WHEN length("contentHtml") <= ${MAX_RENDERED_CHARS} THEN "contentHtml" END AS "html",
+           substr("contentText", 1, ${MAX_RENDERED_CHARS}) AS "text",
+           (length("contentHtml") > ${MAX_RENDERED_CHARS}) AS "tooLong"
+    FROM "AgendaItem" WHERE "id" = ${itemId}`;
+  const row = rows[0];
+  if (!row) return null;
+  return { html: row.html ?? "", text: row.text ?? "", tooLong: Number(row.tooLong) === 1 };
+}
+
 export async function getSessionWithAgenda(sessionId: string) {
-  return prisma.councilSession.findUnique({
+  const session = await prisma.councilSession.findUnique({
     where: { id: sessionId },
     select: {
       id: true,
@@ -49,8 +66,17 @@ export async function getSessionWithAgenda(sessionId: string) {
       council: { select: { id: true, name: true, community: { select: { id: true, name: true, slug: true } } } },
       agendaItems: {
         orderBy: { position: "asc" },
-        select: { id: true, position: true, title: true, contentText: true, timeSlotMin: true, topicId: true },
+        select: { id: true, position: true, title: true, timeSlotMin: true, topicId: true },
       },
     },
   });
+  if (!session) return null;
+  // The texts, cut in the database (see renderedCopyOf): a row written before the bound must not fill the page.
+  const texts = new Map(
+    (
+      await prisma.$queryRaw<{ id: string; text: string | null }[]>`
+        SELECT "id", substr("contentText", 1, ${MAX_RENDERED_CHARS}) AS "text" FROM "AgendaItem" WHERE "sessionId" = ${sessionId}`
+    ).map((r) => [r.id, r.text ?? ""]),
+  );
+  return { ...session, agendaItems: session.agendaItems.map((item) => ({ ...item, contentText: texts.get(item.id) ?? "" })) };
 }

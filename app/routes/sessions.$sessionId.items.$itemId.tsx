@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Suspense, lazy, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { renderedCopyOf } from "~/models/agenda-item.server";
 import { colorFor } from "~/utils/color";
 import { prisma } from "~/utils/db.server";
 import { agendaItemDocumentName } from "~/utils/domain";
@@ -19,9 +20,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     requirePermission(actor, "agendaItem:view", resource);
     const item = await prisma.agendaItem.findUniqueOrThrow({
       where: { id: resource.itemId },
-      select: { id: true, title: true, position: true, contentHtml: true, session: { select: { id: true, title: true } } },
+      select: { id: true, title: true, position: true, session: { select: { id: true, title: true } } },
     });
-    return { item, docName: agendaItemDocumentName(item.id), canEdit: can(actor, "agendaItem:edit", resource), me: { name: actor.displayName, color: colorFor(actor.userId) } };
+    const copy = await renderedCopyOf(item.id);
+    return { item: { ...item, contentHtml: copy?.html ?? "", tooLong: copy?.tooLong ?? false }, docName: agendaItemDocumentName(item.id), canEdit: can(actor, "agendaItem:edit", resource), me: { name: actor.displayName, color: colorFor(actor.userId) } };
   });
 }
 
@@ -39,6 +41,7 @@ export default function AgendaItemPage() {
       </p>
       <h1>{item.title}</h1>
       {canEdit ? null : <p className="notice">{t("editor.readOnly")}</p>}
+      {item.tooLong ? <p className="notice">{t("editor.tooLongToShow")}</p> : null}
       {mounted ? (
         <Suspense fallback={fallback}>
           <CollaborativeEditor docName={docName} editable={canEdit} me={me} />

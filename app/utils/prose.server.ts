@@ -5,6 +5,13 @@ import * as Y from "yjs";
 
 export const PROSE_FIELD = "default";
 
+/**
+ * The most of a rendered copy (HTML or text, in characters) the server writes
+ * or embeds in a page: five times a long agenda item. server/yjs/limits.ts lists it
+ * with the other co-editing limits.
+ */
+export const MAX_RENDERED_CHARS = 256 * 1024;
+
 const BLOCK_TAGS: Record<string, string> = {
   paragraph: "p",
   blockquote: "blockquote",
@@ -60,10 +67,30 @@ function renderNode(node: Y.XmlElement | Y.XmlText | Y.XmlHook): { html: string;
   return { html, plain, block: true };
 }
 
-/** The rendered copy kept beside each co-edited document: safe HTML and plain text for lists and search. */
-export function renderProse(doc: Y.Doc): { html: string; text: string } {
-  const parts = doc.getXmlFragment(PROSE_FIELD).toArray().map((n) => renderNode(n as Y.XmlElement | Y.XmlText));
-  return { html: parts.map((p) => p.html).join(""), text: parts.map((p) => p.plain).join("\n").trim() };
+/**
+ * The rendered copy kept beside each co-edited document: safe HTML and plain
+ * text for lists and search. With `maxChars`, rendering stops at the first
+ * top-level block that would take the HTML past it (HTML is never cut inside a
+ * tag), and the text is cut at `maxChars`; `truncated` says so.
+ */
+export function renderProse(doc: Y.Doc, maxChars = Infinity): { html: string; text: string; truncated: boolean } {
+  let html = "";
+  const plain: string[] = [];
+  let plainLength = 0;
+  let truncated = false;
+  for (const node of doc.getXmlFragment(PROSE_FIELD).toArray()) {
+    const part = renderNode(node as Y.XmlElement | Y.XmlText);
+    if (html.length + part.html.length > maxChars || plainLength + part.plain.length > maxChars) {
+      plain.push(part.plain);
+      truncated = true;
+      break;
+    }
+    html += part.html;
+    plain.push(part.plain);
+    plainLength += part.plain.length + 1;
+  }
+  const text = plain.join("\n").trim();
+  return { html, text: truncated ? text.slice(0, maxChars) : text, truncated };
 }
 
 /** A new document whose prose is the given paragraphs: its first Yjs update and its rendered copy. */

@@ -5,7 +5,6 @@
 // (the defect in issue 8: 20 parallel guesses stored `failures: 1`).
 import { isIP } from "node:net";
 import type { AppLoadContext, HeadersFunction } from "@remix-run/node";
-import { translator } from "~/i18n";
 import { prisma } from "./db.server";
 import { env } from "./env.server";
 import { Refusal } from "./errors";

@@ -5,14 +5,13 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
-import * as Y from "yjs";
 import { agendaItemDocumentName, parseDocumentName } from "~/utils/domain";
 import { prisma } from "~/utils/db.server";
 import { agendaItemAccess, documentAccess, loadAgendaItemResource, type AgendaItemResource, type DocumentAccess } from "~/utils/permissions.server";
 import type { RightsChange } from "~/utils/rights.server";
 import { authenticateAgain, authenticateUpgrade, type RealtimeUser } from "../realtime/authenticate";
 import { refuseUpgrade } from "../realtime/refuse-upgrade";
-import { CLOSE } from "../realtime/close-codes";
+import { CLOSE, LIMITS, connectionRate } from "./limits";
 import { decodeClientMessage, permissionDeniedMessage } from "./protocol";
 import type { Peer } from "./room";
 import type { Rooms } from "./rooms";
@@ -26,7 +25,8 @@ const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 type Connection = { docName: string; user: RealtimeUser; peer: Peer & { readOnly: boolean }; close(code: number, reason: string): void };
 
 export function createYjsEndpoint(rooms: Rooms) {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
+  // A larger frame is refused by ws itself, before it is buffered, with close code 1009.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxMessageBytes });
   /** Every connection of this process, by document: what a rights change re-checks. */
   const connections = new Map<string, Set<Connection>>();
 
@@ -51,7 +51,19 @@ export function createYjsEndpoint(rooms: Rooms) {
     // Without a listener, a protocol error (an oversized frame, say) would be thrown and end the process.
     ws.on("error", (error) => console.warn(`[yjs] connection error on ${docName}: ${error.message}`));
     const early: Uint8Array[] = [];
-    let onMessage = (data: Uint8Array): void => void early.push(data);
+    // The rate applies from the first message, also to those that wait for the document to load.
+    const rate = connectionRate();
+    const tooFast = (): void => {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      console.warn(`[yjs] ${user.actor.userId} sends too fast on ${docName}; closing`);
+      ws.send(permissionDeniedMessage("too many messages; slow down and reconnect"));
+      ws.close(CLOSE.tooFast, "too fast");
+    };
+    let onMessage = (data: Uint8Array): void => {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      if (rate.admit(data.length)) early.push(data);
+      else tooFast();
+    };
     ws.on("message", (data: ArrayBuffer) => onMessage(new Uint8Array(data)));
 
     const peer = {
@@ -78,25 +90,21 @@ export function createYjsEndpoint(rooms: Rooms) {
     let set = connections.get(docName);
     if (!set) connections.set(docName, (set = new Set()));
     set.add(connection);
-    let deniedOnce = false;
     onMessage = (data) => {
-      handle(data);
+      if (rate.admit(data.length)) handle(data);
+      else tooFast();
     };
     const handle = (data: Uint8Array): void => {
+      // Whatever a closing connection still had in flight is not worth decoding.
+      if (ws.readyState !== WebSocket.OPEN) return;
       try {
         const message = decodeClientMessage(data);
         switch (message.type) {
           case "syncStep1":
             return room.answerSyncStep1(peer, message.stateVector);
-          case "update": {
-            if (!peer.readOnly) return room.acceptUpdate(peer, message.update);
-            // A stock client answers the server's sync step 1 with its (empty) state: that is not an edit.
-            const { structs, ds } = Y.decodeUpdate(message.update);
-            if (structs.length === 0 && ds.clients.size === 0) return;
-            if (!deniedOnce) peer.send(permissionDeniedMessage("read-only: you may watch but not edit"));
-            deniedOnce = true;
-            return;
-          }
+          case "update":
+            // The room decides, at every update, whether this peer may edit (Peer.readOnly) and whether the update fits.
+            return room.acceptUpdate(peer, message.update);
           case "awareness":
             return room.acceptAwareness(peer, message.update);
           case "queryAwareness":
@@ -105,10 +113,10 @@ export function createYjsEndpoint(rooms: Rooms) {
       } catch (error) {
         // A bad message costs the sender its connection, never the server or the document.
         console.warn(`[yjs] malformed message on ${docName} from ${peer.user.id}: ${(error as Error).message}`);
-        ws.close(1007, "malformed message");
+        ws.close(CLOSE.malformed, "malformed message");
       }
     };
-    early.forEach(onMessage);
+    early.forEach(handle); // already counted against the rate
 
     let alive = true;
     ws.on("pong", () => (alive = true));

@@ -83,19 +83,30 @@ export function decodeClientMessage(data: Uint8Array): ClientMessage {
 
 export type AwarenessEntry = { clientId: number; clock: number; state: Record<string, unknown> | null };
 
-export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
+/**
+ * Parses an awareness update. An entry whose state is longer than `maxStateBytes`
+ * (as JSON) is reported as `tooLarge` without being parsed.
+ */
+export function decodeAwarenessUpdate(update: Uint8Array, maxStateBytes = Infinity): (AwarenessEntry & { tooLarge?: true })[] {
   const decoder = decoding.createDecoder(update);
   const count = decoding.readVarUint(decoder);
-  const entries: AwarenessEntry[] = [];
+  const entries: (AwarenessEntry & { tooLarge?: true })[] = [];
   for (let i = 0; i < count; i++) {
     const clientId = decoding.readVarUint(decoder);
     const clock = decoding.readVarUint(decoder);
-    const state = JSON.parse(decoding.readVarString(decoder)) as unknown;
+    const json = decoding.readVarUint8Array(decoder);
+    if (json.length > maxStateBytes) {
+      entries.push({ clientId, clock, state: null, tooLarge: true });
+      continue;
+    }
+    const state = JSON.parse(utf8.decode(json)) as unknown;
     if (state !== null && (typeof state !== "object" || Array.isArray(state))) throw new Error("awareness state must be an object or null");
     entries.push({ clientId, clock, state: state as Record<string, unknown> | null });
   }
   return entries;
 }
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 export function encodeAwarenessEntries(entries: AwarenessEntry[]): Uint8Array {
   return encodeMessage((e) => {

@@ -1,48 +1,84 @@
 // Keeps the server's rendered copy of each co-edited document (HTML and plain
 // text in the agenda item's row) a moment behind the live text, and tells the
 // session's Socket.IO room, so lists and search never need to load Yjs.
+// The copy is bounded (LIMITS.maxRenderedChars) and a bigger document is
+// rendered less often (renderDelayFor), so one large document cannot keep the
+// process busy rendering or fill every page that shows it.
 import { parseDocumentName } from "~/utils/domain";
+import { rooms } from "~/utils/realtime.server";
 import type { Db } from "~/utils/db.server";
 import { renderProse } from "~/utils/prose.server";
+import { LIMITS, renderDelayFor } from "./limits";
 import type { Room, RoomHooks } from "./room";
 
 export type Publish = (room: string, event: string, payload: unknown) => void;
 
-const RENDER_DELAY_MS = 250;
-
 export function renderedCopyHooks(db: Db, publish: Publish): RoomHooks {
   const timers = new Map<string, NodeJS.Timeout>();
+  /** The HTML last committed to each row: an unchanged render is not written again. */
   const lastHtml = new Map<string, string>();
 
-  async function write(room: Room): Promise<void> {
+  function render(room: Room): { itemId: string; html: string; text: string } | null {
     const target = parseDocumentName(room.name);
-    if (target?.kind !== "agenda-item") return;
-    const { html, text } = renderProse(room.doc);
-    if (lastHtml.get(room.name) === html) return;
-    lastHtml.set(room.name, html);
+    if (target?.kind !== "agenda-item") return null;
+    const { html, text } = renderProse(room.doc, LIMITS.maxRenderedChars);
+    return { itemId: target.id, html, text };
+  }
+
+  async function write(room: Room): Promise<void> {
+    const copy = render(room);
+    if (!copy || lastHtml.get(room.name) === copy.html) return;
     // updateMany: the item may have left the agenda while its document was open.
-    const { count } = await db.agendaItem.updateMany({ where: { id: target.id }, data: { contentHtml: html, contentText: text, renderedAt: new Date() } });
+    const { count } = await db.agendaItem.updateMany({ where: { id: copy.itemId }, data: { contentHtml: copy.html, contentText: copy.text, renderedAt: new Date() } });
     if (count === 0) return;
-    const item = await db.agendaItem.findUniqueOrThrow({ where: { id: target.id }, select: { id: true, sessionId: true } });
-    publish(`session:${item.sessionId}`, "agendaItem:rendered", { itemId: item.id, text, html });
+    const item = await db.agendaItem.findUniqueOrThrow({ where: { id: copy.itemId }, select: { id: true, sessionId: true } });
+    // Only once committed: a write that failed must be retried by the next edit, even if the text is unchanged.
+    lastHtml.set(room.name, copy.html);
+    publish(rooms.session(item.sessionId), "agendaItem:rendered", { itemId: item.id, text: copy.text, html: copy.html });
+  }
+
+  /**
+   * A crash can leave the row behind the stored document (the render runs a
+   * moment after the commit). Compared in the database, so a stale copy of any
+   * size is not read back into memory to find that out.
+   */
+  async function refreshIfStale(room: Room): Promise<void> {
+    const copy = render(room);
+    if (!copy) return;
+    const rows = await db.$queryRaw<{ same: number | bigint | boolean | null }[]>`
+      SELECT ("contentHtml" = ${copy.html}) AS "same" FROM "AgendaItem" WHERE "id" = ${copy.itemId}`;
+    if (rows.length === 0) return;
+    if (Number(rows[0]!.same) === 1) lastHtml.set(room.name, copy.html);
+    else await write(room);
+  }
+
+  function schedule(room: Room, delay: number, job: (room: Room) => Promise<void>): void {
+    if (timers.has(room.name)) return;
+    timers.set(
+      room.name,
+      setTimeout(() => {
+        timers.delete(room.name);
+        if (!room.closed) job(room).catch((e) => console.error(`[yjs] rendering ${room.name}`, e));
+      }, delay),
+    );
   }
 
   return {
+    onLoad(room) {
+      lastHtml.delete(room.name);
+      schedule(room, 0, refreshIfStale);
+    },
     onStored(room) {
-      if (timers.has(room.name)) return;
-      timers.set(
-        room.name,
-        setTimeout(() => {
-          timers.delete(room.name);
-          if (!room.closed) write(room).catch((e) => console.error(`[yjs] rendering ${room.name}`, e));
-        }, RENDER_DELAY_MS),
-      );
+      schedule(room, renderDelayFor(room.byteSize), write);
     },
     async onUnload(room) {
       clearTimeout(timers.get(room.name));
       timers.delete(room.name);
-      await write(room);
-      lastHtml.delete(room.name);
+      try {
+        await write(room);
+      } finally {
+        lastHtml.delete(room.name);
+      }
     },
   };
 }

@@ -1,5 +1,5 @@
 // Where co-edited documents live: a snapshot plus the updates accepted since.
-// The contract (tests/yjs-store.test.ts) is what any backend must honour:
+// The contract (tests/document-store.contract.ts, numbered) is what any backend must honour:
 // append resolves only once the updates are committed, and compact may run in
 // one process while another appends, without losing either's updates.
 import * as Y from "yjs";
@@ -23,6 +23,22 @@ export class DocumentGone extends Error {
   constructor(readonly docName: string) {
     super(`document ${docName} no longer exists`);
   }
+}
+
+/**
+ * Folds a snapshot and updates into one update through a Y.Doc, so the content
+ * of deleted text is dropped (Yjs garbage collection, as in the loaded room)
+ * rather than kept forever as Y.mergeUpdates would. Updates still waiting for
+ * missing history are kept: Yjs encodes them with the state.
+ */
+export function foldUpdates(parts: Uint8Array[]): Uint8Array {
+  const doc = new Y.Doc();
+  doc.transact(() => {
+    for (const part of parts) Y.applyUpdate(doc, part);
+  });
+  const folded = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return folded;
 }
 
 export class PrismaDocumentStore implements DocumentStore {
@@ -67,7 +83,7 @@ export class PrismaDocumentStore implements DocumentStore {
     await this.db.$transaction([
       this.db.yDocument.updateMany({
         where: { name, compactedTo: doc.compactedTo },
-        data: { snapshot: bytes(Y.mergeUpdates(parts)), compactedTo: lastId },
+        data: { snapshot: bytes(foldUpdates(parts)), compactedTo: lastId },
       }),
       this.db.$executeRaw`DELETE FROM "YUpdate" WHERE "docName" = ${name} AND "id" <= ${lastId}
         AND EXISTS (SELECT 1 FROM "YDocument" WHERE "name" = ${name} AND "compactedTo" = ${lastId})`,
