@@ -1,13 +1,11 @@
 import type { z } from "zod";
 import { prisma } from "~/utils/db.server";
 import { InputRejected } from "~/utils/errors";
-import { NotFound, requirePermission, type Actor } from "~/utils/permissions.server";
+import { communityBySlug, requirePermission, type Actor } from "~/utils/permissions.server";
 import type { communitySettingsSchema } from "~/utils/schemas";
 
 export async function communityIdBySlug(slug: string): Promise<string> {
-  const community = await prisma.community.findUnique({ where: { slug }, select: { id: true } });
-  if (!community) throw new NotFound("community");
-  return community.id;
+  return (await communityBySlug(slug)).id;
 }
 
 export async function communitySettings(actor: Actor, communityId: string) {

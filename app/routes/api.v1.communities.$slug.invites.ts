@@ -1,12 +1,10 @@
 import { createInvite } from "~/models/invite.server";
 import { ApiError, handle, mayInCommunity } from "~/utils/api.server";
 import { api } from "~/api/contract";
-import { prisma } from "~/utils/db.server";
-import { NotFound, requirePermission } from "~/utils/permissions.server";
+import { communityBySlug, requirePermission } from "~/utils/permissions.server";
 
 export const action = handle(api.createInvite, async ({ actor, params, body }) => {
-  const community = await prisma.community.findUnique({ where: { slug: params.slug }, select: { id: true } });
-  if (!community) throw new NotFound("community");
+  const community = await communityBySlug(params.slug);
   requirePermission(actor, "community:invite", { type: "community", communityId: community.id });
   const result = await createInvite(community.id, actor!.userId, body);
   if ("error" in result) throw new ApiError(400, "errors.idInvalid", [{ path: "organizationId", message: "errors.idInvalid" }]);

@@ -7,8 +7,7 @@ import { getUserId } from "./auth.server";
 import { LIMITS, discardBody, readForm, readJson } from "./body.server";
 import { Refusal, type RefusalValues } from "./errors";
 import { requestLocale } from "./locale.server";
-import { prisma } from "./db.server";
-import { NotFound, loadActor, loadSessionResource, loadTopicResource, requirePermission, type Actor } from "./permissions.server";
+import { NotFound, communityBySlug, loadActor, loadSessionResource, loadTopicResource, requirePermission, type Actor } from "./permissions.server";
 import { issueOf, problemResponse, refusalOf } from "./refusal.server";
 import { MAX_PHOTOS, MAX_PHOTO_BYTES } from "./uploads.server";
 
@@ -188,8 +187,7 @@ export function unknownEndpoint(request: Request): Promise<Response> {
  */
 export function mayInCommunity(action: "community:view" | "community:invite" | "community:configure" | "topic:raise") {
   return async ({ actor, params }: { actor: Actor | null; params: { slug: string } }) => {
-    const community = await prisma.community.findUnique({ where: { slug: params.slug }, select: { id: true } });
-    if (!community) throw new NotFound("community");
+    const community = await communityBySlug(params.slug);
     requirePermission(actor, "community:view", { type: "community", communityId: community.id });
     requirePermission(actor, action, { type: "community", communityId: community.id });
   };

@@ -5,7 +5,8 @@ import type { z } from "zod";
 import { readForm, type FormOptions } from "./body.server";
 import { prisma } from "./db.server";
 import { orHttpError } from "./http.server";
-import { NotFound, requireActor, requirePermission, type Action, type Actor } from "./permissions.server";
+import { communityBySlug, requireActor, requirePermission, type Action, type Actor } from "./permissions.server";
+import { fieldErrors } from "./schemas";
 import { refusalOf, refusalResponse } from "./refusal.server";
 
 /** An i18n key and its values: the screen translates it in the page's language. */
@@ -16,12 +17,7 @@ const KEY = /^errors\.[A-Za-z]+$/;
 
 /** zod issues as { field: problem }, first issue per field; a message that is not one of ours reads "check this field". */
 export function zodProblems(error: z.ZodError): Problems {
-  const out: Problems = {};
-  for (const issue of error.issues) {
-    const field = issue.path.join(".") || "_form";
-    out[field] ??= { key: KEY.test(issue.message) ? issue.message : "errors.invalidInput" };
-  }
-  return out;
+  return Object.fromEntries(Object.entries(fieldErrors(error)).map(([field, message]) => [field, { key: KEY.test(message) ? message : "errors.invalidInput" }]));
 }
 
 /**
@@ -59,8 +55,7 @@ export function fieldsOf(form: FormData): Record<string, string> {
 export async function communityPage(request: Request, slug: string, action: Action & ("community:view" | "community:configure" | "topic:raise" | "topic:triage" | "session:schedule") = "community:view") {
   const actor: Actor = await requireActor(request);
   return orHttpError(async () => {
-    const community = await prisma.community.findUnique({ where: { slug }, select: { id: true, slug: true, name: true, coSignThreshold: true } });
-    if (!community) throw new NotFound("community");
+    const community = await communityBySlug(slug);
     requirePermission(actor, "community:view", { type: "community", communityId: community.id });
     requirePermission(actor, action, { type: "community", communityId: community.id });
     return { actor, community };

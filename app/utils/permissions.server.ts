@@ -147,6 +147,13 @@ export async function loadAgendaItemResource(itemId: string): Promise<AgendaItem
   return { type: "agendaItem", itemId: item.id, sessionId: s.id, status: s.status, councilId: s.councilId, communityId: s.council.communityId, chairId: s.chairId };
 }
 
+/** The community named in a URL, or NotFound: every page and endpoint under /c/:slug or /communities/{slug} asks here. */
+export async function communityBySlug(slug: string) {
+  const community = await prisma.community.findUnique({ where: { slug }, select: { id: true, slug: true, name: true, coSignThreshold: true } });
+  if (!community) throw new NotFound("community");
+  return community;
+}
+
 export async function loadTopicResource(topicId: string): Promise<TopicResource | null> {
   const t = await prisma.topic.findUnique({
     where: { id: topicId },
