@@ -14,7 +14,7 @@ export type StoreFactory = {
 };
 
 /** One edit to a doc, as the update Yjs would send for it. */
-function edit(doc: Y.Doc, text: string): Uint8Array {
+export function edit(doc: Y.Doc, text: string): Uint8Array {
   const updates: Uint8Array[] = [];
   const on = (u: Uint8Array) => updates.push(u);
   doc.on("update", on);
@@ -23,7 +23,7 @@ function edit(doc: Y.Doc, text: string): Uint8Array {
   return Y.mergeUpdates(updates);
 }
 
-function textOf(updates: Uint8Array[]): string {
+export function textOf(updates: Uint8Array[]): string {
   const doc = new Y.Doc();
   for (const u of updates) Y.applyUpdate(doc, u);
   return doc.getText("t").toString();

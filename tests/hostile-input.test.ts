@@ -7,22 +7,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDbFile, startServer, tokenFor, type RunningServer } from "./fixtures/server";
+import { prng } from "./fixtures/prng";
 
 const SEED = Number(process.env.YISHI_FUZZ_SEED ?? 20261201);
 const BUDGET_MS = 50_000;
 
-/** mulberry32: small, seedable, good enough to pick cases. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]! };
-}
 const rnd = prng(SEED);
 
 const HOSTILE_STRINGS = [

@@ -15,19 +15,8 @@ import { MESSAGE_SYNC, SYNC_STEP1 } from "../server/yjs/protocol";
 import type { Peer, Room } from "../server/yjs/room";
 import { Rooms } from "../server/yjs/rooms";
 import type { DocumentStore } from "../server/yjs/store";
+import { prng } from "./fixtures/prng";
 
-/** mulberry32: small, seedable, good enough to pick actions. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: T[]) => xs[Math.floor(next() * xs.length)]! };
-}
 
 const FROM_SERVER = Symbol("server");
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));

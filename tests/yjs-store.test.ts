@@ -1,52 +1,14 @@
-// The storage contract every document store must honour (in the spirit of
-// tldraw's storage contract tests): ordered, durable appends; compaction that
-// loses nothing even while another process appends.
+// The Prisma store under two real processes at once (the contract in
+// tests/document-store.contract.ts covers everything a single process sees).
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { prisma } from "~/utils/db.server";
 import { PrismaDocumentStore } from "../server/yjs/store";
+import { edit, textOf } from "./document-store.contract";
 
-function edit(doc: Y.Doc, text: string): Uint8Array {
-  const updates: Uint8Array[] = [];
-  const on = (u: Uint8Array) => updates.push(u);
-  doc.on("update", on);
-  doc.getText("t").insert(doc.getText("t").length, text);
-  doc.off("update", on);
-  return Y.mergeUpdates(updates);
-}
-
-function textOf(updates: Uint8Array[]): string {
-  const doc = new Y.Doc();
-  for (const u of updates) Y.applyUpdate(doc, u);
-  return doc.getText("t").toString();
-}
-
-
-describe("PrismaDocumentStore", () => {
+describe("PrismaDocumentStore across processes", () => {
   const store = new PrismaDocumentStore(prisma);
-
-  it("starts empty and returns appends in order", async () => {
-    expect(await store.load("t:order")).toEqual([]);
-    const doc = new Y.Doc();
-    const updates = ["一", "二", "三"].map((s) => edit(doc, s));
-    await store.append("t:order", [updates[0]!]);
-    await store.append("t:order", updates.slice(1));
-    const loaded = await store.load("t:order");
-    expect(loaded).toHaveLength(3);
-    expect(textOf(loaded)).toBe("一二三");
-    expect(await store.pendingCount("t:order")).toBe(3);
-  });
-
-  it("compaction folds updates into one snapshot and keeps the text", async () => {
-    await store.compact("t:order");
-    const loaded = await store.load("t:order");
-    expect(loaded).toHaveLength(1);
-    expect(textOf(loaded)).toBe("一二三");
-    expect(await store.pendingCount("t:order")).toBe(0);
-    await store.compact("t:order"); // nothing to do is fine
-    expect(textOf(await store.load("t:order"))).toBe("一二三");
-  });
 
   it("loses nothing when another process appends and compacts at the same time", async () => {
     const name = "t:race";

@@ -55,7 +55,8 @@ export const newPasswordSchema = z
   .refine((p) => p.trim().length >= MIN_PASSWORD_LENGTH, "errors.passwordTooShort")
   .refine((p) => !isCommonPassword(p), "errors.passwordTooCommon");
 
-export const inviteAcceptSchema = z.object({
+/** A new account's fields, the same whether it comes from an invitation or from first-run setup. */
+const accountFields = {
   displayName: z.string({ error: "errors.displayNameRequired" }).trim().min(1, "errors.displayNameRequired").max(40, "errors.displayNameTooLong"),
   username: z
     .string({ error: "errors.usernameInvalid" })
@@ -69,6 +70,10 @@ export const inviteAcceptSchema = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined)),
   password: newPasswordSchema,
+};
+
+export const inviteAcceptSchema = z.object({
+  ...accountFields,
 });
 
 /** First-run setup (/setup, `npm run setup`): the community and its first community-staff account. */
@@ -78,19 +83,7 @@ export const setupSchema = z.object({
   slug: z.string({ error: "errors.slugInvalid" }).trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{1,40}$/, "errors.slugInvalid"),
   city: z.string().trim().max(100, "errors.placeTooLong").default(""),
   district: z.string().trim().max(100, "errors.placeTooLong").default(""),
-  displayName: z.string({ error: "errors.displayNameRequired" }).trim().min(1, "errors.displayNameRequired").max(40, "errors.displayNameTooLong"),
-  username: z
-    .string({ error: "errors.usernameInvalid" })
-    .trim()
-    .toLowerCase()
-    .regex(/^[a-z0-9_.-]{3,32}$/, "errors.usernameInvalid"),
-  phone: z
-    .string()
-    .trim()
-    .regex(/^1\d{10}$/, "errors.phoneInvalid")
-    .optional()
-    .or(z.literal("").transform(() => undefined)),
-  password: newPasswordSchema,
+  ...accountFields,
 });
 
 export const inviteCreateSchema = z.object({
