@@ -7,6 +7,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { now, sleep, waitFor } from "./clock";
 
+/** The bench reads the load figures of /api/v1/health with this (the server refuses one shorter than 16 characters). */
+export const BENCH_METRICS_TOKEN = process.env.METRICS_TOKEN ?? "bench-metrics-token";
+
 export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const ROOT = path.resolve(BENCH_DIR, "..");
 export const HOST = "127.0.0.1";
@@ -169,9 +172,9 @@ export async function startYishi(opts: StartOptions): Promise<RunningServer> {
       PORT: String(port),
       HOST,
       YISHI_INSECURE_COOKIES: "1",
-      SESSION_SECRET: "bench",
+      SESSION_SECRET: "bench-only-session-secret",
       // The load figures of /api/v1/health are for monitoring only (docs/security.md).
-      METRICS_TOKEN: process.env.METRICS_TOKEN ?? "bench-metrics",
+      METRICS_TOKEN: BENCH_METRICS_TOKEN,
       // The bench mints tokens for hundreds of users from one address and measures load, not limits.
       YISHI_RATE_LIMITS: "off",
     },

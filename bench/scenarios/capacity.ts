@@ -7,7 +7,7 @@ import { now, sleep, waitFor } from "../lib/clock";
 import { EDITOR_USERS, MEMBER_USERS, VIEWER_USERS, type Context } from "../lib/context";
 import { ProcSampler, type Window } from "../lib/proc";
 import type { ClientSpec, OpenResult } from "../lib/protocol";
-import { startTarget, startYishi, TARGET_LABEL, type Target } from "../lib/servers";
+import { BENCH_METRICS_TOKEN, startTarget, startYishi, TARGET_LABEL, type Target } from "../lib/servers";
 import { WorkerPool } from "../lib/workers";
 import { typingWindow, type TypingResult } from "./typing";
 
@@ -33,7 +33,7 @@ export type CapacityResult = {
 };
 
 async function health(base: string): Promise<Health | null> {
-  const res = await fetch(`${base}/api/v1/health`, { headers: { Authorization: `Bearer ${process.env.METRICS_TOKEN ?? "bench-metrics"}` }, signal: AbortSignal.timeout(5000) });
+  const res = await fetch(`${base}/api/v1/health`, { headers: { Authorization: `Bearer ${BENCH_METRICS_TOKEN}` }, signal: AbortSignal.timeout(5000) });
   if (res.status === 404) return null;
   if (!res.ok) throw new Error(`GET /api/v1/health answered ${res.status}`);
   const body = (await res.json()) as Partial<Health>;
