@@ -13,7 +13,7 @@ import { authenticateAgain, authenticateUpgrade, type RealtimeUser } from "../re
 import { refuseUpgrade } from "../realtime/refuse-upgrade";
 import { CLOSE, LIMITS, connectionRate } from "./limits";
 import { decodeClientMessage, permissionDeniedMessage } from "./protocol";
-import type { Peer } from "./room";
+import type { Peer, Room } from "./room";
 import type { Rooms } from "./rooms";
 
 export const YJS_PREFIX = "/yjs/";
@@ -22,7 +22,7 @@ const PING_INTERVAL_MS = 30_000;
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 /** One open WebSocket on one document, as the rights check sees it. */
-type Connection = { docName: string; user: RealtimeUser; peer: Peer & { readOnly: boolean }; close(code: number, reason: string): void };
+type Connection = { docName: string; user: RealtimeUser; peer: Peer; room: Room; close(code: number, reason: string): void };
 
 export function createYjsEndpoint(rooms: Rooms) {
   // A larger frame is refused by ws itself, before it is buffered, with close code 1009.
@@ -77,15 +77,14 @@ export function createYjsEndpoint(rooms: Rooms) {
       },
       close: (code: number, reason: string) => ws.close(code, reason),
     };
-    const connection: Connection = { docName, user, peer, close: peer.close };
-
-    let room;
+    let room: Room;
     try {
       room = await rooms.open(docName);
     } catch (error) {
       console.error(`[yjs] loading ${docName} failed`, error);
       return void ws.close(1011, "could not load the document");
     }
+    const connection: Connection = { docName, user, peer, room, close: peer.close };
     room.join(peer);
     let set = connections.get(docName);
     if (!set) connections.set(docName, (set = new Set()));
@@ -137,13 +136,10 @@ export function createYjsEndpoint(rooms: Rooms) {
 
   /** Applies one access decision to one connection: close, downgrade, or (rights regained) upgrade. */
   function enforce(connection: Connection, access: DocumentAccess | "signedOut"): void {
-    const { peer } = connection;
     if (access === "signedOut") return connection.close(CLOSE.signedOut, "signed out: sign in again to open this document");
     if (access === "missing") return connection.close(CLOSE.gone, "this document no longer exists");
     if (access === "none") return connection.close(CLOSE.forbidden, "you may no longer open this document");
-    const readOnly = access === "read";
-    if (readOnly && !peer.readOnly) peer.send(permissionDeniedMessage("read-only: you may watch but no longer edit"));
-    peer.readOnly = readOnly;
+    connection.room.setReadOnly(connection.peer, access === "read");
   }
 
   /**

@@ -272,6 +272,19 @@ export class Room {
     return (this.doc.store.pendingStructs?.update.length ?? 0) + (this.doc.store.pendingDs?.length ?? 0);
   }
 
+  /**
+   * Rights changed while connected (docs/realtime.md): a peer that may no longer edit is told
+   * once, now, and every later update of theirs is refused; one that may edit again is not.
+   */
+  setReadOnly(peer: Peer, readOnly: boolean): void {
+    if (readOnly && !peer.readOnly) {
+      peer.send(permissionDeniedMessage("read-only: you may watch but no longer edit"));
+      this.denied.add(peer);
+    }
+    if (!readOnly) this.denied.delete(peer);
+    peer.readOnly = readOnly;
+  }
+
   /** Tells a peer why (y-protocols permission denied, which stock clients log) and closes it with a documented code. */
   private refuse(peer: Peer, code: number, reason: string): void {
     if (this.refused.has(peer)) return;
