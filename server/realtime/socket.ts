@@ -71,6 +71,8 @@ export function createSocketServer() {
         const verdict = budget.admit();
         if (verdict === "ok") return next();
         if (verdict === "disconnect") {
+          // Packets already decoded still arrive here after the first disconnect: end it once.
+          if (!socket.connected) return;
           console.warn(`[socket] ${socket.data.user.actor.userId} keeps flooding live events; disconnecting`);
           return void socket.disconnect(true);
         }
