@@ -133,7 +133,8 @@ async function main(): Promise<void> {
 const at = process.argv.indexOf("--attack");
 if (at >= 0) {
   const [name, url, mode] = process.argv.slice(at + 1) as [AttackName, string, string];
-  const codes = await attack(name, url, { quick: mode === "quick" });
+  // mode: "quick", "full", or a number of edits (tests/resource.test.ts runs the attacks this way, in a process of their own).
+  const codes = await attack(name, url, /^\d+$/.test(mode) ? { count: Number(mode) } : { quick: mode === "quick" });
   process.send!(codes);
   process.exit(0);
 } else {

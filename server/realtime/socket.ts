@@ -74,7 +74,11 @@ export function createSocketServer() {
           // Packets already decoded still arrive here after the first disconnect: end it once.
           if (!socket.connected) return;
           console.warn(`[socket] ${socket.data.user.actor.userId} keeps flooding live events; disconnecting`);
-          return void socket.disconnect(true);
+          socket.disconnect(true);
+          // A WebSocket close is a handshake: until the flooder answers it, ws would go on parsing
+          // everything it already sent (thousands of frames). Dropping the TCP connection stops that.
+          if (socket.conn.transport.name === "websocket") socket.request.socket?.destroy();
+          return;
         }
         const ack = packet[packet.length - 1];
         if (typeof ack !== "function") return; // dropped: no one is waiting for an answer
