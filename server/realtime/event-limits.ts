@@ -30,9 +30,8 @@ export const EVENT_LIMITS = {
   perUserPerSecond: 30,
   /**
    * A connection that keeps sending after this many refusals in a row is
-   * disconnected: acknowledging a flood is cheap, not free. socket.io-client
-   * reconnects on its own with back-off (1 s, then up to 5 s), and the
-   * reconnection passes authentication again.
+   * disconnected: acknowledging a flood is cheap, not free. A new connection
+   * passes authentication again (a database read), which paces a loop.
    */
   disconnectAfterRefusals: 1000,
   /**
