@@ -35,6 +35,7 @@ const ids: Record<string, string> = {};
 let sessionId: string;
 let itemIds: string[];
 const opened: Socket[] = [];
+const probeFailures: number[] = [];
 
 const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.proc.pid}/status`, "utf8"))?.[1] ?? NaN) / 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -70,7 +71,8 @@ async function probe(): Promise<number> {
   const t0 = performance.now();
   const res = await fetch(`${server.url}/`, { headers: { Authorization: `Bearer ${tokens.resident1}` }, signal: AbortSignal.timeout(60_000) });
   await res.arrayBuffer();
-  expect(res.status).toBe(200);
+  // Recorded, not thrown, so that a failing run still reports what it measured (before the limits: 500s during the flood).
+  if (res.status !== 200) probeFailures.push(res.status);
   return performance.now() - t0;
 }
 
@@ -185,9 +187,11 @@ describe("resource use under attack", () => {
     const duringMax = Math.max(...during);
     console.log(
       `[resource] idle: median ${idleMedian.toFixed(1)} ms, max ${Math.max(...idle).toFixed(1)} ms; during ${attackMs.toFixed(0)} ms of attacks: ${during.length} probes, median ${duringMedian.toFixed(1)} ms, max ${duringMax.toFixed(1)} ms; ` +
-        `slow: ${slow.join(", ") || "none"}; RSS baseline ${rssBaseline.toFixed(0)} MB, peak ${rssPeak.toFixed(0)} MB, after ${rssAfter.toFixed(0)} MB; ${JSON.stringify(outcomes)}`,
+        `slow: ${slow.join(", ") || "none"}; failed probes: ${JSON.stringify(probeFailures)}; RSS baseline ${rssBaseline.toFixed(0)} MB, peak ${rssPeak.toFixed(0)} MB, after ${rssAfter.toFixed(0)} MB; ${JSON.stringify(outcomes)}`,
     );
 
+    // The bystander got their page every time.
+    expect(probeFailures).toEqual([]);
     // The attacks were refused, not served.
     expect((outcomes.pixelBombs as number[]).every((s) => s >= 400 && s < 500)).toBe(true);
     expect((outcomes.bodies as number[]).every((s) => s === 0 || s === 413)).toBe(true);
