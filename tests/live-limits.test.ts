@@ -102,6 +102,18 @@ describe("live events are rate-limited", () => {
   });
 });
 
+describe("hand:lower over Socket.IO (issue 10 item 10)", () => {
+  it("answers an outsider 403 even for their own hand, lets the chair lower someone else's and no one else", async () => {
+    const outsider = await connectSocket(server, await tokenFor(server, "outsider"), opened);
+    expect(await ask(outsider, "hand:lower", { sessionId })).toMatchObject({ ok: false, status: 403, key: "errors.forbidden" });
+    const chair = await connectSocket(server, tokens.staff!, opened);
+    const member = await connectSocket(server, tokens.wuye!, opened);
+    expect(await ask(member, "hand:lower", { sessionId })).toMatchObject({ ok: true });
+    expect(await ask(member, "hand:lower", { sessionId, userId: ids.grid1 })).toMatchObject({ ok: false, status: 403 });
+    expect(await ask(chair, "hand:lower", { sessionId, userId: ids.grid1 })).toMatchObject({ ok: true });
+  });
+});
+
 describe("Yjs connections per person are capped", () => {
   const docUrl = (token: string) => `${server.url.replace("http", "ws")}/yjs/agenda-item:${itemIds[1]}?token=${token}`;
   /** Opens a raw WebSocket; resolves it when open, or the refused upgrade's status and body. */
