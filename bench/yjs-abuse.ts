@@ -13,107 +13,13 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import WebSocket from "ws";
-import * as Y from "yjs";
 import { now, sleep } from "./lib/clock";
 import { readProc } from "./lib/proc";
 import { build, ROOT, startYishi } from "./lib/servers";
 import { ms, table } from "./lib/table";
+import { attack, type AttackName } from "./lib/yjs-attacks";
 
 const MiB = 1024 * 1024;
-const updateMessage = (update: Uint8Array) => {
-  // The stock y-websocket frame: [0 = sync][2 = update][varUint length][update]
-  const header: number[] = [0, 2];
-  let n = update.length;
-  while (n > 0x7f) {
-    header.push((n & 0x7f) | 0x80);
-    n >>>= 7;
-  }
-  header.push(n);
-  return Buffer.concat([Buffer.from(header), update]);
-};
-
-/** Text Yjs stores as it is: no two chunks alike. */
-const bulk = (n: number, seed: number) => {
-  let s = `${seed}:`;
-  while (s.length < n) s += Math.random().toString(36).slice(2);
-  return s.slice(0, n);
-};
-
-type AttackName = "oversize" | "missing-history" | "fill" | "presence";
-
-// ---- the attacker (child process) ----------------------------------------------------------
-async function attack(name: AttackName, url: string, quick: boolean): Promise<Record<number, number>> {
-  const codes: Record<number, number> = {};
-  const once = (message: Buffer | Buffer[]) =>
-    new Promise<void>((resolve) => {
-      const ws = new WebSocket(url, { maxPayload: 256 * MiB });
-      ws.on("error", () => {});
-      ws.on("open", () => {
-        for (const m of Array.isArray(message) ? message : [message]) ws.send(m);
-        // A connection nobody closes is closed by the attacker after a moment (the presence flood).
-        setTimeout(() => ws.close(), 500);
-      });
-      ws.on("close", (code) => {
-        codes[code] = (codes[code] ?? 0) + 1;
-        resolve();
-      });
-    });
-  if (name === "oversize") {
-    // Issue 10: 20 edits of 7.9 MB to one agenda item.
-    for (let i = 0; i < (quick ? 5 : 20); i++) {
-      const doc = new Y.Doc();
-      doc.getText("attack").insert(0, bulk(7.9e6, i));
-      await once(updateMessage(Y.encodeStateAsUpdate(doc)));
-    }
-  } else if (name === "missing-history") {
-    // Issue 10: 300 edits of 1 MB that depend on history the server never got.
-    for (let i = 0; i < (quick ? 30 : 300); i++) {
-      const doc = new Y.Doc();
-      const updates: Uint8Array[] = [];
-      doc.on("update", (u: Uint8Array) => updates.push(u));
-      doc.getText("t").insert(0, "never sent");
-      doc.getText("t").insert(0, bulk(MiB - 4096, i));
-      await once(updateMessage(updates[1]!));
-    }
-  } else if (name === "fill") {
-    // Valid edits just under the update cap, one per connection (so no rate limit applies), again
-    // and again: the document fills up. The first carries the client's whole state, as a stock
-    // client's sync step 2 would; the rest only the new text.
-    const doc = new Y.Doc();
-    for (let i = 0; i < (quick ? 12 : 24); i++) {
-      const updates: Uint8Array[] = [];
-      const on = (u: Uint8Array) => updates.push(u);
-      doc.on("update", on);
-      doc.getText("fill").insert(doc.getText("fill").length, bulk(MiB - 4096, i));
-      doc.off("update", on);
-      await once(updateMessage(updates[0]!));
-    }
-  } else {
-    // Issue 10 item 6: 2 000 fake presence entries per message (just under the message cap), over and over.
-    const entries = (base: number) => {
-      const parts: Buffer[] = [];
-      const varUint = (n: number) => {
-        const out: number[] = [];
-        while (n > 0x7f) {
-          out.push((n & 0x7f) | 0x80);
-          n = Math.floor(n / 128);
-        }
-        out.push(n);
-        return Buffer.from(out);
-      };
-      parts.push(varUint(2000));
-      for (let i = 0; i < 2000; i++) {
-        const json = Buffer.from(JSON.stringify({ user: { name: "假冒" }, pad: "x".repeat(300) }));
-        parts.push(varUint(base + i), varUint(1), varUint(json.length), json);
-      }
-      const body = Buffer.concat(parts);
-      return Buffer.concat([Buffer.from([1]), varUint(body.length), body]);
-    };
-    for (let i = 0; i < (quick ? 2 : 5); i++) await once(entries(1_000_000 + i * 2000));
-  }
-  return codes;
-}
 
 // ---- the orchestrator ------------------------------------------------------------------------
 type Row = { attack: string; closes: string; failed: number; probeP50: number; probeMax: number; probes: number; rssStartMb: number; rssPeakMb: number; dbGrowthMb: number; itemPageKb: number };
@@ -227,7 +133,8 @@ async function main(): Promise<void> {
 const at = process.argv.indexOf("--attack");
 if (at >= 0) {
   const [name, url, mode] = process.argv.slice(at + 1) as [AttackName, string, string];
-  const codes = await attack(name, url, mode === "quick");
+  // mode: "quick", "full", or a number of edits (tests/resource.test.ts runs the attacks this way, in a process of their own).
+  const codes = await attack(name, url, /^\d+$/.test(mode) ? { count: Number(mode) } : { quick: mode === "quick" });
   process.send!(codes);
   process.exit(0);
 } else {

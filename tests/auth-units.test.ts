@@ -1,6 +1,6 @@
 // The pieces behind sign-in limits, tokens, passwords and uploads, on this file's own
 // migrated SQLite database (tests/setup.ts): no mocks.
-import { deflateSync } from "node:zlib";
+import { png } from "./fixtures/png";
 import { describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { authenticate, consumeRealtimeTicket, createApiToken, createRealtimeTicket } from "~/utils/auth.server";
@@ -119,39 +119,6 @@ describe("the check-in QR link", () => {
     expect(() => assertRotatingCheckInToken(`${t0 + 6 * 3600_000}.sig`, t0)).toThrow();
   });
 });
-
-/** A valid grayscale PNG of width × height pixels, all black: tiny on disk, huge decoded. */
-function png(width: number, height: number): File {
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, "ascii"), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([len, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 0; // grayscale
-  const raw = Buffer.alloc((width + 1) * height); // filter byte 0 + pixels, all zero
-  const bytes = Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", ihdr),
-    chunk("IDAT", deflateSync(raw, { level: 9 })),
-    chunk("IEND", Buffer.alloc(0)),
-  ]);
-  return new File([bytes], "photo.png", { type: "image/png" });
-}
-function crc32(buf: Buffer): number {
-  let c = ~0;
-  for (const b of buf) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}
 
 describe("photos", () => {
   it("refuses a 1 × 64 000 000 pixel PNG from its header, at once", async () => {

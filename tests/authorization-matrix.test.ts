@@ -54,7 +54,8 @@ const CALLS: Record<string, Call> = {
   "POST /api/v1/realtime/ticket": { path: () => "/api/v1/realtime/ticket", body: () => ({}) },
   // Live actions on the demo session while it is still scheduled: the permission is checked before the session's rules.
   "POST /api/v1/live/hand:raise": { path: () => "/api/v1/live/hand:raise", body: (i) => ({ sessionId: i.sessionId }) },
-  "POST /api/v1/live/hand:lower": { path: () => "/api/v1/live/hand:lower", body: (i) => ({ sessionId: i.sessionId, userId: i.grid1Id }) },
+  // Each role lowers its own hand (no userId): membership decides (issue 10: an outsider was answered 200).
+  "POST /api/v1/live/hand:lower": { path: () => "/api/v1/live/hand:lower", body: (i) => ({ sessionId: i.sessionId }) },
   "POST /api/v1/live/floor:give": { path: () => "/api/v1/live/floor:give", body: (i) => ({ sessionId: i.sessionId, userId: i.grid1Id }) },
   "POST /api/v1/live/floor:take": { path: () => "/api/v1/live/floor:take", body: (i) => ({ sessionId: i.sessionId }) },
   "POST /api/v1/live/session:openItem": { path: () => "/api/v1/live/session:openItem", body: (i) => ({ sessionId: i.sessionId, itemId: i.itemId }) },
@@ -108,7 +109,7 @@ const EXPECTED: Record<string, Row> = {
   "DELETE /api/v1/tokens/{id}":                           [404, 404, 404, 404, 404, 404, 404, 404, 404, 401], // only one's own, and this one is no one's
   "POST /api/v1/realtime/ticket":                         [200, 200, 200, 200, 200, 200, 200, 200, 200, 401],
   "POST /api/v1/live/hand:raise":                         [409, 409, 409, 409, 409, 409, 409, 409, 403, 401], // members: session not open yet
-  "POST /api/v1/live/hand:lower":                         [200, 200, 200, 403, 403, 403, 403, 403, 403, 401], // grid1 lowers their own hand
+  "POST /api/v1/live/hand:lower":                         [200, 200, 200, 200, 200, 200, 200, 200, 403, 401], // one's own hand: members only
   "POST /api/v1/live/floor:give":                         [409, 409, 403, 403, 403, 403, 403, 403, 403, 401],
   "POST /api/v1/live/floor:take":                         [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
   "POST /api/v1/live/session:openItem":                   [409, 409, 403, 403, 403, 403, 403, 403, 403, 401],
@@ -143,6 +144,7 @@ const POLICY_RULES: Record<string, { action: string; resource: "community" | "se
   "POST /api/v1/communities/{slug}/settings": { action: "community:configure", resource: "community" },
   "GET /api/v1/sessions/{sessionId}/live": { action: "session:view", resource: "session" },
   "GET /api/v1/sessions/{sessionId}/check-in-link": { action: "session:chair", resource: "session" },
+  "POST /api/v1/live/hand:lower": { action: "session:attend", resource: "session" },
   "POST /api/v1/live/floor:give": { action: "session:chair", resource: "session" },
   "POST /api/v1/live/floor:take": { action: "session:chair", resource: "session" },
   "POST /api/v1/live/session:openItem": { action: "session:chair", resource: "session" },

@@ -131,6 +131,9 @@ export async function raiseHand(actor: Actor, sessionId: string) {
 /** Lowers a hand: one's own, or anyone's by the chair. */
 export async function lowerHand(actor: Actor, sessionId: string, userId = actor.userId) {
   const s = await sessionOrThrow(sessionId);
+  // Membership first, also for one's own hand: otherwise anyone signed in could learn which
+  // session ids exist and poke any community's session (issue 10, item 10).
+  requirePermission(actor, "session:attend", s);
   if (userId !== actor.userId) requirePermission(actor, "session:chair", s);
   await prisma.handRaise.updateMany({ where: { sessionId, userId, loweredAt: null }, data: { loweredAt: new Date() } });
   announce(sessionId);

@@ -9,17 +9,20 @@ import type { z } from "zod";
 import { sessionJoinSchema, topicJoinSchema } from "~/utils/schemas";
 import { LIVE_ACTIONS } from "~/models/live-actions.server";
 import { liveState } from "~/models/live-state.server";
-import { InputRejected } from "~/utils/errors";
+import { InputRejected, Refusal as RefusalError } from "~/utils/errors";
+import { rateLimitsEnabled } from "~/utils/rate-limit.server";
+import { DEFAULT_LOCALE, type Locale } from "~/utils/domain";
 import { localeOfHeaders } from "~/utils/locale.server";
 import { NotFound, can, loadSessionResource, loadTopicResource, requirePermission } from "~/utils/permissions.server";
 import { issueOf, refusalOf } from "~/utils/refusal.server";
 import type { RightsChange } from "~/utils/rights.server";
 import { rooms } from "~/utils/realtime.server";
 import { authenticateAgain, authenticateUpgrade, type RealtimeUser } from "./authenticate";
+import { eventLimiter } from "./event-limits";
 
 type Refusal = { ok: false; error: string; status: number; key?: string; values?: Record<string, unknown>; field?: string };
 type Ack = (reply: { ok: true; [key: string]: unknown } | Refusal) => void;
-type SocketData = { user: RealtimeUser };
+type SocketData = { user: RealtimeUser; locale: Locale };
 const VIEWERS_EVERY_MS = 1000;
 export const SOCKET_IO_PATH = "/socket.io/";
 
@@ -45,13 +48,44 @@ export function createSocketServer() {
       const user = await authenticateUpgrade(socket.request, token);
       if (!user) return next(Object.assign(new Error("unauthorized: sign in or pass an API token"), { data: { status: 401, key: "errors.unauthorized" } }));
       socket.data.user = user;
+      // The asker's language, once: every refusal on this connection is in it (and a refusal costs no cookie parsing).
+      const headers = socket.handshake.headers;
+      socket.data.locale = await localeOfHeaders({ cookie: headers.cookie, acceptLanguage: headers["accept-language"] });
       next();
     } catch (error) {
       next(error as Error);
     }
   });
 
+  // Every event of every connection passes its connection's and its person's token bucket
+  // (server/realtime/event-limits.ts) before anything else: before validation, before any
+  // database work, also for event names nobody handles. A refusal is a ready-made
+  // acknowledgement, so a flood costs this process a subtraction and a small write per event.
+  const limiter = eventLimiter();
   io.on("connection", (socket) => {
+    if (rateLimitsEnabled()) {
+      const budget = limiter.connection(socket.data.user.actor.userId);
+      socket.on("disconnect", () => budget.release());
+      let tooFast: Refusal | undefined;
+      socket.use((packet, next) => {
+        const verdict = budget.admit();
+        if (verdict === "ok") return next();
+        if (verdict === "disconnect") {
+          // Packets already decoded still arrive here after the first disconnect: end it once.
+          if (!socket.connected) return;
+          console.warn(`[socket] ${socket.data.user.actor.userId} keeps flooding live events; disconnecting`);
+          socket.disconnect(true);
+          // A WebSocket close is a handshake: until the flooder answers it, ws would go on parsing
+          // everything it already sent (thousands of frames). Dropping the TCP connection stops that.
+          if (socket.conn.transport.name === "websocket") socket.request.socket?.destroy();
+          return;
+        }
+        const ack = packet[packet.length - 1];
+        if (typeof ack !== "function") return; // dropped: no one is waiting for an answer
+        tooFast ??= refusalReply(socket, new RefusalError(429, "errors.tooManyRequests", {}, undefined, "live events too fast"));
+        (ack as Ack)(tooFast);
+      });
+    }
     // Each person's own room: notifications and their unread badge.
     void socket.join(rooms.user(socket.data.user.actor.userId));
     on(socket, "topic:join", topicJoinSchema, async ({ topicId }) => {
@@ -176,7 +210,12 @@ function on<S extends z.ZodType>(
   schema: S,
   handler: (payload: z.infer<S>) => Promise<Parameters<Ack>[0]>,
 ): void {
-  socket.on(event, async (payload: unknown, ack: unknown) => {
+  socket.on(event, async (...args: unknown[]) => {
+    // Socket.IO appends the acknowledgement as the last argument: with no payload it is the
+    // first, with extra arguments it is not the second. Either way it is answered (the
+    // hostile-input suite found both unanswered).
+    const ack = typeof args[args.length - 1] === "function" ? args.pop() : undefined;
+    const payload = args[0];
     const reply: Ack = typeof ack === "function" ? (ack as Ack) : () => {};
     const parsed = schema.safeParse(payload);
     if (!parsed.success) {
@@ -196,8 +235,11 @@ function on<S extends z.ZodType>(
 
 /** Anything thrown, as an acknowledgement in the asker's language (their language cookie, else Accept-Language). */
 async function refusalAck(socket: Socket, error: unknown): Promise<Refusal & { message: string }> {
-  const headers = socket.handshake.headers;
-  const locale = await localeOfHeaders({ cookie: headers.cookie, acceptLanguage: headers["accept-language"] });
-  const r = refusalOf(error, locale);
+  return refusalReply(socket, error);
+}
+
+/** refusalAck without waiting: the locale was read once when the connection was authenticated. */
+function refusalReply(socket: Socket, error: unknown): Refusal & { message: string } {
+  const r = refusalOf(error, (socket.data as Partial<SocketData>).locale ?? DEFAULT_LOCALE);
   return { ok: false, ...r, error: r.message };
 }

@@ -7,9 +7,11 @@ import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import { agendaItemDocumentName, parseDocumentName } from "~/utils/domain";
 import { prisma } from "~/utils/db.server";
+import { rateLimitsEnabled } from "~/utils/rate-limit.server";
 import { agendaItemAccess, documentAccess, loadAgendaItemResource, type AgendaItemResource, type DocumentAccess } from "~/utils/permissions.server";
 import type { RightsChange } from "~/utils/rights.server";
 import { authenticateAgain, authenticateUpgrade, type RealtimeUser } from "../realtime/authenticate";
+import { upgradeLimiter } from "../realtime/event-limits";
 import { refuseUpgrade } from "../realtime/refuse-upgrade";
 import { CLOSE, LIMITS, connectionRate } from "./limits";
 import { decodeClientMessage, permissionDeniedMessage } from "./protocol";
@@ -29,6 +31,8 @@ export function createYjsEndpoint(rooms: Rooms) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxMessageBytes });
   /** Every connection of this process, by document: what a rights change re-checks. */
   const connections = new Map<string, Set<Connection>>();
+  /** Open connections and new upgrades per person (server/realtime/event-limits.ts): a client that reconnects in a loop, or opens hundreds, is refused. */
+  const perUser = upgradeLimiter();
 
   async function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(request.url ?? "/", "http://localhost");
@@ -40,9 +44,21 @@ export function createYjsEndpoint(rooms: Rooms) {
     }
     const user = await authenticateUpgrade(request);
     if (!user) return refuseUpgrade(socket, 401, "sign in or pass an API token to open a document", request);
+    // Counted before the document's rights are looked up (one query fewer per refused loop), and
+    // reserved at once, so a hundred parallel upgrades cannot all pass the check while they await.
+    // YISHI_RATE_LIMITS=off (load tests only) lifts it: the bench connects hundreds of peers as a few demo users.
+    const slot = rateLimitsEnabled() ? perUser.reserve(user.actor.userId) : { release: () => {} };
+    if ("refused" in slot) {
+      const why = slot.refused === "tooMany" ? "too many open documents" : "too many new connections";
+      console.warn(`[yjs] ${user.actor.userId}: ${why}; upgrade refused`);
+      return refuseUpgrade(socket, 429, `${why} for one person`, request);
+    }
+    // The raw socket closes with the WebSocket, or when ws or a refusal below ends the upgrade: the slot is given back either way.
+    socket.once("close", slot.release);
     const access = await documentAccess(user.actor, docName);
-    if (access === "missing") return refuseUpgrade(socket, 404, `no document named "${docName}"`, request);
-    if (access === "none") return refuseUpgrade(socket, 403, "you may not open this document", request);
+    if (access === "missing") return slot.release(), refuseUpgrade(socket, 404, `no document named "${docName}"`, request);
+    if (access === "none") return slot.release(), refuseUpgrade(socket, 403, "you may not open this document", request);
+    if (socket.destroyed) return slot.release(); // the client gave up while we looked
     wss.handleUpgrade(request, socket, head, (ws) => void connect(ws, docName, user, access === "read"));
   }
 

@@ -52,6 +52,8 @@ export function useLiveSession(sessionId: string, initial: LiveState) {
         if (!socket?.connected) return; // resent on reconnect
         try {
           const reply = await emit(socket, "vote:cast", b);
+          // 429: this connection sent too much too fast (docs/realtime.md); the ballot stays queued and goes again.
+          if (!reply.ok && reply.status === 429) throw new Error("too fast");
           pending.current = pending.current.filter((p) => p.clientBallotId !== b.clientBallotId);
           savePending();
           const key = b.onBehalfOf ? `${b.motionId}:${b.onBehalfOf}` : b.motionId;
