@@ -11,6 +11,7 @@ import {
   idSchema,
   inviteAcceptSchema,
   inviteCreateSchema,
+  seatCreateSchema,
   sessionCreateSchema,
   tokenRequestSchema,
   communitySettingsSchema,
@@ -41,6 +42,15 @@ const settingsResponse = z.object({
   coSignThreshold: z.number().int(),
   councils: z.array(z.object({ id: z.string(), name: z.string(), quorumRatio: z.number(), quorumInclusive: z.boolean(), seats: z.number().int() })),
   categories: z.array(categorySchema),
+});
+const councilParam = z.object({ councilId: idSchema });
+const seatTerm = z.object({
+  id: z.string(),
+  userId: z.string(),
+  displayName: z.string(),
+  constituency: z.enum(CONSTITUENCIES),
+  from: date,
+  to: date.nullable().describe("null while the term is current"),
 });
 const timelineStep = z.object({ type: z.string(), at: date, by: z.string().nullable(), data: z.record(z.string(), z.unknown()) });
 
@@ -358,6 +368,42 @@ export const api = {
     params: slugParam,
     body: communitySettingsSchema,
     response: settingsResponse,
+    errors: [403, 404],
+  }),
+  seats: endpoint({
+    method: "GET",
+    path: "/api/v1/councils/{councilId}/seats",
+    summary: "A council's seats: the current terms and the ended ones (history, newest first); any member of its community",
+    tag: "councils",
+    auth: true,
+    params: councilParam,
+    response: z.object({
+      council: z.object({ id: z.string(), name: z.string() }),
+      current: z.array(seatTerm),
+      history: z.array(seatTerm),
+    }),
+    errors: [403, 404],
+  }),
+  seat: endpoint({
+    method: "POST",
+    path: "/api/v1/councils/{councilId}/seats",
+    summary: "Seat a member of the community (community staff): starts a term; 409 if they already hold a current seat here. Their live connections are re-checked at once",
+    tag: "councils",
+    auth: true,
+    params: councilParam,
+    body: seatCreateSchema,
+    response: seatTerm.omit({ displayName: true }),
+    errors: [403, 404, 409],
+  }),
+  unseat: endpoint({
+    method: "DELETE",
+    path: "/api/v1/councils/{councilId}/seats/{userId}",
+    summary:
+      "End a member's current term (community staff); the term stays in the history. From now on they neither vote nor count towards quorum; closed votes and past sessions keep their roll",
+    tag: "councils",
+    auth: true,
+    params: councilParam.extend({ userId: idSchema }),
+    response: z.object({ userId: z.string(), to: date }),
     errors: [403, 404],
   }),
   liveState: endpoint({

@@ -3,6 +3,7 @@ import { prisma } from "~/utils/db.server";
 import { InputRejected } from "~/utils/errors";
 import { NotFound, requirePermission, type Actor } from "~/utils/permissions.server";
 import type { communitySettingsSchema } from "~/utils/schemas";
+import { CURRENT_SEAT } from "./seat-terms";
 
 export async function communityIdBySlug(slug: string): Promise<string> {
   const community = await prisma.community.findUnique({ where: { slug }, select: { id: true } });
@@ -16,7 +17,7 @@ export async function communitySettings(actor: Actor, communityId: string) {
     where: { id: communityId },
     select: {
       coSignThreshold: true,
-      councils: { select: { id: true, name: true, quorumRatio: true, quorumInclusive: true, _count: { select: { seats: true } } } },
+      councils: { select: { id: true, name: true, quorumRatio: true, quorumInclusive: true, _count: { select: { seats: { where: CURRENT_SEAT } } } } },
       categories: { orderBy: { position: "asc" }, select: { key: true, nameZh: true, nameEn: true, archived: true } },
     },
   });

@@ -17,6 +17,7 @@ import { rightsChanged } from "~/utils/rights.server";
 import { notify } from "./notification.server";
 import { TOPIC_MOVES } from "./topic-states";
 import { announce, countBallots, presence, quorumOf, type MotionResult } from "./live-state.server";
+import { CURRENT_SEAT } from "./seat-terms";
 import { DEFAULT_OPTIONS, decide, type PassRule, type motionInputSchema } from "./vote-rules";
 
 const CHECK_IN_TTL_MS = 6 * 3600_000;
@@ -66,14 +67,16 @@ export async function checkIn(actor: Actor, sessionId: string, how: { token: str
     userId = how.userId;
     method = "chair";
   }
-  const seat = await prisma.councilSeat.findFirst({ where: { councilId: s.councilId, userId }, select: { constituency: true } });
+  const seat = await prisma.councilSeat.findFirst({ where: { councilId: s.councilId, userId, ...CURRENT_SEAT }, select: { constituency: true } });
+  const kind = seat ? "member" : "observer";
   await prisma.attendance.upsert({
     where: { sessionId_userId: { sessionId, userId } },
-    create: { sessionId, userId, kind: seat ? "member" : "observer", constituency: seat?.constituency, method },
-    update: {},
+    create: { sessionId, userId, kind, constituency: seat?.constituency, method },
+    // Checking in again after being seated (or unseated) mid-session brings the record up to date.
+    update: { kind, constituency: seat?.constituency ?? null },
   });
   announce(sessionId);
-  return { userId, kind: seat ? "member" : "observer" };
+  return { userId, kind };
 }
 
 // Lookups by compound key on the ballot path use findFirst: Prisma batches concurrent
@@ -159,7 +162,7 @@ export async function takeFloor(actor: Actor, sessionId: string) {
 export async function recordProxy(actor: Actor, sessionId: string, input: { grantorId: string; proxyId: string; note?: string }) {
   const s = await sessionOrThrow(sessionId);
   requirePermission(actor, "session:chair", s);
-  const seat = await prisma.councilSeat.findUnique({ where: { councilId_userId: { councilId: s.councilId, userId: input.grantorId } }, select: { constituency: true } });
+  const seat = await prisma.councilSeat.findFirst({ where: { councilId: s.councilId, userId: input.grantorId, ...CURRENT_SEAT }, select: { constituency: true } });
   if (seat?.constituency !== "resident") throw new InputRejected("grantorId", "errors.proxyGrantorInvalid");
   const head = await prisma.membership.findFirst({
     where: { userId: input.proxyId, communityId: s.communityId, role: { in: ["buildingHead", "unitHead"] } },

@@ -9,6 +9,7 @@ import { prisma } from "~/utils/db.server";
 import type { Constituency } from "~/utils/domain";
 import { NotFound, loadSessionResource, requirePermission, type Actor } from "~/utils/permissions.server";
 import { publish, rooms } from "~/utils/realtime.server";
+import { seatsInForce } from "./seat-terms";
 import { quorum, type PassRule } from "./vote-rules";
 
 type Tx = Prisma.TransactionClient;
@@ -19,8 +20,10 @@ type Tx = Prisma.TransactionClient;
  * the outer client would wait for the transaction to end.
  */
 export async function presence(sessionId: string, councilId: string, db: Tx = prisma) {
+  // A session that is over keeps the seats it had when it adjourned; one in progress (or to come) counts the current terms.
+  const session = await db.councilSession.findUnique({ where: { id: sessionId }, select: { adjournedAt: true } });
   const [seats, attendance, proxies] = await Promise.all([
-    db.councilSeat.findMany({ where: { councilId }, select: { userId: true, constituency: true } }),
+    db.councilSeat.findMany({ where: seatsInForce(councilId, session?.adjournedAt ?? null), select: { userId: true, constituency: true } }),
     db.attendance.findMany({ where: { sessionId }, select: { userId: true, kind: true } }),
     db.proxyAuthorization.findMany({ where: { sessionId, revokedAt: null }, select: { grantorId: true, proxyId: true } }),
   ]);

@@ -11,6 +11,7 @@ import { createAgendaItem } from "./agenda-item.server";
 import { publish, rooms } from "~/utils/realtime.server";
 import { rightsChanged } from "~/utils/rights.server";
 import { notify } from "./notification.server";
+import { CURRENT_SEAT } from "./seat-terms";
 import { moveTopic } from "./topic.server";
 
 export async function scheduleSession(actor: Actor, input: z.infer<typeof sessionCreateSchema>) {
@@ -78,7 +79,7 @@ export async function publishAgenda(actor: Actor, sessionId: string) {
     select: {
       id: true,
       title: true,
-      council: { select: { seats: { select: { userId: true } } } },
+      council: { select: { seats: { where: CURRENT_SEAT, select: { userId: true } } } },
       agendaItems: { select: { topic: { select: { id: true, raisedById: true } } } },
     },
   });

@@ -105,6 +105,9 @@ export default function Index() {
               <a className="btn secondary" href={`/c/${community.slug}/settings`}>
                 {t("settings.link")}
               </a>
+              <a className="btn secondary" href={`/c/${community.slug}/council`}>
+                {t("council.link")}
+              </a>
             </p>
           ) : null}
         </section>

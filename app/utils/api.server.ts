@@ -204,6 +204,16 @@ export function mayOnSession(action: "session:editAgenda" | "session:chair" | "s
   };
 }
 
+/** A guard for endpoints under /councils/{councilId}: 404 without the council, 403 unless the actor may `action` in its community. */
+export function mayOnCouncil(action: "community:view" | "council:seat") {
+  return async ({ actor, params }: { actor: Actor | null; params: { councilId: string } }) => {
+    const council = await prisma.council.findUnique({ where: { id: params.councilId }, select: { communityId: true } });
+    if (!council) throw new NotFound("council");
+    requirePermission(actor, "community:view", { type: "community", communityId: council.communityId });
+    requirePermission(actor, action, { type: "community", communityId: council.communityId });
+  };
+}
+
 /** A guard for endpoints under /topics/{topicId}: 404 without the topic, 403 unless the actor may see it. */
 export function mayOnTopic() {
   return async ({ actor, params }: { actor: Actor | null; params: { topicId: string } }) => {

@@ -24,6 +24,7 @@ type Resources = {
   "community:view": CommunityResource;
   "community:invite": CommunityResource;
   "community:configure": CommunityResource;
+  "council:seat": CommunityResource;
   "topic:raise": CommunityResource;
   "topic:raiseOnBehalf": CommunityResource;
   "topic:triage": CommunityResource;
@@ -59,6 +60,8 @@ const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean
   "community:view": (a, r) => isMember(a, r.communityId),
   "community:invite": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
   "community:configure": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
+  // Seating and unseating decides who votes: the community's staff only (issue 11).
+  "council:seat": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
   // Anyone in the community may raise a topic, except observers, who only watch.
   "topic:raise": (a, r) => a.memberships.some((m) => m.communityId === r.communityId && m.role !== "observer"),
   "topic:raiseOnBehalf": (a, r) => hasRole(a, r.communityId, RELAY_ROLES),
@@ -116,7 +119,8 @@ export async function loadActor(userId: string): Promise<Actor | null> {
       id: true,
       displayName: true,
       memberships: { select: { communityId: true, role: true, organizationId: true } },
-      seats: { select: { councilId: true, constituency: true } },
+      // Only current terms: an ended seat gives no right (a past session's roll reads the history instead).
+      seats: { where: { current: true }, select: { councilId: true, constituency: true } },
     },
   });
   if (!user) return null;

@@ -3,7 +3,7 @@
 // (errors.*) that the screen translates and the API renders in the caller's locale.
 import { z } from "zod";
 import { COMMON_PASSWORDS } from "./common-passwords";
-import { localeSchema, roleSchema } from "./domain";
+import { constituencySchema, localeSchema, roleSchema } from "./domain";
 
 const identifier = z
   .string({ error: "errors.identifierRequired" })
@@ -247,5 +247,13 @@ export const communitySettingsSchema = z
       .max(30)
       .refine((c) => new Set(c.map((x) => x.key)).size === c.length, "errors.categoryKeyDuplicate")
       .optional(),
+  })
+  .strict();
+
+/** Seating someone on a council (POST /api/v1/councils/{councilId}/seats, the council page). */
+export const seatCreateSchema = z
+  .object({
+    userId: idSchema,
+    constituency: constituencySchema,
   })
   .strict();

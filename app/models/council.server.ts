@@ -1,0 +1,99 @@
+// A council's seats (议事会席位): staff seat and unseat the community's members.
+// A seat is a term: unseating ends it (endedAt) and keeps the row as history;
+// seating again starts a new term. Every change re-checks the person's live
+// connections (rightsChanged) and refreshes the live state of the council's
+// open sessions, so quorum and the right to vote follow at once.
+import type { z } from "zod";
+import { prisma } from "~/utils/db.server";
+import type { Constituency } from "~/utils/domain";
+import { InputRejected, RuleBroken } from "~/utils/errors";
+import { NotFound, requirePermission, type Actor } from "~/utils/permissions.server";
+import { rightsChanged } from "~/utils/rights.server";
+import type { seatCreateSchema } from "~/utils/schemas";
+import { announce } from "./live-state.server";
+import { CURRENT_SEAT } from "./seat-terms";
+
+export async function councilOrThrow(councilId: string) {
+  const council = await prisma.council.findUnique({ where: { id: councilId }, select: { id: true, name: true, communityId: true } });
+  if (!council) throw new NotFound("council");
+  return council;
+}
+
+/** The council's seats, current ones first, then the ended terms (newest first): the history. */
+export async function listSeats(actor: Actor, councilId: string) {
+  const council = await councilOrThrow(councilId);
+  requirePermission(actor, "community:view", { type: "community", communityId: council.communityId });
+  const rows = await prisma.councilSeat.findMany({
+    where: { councilId },
+    orderBy: [{ seatedAt: "desc" }],
+    select: { id: true, userId: true, constituency: true, seatedAt: true, endedAt: true, user: { select: { displayName: true } } },
+  });
+  const seat = (r: (typeof rows)[number]) => ({
+    id: r.id,
+    userId: r.userId,
+    displayName: r.user.displayName,
+    constituency: r.constituency as Constituency,
+    from: r.seatedAt.toISOString(),
+    to: r.endedAt?.toISOString() ?? null,
+  });
+  return {
+    council: { id: council.id, name: council.name },
+    current: rows.filter((r) => !r.endedAt).map(seat),
+    history: rows.filter((r) => r.endedAt).sort((a, b) => b.endedAt!.getTime() - a.endedAt!.getTime()).map(seat),
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string })?.code === "P2002";
+}
+
+/** Tells the council's sessions in progress that their roll changed (quorum, who may vote). */
+async function announceOpenSessions(councilId: string) {
+  const open = await prisma.councilSession.findMany({ where: { councilId, status: "open" }, select: { id: true } });
+  for (const s of open) announce(s.id);
+}
+
+/** Seats a member of the council's community; a second current seat in the same council is refused. */
+export async function seatMember(actor: Actor, councilId: string, input: z.infer<typeof seatCreateSchema>) {
+  const council = await councilOrThrow(councilId);
+  requirePermission(actor, "council:seat", { type: "community", communityId: council.communityId });
+  const member = await prisma.membership.findFirst({ where: { userId: input.userId, communityId: council.communityId }, select: { id: true } });
+  if (!member) throw new InputRejected("userId", "errors.notCommunityMember");
+  let seat;
+  try {
+    // The unique key (councilId, userId, current) makes a double seat impossible, even for two staff at once.
+    seat = await prisma.councilSeat.create({ data: { councilId, userId: input.userId, constituency: input.constituency }, select: { id: true, seatedAt: true } });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new RuleBroken("errors.alreadySeated");
+    throw error;
+  }
+  rightsChanged({ userId: input.userId });
+  await announceOpenSessions(councilId);
+  return { id: seat.id, userId: input.userId, constituency: input.constituency, from: seat.seatedAt.toISOString(), to: null };
+}
+
+/** Ends a person's current term; the row stays as history. */
+export async function unseatMember(actor: Actor, councilId: string, userId: string) {
+  const council = await councilOrThrow(councilId);
+  requirePermission(actor, "council:seat", { type: "community", communityId: council.communityId });
+  const endedAt = new Date();
+  const { count } = await prisma.councilSeat.updateMany({ where: { councilId, userId, ...CURRENT_SEAT }, data: { endedAt, current: null } });
+  if (count !== 1) throw new NotFound("seat");
+  rightsChanged({ userId });
+  await announceOpenSessions(councilId);
+  return { userId, to: endedAt.toISOString() };
+}
+
+/** For the council page: every council of the community with its seats, and the members who could be seated. */
+export async function councilsOf(actor: Actor, communityId: string) {
+  requirePermission(actor, "council:seat", { type: "community", communityId });
+  const [councils, members] = await Promise.all([
+    prisma.council.findMany({ where: { communityId }, orderBy: { createdAt: "asc" }, select: { id: true } }),
+    prisma.user.findMany({
+      where: { memberships: { some: { communityId } } },
+      orderBy: { displayName: "asc" },
+      select: { id: true, displayName: true },
+    }),
+  ]);
+  return { councils: await Promise.all(councils.map((c) => listSeats(actor, c.id))), members };
+}
