@@ -15,7 +15,7 @@ const ROLES = ["staff", "secretary", "grid1", "wuye", "yeweihui", "resident1", "
 type Role = (typeof ROLES)[number];
 type Row = readonly [number, number, number, number, number, number, number, number, number, number];
 
-type Ids = { sessionId: string; itemId: string; spareItemId: string; topicId: string; ownTopicId: string; councilId: string; grid1Id: string; resident1Id: string; inviteToken: string; settings: unknown; itemIds: string[] };
+type Ids = { sessionId: string; itemId: string; spareItemId: string; topicId: string; ownTopicId: string; councilId: string; grid1Id: string; resident1Id: string; resident3Id: string; inviteToken: string; settings: unknown; itemIds: string[] };
 type Call = { path: (ids: Ids) => string; body?: (ids: Ids, role: Role) => unknown };
 
 /** How to call each operation ("METHOD /openapi/path"): path parameters and a body that passes validation, so that permission decides. */
@@ -46,6 +46,10 @@ const CALLS: Record<string, Call> = {
   "POST /api/v1/notifications/read": { path: () => "/api/v1/notifications/read", body: () => ({ ids: "all" }) },
   "GET /api/v1/communities/{slug}/settings": { path: () => "/api/v1/communities/xingfuli/settings" },
   "POST /api/v1/communities/{slug}/settings": { path: () => "/api/v1/communities/xingfuli/settings", body: () => ({ coSignThreshold: 5 }) },
+  "GET /api/v1/councils/{councilId}/seats": { path: (i) => `/api/v1/councils/${i.councilId}/seats` },
+  // resident3 holds no seat in the demo: seated by the first staff member, unseated again below (net: no change for later rows).
+  "POST /api/v1/councils/{councilId}/seats": { path: (i) => `/api/v1/councils/${i.councilId}/seats`, body: (i) => ({ userId: i.resident3Id, constituency: "resident" }) },
+  "DELETE /api/v1/councils/{councilId}/seats/{userId}": { path: (i) => `/api/v1/councils/${i.councilId}/seats/${i.resident3Id}` },
   "GET /api/v1/sessions/{sessionId}/live": { path: (i) => `/api/v1/sessions/${i.sessionId}/live` },
   "GET /api/v1/sessions/{sessionId}/check-in-link": { path: (i) => `/api/v1/sessions/${i.sessionId}/check-in-link` },
   "GET /api/v1/health": { path: () => "/api/v1/health" },
@@ -101,6 +105,9 @@ const EXPECTED: Record<string, Row> = {
   "POST /api/v1/notifications/read":                      [200, 200, 200, 200, 200, 200, 200, 200, 200, 401],
   "GET /api/v1/communities/{slug}/settings":              [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
   "POST /api/v1/communities/{slug}/settings":             [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "GET /api/v1/councils/{councilId}/seats":              [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
+  "POST /api/v1/councils/{councilId}/seats":              [200, 409, 403, 403, 403, 403, 403, 403, 403, 401], // staff seated resident3 first
+  "DELETE /api/v1/councils/{councilId}/seats/{userId}":   [200, 404, 403, 403, 403, 403, 403, 403, 403, 401], // staff ended the term first
   "GET /api/v1/sessions/{sessionId}/live":                [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
   "GET /api/v1/sessions/{sessionId}/check-in-link":       [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
   "GET /api/v1/health":                                   [200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
@@ -141,6 +148,9 @@ const POLICY_RULES: Record<string, { action: string; resource: "community" | "se
   "POST /api/v1/sessions/{sessionId}/publish": { action: "session:editAgenda", resource: "session" },
   "GET /api/v1/communities/{slug}/settings": { action: "community:view", resource: "community" },
   "POST /api/v1/communities/{slug}/settings": { action: "community:configure", resource: "community" },
+  "GET /api/v1/councils/{councilId}/seats": { action: "community:view", resource: "community" },
+  "POST /api/v1/councils/{councilId}/seats": { action: "council:seat", resource: "community" },
+  "DELETE /api/v1/councils/{councilId}/seats/{userId}": { action: "council:seat", resource: "community" },
   "GET /api/v1/sessions/{sessionId}/live": { action: "session:view", resource: "session" },
   "GET /api/v1/sessions/{sessionId}/check-in-link": { action: "session:chair", resource: "session" },
   "POST /api/v1/live/floor:give": { action: "session:chair", resource: "session" },
@@ -195,6 +205,7 @@ beforeAll(async () => {
     councilId: session.council.id,
     grid1Id: await me("grid1"),
     resident1Id: await me("resident1"),
+    resident3Id: await me("resident3"),
     inviteToken: invite.token,
     settings: null,
     itemIds: session.agendaItems.map((i) => i.id).concat(spare.agendaItemId),

@@ -47,9 +47,10 @@ function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string })?.code === "P2002";
 }
 
-/** Tells the council's sessions in progress that their roll changed (quorum, who may vote). */
+/** Tells the council's sessions in progress or to come that their roll changed (quorum, who may vote). */
 async function announceOpenSessions(councilId: string) {
-  const open = await prisma.councilSession.findMany({ where: { councilId, status: "open" }, select: { id: true } });
+  // Sessions to come show the quorum too; an adjourned one keeps its own roll (seat-terms.ts).
+  const open = await prisma.councilSession.findMany({ where: { councilId, status: { in: ["scheduled", "open"] } }, select: { id: true } });
   for (const s of open) announce(s.id);
 }
 
