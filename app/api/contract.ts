@@ -2,6 +2,7 @@
 // them with `handle`; /api/v1/openapi.json is generated from this list.
 import { z } from "zod";
 import { endpoint, type Endpoint } from "~/utils/api.server";
+import { AUDIT_ACTIONS } from "~/models/audit.server";
 import { CONSTITUENCIES, ROLES } from "~/utils/domain";
 import { LIVE_ACTIONS, liveActionNames, type LiveActionName } from "~/models/live-actions.server";
 import { TOPIC_MOVES, TOPIC_STATUSES } from "~/models/topic-states";
@@ -11,6 +12,8 @@ import {
   idSchema,
   inviteAcceptSchema,
   inviteCreateSchema,
+  memberStatusSchema,
+  roleGrantSchema,
   seatCreateSchema,
   sessionCreateSchema,
   tokenRequestSchema,
@@ -52,6 +55,9 @@ const seatTerm = z.object({
   from: date,
   to: date.nullable().describe("null while the term is current"),
 });
+const memberParam = slugParam.extend({ userId: idSchema });
+const member = z.object({ userId: z.string(), displayName: z.string(), roles: z.array(z.enum(ROLES)), active: z.boolean() });
+const memberChange = member.omit({ displayName: true });
 const timelineStep = z.object({ type: z.string(), at: date, by: z.string().nullable(), data: z.record(z.string(), z.unknown()) });
 
 const agendaItemSummary = z.object({
@@ -404,6 +410,77 @@ export const api = {
     auth: true,
     params: councilParam.extend({ userId: idSchema }),
     response: z.object({ userId: z.string(), to: date }),
+    errors: [403, 404],
+  }),
+  members: endpoint({
+    method: "GET",
+    path: "/api/v1/communities/{slug}/members",
+    summary: "The community's members and their roles (any member); staff also see deactivated members (active: false)",
+    tag: "communities",
+    auth: true,
+    params: slugParam,
+    response: z.object({ members: z.array(member) }),
+    errors: [403, 404],
+  }),
+  grantRole: endpoint({
+    method: "POST",
+    path: "/api/v1/communities/{slug}/members/{userId}/roles",
+    summary: "Grant a member a role (community staff); 409 if they hold it or are deactivated. Audited; their live connections are re-checked",
+    tag: "communities",
+    auth: true,
+    params: memberParam,
+    body: roleGrantSchema,
+    response: memberChange,
+    errors: [403, 404, 409],
+  }),
+  revokeRole: endpoint({
+    method: "DELETE",
+    path: "/api/v1/communities/{slug}/members/{userId}/roles/{role}",
+    summary:
+      "Revoke a member's role (community staff); 409 for their only role (deactivate instead) or for the community's last active staff member. Audited; their live connections are re-checked",
+    tag: "communities",
+    auth: true,
+    params: memberParam.extend({ role: z.enum(ROLES) }),
+    response: memberChange,
+    errors: [403, 404, 409],
+  }),
+  memberStatus: endpoint({
+    method: "POST",
+    path: "/api/v1/communities/{slug}/members/{userId}/status",
+    summary:
+      "Deactivate (active: false) or reactivate a member (community staff). A deactivated member can no longer act in the community and their current seats end; their topics, votes and other rows stay. The last active staff member cannot be deactivated. Audited",
+    tag: "communities",
+    auth: true,
+    params: memberParam,
+    body: memberStatusSchema,
+    response: memberChange,
+    errors: [403, 404, 409],
+  }),
+  audit: endpoint({
+    method: "GET",
+    path: "/api/v1/communities/{slug}/audit",
+    summary: "The community's audit log, newest first (community staff): every change of a role, a seat or a setting, who made it, when, before and after. Append-only",
+    tag: "communities",
+    auth: true,
+    params: slugParam,
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+      before: idSchema.optional().describe("next from the previous page"),
+    }),
+    response: z.object({
+      entries: z.array(
+        z.object({
+          id: z.string(),
+          at: date,
+          action: z.enum(AUDIT_ACTIONS),
+          actor: z.object({ id: z.string(), name: z.string() }),
+          subject: z.object({ id: z.string(), name: z.string() }).nullable(),
+          before: z.unknown(),
+          after: z.unknown(),
+        }),
+      ),
+      next: z.string().nullable(),
+    }),
     errors: [403, 404],
   }),
   liveState: endpoint({

@@ -7,9 +7,10 @@ import type { z } from "zod";
 import { prisma } from "~/utils/db.server";
 import type { Constituency } from "~/utils/domain";
 import { InputRejected, RuleBroken } from "~/utils/errors";
-import { NotFound, requirePermission, type Actor } from "~/utils/permissions.server";
+import { ACTIVE_MEMBERSHIP, NotFound, requirePermission, type Actor } from "~/utils/permissions.server";
 import { rightsChanged } from "~/utils/rights.server";
 import type { seatCreateSchema } from "~/utils/schemas";
+import { audit } from "./audit.server";
 import { announce } from "./live-state.server";
 import { CURRENT_SEAT } from "./seat-terms";
 
@@ -58,12 +59,26 @@ async function announceOpenSessions(councilId: string) {
 export async function seatMember(actor: Actor, councilId: string, input: z.infer<typeof seatCreateSchema>) {
   const council = await councilOrThrow(councilId);
   requirePermission(actor, "council:seat", { type: "community", communityId: council.communityId });
-  const member = await prisma.membership.findFirst({ where: { userId: input.userId, communityId: council.communityId }, select: { id: true } });
+  const member = await prisma.membership.findFirst({
+    where: { userId: input.userId, communityId: council.communityId, ...ACTIVE_MEMBERSHIP },
+    select: { user: { select: { displayName: true } } },
+  });
   if (!member) throw new InputRejected("userId", "errors.notCommunityMember");
   let seat;
   try {
     // The unique key (councilId, userId, current) makes a double seat impossible, even for two staff at once.
-    seat = await prisma.councilSeat.create({ data: { councilId, userId: input.userId, constituency: input.constituency }, select: { id: true, seatedAt: true } });
+    seat = await prisma.$transaction(async (tx) => {
+      const created = await tx.councilSeat.create({ data: { councilId, userId: input.userId, constituency: input.constituency }, select: { id: true, seatedAt: true } });
+      await audit(tx, {
+        communityId: council.communityId,
+        actor,
+        action: "seat.start",
+        subject: { id: input.userId, name: member.user.displayName },
+        before: null,
+        after: { councilId, council: council.name, constituency: input.constituency, from: created.seatedAt.toISOString() },
+      });
+      return created;
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw new RuleBroken("errors.alreadySeated");
     throw error;
@@ -78,8 +93,14 @@ export async function unseatMember(actor: Actor, councilId: string, userId: stri
   const council = await councilOrThrow(councilId);
   requirePermission(actor, "council:seat", { type: "community", communityId: council.communityId });
   const endedAt = new Date();
-  const { count } = await prisma.councilSeat.updateMany({ where: { councilId, userId, ...CURRENT_SEAT }, data: { endedAt, current: null } });
-  if (count !== 1) throw new NotFound("seat");
+  await prisma.$transaction(async (tx) => {
+    const seat = await tx.councilSeat.findFirst({ where: { councilId, userId, ...CURRENT_SEAT }, select: { id: true, constituency: true, seatedAt: true, user: { select: { displayName: true } } } });
+    // Conditional on the term still being current: of two staff ending it at once, one wins and one gets 404.
+    const { count } = seat ? await tx.councilSeat.updateMany({ where: { id: seat.id, ...CURRENT_SEAT }, data: { endedAt, current: null } }) : { count: 0 };
+    if (!seat || count !== 1) throw new NotFound("seat");
+    const term = { councilId, council: council.name, constituency: seat.constituency, from: seat.seatedAt.toISOString() };
+    await audit(tx, { communityId: council.communityId, actor, action: "seat.end", subject: { id: userId, name: seat.user.displayName }, before: { ...term, to: null }, after: { ...term, to: endedAt.toISOString() } });
+  });
   rightsChanged({ userId });
   await announceOpenSessions(councilId);
   return { userId, to: endedAt.toISOString() };
@@ -91,7 +112,7 @@ export async function councilsOf(actor: Actor, communityId: string) {
   const [councils, members] = await Promise.all([
     prisma.council.findMany({ where: { communityId }, orderBy: { createdAt: "asc" }, select: { id: true } }),
     prisma.user.findMany({
-      where: { memberships: { some: { communityId } } },
+      where: { memberships: { some: { communityId, ...ACTIVE_MEMBERSHIP } } },
       orderBy: { displayName: "asc" },
       select: { id: true, displayName: true },
     }),

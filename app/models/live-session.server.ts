@@ -11,7 +11,7 @@ import { sign, verifySignature } from "~/utils/auth.server";
 import { prisma } from "~/utils/db.server";
 import type { Constituency } from "~/utils/domain";
 import { InputRejected, RuleBroken } from "~/utils/errors";
-import { NotFound, loadSessionResource, requirePermission, type Actor, type SessionResource } from "~/utils/permissions.server";
+import { ACTIVE_MEMBERSHIP, NotFound, loadSessionResource, requirePermission, type Actor, type SessionResource } from "~/utils/permissions.server";
 import { publish, rooms } from "~/utils/realtime.server";
 import { rightsChanged } from "~/utils/rights.server";
 import { notify } from "./notification.server";
@@ -62,7 +62,7 @@ export async function checkIn(actor: Actor, sessionId: string, how: { token: str
     method = "qr";
   } else {
     requirePermission(actor, "session:chair", s);
-    const member = await prisma.membership.findFirst({ where: { userId: how.userId, communityId: s.communityId }, select: { userId: true } });
+    const member = await prisma.membership.findFirst({ where: { userId: how.userId, communityId: s.communityId, ...ACTIVE_MEMBERSHIP }, select: { userId: true } });
     if (!member) throw new InputRejected("userId", "errors.notCommunityMember");
     userId = how.userId;
     method = "chair";
@@ -165,7 +165,7 @@ export async function recordProxy(actor: Actor, sessionId: string, input: { gran
   const seat = await prisma.councilSeat.findFirst({ where: { councilId: s.councilId, userId: input.grantorId, ...CURRENT_SEAT }, select: { constituency: true } });
   if (seat?.constituency !== "resident") throw new InputRejected("grantorId", "errors.proxyGrantorInvalid");
   const head = await prisma.membership.findFirst({
-    where: { userId: input.proxyId, communityId: s.communityId, role: { in: ["buildingHead", "unitHead"] } },
+    where: { userId: input.proxyId, communityId: s.communityId, role: { in: ["buildingHead", "unitHead"] }, ...ACTIVE_MEMBERSHIP },
     select: { id: true },
   });
   if (!head) throw new InputRejected("proxyId", "errors.proxyHolderInvalid");

@@ -1,6 +1,7 @@
 import { handle } from "~/utils/api.server";
 import { api } from "~/api/contract";
 import { prisma } from "~/utils/db.server";
+import { ACTIVE_MEMBERSHIP } from "~/utils/permissions.server";
 import { CURRENT_SEAT } from "~/models/seat-terms";
 import type { Constituency, Role } from "~/utils/domain";
 
@@ -12,7 +13,7 @@ export const loader = handle(api.me, async ({ actor }) => {
       username: true,
       displayName: true,
       locale: true,
-      memberships: { select: { role: true, community: { select: { id: true, name: true } } } },
+      memberships: { where: ACTIVE_MEMBERSHIP, select: { role: true, community: { select: { id: true, name: true } } } },
       seats: { where: CURRENT_SEAT, select: { constituency: true, council: { select: { id: true, name: true } } } },
     },
   });

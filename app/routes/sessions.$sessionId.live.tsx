@@ -13,7 +13,7 @@ import { viewLiveState, type LiveState } from "~/models/live-state.server";
 import { prisma } from "~/utils/db.server";
 import { CONSTITUENCIES } from "~/utils/domain";
 import { orHttpError } from "~/utils/http.server";
-import { can, loadSessionResource, NotFound, requireActor } from "~/utils/permissions.server";
+import { ACTIVE_MEMBERSHIP, can, loadSessionResource, NotFound, requireActor } from "~/utils/permissions.server";
 
 import liveStyles from "~/styles/live.css?url";
 
@@ -32,7 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (isChair) {
       qr = await checkInQr(actor, resource.sessionId, new URL(request.url).origin);
       const members = await prisma.membership.findMany({
-        where: { communityId: resource.communityId },
+        where: { communityId: resource.communityId, ...ACTIVE_MEMBERSHIP },
         select: { role: true, user: { select: { id: true, displayName: true } } },
       });
       const byId = new Map<string, { id: string; name: string; roles: string[] }>();

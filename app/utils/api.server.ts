@@ -186,7 +186,7 @@ export function unknownEndpoint(request: Request): Promise<Response> {
  * A guard for endpoints under /communities/{slug}: 404 without the community,
  * 403 unless the actor may `action` there — before the body is read.
  */
-export function mayInCommunity(action: "community:view" | "community:invite" | "community:configure" | "topic:raise") {
+export function mayInCommunity(action: "community:view" | "community:invite" | "community:configure" | "member:manage" | "audit:view" | "topic:raise") {
   return async ({ actor, params }: { actor: Actor | null; params: { slug: string } }) => {
     const community = await prisma.community.findUnique({ where: { slug: params.slug }, select: { id: true } });
     if (!community) throw new NotFound("community");

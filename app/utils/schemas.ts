@@ -257,3 +257,9 @@ export const seatCreateSchema = z
     constituency: constituencySchema,
   })
   .strict();
+
+/** Granting a role to a member (POST /api/v1/communities/{slug}/members/{userId}/roles, the members page). */
+export const roleGrantSchema = z.object({ role: roleSchema }).strict();
+
+/** Deactivating or reactivating a member (POST /api/v1/communities/{slug}/members/{userId}/status). */
+export const memberStatusSchema = z.object({ active: z.boolean() }).strict();
