@@ -50,6 +50,12 @@ const CALLS: Record<string, Call> = {
   // resident3 holds no seat in the demo: seated by the first staff member, unseated again below (net: no change for later rows).
   "POST /api/v1/councils/{councilId}/seats": { path: (i) => `/api/v1/councils/${i.councilId}/seats`, body: (i) => ({ userId: i.resident3Id, constituency: "resident" }) },
   "DELETE /api/v1/councils/{councilId}/seats/{userId}": { path: (i) => `/api/v1/councils/${i.councilId}/seats/${i.resident3Id}` },
+  "GET /api/v1/communities/{slug}/members": { path: () => "/api/v1/communities/xingfuli/members" },
+  // A role granted by the first staff member and revoked again below; reactivating an active member changes nothing.
+  "POST /api/v1/communities/{slug}/members/{userId}/roles": { path: (i) => `/api/v1/communities/xingfuli/members/${i.resident3Id}/roles`, body: () => ({ role: "unitHead" }) },
+  "DELETE /api/v1/communities/{slug}/members/{userId}/roles/{role}": { path: (i) => `/api/v1/communities/xingfuli/members/${i.resident3Id}/roles/unitHead` },
+  "POST /api/v1/communities/{slug}/members/{userId}/status": { path: (i) => `/api/v1/communities/xingfuli/members/${i.resident3Id}/status`, body: () => ({ active: true }) },
+  "GET /api/v1/communities/{slug}/audit": { path: () => "/api/v1/communities/xingfuli/audit" },
   "GET /api/v1/sessions/{sessionId}/live": { path: (i) => `/api/v1/sessions/${i.sessionId}/live` },
   "GET /api/v1/sessions/{sessionId}/check-in-link": { path: (i) => `/api/v1/sessions/${i.sessionId}/check-in-link` },
   "GET /api/v1/health": { path: () => "/api/v1/health" },
@@ -108,6 +114,11 @@ const EXPECTED: Record<string, Row> = {
   "GET /api/v1/councils/{councilId}/seats":              [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
   "POST /api/v1/councils/{councilId}/seats":              [200, 409, 403, 403, 403, 403, 403, 403, 403, 401], // staff seated resident3 first
   "DELETE /api/v1/councils/{councilId}/seats/{userId}":   [200, 404, 403, 403, 403, 403, 403, 403, 403, 401], // staff ended the term first
+  "GET /api/v1/communities/{slug}/members":              [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
+  "POST /api/v1/communities/{slug}/members/{userId}/roles": [200, 409, 403, 403, 403, 403, 403, 403, 403, 401], // staff granted it first
+  "DELETE /api/v1/communities/{slug}/members/{userId}/roles/{role}": [200, 404, 403, 403, 403, 403, 403, 403, 403, 401], // staff revoked it first
+  "POST /api/v1/communities/{slug}/members/{userId}/status": [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "GET /api/v1/communities/{slug}/audit":                [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
   "GET /api/v1/sessions/{sessionId}/live":                [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
   "GET /api/v1/sessions/{sessionId}/check-in-link":       [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
   "GET /api/v1/health":                                   [200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
@@ -151,6 +162,11 @@ const POLICY_RULES: Record<string, { action: string; resource: "community" | "se
   "GET /api/v1/councils/{councilId}/seats": { action: "community:view", resource: "community" },
   "POST /api/v1/councils/{councilId}/seats": { action: "council:seat", resource: "community" },
   "DELETE /api/v1/councils/{councilId}/seats/{userId}": { action: "council:seat", resource: "community" },
+  "GET /api/v1/communities/{slug}/members": { action: "community:view", resource: "community" },
+  "POST /api/v1/communities/{slug}/members/{userId}/roles": { action: "member:manage", resource: "community" },
+  "DELETE /api/v1/communities/{slug}/members/{userId}/roles/{role}": { action: "member:manage", resource: "community" },
+  "POST /api/v1/communities/{slug}/members/{userId}/status": { action: "member:manage", resource: "community" },
+  "GET /api/v1/communities/{slug}/audit": { action: "audit:view", resource: "community" },
   "GET /api/v1/sessions/{sessionId}/live": { action: "session:view", resource: "session" },
   "GET /api/v1/sessions/{sessionId}/check-in-link": { action: "session:chair", resource: "session" },
   "POST /api/v1/live/floor:give": { action: "session:chair", resource: "session" },
