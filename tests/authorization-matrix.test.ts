@@ -37,6 +37,7 @@ const CALLS: Record<string, Call> = {
   "POST /api/v1/topics/{topicId}/moves": { path: (i) => `/api/v1/topics/${i.ownTopicId}/moves`, body: () => ({ move: "accept" }) },
   "GET /api/v1/communities/{slug}/triage": { path: () => "/api/v1/communities/xingfuli/triage" },
   "GET /api/v1/communities/{slug}/referrals": { path: () => "/api/v1/communities/xingfuli/referrals" },
+  "GET /api/v1/sessions": { path: () => "/api/v1/sessions?community=xingfuli&status=scheduled" },
   "POST /api/v1/sessions": { path: () => "/api/v1/sessions", body: (i) => ({ councilId: i.councilId, title: "矩阵会议", scheduledAt: "2099-01-01T10:00" }) },
   "POST /api/v1/sessions/{sessionId}/agenda": { path: (i) => `/api/v1/sessions/${i.sessionId}/agenda`, body: (_, role) => ({ title: `矩阵议程 ${role}` }) },
   "DELETE /api/v1/sessions/{sessionId}/agenda/{itemId}": { path: (i) => `/api/v1/sessions/${i.sessionId}/agenda/${i.spareItemId}` },
@@ -102,6 +103,7 @@ const EXPECTED: Record<string, Row> = {
   "POST /api/v1/topics/{topicId}/moves":                  [200, 409, 403, 403, 403, 403, 403, 403, 403, 401], // staff accepted it first
   "GET /api/v1/communities/{slug}/triage":                [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
   "GET /api/v1/communities/{slug}/referrals":             [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
+  "GET /api/v1/sessions":                                 [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
   "POST /api/v1/sessions":                                [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
   "POST /api/v1/sessions/{sessionId}/agenda":             [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
   "DELETE /api/v1/sessions/{sessionId}/agenda/{itemId}":  [200, 404, 403, 403, 403, 403, 403, 403, 403, 401], // staff removed it first
@@ -162,6 +164,7 @@ const POLICY_RULES: Record<string, { action: string; resource: "community" | "se
   "GET /api/v1/councils/{councilId}/seats": { action: "community:view", resource: "community" },
   "POST /api/v1/councils/{councilId}/seats": { action: "council:seat", resource: "community" },
   "DELETE /api/v1/councils/{councilId}/seats/{userId}": { action: "council:seat", resource: "community" },
+  "GET /api/v1/sessions": { action: "community:view", resource: "community" },
   "GET /api/v1/communities/{slug}/members": { action: "community:view", resource: "community" },
   "POST /api/v1/communities/{slug}/members/{userId}/roles": { action: "member:manage", resource: "community" },
   "DELETE /api/v1/communities/{slug}/members/{userId}/roles/{role}": { action: "member:manage", resource: "community" },

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { endpoint, type Endpoint } from "~/utils/api.server";
 import { AUDIT_ACTIONS } from "~/models/audit.server";
-import { CONSTITUENCIES, ROLES } from "~/utils/domain";
+import { CONSTITUENCIES, ROLES, SESSION_STATUSES } from "~/utils/domain";
 import { LIVE_ACTIONS, liveActionNames, type LiveActionName } from "~/models/live-actions.server";
 import { TOPIC_MOVES, TOPIC_STATUSES } from "~/models/topic-states";
 import {
@@ -16,6 +16,7 @@ import {
   roleGrantSchema,
   seatCreateSchema,
   sessionCreateSchema,
+  sessionListSchema,
   tokenRequestSchema,
   communitySettingsSchema,
   categorySchema,
@@ -112,7 +113,7 @@ export const api = {
   me: endpoint({
     method: "GET",
     path: "/api/v1/me",
-    summary: "The signed-in person, their roles and council seats",
+    summary: "The signed-in person: their active memberships (one per role), the same grouped by community, and their current council seats",
     tag: "auth",
     auth: true,
     response: z.object({
@@ -120,7 +121,8 @@ export const api = {
       username: z.string(),
       displayName: z.string(),
       locale: z.string(),
-      memberships: z.array(z.object({ communityId: z.string(), communityName: z.string(), role: z.enum(ROLES) })),
+      memberships: z.array(z.object({ communityId: z.string(), communitySlug: z.string(), communityName: z.string(), role: z.enum(ROLES) })),
+      communities: z.array(z.object({ id: z.string(), slug: z.string(), name: z.string(), roles: z.array(z.enum(ROLES)) })),
       seats: z.array(z.object({ councilId: z.string(), councilName: z.string(), constituency: z.enum(CONSTITUENCIES) })),
     }),
   }),
@@ -280,6 +282,33 @@ export const api = {
     auth: true,
     params: slugParam,
     response: z.object({ items: z.array(z.object({ id: z.string(), title: z.string(), referralDue: date.nullable(), overdue: z.boolean(), organization: z.string() })) }),
+    errors: [403, 404],
+  }),
+  listSessions: endpoint({
+    method: "GET",
+    path: "/api/v1/sessions",
+    summary:
+      "Council sessions, newest first, 50 a page: of one community (?community=slug; 403 unless a member) or of every community one belongs to; by status and by Beijing date (from/to: YYYY-MM-DD, inclusive)",
+    tag: "sessions",
+    auth: true,
+    query: sessionListSchema,
+    response: z.object({
+      sessions: z.array(
+        z.object({
+          id: z.string(),
+          title: z.string(),
+          scheduledAt: date,
+          place: z.string(),
+          mode: z.string(),
+          status: z.enum(SESSION_STATUSES),
+          council: z.object({ id: z.string(), name: z.string() }),
+          community: z.object({ slug: z.string(), name: z.string() }),
+        }),
+      ),
+      total: z.number().int(),
+      page: z.number().int(),
+      pageSize: z.number().int(),
+    }),
     errors: [403, 404],
   }),
   createSession: endpoint({
