@@ -136,6 +136,13 @@ describe("the audit log", () => {
     expect(now[0]).toEqual(expect.objectContaining({ action: "seat.start", subject: { id: ids.resident3, name: "周明" }, before: null }));
   });
 
+  it("records a role that came through an invite link", async () => {
+    const invite = await ok("POST", `${C}/invites`, "staff", { role: "resident", maxUses: 5 });
+    const joined = await ok("POST", `/api/v1/invites/${invite.token}/accept`, "staff", { username: "newcomer1", displayName: "新住户", phone: "13900000123", password: "a-long-password-1" });
+    const entry = (await auditLog())[0]!;
+    expect(entry).toEqual(expect.objectContaining({ action: "role.grant", actor: { id: joined.userId, name: "新住户" }, before: { roles: [] }, after: { roles: ["resident"], invite: expect.any(String) } }));
+  });
+
   it("cannot be edited through the app: no endpoint but GET, and no update or delete of entries anywhere in the code", async () => {
     const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, object> };
     expect(Object.keys(doc.paths[`/api/v1/communities/{slug}/audit`]!)).toEqual(["get"]);
