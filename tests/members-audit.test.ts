@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { io as ioClient, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiAs, type Json } from "./fixtures/api";
 import { freshDbFile, startServer, tokenFor, type RunningServer } from "./fixtures/server";
 
 let server: RunningServer;
@@ -13,19 +14,7 @@ const ids: Record<string, string> = {};
 const sockets: Socket[] = [];
 const C = "/api/v1/communities/xingfuli";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-async function call(method: string, p: string, who: string | null, body?: unknown): Promise<{ status: number; json: Json }> {
-  const headers: Record<string, string> = {};
-  if (who) headers.Authorization = `Bearer ${token[who]}`;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  const res = await fetch(server.url + p, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, json: (await res.json()) as Json };
-}
-async function ok(method: string, p: string, who: string, body?: unknown): Promise<Json> {
-  const r = await call(method, p, who, body);
-  if (r.status !== 200) throw new Error(`${method} ${p} as ${who}: ${r.status} ${JSON.stringify(r.json)}`);
-  return r.json;
-}
+const { call, ok } = apiAs(() => server.url, token);
 const memberOf = async (userId: string, who = "staff") => ((await ok("GET", `${C}/members`, who)).members as Json[]).find((m) => m.userId === userId);
 const auditLog = async () => (await ok("GET", `${C}/audit`, "staff")).entries as Json[];
 

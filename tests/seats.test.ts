@@ -6,6 +6,7 @@
 // vote nor an adjourned session's roll changes afterwards — even after a restart.
 import { io as ioClient, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiAs, type Json } from "./fixtures/api";
 import { freshDbFile, startServer, tokenFor, type RunningServer } from "./fixtures/server";
 
 let server: RunningServer;
@@ -16,19 +17,7 @@ let sessionId: string;
 let itemId: string;
 const sockets: Socket[] = [];
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-async function call(method: string, path: string, who: string | null, body?: unknown): Promise<{ status: number; json: Json }> {
-  const headers: Record<string, string> = { Accept: "application/json" };
-  if (who) headers.Authorization = `Bearer ${token[who]}`;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  const res = await fetch(server.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, json: (await res.json()) as Json };
-}
-async function ok(method: string, path: string, who: string, body?: unknown): Promise<Json> {
-  const r = await call(method, path, who, body);
-  if (r.status !== 200) throw new Error(`${method} ${path} as ${who}: ${r.status} ${JSON.stringify(r.json)}`);
-  return r.json;
-}
+const { call, ok } = apiAs(() => server.url, token);
 const live = (action: string, body: unknown) => ok("POST", `/api/v1/live/${action}`, "staff", body);
 const seats = (who = "staff") => ok("GET", `/api/v1/councils/${councilId}/seats`, who);
 const quorum = async () => (await ok("GET", `/api/v1/sessions/${sessionId}/live`, "staff")).quorum as { seated: number; present: number; required: number };

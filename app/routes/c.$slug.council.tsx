@@ -2,6 +2,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { Outcome } from "~/components/outcome";
 import { councilsOf, seatMember, unseatMember } from "~/models/council.server";
 import { CONSTITUENCIES } from "~/utils/domain";
 import { formatDateTime } from "~/utils/format";
@@ -39,22 +40,12 @@ export default function CouncilPage() {
   const data = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t, i18n } = useTranslation();
-  const problem = Object.values(data?.problems ?? {})[0];
   const busy = navigation.state !== "idle";
   return (
     <div className="card stack">
       <h1>{t("council.title")}</h1>
       <p className="muted">{community.name}</p>
-      {data?.done ? (
-        <p className="notice ok" role="status">
-          {t(`council.done.${data.done}`)}
-        </p>
-      ) : null}
-      {problem ? (
-        <p className="error" role="alert">
-          {t(problem.key, problem.values)}
-        </p>
-      ) : null}
+      <Outcome done={data?.done ? `council.done.${data.done}` : null} problems={data?.problems} />
       {councils.length === 0 ? <p className="muted">{t("council.none")}</p> : null}
       {councils.map(({ council, current, history }) => {
         const seated = new Set(current.map((s) => s.userId));

@@ -2,6 +2,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { Outcome } from "~/components/outcome";
 import { grantRole, listMembers, revokeRole, setMemberActive } from "~/models/member.server";
 import { ROLES, roleSchema } from "~/utils/domain";
 import { communityPage, formOf, problemsFrom, zodProblems, type Problems } from "~/utils/forms.server";
@@ -38,23 +39,13 @@ export default function MembersPage() {
   const data = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const { t } = useTranslation();
-  const problem = Object.values(data?.problems ?? {})[0];
   return (
     <div className="card stack">
       <h1>{t("members.title")}</h1>
       <p className="muted">
         {community.name} · <a href={`/c/${community.slug}/audit`}>{t("audit.link")}</a>
       </p>
-      {data?.done ? (
-        <p className="notice ok" role="status">
-          {t(`members.done.${data.done}`)}
-        </p>
-      ) : null}
-      {problem ? (
-        <p className="error" role="alert">
-          {t(problem.key, problem.values)}
-        </p>
-      ) : null}
+      <Outcome done={data?.done ? `members.done.${data.done}` : null} problems={data?.problems} />
       <ul className="list" data-testid="members">
         {members.map((m) => (
           <li key={m.userId} className="stack" data-testid="member" data-active={m.active}>

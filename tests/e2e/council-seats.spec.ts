@@ -91,3 +91,33 @@ test("staff seat a resident on the council page, and the resident votes in a liv
     await resident.context.close();
   }
 });
+
+test("staff grant and revoke a role on the members page, and read both in the audit log", async ({ browser }) => {
+  const staff = await signedInPage(browser, USERS.staff, PHONE);
+  try {
+    await staff.page.goto("/");
+    await staff.page.getByRole("link", { name: "成员与角色" }).click();
+    await expect(staff.page).toHaveURL(/\/c\/xingfuli\/members$/);
+    const resident = staff.page.getByTestId("member").filter({ hasText: USERS.resident3.name });
+    await resident.getByLabel("增加角色").selectOption("unitHead");
+    await resident.getByRole("button", { name: `为 ${USERS.resident3.name} 授予所选角色` }).click();
+    await expect(staff.page.getByRole("status")).toHaveText("已授予角色。");
+    await staff.page.getByRole("button", { name: `撤销 ${USERS.resident3.name} 的角色：单元长` }).click();
+    await expect(staff.page.getByRole("status")).toHaveText("已撤销角色。");
+    // The only role is kept: revoking it is refused with a reason.
+    await staff.page.getByRole("button", { name: `撤销 ${USERS.resident3.name} 的角色：居民` }).click();
+    await expect(staff.page.getByRole("alert")).toContainText("唯一的角色");
+    expect(await staff.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.viewport.width);
+
+    await staff.page.getByRole("link", { name: "操作记录" }).click();
+    await expect(staff.page).toHaveURL(/\/c\/xingfuli\/audit$/);
+    const entries = staff.page.getByTestId("audit").locator("li");
+    await expect(entries.nth(0)).toContainText(`撤销角色 · ${USERS.resident3.name}`);
+    await expect(entries.nth(0)).toContainText("unitHead");
+    await expect(entries.nth(1)).toContainText(`授予角色 · ${USERS.resident3.name}`);
+    await expect(entries.nth(1)).toContainText(USERS.staff.name);
+    expect(await staff.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.viewport.width);
+  } finally {
+    await staff.context.close();
+  }
+});
