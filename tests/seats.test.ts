@@ -23,7 +23,7 @@ const seats = (who = "staff") => ok("GET", `/api/v1/councils/${councilId}/seats`
 const quorum = async () => (await ok("GET", `/api/v1/sessions/${sessionId}/live`, "staff")).quorum as { seated: number; present: number; required: number };
 
 async function signIn() {
-  for (const u of ["staff", "grid1", "resident1", "resident2", "resident3", "outsider"]) token[u] = await tokenFor(server, u);
+  for (const u of ["staff", "secretary", "grid1", "resident1", "resident2", "resident3", "outsider"]) token[u] = await tokenFor(server, u);
   for (const u of Object.keys(token)) ids[u] = (await ok("GET", "/api/v1/me", u)).id;
 }
 
@@ -80,6 +80,14 @@ describe("terms and history", () => {
     expect(list.current.filter((s: Json) => s.userId === ids.resident3)).toEqual([expect.objectContaining({ id: again.id, to: null })]);
     expect(list.history.map((s: Json) => s.id)).toEqual([first.id]);
   });
+
+  it("two staff seating the same person at the same moment: one seat, one refusal", async () => {
+    const seat = () => call("POST", `/api/v1/councils/${councilId}/seats`, "staff", { userId: ids.secretary, constituency: "communityStaff" });
+    const answers = await Promise.all([seat(), seat(), seat()]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409, 409]);
+    expect((await seats()).current.filter((s: Json) => s.userId === ids.secretary)).toHaveLength(1);
+    await ok("DELETE", `/api/v1/councils/${councilId}/seats/${ids.secretary}`, "staff");
+  });
 });
 
 describe("seats and a session", () => {
@@ -121,12 +129,22 @@ describe("seats and a session", () => {
 
     const second = await propose("同意增设电动车充电桩");
     const seatedBefore = (await quorum()).seated;
+    expect(seatedBefore).toBe(6);
     await ok("DELETE", `/api/v1/councils/${councilId}/seats/${ids.resident3}`, "staff");
     // The same open connection: its actor was re-checked when the seat ended, so permission refuses (not a late database check).
     const refused = await emit("vote:cast", ballot(second));
     expect(refused.ok).toBe(false);
     expect(refused.status).toBe(403);
     await expect.poll(async () => (await quorum()).seated).toBe(seatedBefore - 1);
+    const kindOf = async (userId: string) => ((await ok("GET", `/api/v1/sessions/${sessionId}/live`, "staff")).attendance as Json[]).find((a) => a.userId === userId)?.kind;
+    expect(await kindOf(ids.resident3!)).toBe("observer");
+    // The other way: someone in the room as an observer counts as a member the moment they are seated.
+    await live("session:checkIn", { sessionId, userId: ids.resident2 });
+    expect(await kindOf(ids.resident2!)).toBe("observer");
+    const present = (await quorum()).present;
+    await ok("POST", `/api/v1/councils/${councilId}/seats`, "staff", { userId: ids.resident2, constituency: "resident" });
+    expect(await kindOf(ids.resident2!)).toBe("member");
+    await expect.poll(async () => (await quorum()).present).toBe(present + 1);
 
     const state = await ok("GET", `/api/v1/sessions/${sessionId}/live`, "staff");
     const firstNow = state.motions.find((m: Json) => m.id === first);
@@ -136,9 +154,9 @@ describe("seats and a session", () => {
     await live("vote:close", { motionId: second });
     await live("session:adjourn", { sessionId });
     const rollAtAdjourn = await quorum();
-    // Seats that change after the session cannot touch it: seat resident2 again and unseat resident1.
-    await ok("POST", `/api/v1/councils/${councilId}/seats`, "staff", { userId: ids.resident2, constituency: "resident" });
-    await ok("DELETE", `/api/v1/councils/${councilId}/seats/${ids.resident1}`, "staff");
+    // Seats that change after the session cannot touch it: seat resident3 again and unseat resident1 and resident2.
+    await ok("POST", `/api/v1/councils/${councilId}/seats`, "staff", { userId: ids.resident3, constituency: "resident" });
+    for (const u of ["resident1", "resident2"]) await ok("DELETE", `/api/v1/councils/${councilId}/seats/${ids[u]}`, "staff");
     // From the database, not a cached snapshot: restart on the same file.
     await server.stop();
     server = await startServer(server.dbFile);

@@ -4,6 +4,7 @@
 // connections (rightsChanged) and refreshes the live state of the council's
 // open sessions, so quorum and the right to vote follow at once.
 import type { z } from "zod";
+import type { Prisma } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
 import type { Constituency } from "~/utils/domain";
 import { InputRejected, RuleBroken } from "~/utils/errors";
@@ -44,6 +45,18 @@ export async function listSeats(actor: Actor, councilId: string) {
   };
 }
 
+/**
+ * Someone already checked in to a session in progress becomes a member there the moment they
+ * are seated, and an observer the moment their seat ends (列席): the roll on every screen says
+ * what the vote and the quorum already count. Sessions that are over keep their attendance.
+ */
+export async function refreshAttendance(tx: Prisma.TransactionClient, councilIds: string[], userId: string, seat: { constituency: string } | null) {
+  await tx.attendance.updateMany({
+    where: { userId, session: { councilId: { in: councilIds }, status: "open" } },
+    data: seat ? { kind: "member", constituency: seat.constituency } : { kind: "observer", constituency: null },
+  });
+}
+
 function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string })?.code === "P2002";
 }
@@ -69,6 +82,7 @@ export async function seatMember(actor: Actor, councilId: string, input: z.infer
     // The unique key (councilId, userId, current) makes a double seat impossible, even for two staff at once.
     seat = await prisma.$transaction(async (tx) => {
       const created = await tx.councilSeat.create({ data: { councilId, userId: input.userId, constituency: input.constituency }, select: { id: true, seatedAt: true } });
+      await refreshAttendance(tx, [councilId], input.userId, { constituency: input.constituency });
       await audit(tx, {
         communityId: council.communityId,
         actor,
@@ -98,6 +112,7 @@ export async function unseatMember(actor: Actor, councilId: string, userId: stri
     // Conditional on the term still being current: of two staff ending it at once, one wins and one gets 404.
     const { count } = seat ? await tx.councilSeat.updateMany({ where: { id: seat.id, ...CURRENT_SEAT }, data: { endedAt, current: null } }) : { count: 0 };
     if (!seat || count !== 1) throw new NotFound("seat");
+    await refreshAttendance(tx, [councilId], userId, null);
     const term = { councilId, council: council.name, constituency: seat.constituency, from: seat.seatedAt.toISOString() };
     await audit(tx, { communityId: council.communityId, actor, action: "seat.end", subject: { id: userId, name: seat.user.displayName }, before: { ...term, to: null }, after: { ...term, to: endedAt.toISOString() } });
   });

@@ -12,6 +12,7 @@ import { ACTIVE_MEMBERSHIP, NotFound, can, requirePermission, type Actor } from 
 import { rightsChanged } from "~/utils/rights.server";
 import type { Prisma } from "~/generated/prisma/client";
 import { audit } from "./audit.server";
+import { refreshAttendance } from "./council.server";
 import { announce } from "./live-state.server";
 import { CURRENT_SEAT } from "./seat-terms";
 
@@ -99,6 +100,7 @@ export async function setMemberActive(actor: Actor, communityId: string, userId:
         const term = { councilId: s.councilId, council: s.council.name, constituency: s.constituency, from: s.seatedAt.toISOString() };
         await audit(tx, { communityId, actor, action: "seat.end", subject: { id: userId, name: m.name }, before: { ...term, to: null }, after: { ...term, to: now.toISOString() } });
       }
+      await refreshAttendance(tx, [...new Set(seats.map((s) => s.councilId))], userId, null);
       await audit(tx, { communityId, actor, action: "member.deactivate", subject: { id: userId, name: m.name }, before: { active: true, roles: m.roles }, after: { active: false, roles: m.roles } });
       return { roles: m.roles, councils: seats.map((s) => s.councilId) };
     }
