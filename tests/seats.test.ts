@@ -136,6 +136,8 @@ describe("seats and a session", () => {
     expect(refused.ok).toBe(false);
     expect(refused.status).toBe(403);
     await expect.poll(async () => (await quorum()).seated).toBe(seatedBefore - 1);
+    // The open vote's tally counts the members seated now.
+    expect((await ok("GET", `/api/v1/sessions/${sessionId}/live`, "staff")).tally).toEqual(expect.objectContaining({ motionId: second, eligible: seatedBefore - 1 }));
     const kindOf = async (userId: string) => ((await ok("GET", `/api/v1/sessions/${sessionId}/live`, "staff")).attendance as Json[]).find((a) => a.userId === userId)?.kind;
     expect(await kindOf(ids.resident3!)).toBe("observer");
     // The other way: someone in the room as an observer counts as a member the moment they are seated.

@@ -85,9 +85,10 @@ export type MotionResult = {
 
 export type LiveTally = { motionId: string; cast: number; eligible: number; counts?: Counts; byConstituency?: Record<string, Counts> };
 
+/** A vote is open only while its session is: the eligible are the members seated now. */
 async function tallyOf(motionId: string): Promise<LiveTally> {
   const motion = await prisma.motion.findUniqueOrThrow({ where: { id: motionId }, select: { options: true, hideResults: true, session: { select: { councilId: true } } } });
-  const [t, eligible] = await Promise.all([countBallots(motionId, JSON.parse(motion.options) as string[]), prisma.councilSeat.count({ where: { councilId: motion.session.councilId } })]);
+  const [t, eligible] = await Promise.all([countBallots(motionId, JSON.parse(motion.options) as string[]), prisma.councilSeat.count({ where: seatsInForce(motion.session.councilId, null) })]);
   return motion.hideResults ? { motionId, cast: t.cast, eligible } : { motionId, cast: t.cast, eligible, counts: t.counts, byConstituency: t.byConstituency };
 }
 

@@ -128,7 +128,7 @@ export async function loadActor(userId: string): Promise<Actor | null> {
       id: true,
       displayName: true,
       memberships: { where: ACTIVE_MEMBERSHIP, select: { communityId: true, role: true, organizationId: true } },
-      // Only current terms: an ended seat gives no right (a past session's roll reads the history instead).
+      // Only current terms (CURRENT_SEAT in app/models/seat-terms.ts): an ended seat gives no right (a past session's roll reads the history instead).
       seats: { where: { current: true }, select: { councilId: true, constituency: true } },
     },
   });
