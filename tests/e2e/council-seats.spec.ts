@@ -1,6 +1,7 @@
 // Issue 11 end to end: community staff seat a resident on the council page (at
 // 360 px), and that resident, who could never vote before, votes from their phone
-// in a live session; unseating them on the same page keeps the term as history.
+// in a live session; unseating them on the same page during the next vote takes
+// their vote buttons away at once and keeps the term as history.
 // The session is scheduled through the API, and the seat is ended again afterwards
 // whatever happens, so the other spec files keep the seeded council of six.
 import { expect, test, type Page } from "@playwright/test";
@@ -15,7 +16,7 @@ async function api(page: Page, method: "GET" | "POST" | "DELETE", path: string, 
   return (await response.json()) as Record<string, unknown>;
 }
 
-test("staff seat a resident on the council page, and the resident votes in a live session", async ({ browser }) => {
+test("staff seat a resident on the council page, the resident votes in a live session, and loses the vote at once when unseated", async ({ browser }) => {
   const staff = await signedInPage(browser, USERS.staff, PHONE);
   const resident = await signedInPage(browser, USERS.resident3, PHONE);
   let councilId = "";
@@ -76,14 +77,34 @@ test("staff seat a resident on the council page, and the resident votes in a liv
     await expect.poll(async () => ((await api(staff.page, "GET", `/api/v1/sessions/${sessionId}/live`)).tally as { cast: number } | null)?.cast).toBe(1);
     const result = (await api(staff.page, "POST", "/api/v1/live/vote:close", { motionId })) as { roll: { name: string; choice: string }[] };
     expect(result.roll).toEqual([expect.objectContaining({ name: USERS.resident3.name, choice: "yes" })]);
-    await api(staff.page, "POST", "/api/v1/live/session:adjourn", { sessionId });
 
-    // ——— Unseated on the same page: the term moves to the history ———
+    // ——— Unseated on the same page during the next vote: the phone loses its vote buttons at once ———
+    const { id: nextMotionId } = (await api(staff.page, "POST", "/api/v1/live/motion:propose", {
+      sessionId,
+      agendaItemId,
+      text: "同意充电桩由物业统一管理",
+      ballot: "open",
+      passRule: "majorityCast",
+      constituencies: [],
+      hideResults: false,
+    })) as { id: string };
+    const next = resident.page.getByTestId("motion").last();
+    await next.getByTestId("second").click();
+    await api(staff.page, "POST", "/api/v1/live/vote:open", { motionId: nextMotionId });
+    await expect(next.getByTestId("vote-buttons")).toBeVisible();
     await staff.page.reload();
     await staff.page.getByRole("button", { name: `让 ${USERS.resident3.name} 卸任` }).click();
     await expect(staff.page.getByRole("status")).toHaveText("已卸任，任期记入历史；此人不再参与表决。");
     await expect(staff.page.getByTestId("current-seats")).not.toContainText(USERS.resident3.name);
     await expect(staff.page.getByTestId("seat-history")).toContainText(USERS.resident3.name);
+    await expect(resident.page.getByTestId("my-check-in")).toHaveText("你已签到（列席）");
+    await expect(next.getByTestId("vote-buttons")).toHaveCount(0);
+    await api(staff.page, "POST", "/api/v1/live/vote:close", { motionId: nextMotionId });
+    // The first vote still counts the seven seats it had when it closed.
+    const state = await api(staff.page, "GET", `/api/v1/sessions/${sessionId}/live`);
+    const first = (state.motions as { id: string; result: unknown }[]).find((m) => m.id === motionId);
+    expect(first?.result).toEqual(expect.objectContaining({ cast: 1, eligible: 7 }));
+    await api(staff.page, "POST", "/api/v1/live/session:adjourn", { sessionId });
   } finally {
     // Leave the seeded council as it was for the other spec files (404 when the page already did it).
     if (councilId && residentId) await staff.page.request.delete(`/api/v1/councils/${councilId}/seats/${residentId}`, { headers: fromPage(staff.page) });
