@@ -116,6 +116,10 @@ test("staff seat a resident on the council page, the resident votes in a live se
 test("staff grant and revoke a role on the members page, and read both in the audit log", async ({ browser }) => {
   const staff = await signedInPage(browser, USERS.staff, PHONE);
   try {
+    // The settings page confirms a save the same way (nothing changes here, so nothing is logged).
+    await staff.page.goto("/c/xingfuli/settings");
+    await staff.page.getByRole("button", { name: "保存设置" }).click();
+    await expect(staff.page.getByRole("status")).toHaveText("设置已保存。");
     await staff.page.goto("/");
     await staff.page.getByRole("link", { name: "成员与角色" }).click();
     await expect(staff.page).toHaveURL(/\/c\/xingfuli\/members$/);
