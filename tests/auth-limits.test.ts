@@ -296,5 +296,8 @@ describe("a real install (no YISHI_DEMO)", () => {
     const token = await tokenFor(bare, "admin", "a long passphrase");
     const me = (await (await fetch(`${bare.url}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { memberships: { role: string }[] };
     expect(me.memberships.map((m) => m.role).sort()).toEqual(["chair", "communityStaff"]);
+    // The audit log starts with those first roles.
+    const log = (await (await fetch(`${bare.url}/api/v1/communities/chunfeng/audit`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { entries: { action: string; actor: { name: string }; after: unknown }[] };
+    expect(log.entries).toEqual([expect.objectContaining({ action: "role.grant", actor: expect.objectContaining({ name: "管理员" }), after: { roles: ["communityStaff", "chair"], setup: true } })]);
   });
 });

@@ -15,7 +15,7 @@ const ROLES = ["staff", "secretary", "grid1", "wuye", "yeweihui", "resident1", "
 type Role = (typeof ROLES)[number];
 type Row = readonly [number, number, number, number, number, number, number, number, number, number];
 
-type Ids = { sessionId: string; itemId: string; spareItemId: string; topicId: string; ownTopicId: string; councilId: string; grid1Id: string; resident1Id: string; inviteToken: string; settings: unknown; itemIds: string[] };
+type Ids = { sessionId: string; itemId: string; spareItemId: string; topicId: string; ownTopicId: string; councilId: string; grid1Id: string; resident1Id: string; resident3Id: string; inviteToken: string; settings: unknown; itemIds: string[] };
 type Call = { path: (ids: Ids) => string; body?: (ids: Ids, role: Role) => unknown };
 
 /** How to call each operation ("METHOD /openapi/path"): path parameters and a body that passes validation, so that permission decides. */
@@ -37,6 +37,7 @@ const CALLS: Record<string, Call> = {
   "POST /api/v1/topics/{topicId}/moves": { path: (i) => `/api/v1/topics/${i.ownTopicId}/moves`, body: () => ({ move: "accept" }) },
   "GET /api/v1/communities/{slug}/triage": { path: () => "/api/v1/communities/xingfuli/triage" },
   "GET /api/v1/communities/{slug}/referrals": { path: () => "/api/v1/communities/xingfuli/referrals" },
+  "GET /api/v1/sessions": { path: () => "/api/v1/sessions?community=xingfuli&status=scheduled" },
   "POST /api/v1/sessions": { path: () => "/api/v1/sessions", body: (i) => ({ councilId: i.councilId, title: "矩阵会议", scheduledAt: "2099-01-01T10:00" }) },
   "POST /api/v1/sessions/{sessionId}/agenda": { path: (i) => `/api/v1/sessions/${i.sessionId}/agenda`, body: (_, role) => ({ title: `矩阵议程 ${role}` }) },
   "DELETE /api/v1/sessions/{sessionId}/agenda/{itemId}": { path: (i) => `/api/v1/sessions/${i.sessionId}/agenda/${i.spareItemId}` },
@@ -46,6 +47,16 @@ const CALLS: Record<string, Call> = {
   "POST /api/v1/notifications/read": { path: () => "/api/v1/notifications/read", body: () => ({ ids: "all" }) },
   "GET /api/v1/communities/{slug}/settings": { path: () => "/api/v1/communities/xingfuli/settings" },
   "POST /api/v1/communities/{slug}/settings": { path: () => "/api/v1/communities/xingfuli/settings", body: () => ({ coSignThreshold: 5 }) },
+  "GET /api/v1/councils/{councilId}/seats": { path: (i) => `/api/v1/councils/${i.councilId}/seats` },
+  // resident3 holds no seat in the demo: seated by the first staff member, unseated again below (net: no change for later rows).
+  "POST /api/v1/councils/{councilId}/seats": { path: (i) => `/api/v1/councils/${i.councilId}/seats`, body: (i) => ({ userId: i.resident3Id, constituency: "resident" }) },
+  "DELETE /api/v1/councils/{councilId}/seats/{userId}": { path: (i) => `/api/v1/councils/${i.councilId}/seats/${i.resident3Id}` },
+  "GET /api/v1/communities/{slug}/members": { path: () => "/api/v1/communities/xingfuli/members" },
+  // A role granted by the first staff member and revoked again below; reactivating an active member changes nothing.
+  "POST /api/v1/communities/{slug}/members/{userId}/roles": { path: (i) => `/api/v1/communities/xingfuli/members/${i.resident3Id}/roles`, body: () => ({ role: "unitHead" }) },
+  "DELETE /api/v1/communities/{slug}/members/{userId}/roles/{role}": { path: (i) => `/api/v1/communities/xingfuli/members/${i.resident3Id}/roles/unitHead` },
+  "POST /api/v1/communities/{slug}/members/{userId}/status": { path: (i) => `/api/v1/communities/xingfuli/members/${i.resident3Id}/status`, body: () => ({ active: true }) },
+  "GET /api/v1/communities/{slug}/audit": { path: () => "/api/v1/communities/xingfuli/audit" },
   "GET /api/v1/sessions/{sessionId}/live": { path: (i) => `/api/v1/sessions/${i.sessionId}/live` },
   "GET /api/v1/sessions/{sessionId}/check-in-link": { path: (i) => `/api/v1/sessions/${i.sessionId}/check-in-link` },
   "GET /api/v1/health": { path: () => "/api/v1/health" },
@@ -93,6 +104,7 @@ const EXPECTED: Record<string, Row> = {
   "POST /api/v1/topics/{topicId}/moves":                  [200, 409, 403, 403, 403, 403, 403, 403, 403, 401], // staff accepted it first
   "GET /api/v1/communities/{slug}/triage":                [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
   "GET /api/v1/communities/{slug}/referrals":             [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
+  "GET /api/v1/sessions":                                 [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
   "POST /api/v1/sessions":                                [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
   "POST /api/v1/sessions/{sessionId}/agenda":             [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
   "DELETE /api/v1/sessions/{sessionId}/agenda/{itemId}":  [200, 404, 403, 403, 403, 403, 403, 403, 403, 401], // staff removed it first
@@ -102,6 +114,14 @@ const EXPECTED: Record<string, Row> = {
   "POST /api/v1/notifications/read":                      [200, 200, 200, 200, 200, 200, 200, 200, 200, 401],
   "GET /api/v1/communities/{slug}/settings":              [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
   "POST /api/v1/communities/{slug}/settings":             [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "GET /api/v1/councils/{councilId}/seats":              [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
+  "POST /api/v1/councils/{councilId}/seats":              [200, 409, 403, 403, 403, 403, 403, 403, 403, 401], // staff seated resident3 first
+  "DELETE /api/v1/councils/{councilId}/seats/{userId}":   [200, 404, 403, 403, 403, 403, 403, 403, 403, 401], // staff ended the term first
+  "GET /api/v1/communities/{slug}/members":              [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
+  "POST /api/v1/communities/{slug}/members/{userId}/roles": [200, 409, 403, 403, 403, 403, 403, 403, 403, 401], // staff granted it first
+  "DELETE /api/v1/communities/{slug}/members/{userId}/roles/{role}": [200, 404, 403, 403, 403, 403, 403, 403, 403, 401], // staff revoked it first
+  "POST /api/v1/communities/{slug}/members/{userId}/status": [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "GET /api/v1/communities/{slug}/audit":                [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
   "GET /api/v1/sessions/{sessionId}/live":                [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
   "GET /api/v1/sessions/{sessionId}/check-in-link":       [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
   "GET /api/v1/health":                                   [200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
@@ -142,6 +162,15 @@ const POLICY_RULES: Record<string, { action: string; resource: "community" | "se
   "POST /api/v1/sessions/{sessionId}/publish": { action: "session:editAgenda", resource: "session" },
   "GET /api/v1/communities/{slug}/settings": { action: "community:view", resource: "community" },
   "POST /api/v1/communities/{slug}/settings": { action: "community:configure", resource: "community" },
+  "GET /api/v1/councils/{councilId}/seats": { action: "community:view", resource: "community" },
+  "POST /api/v1/councils/{councilId}/seats": { action: "council:seat", resource: "community" },
+  "DELETE /api/v1/councils/{councilId}/seats/{userId}": { action: "council:seat", resource: "community" },
+  "GET /api/v1/sessions": { action: "community:view", resource: "community" },
+  "GET /api/v1/communities/{slug}/members": { action: "community:view", resource: "community" },
+  "POST /api/v1/communities/{slug}/members/{userId}/roles": { action: "member:manage", resource: "community" },
+  "DELETE /api/v1/communities/{slug}/members/{userId}/roles/{role}": { action: "member:manage", resource: "community" },
+  "POST /api/v1/communities/{slug}/members/{userId}/status": { action: "member:manage", resource: "community" },
+  "GET /api/v1/communities/{slug}/audit": { action: "audit:view", resource: "community" },
   "GET /api/v1/sessions/{sessionId}/live": { action: "session:view", resource: "session" },
   "GET /api/v1/sessions/{sessionId}/check-in-link": { action: "session:chair", resource: "session" },
   "POST /api/v1/live/hand:lower": { action: "session:attend", resource: "session" },
@@ -197,6 +226,7 @@ beforeAll(async () => {
     councilId: session.council.id,
     grid1Id: await me("grid1"),
     resident1Id: await me("resident1"),
+    resident3Id: await me("resident3"),
     inviteToken: invite.token,
     settings: null,
     itemIds: session.agendaItems.map((i) => i.id).concat(spare.agendaItemId),

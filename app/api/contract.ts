@@ -2,7 +2,8 @@
 // them with `handle`; /api/v1/openapi.json is generated from this list.
 import { z } from "zod";
 import { endpoint, type Endpoint } from "~/utils/api.server";
-import { CONSTITUENCIES, ROLES } from "~/utils/domain";
+import { AUDIT_ACTIONS } from "~/models/audit.server";
+import { CONSTITUENCIES, ROLES, SESSION_STATUSES } from "~/utils/domain";
 import { LIVE_ACTIONS, liveActionNames, type LiveActionName } from "~/models/live-actions.server";
 import { TOPIC_MOVES, TOPIC_STATUSES } from "~/models/topic-states";
 import {
@@ -11,7 +12,11 @@ import {
   idSchema,
   inviteAcceptSchema,
   inviteCreateSchema,
+  memberStatusSchema,
+  roleGrantSchema,
+  seatCreateSchema,
   sessionCreateSchema,
+  sessionListSchema,
   tokenRequestSchema,
   communitySettingsSchema,
   categorySchema,
@@ -42,6 +47,18 @@ const settingsResponse = z.object({
   councils: z.array(z.object({ id: z.string(), name: z.string(), quorumRatio: z.number(), quorumInclusive: z.boolean(), seats: z.number().int() })),
   categories: z.array(categorySchema),
 });
+const councilParam = z.object({ councilId: idSchema });
+const seatTerm = z.object({
+  id: z.string(),
+  userId: z.string(),
+  displayName: z.string(),
+  constituency: z.enum(CONSTITUENCIES),
+  from: date,
+  to: date.nullable().describe("null while the term is current"),
+});
+const memberParam = slugParam.extend({ userId: idSchema });
+const member = z.object({ userId: z.string(), displayName: z.string(), roles: z.array(z.enum(ROLES)), active: z.boolean() });
+const memberChange = member.omit({ displayName: true });
 const timelineStep = z.object({ type: z.string(), at: date, by: z.string().nullable(), data: z.record(z.string(), z.unknown()) });
 
 const agendaItemSummary = z.object({
@@ -96,7 +113,7 @@ export const api = {
   me: endpoint({
     method: "GET",
     path: "/api/v1/me",
-    summary: "The signed-in person, their roles and council seats",
+    summary: "The signed-in person: their active memberships (one per role), the same grouped by community, and their current council seats",
     tag: "auth",
     auth: true,
     response: z.object({
@@ -104,7 +121,8 @@ export const api = {
       username: z.string(),
       displayName: z.string(),
       locale: z.string(),
-      memberships: z.array(z.object({ communityId: z.string(), communityName: z.string(), role: z.enum(ROLES) })),
+      memberships: z.array(z.object({ communityId: z.string(), communitySlug: z.string(), communityName: z.string(), role: z.enum(ROLES) })),
+      communities: z.array(z.object({ id: z.string(), slug: z.string(), name: z.string(), roles: z.array(z.enum(ROLES)) })),
       seats: z.array(z.object({ councilId: z.string(), councilName: z.string(), constituency: z.enum(CONSTITUENCIES) })),
     }),
   }),
@@ -266,6 +284,33 @@ export const api = {
     response: z.object({ items: z.array(z.object({ id: z.string(), title: z.string(), referralDue: date.nullable(), overdue: z.boolean(), organization: z.string() })) }),
     errors: [403, 404],
   }),
+  listSessions: endpoint({
+    method: "GET",
+    path: "/api/v1/sessions",
+    summary:
+      "Council sessions, newest first, 50 a page: of one community (?community=slug; 403 unless a member) or of every community one belongs to; by status and by Beijing date (from/to: YYYY-MM-DD, inclusive)",
+    tag: "sessions",
+    auth: true,
+    query: sessionListSchema,
+    response: z.object({
+      sessions: z.array(
+        z.object({
+          id: z.string(),
+          title: z.string(),
+          scheduledAt: date,
+          place: z.string(),
+          mode: z.string(),
+          status: z.enum(SESSION_STATUSES),
+          council: z.object({ id: z.string(), name: z.string() }),
+          community: z.object({ slug: z.string(), name: z.string() }),
+        }),
+      ),
+      total: z.number().int(),
+      page: z.number().int(),
+      pageSize: z.number().int(),
+    }),
+    errors: [403, 404],
+  }),
   createSession: endpoint({
     method: "POST",
     path: "/api/v1/sessions",
@@ -358,6 +403,113 @@ export const api = {
     params: slugParam,
     body: communitySettingsSchema,
     response: settingsResponse,
+    errors: [403, 404],
+  }),
+  seats: endpoint({
+    method: "GET",
+    path: "/api/v1/councils/{councilId}/seats",
+    summary: "A council's seats: the current terms and the ended ones (history, newest first); any member of its community",
+    tag: "councils",
+    auth: true,
+    params: councilParam,
+    response: z.object({
+      council: z.object({ id: z.string(), name: z.string() }),
+      current: z.array(seatTerm),
+      history: z.array(seatTerm),
+    }),
+    errors: [403, 404],
+  }),
+  seat: endpoint({
+    method: "POST",
+    path: "/api/v1/councils/{councilId}/seats",
+    summary: "Seat a member of the community (community staff): starts a term; 409 if they already hold a current seat here. Their live connections are re-checked at once",
+    tag: "councils",
+    auth: true,
+    params: councilParam,
+    body: seatCreateSchema,
+    response: seatTerm.omit({ displayName: true }),
+    errors: [403, 404, 409],
+  }),
+  unseat: endpoint({
+    method: "DELETE",
+    path: "/api/v1/councils/{councilId}/seats/{userId}",
+    summary:
+      "End a member's current term (community staff); the term stays in the history. From now on they neither vote nor count towards quorum; closed votes and past sessions keep their roll",
+    tag: "councils",
+    auth: true,
+    params: councilParam.extend({ userId: idSchema }),
+    response: z.object({ userId: z.string(), to: date }),
+    errors: [403, 404],
+  }),
+  members: endpoint({
+    method: "GET",
+    path: "/api/v1/communities/{slug}/members",
+    summary: "The community's members and their roles (any member); staff also see deactivated members (active: false)",
+    tag: "communities",
+    auth: true,
+    params: slugParam,
+    response: z.object({ members: z.array(member) }),
+    errors: [403, 404],
+  }),
+  grantRole: endpoint({
+    method: "POST",
+    path: "/api/v1/communities/{slug}/members/{userId}/roles",
+    summary: "Grant a member a role (community staff); 409 if they hold it or are deactivated. Audited; their live connections are re-checked",
+    tag: "communities",
+    auth: true,
+    params: memberParam,
+    body: roleGrantSchema,
+    response: memberChange,
+    errors: [403, 404, 409],
+  }),
+  revokeRole: endpoint({
+    method: "DELETE",
+    path: "/api/v1/communities/{slug}/members/{userId}/roles/{role}",
+    summary:
+      "Revoke a member's role (community staff); 409 for their only role (deactivate instead) or for the community's last active staff member. Audited; their live connections are re-checked",
+    tag: "communities",
+    auth: true,
+    params: memberParam.extend({ role: z.enum(ROLES) }),
+    response: memberChange,
+    errors: [403, 404, 409],
+  }),
+  memberStatus: endpoint({
+    method: "POST",
+    path: "/api/v1/communities/{slug}/members/{userId}/status",
+    summary:
+      "Deactivate (active: false) or reactivate a member (community staff). A deactivated member can no longer act in the community and their current seats end; their topics, votes and other rows stay. The last active staff member cannot be deactivated. Audited",
+    tag: "communities",
+    auth: true,
+    params: memberParam,
+    body: memberStatusSchema,
+    response: memberChange,
+    errors: [403, 404, 409],
+  }),
+  audit: endpoint({
+    method: "GET",
+    path: "/api/v1/communities/{slug}/audit",
+    summary: "The community's audit log, newest first (community staff): every change of a role, a seat or a setting, who made it, when, before and after. Append-only",
+    tag: "communities",
+    auth: true,
+    params: slugParam,
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+      before: idSchema.optional().describe("next from the previous page"),
+    }),
+    response: z.object({
+      entries: z.array(
+        z.object({
+          id: z.string(),
+          at: date,
+          action: z.enum(AUDIT_ACTIONS),
+          actor: z.object({ id: z.string(), name: z.string() }),
+          subject: z.object({ id: z.string(), name: z.string() }).nullable(),
+          before: z.unknown(),
+          after: z.unknown(),
+        }),
+      ),
+      next: z.string().nullable(),
+    }),
     errors: [403, 404],
   }),
   liveState: endpoint({

@@ -6,7 +6,7 @@ import type { z } from "zod";
 import { hashPassword, hashToken } from "~/utils/auth.server";
 import { prisma } from "~/utils/db.server";
 import { LIMITS, RateLimited, hit, peek } from "~/utils/rate-limit.server";
-import type { Role } from "~/utils/domain";
+import { audit } from "./audit.server";
 import type { inviteAcceptSchema, inviteCreateSchema } from "~/utils/schemas";
 
 export async function createInvite(communityId: string, createdById: string, input: z.infer<typeof inviteCreateSchema>) {
@@ -79,11 +79,23 @@ export async function acceptInvite(
     } else {
       userId = who.userId;
     }
-    await tx.membership.upsert({
-      where: { userId_communityId_role: { userId, communityId: invite.community.id, role: invite.role as Role } },
-      create: { userId, communityId: invite.community.id, role: invite.role, organizationId: invite.organizationId },
-      update: {},
-    });
+    const held = await tx.membership.findMany({ where: { userId, communityId: invite.community.id }, select: { role: true, deactivatedAt: true } });
+    // Staff deactivated this person here: a link does not bring them back (staff reactivate them).
+    if (held.some((m) => m.deactivatedAt)) throw new Refused({ _form: "errors.memberDeactivated" });
+    if (!held.some((m) => m.role === invite.role)) {
+      await tx.membership.create({ data: { userId, communityId: invite.community.id, role: invite.role, organizationId: invite.organizationId } });
+      // A role granted through a link is a change of role like any other: the person accepting is who made it.
+      const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { displayName: true } });
+      const before = held.map((m) => m.role);
+      await audit(tx, {
+        communityId: invite.community.id,
+        actor: { userId, displayName: user.displayName },
+        action: "role.grant",
+        subject: { id: userId, name: user.displayName },
+        before: { roles: before },
+        after: { roles: [...before, invite.role], invite: invite.id },
+      });
+    }
     return { ok: true as const, userId };
     });
   } catch (error) {

@@ -7,6 +7,7 @@ import { prisma } from "~/utils/db.server";
 import { InputRejected, RuleBroken } from "~/utils/errors";
 import { NotFound, requirePermission, type Actor, type SessionResource } from "~/utils/permissions.server";
 import { scheduleTally, voterKeyOf } from "./live-state.server";
+import { CURRENT_SEAT } from "./seat-terms";
 import type { ballotInputSchema } from "./vote-rules";
 
 export type BallotAck = { clientBallotId: string; status: "recorded" | "duplicate" | "superseded" };
@@ -74,7 +75,7 @@ async function castGroup(group: Job[]): Promise<void> {
   const [attendance, seats, proxies] = await Promise.all([
     prisma.attendance.findMany({ where: { sessionId: { in: sessions }, userId: { in: [...new Set(group.map((j) => j.actor.userId))] } }, select: { sessionId: true, userId: true, kind: true } }),
     prisma.councilSeat.findMany({
-      where: { councilId: { in: councils }, userId: { in: [...new Set(group.map((j) => j.input.onBehalfOf ?? j.actor.userId))] } },
+      where: { councilId: { in: councils }, userId: { in: [...new Set(group.map((j) => j.input.onBehalfOf ?? j.actor.userId))] }, ...CURRENT_SEAT },
       select: { councilId: true, userId: true, constituency: true },
     }),
     group.some((j) => j.input.onBehalfOf)

@@ -11,12 +11,13 @@ import { sign, verifySignature } from "~/utils/auth.server";
 import { prisma } from "~/utils/db.server";
 import type { Constituency } from "~/utils/domain";
 import { InputRejected, RuleBroken } from "~/utils/errors";
-import { NotFound, loadSessionResource, requirePermission, type Actor, type SessionResource } from "~/utils/permissions.server";
+import { ACTIVE_MEMBERSHIP, NotFound, loadSessionResource, requirePermission, type Actor, type SessionResource } from "~/utils/permissions.server";
 import { publish, rooms } from "~/utils/realtime.server";
 import { rightsChanged } from "~/utils/rights.server";
 import { notify } from "./notification.server";
 import { TOPIC_MOVES } from "./topic-states";
 import { announce, countBallots, presence, quorumOf, type MotionResult } from "./live-state.server";
+import { CURRENT_SEAT } from "./seat-terms";
 import { DEFAULT_OPTIONS, decide, type PassRule, type motionInputSchema } from "./vote-rules";
 
 const CHECK_IN_TTL_MS = 6 * 3600_000;
@@ -61,19 +62,21 @@ export async function checkIn(actor: Actor, sessionId: string, how: { token: str
     method = "qr";
   } else {
     requirePermission(actor, "session:chair", s);
-    const member = await prisma.membership.findFirst({ where: { userId: how.userId, communityId: s.communityId }, select: { userId: true } });
+    const member = await prisma.membership.findFirst({ where: { userId: how.userId, communityId: s.communityId, ...ACTIVE_MEMBERSHIP }, select: { userId: true } });
     if (!member) throw new InputRejected("userId", "errors.notCommunityMember");
     userId = how.userId;
     method = "chair";
   }
-  const seat = await prisma.councilSeat.findFirst({ where: { councilId: s.councilId, userId }, select: { constituency: true } });
+  const seat = await prisma.councilSeat.findFirst({ where: { councilId: s.councilId, userId, ...CURRENT_SEAT }, select: { constituency: true } });
+  const kind = seat ? "member" : "observer";
   await prisma.attendance.upsert({
     where: { sessionId_userId: { sessionId, userId } },
-    create: { sessionId, userId, kind: seat ? "member" : "observer", constituency: seat?.constituency, method },
-    update: {},
+    create: { sessionId, userId, kind, constituency: seat?.constituency, method },
+    // Checking in again after being seated (or unseated) mid-session brings the record up to date.
+    update: { kind, constituency: seat?.constituency ?? null },
   });
   announce(sessionId);
-  return { userId, kind: seat ? "member" : "observer" };
+  return { userId, kind };
 }
 
 // Lookups by compound key on the ballot path use findFirst: Prisma batches concurrent
@@ -162,10 +165,10 @@ export async function takeFloor(actor: Actor, sessionId: string) {
 export async function recordProxy(actor: Actor, sessionId: string, input: { grantorId: string; proxyId: string; note?: string }) {
   const s = await sessionOrThrow(sessionId);
   requirePermission(actor, "session:chair", s);
-  const seat = await prisma.councilSeat.findUnique({ where: { councilId_userId: { councilId: s.councilId, userId: input.grantorId } }, select: { constituency: true } });
+  const seat = await prisma.councilSeat.findFirst({ where: { councilId: s.councilId, userId: input.grantorId, ...CURRENT_SEAT }, select: { constituency: true } });
   if (seat?.constituency !== "resident") throw new InputRejected("grantorId", "errors.proxyGrantorInvalid");
   const head = await prisma.membership.findFirst({
-    where: { userId: input.proxyId, communityId: s.communityId, role: { in: ["buildingHead", "unitHead"] } },
+    where: { userId: input.proxyId, communityId: s.communityId, role: { in: ["buildingHead", "unitHead"] }, ...ACTIVE_MEMBERSHIP },
     select: { id: true },
   });
   if (!head) throw new InputRejected("proxyId", "errors.proxyHolderInvalid");

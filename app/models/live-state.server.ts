@@ -9,6 +9,7 @@ import { prisma } from "~/utils/db.server";
 import type { Constituency } from "~/utils/domain";
 import { NotFound, loadSessionResource, requirePermission, type Actor } from "~/utils/permissions.server";
 import { publish, rooms } from "~/utils/realtime.server";
+import { seatsInForce } from "./seat-terms";
 import { quorum, type PassRule } from "./vote-rules";
 
 type Tx = Prisma.TransactionClient;
@@ -19,8 +20,10 @@ type Tx = Prisma.TransactionClient;
  * the outer client would wait for the transaction to end.
  */
 export async function presence(sessionId: string, councilId: string, db: Tx = prisma) {
+  // A session that is over keeps the seats it had when it adjourned; one in progress (or to come) counts the current terms.
+  const session = await db.councilSession.findUnique({ where: { id: sessionId }, select: { adjournedAt: true } });
   const [seats, attendance, proxies] = await Promise.all([
-    db.councilSeat.findMany({ where: { councilId }, select: { userId: true, constituency: true } }),
+    db.councilSeat.findMany({ where: seatsInForce(councilId, session?.adjournedAt ?? null), select: { userId: true, constituency: true } }),
     db.attendance.findMany({ where: { sessionId }, select: { userId: true, kind: true } }),
     db.proxyAuthorization.findMany({ where: { sessionId, revokedAt: null }, select: { grantorId: true, proxyId: true } }),
   ]);
@@ -82,9 +85,10 @@ export type MotionResult = {
 
 export type LiveTally = { motionId: string; cast: number; eligible: number; counts?: Counts; byConstituency?: Record<string, Counts> };
 
+/** A vote is open only while its session is: the eligible are the members seated now. */
 async function tallyOf(motionId: string): Promise<LiveTally> {
   const motion = await prisma.motion.findUniqueOrThrow({ where: { id: motionId }, select: { options: true, hideResults: true, session: { select: { councilId: true } } } });
-  const [t, eligible] = await Promise.all([countBallots(motionId, JSON.parse(motion.options) as string[]), prisma.councilSeat.count({ where: { councilId: motion.session.councilId } })]);
+  const [t, eligible] = await Promise.all([countBallots(motionId, JSON.parse(motion.options) as string[]), prisma.councilSeat.count({ where: seatsInForce(motion.session.councilId, null) })]);
   return motion.hideResults ? { motionId, cast: t.cast, eligible } : { motionId, cast: t.cast, eligible, counts: t.counts, byConstituency: t.byConstituency };
 }
 

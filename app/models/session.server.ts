@@ -3,14 +3,16 @@
 // slot, and publish it to the council's seated members.
 import type { z } from "zod";
 import { prisma } from "~/utils/db.server";
-import { agendaItemDocumentName } from "~/utils/domain";
+import { agendaItemDocumentName, type SESSION_STATUSES } from "~/utils/domain";
 import { InputRejected } from "~/utils/errors";
 import { NotFound, loadSessionResource, requirePermission, type Actor } from "~/utils/permissions.server";
-import type { agendaAddSchema, sessionCreateSchema } from "~/utils/schemas";
+import type { agendaAddSchema, sessionCreateSchema, sessionListSchema } from "~/utils/schemas";
+import { beijingDayRange } from "~/utils/format";
 import { createAgendaItem } from "./agenda-item.server";
 import { publish, rooms } from "~/utils/realtime.server";
 import { rightsChanged } from "~/utils/rights.server";
 import { notify } from "./notification.server";
+import { CURRENT_SEAT } from "./seat-terms";
 import { moveTopic } from "./topic.server";
 
 export async function scheduleSession(actor: Actor, input: z.infer<typeof sessionCreateSchema>) {
@@ -78,7 +80,7 @@ export async function publishAgenda(actor: Actor, sessionId: string) {
     select: {
       id: true,
       title: true,
-      council: { select: { seats: { select: { userId: true } } } },
+      council: { select: { seats: { where: CURRENT_SEAT, select: { userId: true } } } },
       agendaItems: { select: { topic: { select: { id: true, raisedById: true } } } },
     },
   });
@@ -90,4 +92,47 @@ export async function publishAgenda(actor: Actor, sessionId: string) {
   const to = [...session.council.seats.map((s) => s.userId), ...topics.map((t) => t.raisedById)].filter((id) => id !== actor.userId);
   await notify(to, "agendaPublished", { sessionId }, { title: session.title });
   return { publishedAt: new Date().toISOString() };
+}
+
+const SESSIONS_PAGE = 50;
+
+/** Sessions the actor may see: one community's (403 unless a member) or every community they belong to; newest scheduled first. */
+export async function listSessions(actor: Actor, filters: z.infer<typeof sessionListSchema>) {
+  let communityIds: string[];
+  if (filters.community) {
+    const c = await prisma.community.findUnique({ where: { slug: filters.community }, select: { id: true } });
+    if (!c) throw new NotFound("community");
+    requirePermission(actor, "community:view", { type: "community", communityId: c.id });
+    communityIds = [c.id];
+  } else communityIds = [...new Set(actor.memberships.map((m) => m.communityId))];
+  const where = {
+    council: { communityId: { in: communityIds } },
+    ...(filters.status ? { status: filters.status } : {}),
+    ...(filters.from || filters.to ? { scheduledAt: beijingDayRange(filters.from, filters.to) } : {}),
+  };
+  const [rows, total] = await Promise.all([
+    prisma.councilSession.findMany({
+      where,
+      orderBy: [{ scheduledAt: "desc" }, { id: "asc" }],
+      skip: (filters.page - 1) * SESSIONS_PAGE,
+      take: SESSIONS_PAGE,
+      select: { id: true, title: true, scheduledAt: true, place: true, mode: true, status: true, council: { select: { id: true, name: true, community: { select: { slug: true, name: true } } } } },
+    }),
+    prisma.councilSession.count({ where }),
+  ]);
+  return {
+    sessions: rows.map((s) => ({
+      id: s.id,
+      title: s.title,
+      scheduledAt: s.scheduledAt.toISOString(),
+      place: s.place,
+      mode: s.mode,
+      status: s.status as (typeof SESSION_STATUSES)[number],
+      council: { id: s.council.id, name: s.council.name },
+      community: { slug: s.council.community.slug, name: s.council.community.name },
+    })),
+    total,
+    page: filters.page,
+    pageSize: SESSIONS_PAGE,
+  };
 }

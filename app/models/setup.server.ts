@@ -8,6 +8,7 @@ import type { z } from "zod";
 import { DEFAULT_CATEGORIES } from "~/models/topic-states";
 import { hashPassword, hashToken } from "~/utils/auth.server";
 import { prisma } from "~/utils/db.server";
+import { audit } from "./audit.server";
 import type { setupSchema } from "~/utils/schemas";
 
 export type SetupInput = Omit<z.infer<typeof setupSchema>, "code">;
@@ -72,6 +73,16 @@ export async function createFirstAccount(input: SetupInput, code: string | null)
         },
       },
       select: { id: true },
+    });
+    // The log starts with the first roles: given at setup, by the person who ran it.
+    const self = { id: user.id, name: input.displayName };
+    await audit(tx, {
+      communityId: community.id,
+      actor: { userId: self.id, displayName: self.name },
+      action: "role.grant",
+      subject: self,
+      before: { roles: [] },
+      after: { roles: ["communityStaff", "chair"], setup: true },
     });
     return { userId: user.id, communityId: community.id };
   });

@@ -5,6 +5,7 @@ import type { z } from "zod";
 import type { Prisma } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
 import { agendaItemDocumentName } from "~/utils/domain";
+import { beijingDayRange } from "~/utils/format";
 import { InputRejected } from "~/utils/errors";
 import { NotFound, can, loadTopicResource, requirePermission, type Actor, type TopicResource } from "~/utils/permissions.server";
 import { publish, rooms } from "~/utils/realtime.server";
@@ -316,11 +317,7 @@ export async function listTopics(actor: Actor, communityId: string, filters: z.i
   else if (filters.status) where.status = filters.status;
   if (filters.category) where.category = filters.category;
   if (filters.gridId) where.gridId = filters.gridId;
-  if (filters.from || filters.to)
-    where.createdAt = {
-      ...(filters.from ? { gte: new Date(`${filters.from}T00:00:00+08:00`) } : {}),
-      ...(filters.to ? { lt: new Date(new Date(`${filters.to}T00:00:00+08:00`).getTime() + 24 * 3600 * 1000) } : {}),
-    };
+  if (filters.from || filters.to) where.createdAt = beijingDayRange(filters.from, filters.to);
   if (filters.mine) where.AND = [{ OR: [{ raisedById: actor.userId }, { coSigns: { some: { userId: actor.userId } } }] }];
   const [items, total] = await Promise.all([
     prisma.topic.findMany({

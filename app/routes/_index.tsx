@@ -105,6 +105,15 @@ export default function Index() {
               <a className="btn secondary" href={`/c/${community.slug}/settings`}>
                 {t("settings.link")}
               </a>
+              <a className="btn secondary" href={`/c/${community.slug}/council`}>
+                {t("council.link")}
+              </a>
+              <a className="btn secondary" href={`/c/${community.slug}/members`}>
+                {t("members.link")}
+              </a>
+              <a className="btn secondary" href={`/c/${community.slug}/audit`}>
+                {t("audit.link")}
+              </a>
             </p>
           ) : null}
         </section>

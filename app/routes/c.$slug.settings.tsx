@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { Outcome } from "~/components/outcome";
 import { communitySettings, updateCommunitySettings } from "~/models/community.server";
 import { communityPage, problemsFrom, zodProblems, type Problems, formOf } from "~/utils/forms.server";
 import { communitySettingsSchema } from "~/utils/schemas";
@@ -51,22 +52,11 @@ export default function SettingsPage() {
   const data = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useTranslation();
-  const problems: Problems = data?.problems ?? {};
-  const problemText = Object.values(problems)[0];
   return (
     <div className="card">
       <h1>{t("settings.title")}</h1>
       <p className="muted">{community.name}</p>
-      {data?.saved ? (
-        <p className="notice ok" role="status">
-          {t("settings.saved")}
-        </p>
-      ) : null}
-      {problemText ? (
-        <p className="error" role="alert">
-          {t(problemText.key, problemText.values)}
-        </p>
-      ) : null}
+      <Outcome done={data?.saved ? "settings.saved" : null} problems={data?.problems} />
       <Form method="post" className="stack">
         <div>
           <label htmlFor="coSignThreshold">{t("settings.threshold")}</label>

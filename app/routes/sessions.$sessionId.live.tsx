@@ -13,7 +13,7 @@ import { viewLiveState, type LiveState } from "~/models/live-state.server";
 import { prisma } from "~/utils/db.server";
 import { CONSTITUENCIES } from "~/utils/domain";
 import { orHttpError } from "~/utils/http.server";
-import { can, loadSessionResource, NotFound, requireActor } from "~/utils/permissions.server";
+import { ACTIVE_MEMBERSHIP, can, loadSessionResource, NotFound, requireActor } from "~/utils/permissions.server";
 
 import liveStyles from "~/styles/live.css?url";
 
@@ -26,20 +26,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (!resource) throw new NotFound("session");
     const state = await viewLiveState(actor, resource.sessionId);
     const isChair = can(actor, "session:chair", resource);
-    const seated = can(actor, "motion:propose", resource);
     let qr: Awaited<ReturnType<typeof checkInQr>> | null = null;
     let people: { id: string; name: string; roles: string[] }[] = [];
     if (isChair) {
       qr = await checkInQr(actor, resource.sessionId, new URL(request.url).origin);
       const members = await prisma.membership.findMany({
-        where: { communityId: resource.communityId },
+        where: { communityId: resource.communityId, ...ACTIVE_MEMBERSHIP },
         select: { role: true, user: { select: { id: true, displayName: true } } },
       });
       const byId = new Map<string, { id: string; name: string; roles: string[] }>();
       for (const m of members) (byId.get(m.user.id) ?? byId.set(m.user.id, { id: m.user.id, name: m.user.displayName, roles: [] }).get(m.user.id)!).roles.push(m.role);
       people = [...byId.values()];
     }
-    return { state, isChair, seated, userId: actor.userId, qr, people };
+    return { state, isChair, userId: actor.userId, qr, people };
   });
 }
 
@@ -75,7 +74,9 @@ export default function LiveSessionPage() {
   const q = state.quorum;
   const current = state.currentItem;
   const optionLabel = (o: string) => (["yes", "no", "abstain"].includes(o) ? t(`live.options.${o}`) : o);
-  const canVote = state.status === "open" && me.checkedIn === "member" && data.seated;
+  // Checked in as a member means seated now: a seat change during the session updates the attendance and pushes
+  // the state (app/models/council.server.ts), so the buttons follow without a reload. The server decides anyway.
+  const canVote = state.status === "open" && me.checkedIn === "member";
 
   return (
     <div className="live">
@@ -284,7 +285,7 @@ export default function LiveSessionPage() {
             ) : null}
           </article>
         ))}
-        {current && state.status === "open" && (data.isChair || (data.seated && me.checkedIn === "member")) ? (
+        {current && state.status === "open" && (data.isChair || me.checkedIn === "member") ? (
           <MotionForm onSubmit={(payload) => run("motion:propose", { agendaItemId: current.id, ...payload })} />
         ) : null}
       </section>

@@ -185,7 +185,7 @@ export function unknownEndpoint(request: Request): Promise<Response> {
  * A guard for endpoints under /communities/{slug}: 404 without the community,
  * 403 unless the actor may `action` there — before the body is read.
  */
-export function mayInCommunity(action: "community:view" | "community:invite" | "community:configure" | "topic:raise") {
+export function mayInCommunity(action: "community:view" | "community:invite" | "community:configure" | "member:manage" | "audit:view" | "topic:raise") {
   return async ({ actor, params }: { actor: Actor | null; params: { slug: string } }) => {
     const community = await communityBySlug(params.slug);
     requirePermission(actor, "community:view", { type: "community", communityId: community.id });
@@ -199,6 +199,16 @@ export function mayOnSession(action: "session:editAgenda" | "session:chair" | "s
     const session = await loadSessionResource(params.sessionId);
     if (!session) throw new NotFound("session");
     requirePermission(actor, action, session);
+  };
+}
+
+/** A guard for endpoints under /councils/{councilId}: 404 without the council, 403 unless the actor may `action` in its community. */
+export function mayOnCouncil(action: "community:view" | "council:seat") {
+  return async ({ actor, params }: { actor: Actor | null; params: { councilId: string } }) => {
+    const council = await prisma.council.findUnique({ where: { id: params.councilId }, select: { communityId: true } });
+    if (!council) throw new NotFound("council");
+    requirePermission(actor, "community:view", { type: "community", communityId: council.communityId });
+    requirePermission(actor, action, { type: "community", communityId: council.communityId });
   };
 }
 

@@ -52,7 +52,7 @@ export function fieldsOf(form: FormData): Record<string, string> {
 }
 
 /** The signed-in actor and the community named by the URL; 404 if there is none, 403 unless `action` is allowed. */
-export async function communityPage(request: Request, slug: string, action: Action & ("community:view" | "community:configure" | "topic:raise" | "topic:triage" | "session:schedule") = "community:view") {
+export async function communityPage(request: Request, slug: string, action: Action & ("community:view" | "community:configure" | "council:seat" | "member:manage" | "audit:view" | "topic:raise" | "topic:triage" | "session:schedule") = "community:view") {
   const actor: Actor = await requireActor(request);
   return orHttpError(async () => {
     const community = await communityBySlug(slug);

@@ -15,6 +15,9 @@ export type Actor = {
   seats: { councilId: string; constituency: Constituency }[];
 };
 
+/** Memberships that give rights: staff can deactivate a person in a community without deleting anything (app/models/member.server.ts). */
+export const ACTIVE_MEMBERSHIP = { deactivatedAt: null };
+
 export type CommunityResource = { type: "community"; communityId: string };
 export type SessionResource = { type: "session"; communityId: string; councilId: string; sessionId: string; status: string; chairId: string | null };
 export type AgendaItemResource = Omit<SessionResource, "type"> & { type: "agendaItem"; itemId: string };
@@ -24,6 +27,9 @@ type Resources = {
   "community:view": CommunityResource;
   "community:invite": CommunityResource;
   "community:configure": CommunityResource;
+  "council:seat": CommunityResource;
+  "member:manage": CommunityResource;
+  "audit:view": CommunityResource;
   "topic:raise": CommunityResource;
   "topic:raiseOnBehalf": CommunityResource;
   "topic:triage": CommunityResource;
@@ -59,6 +65,12 @@ const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean
   "community:view": (a, r) => isMember(a, r.communityId),
   "community:invite": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
   "community:configure": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
+  // Seating and unseating decides who votes: the community's staff only (issue 11).
+  "council:seat": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
+  // Granting and revoking roles, deactivating a member: staff only; the model keeps at least one staff member.
+  "member:manage": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
+  // The audit log names who changed what: the community's staff read it.
+  "audit:view": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
   // Anyone in the community may raise a topic, except observers, who only watch.
   "topic:raise": (a, r) => a.memberships.some((m) => m.communityId === r.communityId && m.role !== "observer"),
   "topic:raiseOnBehalf": (a, r) => hasRole(a, r.communityId, RELAY_ROLES),
@@ -115,8 +127,9 @@ export async function loadActor(userId: string): Promise<Actor | null> {
     select: {
       id: true,
       displayName: true,
-      memberships: { select: { communityId: true, role: true, organizationId: true } },
-      seats: { select: { councilId: true, constituency: true } },
+      memberships: { where: ACTIVE_MEMBERSHIP, select: { communityId: true, role: true, organizationId: true } },
+      // Only current terms (CURRENT_SEAT in app/models/seat-terms.ts): an ended seat gives no right (a past session's roll reads the history instead).
+      seats: { where: { current: true }, select: { councilId: true, constituency: true } },
     },
   });
   if (!user) return null;

@@ -3,7 +3,7 @@
 // (errors.*) that the screen translates and the API renders in the caller's locale.
 import { z } from "zod";
 import { COMMON_PASSWORDS } from "./common-passwords";
-import { localeSchema, roleSchema } from "./domain";
+import { SESSION_STATUSES, constituencySchema, localeSchema, roleSchema } from "./domain";
 
 const identifier = z
   .string({ error: "errors.identifierRequired" })
@@ -242,3 +242,26 @@ export const communitySettingsSchema = z
       .optional(),
   })
   .strict();
+
+/** Seating someone on a council (POST /api/v1/councils/{councilId}/seats, the council page). */
+export const seatCreateSchema = z
+  .object({
+    userId: idSchema,
+    constituency: constituencySchema,
+  })
+  .strict();
+
+/** Granting a role to a member (POST /api/v1/communities/{slug}/members/{userId}/roles, the members page). */
+export const roleGrantSchema = z.object({ role: roleSchema }).strict();
+
+/** Deactivating or reactivating a member (POST /api/v1/communities/{slug}/members/{userId}/status). */
+export const memberStatusSchema = z.object({ active: z.boolean() }).strict();
+
+/** GET /api/v1/sessions: a community's sessions (or those of every community one belongs to), by status and Beijing date. */
+export const sessionListSchema = z.object({
+  community: z.string().regex(/^[a-z0-9-]{1,64}$/, "errors.invalidInput").optional(),
+  status: z.enum(SESSION_STATUSES).optional(),
+  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "errors.dateInvalid").optional(),
+  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "errors.dateInvalid").optional(),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+});

@@ -1,0 +1,96 @@
+// 社区成员: community staff grant and revoke roles and deactivate or reactivate members.
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { Outcome } from "~/components/outcome";
+import { grantRole, listMembers, revokeRole, setMemberActive } from "~/models/member.server";
+import { ROLES, roleSchema } from "~/utils/domain";
+import { communityPage, formOf, problemsFrom, zodProblems, type Problems } from "~/utils/forms.server";
+import { idSchema } from "~/utils/schemas";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { actor, community } = await communityPage(request, params.slug ?? "", "member:manage");
+  return { community, ...(await listMembers(actor, community.id)) };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { actor, community } = await communityPage(request, params.slug ?? "", "member:manage");
+  const form = await formOf(request);
+  const userId = idSchema.safeParse(form.get("userId"));
+  if (!userId.success) return { problems: zodProblems(userId.error), done: null };
+  const intent = String(form.get("intent") ?? "");
+  try {
+    if (intent === "deactivate" || intent === "reactivate") {
+      await setMemberActive(actor, community.id, userId.data, intent === "reactivate");
+      return { problems: {} as Problems, done: intent };
+    }
+    const role = roleSchema.safeParse(form.get("role"));
+    if (!role.success) return { problems: zodProblems(role.error), done: null };
+    if (intent === "revoke") await revokeRole(actor, community.id, userId.data, role.data);
+    else await grantRole(actor, community.id, userId.data, role.data);
+    return { problems: {} as Problems, done: intent === "revoke" ? ("revoke" as const) : ("grant" as const) };
+  } catch (error) {
+    return { problems: problemsFrom(error), done: null };
+  }
+}
+
+export default function MembersPage() {
+  const { community, members } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  const { t } = useTranslation();
+  return (
+    <div className="card stack">
+      <h1>{t("members.title")}</h1>
+      <p className="muted">
+        {community.name} · <a href={`/c/${community.slug}/audit`}>{t("audit.link")}</a>
+      </p>
+      <Outcome done={data?.done ? `members.done.${data.done}` : null} problems={data?.problems} />
+      <ul className="list" data-testid="members">
+        {members.map((m) => (
+          <li key={m.userId} className="stack" data-testid="member" data-active={m.active}>
+            <strong>
+              {m.displayName}
+              {m.active ? null : <span className="pill warn"> {t("members.deactivated")}</span>}
+            </strong>
+            <div style={{ display: "flex", flexWrap: "wrap", gap: "0.5rem" }}>
+              {m.roles.map((r) => (
+                <Form method="post" key={r}>
+                  <input type="hidden" name="userId" value={m.userId} />
+                  <input type="hidden" name="role" value={r} />
+                  <button className="btn secondary" type="submit" name="intent" value="revoke" disabled={busy} aria-label={t("members.revokeLabel", { role: t(`roles.${r}`), name: m.displayName })}>
+                    {t(`roles.${r}`)} ✕
+                  </button>
+                </Form>
+              ))}
+            </div>
+            {m.active ? (
+              <Form method="post" style={{ display: "flex", flexWrap: "wrap", gap: "0.5rem", alignItems: "end" }}>
+                <input type="hidden" name="userId" value={m.userId} />
+                <div>
+                  <label htmlFor={`grant-${m.userId}`}>{t("members.grant")}</label>
+                  <select id={`grant-${m.userId}`} name="role" defaultValue={ROLES.find((r) => !m.roles.includes(r))}>
+                    {ROLES.filter((r) => !m.roles.includes(r)).map((r) => (
+                      <option key={r} value={r}>
+                        {t(`roles.${r}`)}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+                <button className="btn" type="submit" name="intent" value="grant" disabled={busy} aria-label={t("members.grantLabel", { name: m.displayName })}>
+                  {t("members.grantSubmit")}
+                </button>
+              </Form>
+            ) : null}
+            <Form method="post">
+              <input type="hidden" name="userId" value={m.userId} />
+              <button className="btn secondary" type="submit" name="intent" value={m.active ? "deactivate" : "reactivate"} disabled={busy}>
+                {m.active ? t("members.deactivate", { name: m.displayName }) : t("members.reactivate", { name: m.displayName })}
+              </button>
+            </Form>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
