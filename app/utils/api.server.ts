@@ -7,6 +7,7 @@ import { getUserId } from "./auth.server";
 import { LIMITS, discardBody, readForm, readJson } from "./body.server";
 import { Refusal, type RefusalValues } from "./errors";
 import { requestLocale } from "./locale.server";
+import { prisma } from "./db.server";
 import { NotFound, communityBySlug, loadActor, loadSessionResource, loadTopicResource, requirePermission, type Actor } from "./permissions.server";
 import { issueOf, problemResponse, refusalOf } from "./refusal.server";
 import { MAX_PHOTOS, MAX_PHOTO_BYTES } from "./uploads.server";
