@@ -12,7 +12,7 @@ import { prisma } from "~/utils/db.server";
 import type { Constituency } from "~/utils/domain";
 import { InputRejected, RuleBroken } from "~/utils/errors";
 import { ACTIVE_MEMBERSHIP, NotFound, loadSessionResource, requirePermission, type Actor, type SessionResource } from "~/utils/permissions.server";
-import { publish, rooms } from "~/utils/realtime.server";
+import { publish, socketRooms } from "~/utils/realtime.server";
 import { rightsChanged } from "~/utils/rights.server";
 import { notify } from "./notification.server";
 import { TOPIC_MOVES } from "./topic-states";
@@ -316,7 +316,7 @@ export async function closeVote(actor: Actor, motionId: string): Promise<MotionR
     }
     return { r, topicId: item.topicId };
   });
-  publish(rooms.session(session.sessionId), "vote:closed", { motionId, result: result.r });
+  publish(socketRooms.session(session.sessionId), "vote:closed", { motionId, result: result.r });
   announce(session.sessionId);
   if (result.topicId) {
     const t = await prisma.topic.findUniqueOrThrow({ where: { id: result.topicId }, select: { raisedById: true, title: true, coSigns: { select: { userId: true } } } });

@@ -8,7 +8,7 @@ import type { Prisma } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
 import type { Constituency } from "~/utils/domain";
 import { NotFound, loadSessionResource, requirePermission, type Actor } from "~/utils/permissions.server";
-import { publish, rooms } from "~/utils/realtime.server";
+import { publish, socketRooms } from "~/utils/realtime.server";
 import { seatsInForce } from "./seat-terms";
 import { quorum, type PassRule } from "./vote-rules";
 
@@ -106,7 +106,7 @@ export function scheduleTally(sessionId: string, motionId: string): void {
     if (!entry.again) return void tallyTimers.delete(motionId);
     entry.again = false;
     tallyOf(motionId)
-      .then((tally) => publish(rooms.session(sessionId), "vote:tally", tally))
+      .then((tally) => publish(socketRooms.session(sessionId), "vote:tally", tally))
       .catch((e) => console.error("[live] tally", e));
     setTimeout(tick, TALLY_EVERY_MS);
   };
@@ -277,7 +277,7 @@ export function announce(sessionId: string): void {
           })
           .then((state) => {
             rememberRoomSize(sessionId, ["adjourned", "cancelled"].includes(state.status) ? null : state.attendance.length);
-            publish(rooms.session(sessionId), "session:state", state);
+            publish(socketRooms.session(sessionId), "session:state", state);
           })
           .catch((e) => console.error("[live] state", e));
       },

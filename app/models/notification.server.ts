@@ -1,7 +1,7 @@
 // In-app notifications: rows per person, and a live unread count pushed to the
 // person's own Socket.IO room (user:<id>) on every new one.
 import { prisma } from "~/utils/db.server";
-import { publish, rooms } from "~/utils/realtime.server";
+import { publish, socketRooms } from "~/utils/realtime.server";
 
 export type NotificationType =
   | "topicMoved"
@@ -22,7 +22,7 @@ export async function notify(
   });
   // Everyone's unread count in one statement: a council of a thousand is one query, not a thousand.
   const unread = await prisma.notification.groupBy({ by: ["userId"], where: { userId: { in: to }, readAt: null }, _count: { _all: true } });
-  for (const row of unread) publish(rooms.user(row.userId), "notification:unread", { unread: row._count._all });
+  for (const row of unread) publish(socketRooms.user(row.userId), "notification:unread", { unread: row._count._all });
 }
 
 export function unreadCount(userId: string): Promise<number> {
@@ -54,6 +54,6 @@ export async function listNotifications(userId: string, page = 1, pageSize = 30)
 export async function markRead(userId: string, ids: string[] | "all"): Promise<number> {
   const where = ids === "all" ? { userId, readAt: null } : { userId, id: { in: ids }, readAt: null };
   const { count } = await prisma.notification.updateMany({ where, data: { readAt: new Date() } });
-  publish(rooms.user(userId), "notification:unread", { unread: await unreadCount(userId) });
+  publish(socketRooms.user(userId), "notification:unread", { unread: await unreadCount(userId) });
   return count;
 }

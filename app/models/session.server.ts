@@ -9,7 +9,7 @@ import { NotFound, loadSessionResource, requirePermission, type Actor } from "~/
 import type { agendaAddSchema, sessionCreateSchema, sessionListSchema } from "~/utils/schemas";
 import { beijingDayRange } from "~/utils/format";
 import { createAgendaItem } from "./agenda-item.server";
-import { publish, rooms } from "~/utils/realtime.server";
+import { publish, socketRooms } from "~/utils/realtime.server";
 import { rightsChanged } from "~/utils/rights.server";
 import { notify } from "./notification.server";
 import { CURRENT_SEAT } from "./seat-terms";
@@ -88,7 +88,7 @@ export async function publishAgenda(actor: Actor, sessionId: string) {
   await prisma.topicEvent.createMany({
     data: topics.map((t) => ({ topicId: t.id, type: "agendaPublished", actorId: actor.userId, data: JSON.stringify({ sessionId, sessionTitle: session.title }) })),
   });
-  for (const t of topics) publish(rooms.topic(t.id), "topic:moved", { topicId: t.id, status: "scheduled" });
+  for (const t of topics) publish(socketRooms.topic(t.id), "topic:moved", { topicId: t.id, status: "scheduled" });
   const to = [...session.council.seats.map((s) => s.userId), ...topics.map((t) => t.raisedById)].filter((id) => id !== actor.userId);
   await notify(to, "agendaPublished", { sessionId }, { title: session.title });
   return { publishedAt: new Date().toISOString() };

@@ -8,7 +8,7 @@ import { agendaItemDocumentName } from "~/utils/domain";
 import { beijingDayRange } from "~/utils/format";
 import { InputRejected } from "~/utils/errors";
 import { NotFound, can, loadTopicResource, requirePermission, type Actor, type TopicResource } from "~/utils/permissions.server";
-import { publish, rooms } from "~/utils/realtime.server";
+import { publish, socketRooms } from "~/utils/realtime.server";
 import { rightsChanged } from "~/utils/rights.server";
 import type { TopicMoveInput, topicListSchema, topicRaiseSchema } from "~/utils/schemas";
 import { encodePhotos, savePhotos } from "~/utils/uploads.server";
@@ -109,7 +109,7 @@ export async function coSign(actor: Actor, topicId: string): Promise<{ count: nu
     if (!isUniqueViolation(error)) throw error;
   }
   const count = await refreshCoSignCount(topicId);
-  publish(rooms.topic(topicId), "topic:coSigns", { topicId, count });
+  publish(socketRooms.topic(topicId), "topic:coSigns", { topicId, count });
   await markReadyIfDue(topicId, actor.userId);
   return { count, coSigned: true };
 }
@@ -119,7 +119,7 @@ export async function withdrawCoSign(actor: Actor, topicId: string): Promise<{ c
   requirePermission(actor, "topic:view", topic);
   await prisma.coSign.deleteMany({ where: { topicId, userId: actor.userId } });
   const count = await refreshCoSignCount(topicId);
-  publish(rooms.topic(topicId), "topic:coSigns", { topicId, count });
+  publish(socketRooms.topic(topicId), "topic:coSigns", { topicId, count });
   return { count, coSigned: false };
 }
 
@@ -209,7 +209,7 @@ export async function moveTopic(actor: Actor, topicId: string, input: TopicMoveI
 
   // Whoever has an unscheduled item's text open is told it is gone, at once.
   for (const agendaItemId of removedItems) rightsChanged({ agendaItemId, removed: true });
-  publish(rooms.topic(topicId), "topic:moved", { topicId, status: to });
+  publish(socketRooms.topic(topicId), "topic:moved", { topicId, status: to });
   const others = (ids: string[]) => ids.filter((id) => id !== actor.userId);
   await notify(others(await followers(topicId)), "topicMoved", { topicId }, { title: topic.title, status: to, move: input.move });
   if (referredTo) {
@@ -218,7 +218,7 @@ export async function moveTopic(actor: Actor, topicId: string, input: TopicMoveI
   }
   if (input.move === "merge") {
     const count = await refreshCoSignCount(input.intoTopicId);
-    publish(rooms.topic(input.intoTopicId), "topic:coSigns", { topicId: input.intoTopicId, count });
+    publish(socketRooms.topic(input.intoTopicId), "topic:coSigns", { topicId: input.intoTopicId, count });
     await markReadyIfDue(input.intoTopicId, actor.userId);
   }
   return { topicId, status: to };

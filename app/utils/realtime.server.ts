@@ -21,7 +21,8 @@ export function realtimeStats(): Stats {
   return current?.stats() ?? { documentsLoaded: 0, connections: 0 };
 }
 
-export const rooms = {
+/** Socket.IO room names (a co-edited document's room is the Yjs side's: server/yjs/rooms.ts). */
+export const socketRooms = {
   user: (userId: string) => `user:${userId}`,
   topic: (topicId: string) => `topic:${topicId}`,
   session: (sessionId: string) => `session:${sessionId}`,

@@ -16,7 +16,7 @@ import { localeOfHeaders } from "~/utils/locale.server";
 import { NotFound, can, loadSessionResource, loadTopicResource, requirePermission } from "~/utils/permissions.server";
 import { issueOf, refusalOf } from "~/utils/refusal.server";
 import type { RightsChange } from "~/utils/rights.server";
-import { rooms } from "~/utils/realtime.server";
+import { socketRooms } from "~/utils/realtime.server";
 import { authenticateAgain, authenticateUpgrade, type RealtimeUser } from "./authenticate";
 import { eventLimiter } from "./event-limits";
 
@@ -87,23 +87,23 @@ export function createSocketServer() {
       });
     }
     // Each person's own room: notifications and their unread badge.
-    void socket.join(rooms.user(socket.data.user.actor.userId));
+    void socket.join(socketRooms.user(socket.data.user.actor.userId));
     on(socket, "topic:join", topicJoinSchema, async ({ topicId }) => {
       const topic = await loadTopicResource(topicId);
       if (!topic) throw new NotFound("topic");
       requirePermission(socket.data.user.actor, "topic:view", topic);
-      await socket.join(rooms.topic(topicId));
+      await socket.join(socketRooms.topic(topicId));
       return { ok: true };
     });
     on(socket, "topic:leave", topicJoinSchema, async ({ topicId }) => {
-      await socket.leave(rooms.topic(topicId));
+      await socket.leave(socketRooms.topic(topicId));
       return { ok: true };
     });
     on(socket, "session:join", sessionJoinSchema, async ({ sessionId }) => {
       const session = await loadSessionResource(sessionId);
       if (!session) throw new NotFound("session");
       requirePermission(socket.data.user.actor, "session:view", session);
-      const room = rooms.session(sessionId);
+      const room = socketRooms.session(sessionId);
       await socket.join(room);
       await announceViewers(room);
       // A client that (re)joins gets the whole current state at once.
@@ -116,14 +116,14 @@ export function createSocketServer() {
       });
     }
     on(socket, "session:leave", sessionJoinSchema, async ({ sessionId }) => {
-      const room = rooms.session(sessionId);
+      const room = socketRooms.session(sessionId);
       await socket.leave(room);
       await announceViewers(room);
       return { ok: true };
     });
     socket.on("disconnecting", () => {
-      const rooms = [...socket.rooms].filter((r) => r.startsWith("session:"));
-      setImmediate(() => rooms.forEach((r) => void announceViewers(r).catch(() => {})));
+      const sessions = [...socket.rooms].filter((r) => r.startsWith("session:"));
+      setImmediate(() => sessions.forEach((r) => void announceViewers(r).catch(() => {})));
     });
   });
 

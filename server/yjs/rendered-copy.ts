@@ -5,7 +5,7 @@
 // rendered less often (renderDelayFor), so one large document cannot keep the
 // process busy rendering or fill every page that shows it.
 import { parseDocumentName } from "~/utils/domain";
-import { rooms } from "~/utils/realtime.server";
+import { socketRooms } from "~/utils/realtime.server";
 import type { Db } from "~/utils/db.server";
 import { renderProse } from "~/utils/prose.server";
 import { LIMITS, renderDelayFor } from "./limits";
@@ -34,7 +34,7 @@ export function renderedCopyHooks(db: Db, publish: Publish): RoomHooks {
     const item = await db.agendaItem.findUniqueOrThrow({ where: { id: copy.itemId }, select: { id: true, sessionId: true } });
     // Only once committed: a write that failed must be retried by the next edit, even if the text is unchanged.
     lastHtml.set(room.name, copy.html);
-    publish(rooms.session(item.sessionId), "agendaItem:rendered", { itemId: item.id, text: copy.text, html: copy.html });
+    publish(socketRooms.session(item.sessionId), "agendaItem:rendered", { itemId: item.id, text: copy.text, html: copy.html });
   }
 
   /**
