@@ -16,7 +16,10 @@ export default tseslint.config(
     rules: {
       "react-hooks/rules-of-hooks": "error",
       "react-hooks/exhaustive-deps": "warn",
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_", caughtErrors: "none" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_", caughtErrors: "none" },
+      ],
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
     },
   },
@@ -44,14 +47,23 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["./live-session.server", "./live-ballots.server", "./live-actions.server"], message: "live state must not import the commands" }] },
+        {
+          patterns: [
+            { group: ["./live-session.server", "./live-ballots.server", "./live-actions.server"], message: "live state must not import the commands" },
+          ],
+        },
       ],
     },
   },
   {
     // The Node entry stays out of the app's module graph (docs/decisions/0004-one-module-graph.md).
     files: ["server/index.ts", "server/http-upgrade.ts"],
-    rules: { "no-restricted-imports": ["error", { patterns: [{ group: ["~/*", "../app/*", "**/app/**"], message: "server/index.ts reaches the app only through the Remix build" }] }] },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["~/*", "../app/*", "**/app/**"], message: "server/index.ts reaches the app only through the Remix build" }] },
+      ],
+    },
   },
   prettier,
 );

@@ -71,7 +71,11 @@ process.on("SIGTERM", () => process.exit(143));
 const t0 = now();
 const log = (line: string) => console.log(`[bench ${((now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}`);
 const tsx = (script: string, scriptArgs: string[], env: Record<string, string>) => {
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(BENCH_DIR, script), ...scriptArgs], { cwd: ROOT, env: { ...process.env, ...env }, encoding: "utf8" });
+  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(BENCH_DIR, script), ...scriptArgs], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+  });
   if (r.status !== 0) throw new Error(`${script} failed (${r.status ?? r.signal}):\n${r.stderr || r.stdout}`);
   return r;
 };
@@ -84,7 +88,10 @@ function ensureBuild(): void {
   if (r.status !== 0) throw new Error("npm run build failed");
 }
 
-async function tokensFor(ctx: Pick<Context, "tmpDir" | "databaseUrl">, usernames: readonly string[]): Promise<{ tokens: Record<string, string>; source: string }> {
+async function tokensFor(
+  ctx: Pick<Context, "tmpDir" | "databaseUrl">,
+  usernames: readonly string[],
+): Promise<{ tokens: Record<string, string>; source: string }> {
   const server = await startYishi({ tmpDir: ctx.tmpDir, databaseUrl: ctx.databaseUrl, label: "tokens" });
   try {
     const tokens: Record<string, string> = {};
@@ -98,7 +105,10 @@ async function tokensFor(ctx: Pick<Context, "tmpDir" | "databaseUrl">, usernames
         // The API is not there yet: mint tokens straight into the bench database.
         const out = path.join(ctx.tmpDir, "tokens.json");
         tsx("setup/tokens.ts", [out, ...usernames], { DATABASE_URL: ctx.databaseUrl });
-        return { tokens: JSON.parse(readFileSync(out, "utf8")) as Record<string, string>, source: "createApiToken() into the bench database (POST /api/v1/auth/token answered 404)" };
+        return {
+          tokens: JSON.parse(readFileSync(out, "utf8")) as Record<string, string>,
+          source: "createApiToken() into the bench database (POST /api/v1/auth/token answered 404)",
+        };
       }
       if (!res.ok) throw new Error(`POST /api/v1/auth/token for ${identifier} answered ${res.status}: ${await res.text()}`);
       tokens[identifier] = ((await res.json()) as { token: string }).token;
@@ -145,7 +155,8 @@ async function main(): Promise<number> {
   const m = machine(tmpDir);
   configurePinning(flag("pin"), m.nproc);
   log(`${command} on ${m.nproc} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}; database in ${tmpDir} (${m.tmpFilesystem})`);
-  if (m.loadAverageAtStart > m.nproc / 2) log(`WARNING: load average ${m.loadAverageAtStart} on ${m.nproc} CPUs: other work is competing, figures will be noisy`);
+  if (m.loadAverageAtStart > m.nproc / 2)
+    log(`WARNING: load average ${m.loadAverageAtStart} on ${m.nproc} CPUs: other work is competing, figures will be noisy`);
 
   log("preparing the bench database: migrations, demo seed, capacity sessions, a 200-item session");
   const setupFile = path.join(tmpDir, "setup.json");
@@ -197,9 +208,11 @@ async function main(): Promise<number> {
       const out = path.join(tmpDir, "inserts.json");
       tsx("setup/sqlite-inserts.ts", [tmpDir, String(sizes.sqlite.seconds), out, ...(serverSynchronous ? [serverSynchronous] : [])], {});
       results.sqlite = JSON.parse(readFileSync(out, "utf8")) as InsertRun[];
-      for (const r of results.sqlite) log(`  ${r.variant} (${r.journalMode}, synchronous=${r.synchronous}): ${r.rowsPerSecond.toFixed(0)} rows/s, p99 ${r.latencyMs.p99.toFixed(3)} ms`);
+      for (const r of results.sqlite)
+        log(`  ${r.variant} (${r.journalMode}, synchronous=${r.synchronous}): ${r.rowsPerSecond.toFixed(0)} rows/s, p99 ${r.latencyMs.p99.toFixed(3)} ms`);
       results.votes.denominatorRowsPerSecond =
-        results.sqlite.find((r) => r.variant === (serverSynchronous === "FULL" ? "better-sqlite3-wal-full" : "better-sqlite3-wal-default"))?.rowsPerSecond ?? null;
+        results.sqlite.find((r) => r.variant === (serverSynchronous === "FULL" ? "better-sqlite3-wal-full" : "better-sqlite3-wal-default"))?.rowsPerSecond ??
+        null;
     });
   }
   if (only.has("page")) results.page = await attempt("page", () => runPageWeight(ctx));
@@ -218,7 +231,9 @@ async function main(): Promise<number> {
         if (done.length === 0) continue;
         const merged = mergeRounds(ctx, target, rate, done);
         results.fanout.push(merged);
-        log(`fan-out ${target} @ ${rate}/s over ${done.length} round(s): p50 ${merged.latencyMs.p50.toFixed(2)} ms, p95 ${merged.latencyMs.p95.toFixed(2)} ms, p99 ${merged.latencyMs.p99.toFixed(2)} ms`);
+        log(
+          `fan-out ${target} @ ${rate}/s over ${done.length} round(s): p50 ${merged.latencyMs.p50.toFixed(2)} ms, p95 ${merged.latencyMs.p95.toFixed(2)} ms, p99 ${merged.latencyMs.p99.toFixed(2)} ms`,
+        );
       }
     }
   }
@@ -251,7 +266,9 @@ async function main(): Promise<number> {
 
   const failedChecks = results.checks.filter((c) => !c.ok).length + results.errors.length;
   const missed = results.targets.filter((t) => t.met === false).length;
-  console.log(`bench checks: ${results.checks.filter((c) => c.ok).length} ok, ${failedChecks} failing; targets: ${results.targets.filter((t) => t.met).length} met, ${missed} missed, ${results.targets.filter((t) => t.met === null).length} not judged`);
+  console.log(
+    `bench checks: ${results.checks.filter((c) => c.ok).length} ok, ${failedChecks} failing; targets: ${results.targets.filter((t) => t.met).length} met, ${missed} missed, ${results.targets.filter((t) => t.met === null).length} not judged`,
+  );
   return failedChecks > 0 || (flag("strict") && missed > 0) ? 1 : 0;
 }
 
@@ -268,7 +285,11 @@ function evaluate(r: Results): void {
     if (f.ratePerEditor === lowestRate) {
       // ≥ 99.9 %: a receipt whose update Yjs applied together with the next one is observed once (see scenarios/typing.ts).
       check(`fan-out ${at}: updates observed (≥ 99.9 %)`, f.typing.received >= f.typing.expected * 0.999, `${f.typing.received}/${f.typing.expected}`);
-      check(`fan-out ${at}: every client converged`, f.typing.converged === f.typing.clients, `${f.typing.converged}/${f.typing.clients}${f.typing.notConvergedExample ? ` (${f.typing.notConvergedExample})` : ""}`);
+      check(
+        `fan-out ${at}: every client converged`,
+        f.typing.converged === f.typing.clients,
+        `${f.typing.converged}/${f.typing.clients}${f.typing.notConvergedExample ? ` (${f.typing.notConvergedExample})` : ""}`,
+      );
     }
   }
   for (const rate of [...new Set((r.fanout ?? []).map((f) => f.ratePerEditor))]) {
@@ -281,21 +302,37 @@ function evaluate(r: Results): void {
       "Yishi p99 ≤ stock @y/websocket-server p99",
       `${ms(ours.latencyMs.p99)} ms vs ${ms(stock.latencyMs.p99)} ms (ratio ${ratio(ours.latencyMs.p99, stock.latencyMs.p99)})`,
       ours.latencyMs.p99 <= stock.latencyMs.p99,
-      saturated ? "the load generator saturated in this level (clients lagging or updates still in flight after the drain): latency there measures the backlog of a 2-core machine as much as the server" : undefined,
+      saturated
+        ? "the load generator saturated in this level (clients lagging or updates still in flight after the drain): latency there measures the backlog of a 2-core machine as much as the server"
+        : undefined,
     );
   }
   if (r.capacity) {
     const c = r.capacity;
     check("capacity: every participant connected", c.connect.failed === 0, `${c.connect.opened}/${c.participants}, ${c.connect.socketsJoined} Socket.IO joins`);
-    check("capacity: busy session's updates observed (≥ 99.9 %)", c.busy.typing.received >= c.busy.typing.expected * 0.999, `${c.busy.typing.received}/${c.busy.typing.expected}`);
-    check("capacity: busy session's clients converged", c.busy.typing.converged === c.busy.typing.clients, `${c.busy.typing.converged}/${c.busy.typing.clients}`);
+    check(
+      "capacity: busy session's updates observed (≥ 99.9 %)",
+      c.busy.typing.received >= c.busy.typing.expected * 0.999,
+      `${c.busy.typing.received}/${c.busy.typing.expected}`,
+    );
+    check(
+      "capacity: busy session's clients converged",
+      c.busy.typing.converged === c.busy.typing.clients,
+      `${c.busy.typing.converged}/${c.busy.typing.clients}`,
+    );
     check(
       "capacity: loaded documents return to zero",
       c.unload.documentsLoadedAfterClose === 0,
       c.healthEndpoint ? `${c.unload.documentsLoadedAfterClose} loaded after everyone left` : "GET /api/v1/health is missing: not observable",
     );
     if (r.mode === "quick") {
-      goal("memory per participant", "< 30 KB", `${num(c.kbPerParticipant)} KB`, null, `only ${c.participants} participants in --quick: heap growth swamps the per-connection cost; judged on the full run`);
+      goal(
+        "memory per participant",
+        "< 30 KB",
+        `${num(c.kbPerParticipant)} KB`,
+        null,
+        `only ${c.participants} participants in --quick: heap growth swamps the per-connection cost; judged on the full run`,
+      );
     } else {
       goal("memory per participant", "< 30 KB", `${num(c.kbPerParticipant)} KB (${c.participants} participants)`, c.kbPerParticipant < 30);
     }
@@ -303,20 +340,39 @@ function evaluate(r: Results): void {
   if (r.page) {
     const p = r.page;
     check("page weight: the session page lists every agenda item", p.html.itemsListed === p.agendaItems, `${p.html.itemsListed}/${p.agendaItems}`);
-    check("page weight: the editor chunk is not on the session page", !p.editorChunkReferenced && !p.editorChunkLazy, p.editorChunkReferenced ? "referenced by the HTML" : p.editorChunkLazy ? "loaded lazily" : "absent");
-    goal("session page JavaScript", "< 250 KB gzip", `${kb(p.referencedGzipBytes)} KB referenced by the HTML (+ ${kb(p.lazyGzipBytes)} KB loaded after hydration = ${kb(p.totalGzipBytes)} KB)`, p.totalGzipBytes < 250 * 1024);
+    check(
+      "page weight: the editor chunk is not on the session page",
+      !p.editorChunkReferenced && !p.editorChunkLazy,
+      p.editorChunkReferenced ? "referenced by the HTML" : p.editorChunkLazy ? "loaded lazily" : "absent",
+    );
+    goal(
+      "session page JavaScript",
+      "< 250 KB gzip",
+      `${kb(p.referencedGzipBytes)} KB referenced by the HTML (+ ${kb(p.lazyGzipBytes)} KB loaded after hydration = ${kb(p.totalGzipBytes)} KB)`,
+      p.totalGzipBytes < 250 * 1024,
+    );
     goal("session page render time", "p95 reported (no target set)", `p95 ${ms(p.renderMs.p95)} ms`, null);
   }
   const v = r.votes.result;
   if (v) {
-    check("vote burst: nothing lost or doubled (stored ballots = cast ballots, every burst)", v.lostOrDoubled === 0 && v.flatOut.lostOrDoubled === 0, `${v.lostOrDoubled + v.flatOut.lostOrDoubled} off`);
-    check("vote burst: every ballot acknowledged and every client saw the final tally", v.bursts.every((b) => b.refused === 0 && b.missedFinalTally === 0), v.bursts.map((b) => `${b.refused} refused, ${b.missedFinalTally} missed`).join("; "));
+    check(
+      "vote burst: nothing lost or doubled (stored ballots = cast ballots, every burst)",
+      v.lostOrDoubled === 0 && v.flatOut.lostOrDoubled === 0,
+      `${v.lostOrDoubled + v.flatOut.lostOrDoubled} off`,
+    );
+    check(
+      "vote burst: every ballot acknowledged and every client saw the final tally",
+      v.bursts.every((b) => b.refused === 0 && b.missedFinalTally === 0),
+      v.bursts.map((b) => `${b.refused} refused, ${b.missedFinalTally} missed`).join("; "),
+    );
     const limit = r.votes.denominatorRowsPerSecond;
     const rate = v.flatOut.votesPerSecond;
     goal(
       "votes per second vs durable single-row inserts",
       "≥ 0.5 of the raw limit, 0 lost or doubled",
-      limit ? `${rate.toFixed(0)} votes/s flat out ÷ ${limit.toFixed(0)} rows/s = ${(rate / limit).toFixed(2)}` : `${rate.toFixed(0)} votes/s (no denominator measured)`,
+      limit
+        ? `${rate.toFixed(0)} votes/s flat out ÷ ${limit.toFixed(0)} rows/s = ${(rate / limit).toFixed(2)}`
+        : `${rate.toFixed(0)} votes/s (no denominator measured)`,
       limit && r.mode === "full" ? rate / limit >= 0.5 && v.lostOrDoubled === 0 : null,
       r.mode === "quick" ? "a quick burst is too small to judge throughput; judged on the full run" : undefined,
     );
@@ -326,14 +382,21 @@ function evaluate(r: Results): void {
 /** Prints the tables (they are Markdown too) and returns them for results/*.md. */
 function report(r: Results): string {
   const out: string[] = [""];
-  out.push(`Yishi benchmarks (${r.mode}) — ${r.machine.nproc} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, ${r.machine.kernel}; git ${r.machine.git.commit}${r.machine.git.dirty ? " + uncommitted changes" : ""}`);
+  out.push(
+    `Yishi benchmarks (${r.mode}) — ${r.machine.nproc} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, ${r.machine.kernel}; git ${r.machine.git.commit}${r.machine.git.dirty ? " + uncommitted changes" : ""}`,
+  );
   out.push(`Build measured: build/ made ${r.buildTime}`);
-  out.push(`Load average: ${r.machine.loadAverageAtStart} at start, ${r.loadAverageAtEnd} at end (the harness itself adds load; above ${r.machine.nproc / 2} at start means other work competed)`);
+  out.push(
+    `Load average: ${r.machine.loadAverageAtStart} at start, ${r.loadAverageAtEnd} at end (the harness itself adds load; above ${r.machine.nproc / 2} at start means other work competed)`,
+  );
   out.push(r.pinning.enabled ? `CPU pinning: servers on CPU ${r.pinning.serverCpus}, load generators on CPU ${r.pinning.clientCpus}` : "CPU pinning: off");
   out.push(`Database: SQLite ${r.database.journalMode}, synchronous=${r.database.synchronous}, on ${r.machine.tmpFilesystem}`);
   if (r.fanout?.length) {
     const f0 = r.fanout[0]!;
-    out.push("", `Edit fan-out: ${f0.editors} editors + ${f0.viewers} viewers on one document, ${f0.seconds} s per server and rate in ${f0.rounds.length} interleaved round(s); latency is client-to-client`);
+    out.push(
+      "",
+      `Edit fan-out: ${f0.editors} editors + ${f0.viewers} viewers on one document, ${f0.seconds} s per server and rate in ${f0.rounds.length} interleaved round(s); latency is client-to-client`,
+    );
     out.push(
       table(
         ["server", "rate/editor", "p50 ms", "p95 ms", "p99 ms", "max ms", "delivered", "saturated", "CPU %", "RSS MB"],
@@ -370,7 +433,8 @@ function report(r: Results): string {
     if (rows.length) out.push(table(["ratio (ours/peer)", "rate/editor", "p50", "p95", "p99", "CPU", "RSS"], rows));
     out.push(
       ...r.fanout.map(
-        (f) => `  ${f.target} @ ${f.ratePerEditor}/s: clients' event-loop delay p99 ${ms(f.typing.clientEventLoopDelayMs.p99)} ms, workers' CPU ${num(f.typing.clientCpuPercent, 0)} % of one core, drain ${ms(f.typing.drainMs)} ms, ${f.typing.disconnects} disconnects`,
+        (f) =>
+          `  ${f.target} @ ${f.ratePerEditor}/s: clients' event-loop delay p99 ${ms(f.typing.clientEventLoopDelayMs.p99)} ms, workers' CPU ${num(f.typing.clientCpuPercent, 0)} % of one core, drain ${ms(f.typing.drainMs)} ms, ${f.typing.disconnects} disconnects`,
       ),
     );
   }
@@ -379,7 +443,20 @@ function report(r: Results): string {
     out.push("", `Capacity (Yishi): ${c.sessions} sessions × ${c.participantsPerSession} idle participants (Yjs + Socket.IO each) + a busy session`);
     out.push(
       table(
-        ["participants", "RSS before MB", "+ Yjs MB", "+ Socket.IO MB", "KB / participant", "KB / Yjs conn.", "KB / Socket.IO conn.", "docs loaded (idle)", "busy p99 ms", "busy CPU %", "docs after leaving", "to zero s"],
+        [
+          "participants",
+          "RSS before MB",
+          "+ Yjs MB",
+          "+ Socket.IO MB",
+          "KB / participant",
+          "KB / Yjs conn.",
+          "KB / Socket.IO conn.",
+          "docs loaded (idle)",
+          "busy p99 ms",
+          "busy CPU %",
+          "docs after leaving",
+          "to zero s",
+        ],
         [
           [
             c.participants,
@@ -403,7 +480,16 @@ function report(r: Results): string {
     out.push("", "The same idle Yjs connections against the peers (no Socket.IO; for scale)");
     out.push(
       table(
-        ["server", "connections", "RSS before MB", "RSS idle MB", "KB / Yjs conn.", "Yishi's KB / Yjs conn. ÷ this", "docs loaded (idle)", "docs after leaving"],
+        [
+          "server",
+          "connections",
+          "RSS before MB",
+          "RSS idle MB",
+          "KB / Yjs conn.",
+          "Yishi's KB / Yjs conn. ÷ this",
+          "docs loaded (idle)",
+          "docs after leaving",
+        ],
         r.capacityPeers.map((p) => [
           p.label,
           p.connections,
@@ -423,14 +509,34 @@ function report(r: Results): string {
     out.push(
       table(
         ["render p50 ms", "render p95 ms", "render p99 ms", "HTML KB gzip", "JS KB gzip (HTML)", "JS KB gzip (lazy)", "editor chunk?"],
-        [[ms(p.renderMs.p50), ms(p.renderMs.p95), ms(p.renderMs.p99), kb(p.html.gzipWireBytes), kb(p.referencedGzipBytes), kb(p.lazyGzipBytes), p.editorChunkReferenced || p.editorChunkLazy ? "YES" : "no"]],
+        [
+          [
+            ms(p.renderMs.p50),
+            ms(p.renderMs.p95),
+            ms(p.renderMs.p99),
+            kb(p.html.gzipWireBytes),
+            kb(p.referencedGzipBytes),
+            kb(p.lazyGzipBytes),
+            p.editorChunkReferenced || p.editorChunkLazy ? "YES" : "no",
+          ],
+        ],
       ),
     );
-    out.push(table(["script", "how", "raw KB", "gzip KB"], [...p.referenced, ...p.lazy].map((a) => [a.path, a.how, kb(a.rawBytes), kb(a.gzipWireBytes)])));
+    out.push(
+      table(
+        ["script", "how", "raw KB", "gzip KB"],
+        [...p.referenced, ...p.lazy].map((a) => [a.path, a.how, kb(a.rawBytes), kb(a.gzipWireBytes)]),
+      ),
+    );
   }
   if (r.sqlite) {
     out.push("", "Durable single-row inserts (one transaction per row) — the vote-burst denominator");
-    out.push(table(["variant", "journal", "synchronous", "rows/s", "p50 ms", "p99 ms"], r.sqlite.map((s) => [s.variant, s.journalMode, s.synchronous, s.rowsPerSecond.toFixed(0), s.latencyMs.p50.toFixed(3), s.latencyMs.p99.toFixed(3)])));
+    out.push(
+      table(
+        ["variant", "journal", "synchronous", "rows/s", "p50 ms", "p99 ms"],
+        r.sqlite.map((s) => [s.variant, s.journalMode, s.synchronous, s.rowsPerSecond.toFixed(0), s.latencyMs.p50.toFixed(3), s.latencyMs.p99.toFixed(3)]),
+      ),
+    );
   }
   const v = r.votes.result;
   if (v) {
@@ -454,13 +560,25 @@ function report(r: Results): string {
         [...v.bursts.map((b, i) => row(String(i + 1), b)), row("flat out", v.flatOut)],
       ),
     );
-    out.push(`  paced bursts together: ack p50 ${ms(v.ackMs.p50)} ms, p99 ${ms(v.ackMs.p99)} ms; final tally p99 ${ms(v.finalTallyMs.p99)} ms after the last acknowledgement; server CPU ${v.server.cpuPercent.toFixed(0)} %`);
+    out.push(
+      `  paced bursts together: ack p50 ${ms(v.ackMs.p50)} ms, p99 ${ms(v.ackMs.p99)} ms; final tally p99 ${ms(v.finalTallyMs.p99)} ms after the last acknowledgement; server CPU ${v.server.cpuPercent.toFixed(0)} %`,
+    );
   }
   out.push("", "Targets");
-  out.push(table(["target", "goal", "measured", "met"], r.targets.map((t) => [t.name, t.goal, t.value, t.met === null ? "not judged" : t.met ? "yes" : "NO"])));
+  out.push(
+    table(
+      ["target", "goal", "measured", "met"],
+      r.targets.map((t) => [t.name, t.goal, t.value, t.met === null ? "not judged" : t.met ? "yes" : "NO"]),
+    ),
+  );
   for (const t of r.targets) if (t.met === null && t.note) out.push(`  ${t.name}: ${t.note}`);
   out.push("", "Checks");
-  out.push(table(["check", "ok", "detail"], r.checks.map((c) => [c.name, c.ok ? "ok" : "FAIL", c.detail])));
+  out.push(
+    table(
+      ["check", "ok", "detail"],
+      r.checks.map((c) => [c.name, c.ok ? "ok" : "FAIL", c.detail]),
+    ),
+  );
   if (r.errors.length) out.push("", "Errors", ...r.errors.map((e) => `${e.scenario}: ${e.error.split("\n")[0]}`));
   const text = out.join("\n");
   console.log(text);

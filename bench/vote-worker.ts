@@ -25,7 +25,9 @@ function connect(member: Member): Promise<Socket> {
 }
 
 function ask(s: Socket, event: string, payload: unknown, timeoutMs: number): Promise<{ ok: boolean; status?: string | number; error?: string }> {
-  return new Promise((resolve, reject) => s.timeout(timeoutMs).emit(event, payload, (err: Error | null, reply: { ok: boolean }) => (err ? reject(err) : resolve(reply))));
+  return new Promise((resolve, reject) =>
+    s.timeout(timeoutMs).emit(event, payload, (err: Error | null, reply: { ok: boolean }) => (err ? reject(err) : resolve(reply))),
+  );
 }
 
 function follow(entry: (typeof sockets)[number]) {
@@ -58,7 +60,7 @@ async function handle(msg: Msg): Promise<unknown> {
       expected = msg.expectedTotal;
       for (const s of sockets) s.sawFinal = null;
       let rnd = msg.seed;
-      const random = () => ((rnd = (rnd * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const random = () => (rnd = (rnd * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
       const choices = ["yes", "no", "abstain"];
       const acks: number[] = [];
       const counts: Record<string, number> = { yes: 0, no: 0, abstain: 0 };

@@ -270,7 +270,8 @@ function verify(last: Record<string, number>, room: string): VerifyResult {
     const bench = client.doc.getMap<{ s: number; t: number }>("bench");
     const missing = Object.entries(last).filter(([id, n]) => n > 0 && bench.get(id)?.s !== n - 1);
     if (missing.length === 0) converged++;
-    else example ??= `${client.spec.id} lacks ${missing.length} editors' last keystroke (e.g. ${missing[0]![0]}: has ${bench.get(missing[0]![0])?.s}, want ${missing[0]![1] - 1})`;
+    else
+      example ??= `${client.spec.id} lacks ${missing.length} editors' last keystroke (e.g. ${missing[0]![0]}: has ${bench.get(missing[0]![0])?.s}, want ${missing[0]![1] - 1})`;
   }
   return { converged, total, example };
 }

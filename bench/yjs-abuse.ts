@@ -22,7 +22,18 @@ import { attack, type AttackName } from "./lib/yjs-attacks";
 const MiB = 1024 * 1024;
 
 // ---- the orchestrator ------------------------------------------------------------------------
-type Row = { attack: string; closes: string; failed: number; probeP50: number; probeMax: number; probes: number; rssStartMb: number; rssPeakMb: number; dbGrowthMb: number; itemPageKb: number };
+type Row = {
+  attack: string;
+  closes: string;
+  failed: number;
+  probeP50: number;
+  probeMax: number;
+  probes: number;
+  rssStartMb: number;
+  rssPeakMb: number;
+  dbGrowthMb: number;
+  itemPageKb: number;
+};
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -40,9 +51,19 @@ async function main(): Promise<void> {
   const setup = JSON.parse(readFileSync(path.join(tmpDir, "setup.json"), "utf8")) as { demoSessionId: string };
   const server = await startYishi({ tmpDir, databaseUrl, label: "abuse" });
   const token = async (identifier: string) =>
-    ((await (await fetch(`${server.httpBase}/api/v1/auth/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ identifier, password: "yishi2026" }) })).json()) as { token: string }).token;
+    (
+      (await (
+        await fetch(`${server.httpBase}/api/v1/auth/token`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ identifier, password: "yishi2026" }),
+        })
+      ).json()) as { token: string }
+    ).token;
   const [attacker, observer, bystander] = [await token("grid1"), await token("observer"), await token("resident1")];
-  const session = (await (await fetch(`${server.httpBase}/api/v1/sessions/${setup.demoSessionId}`, { headers: { authorization: `Bearer ${bystander}` } })).json()) as { agendaItems: { id: string }[] };
+  const session = (await (
+    await fetch(`${server.httpBase}/api/v1/sessions/${setup.demoSessionId}`, { headers: { authorization: `Bearer ${bystander}` } })
+  ).json()) as { agendaItems: { id: string }[] };
   const itemId = session.agendaItems[0]!.id;
   const docUrl = (t: string) => `${server.wsBase}/agenda-item:${itemId}?token=${t}`;
   const dbBytes = () => ["", "-wal"].reduce((n, s) => n + (statSync(dbFile + s, { throwIfNoEntry: false })?.size ?? 0), 0);
@@ -74,7 +95,18 @@ async function main(): Promise<void> {
 
   const rows: Row[] = [];
   const idle = await probe(3000);
-  rows.push({ attack: "none (idle)", closes: "—", failed: idle.failed, probeP50: stats(idle.times).p50, probeMax: stats(idle.times).max, probes: idle.times.length, rssStartMb: idle.rssPeak, rssPeakMb: idle.rssPeak, dbGrowthMb: 0, itemPageKb: NaN });
+  rows.push({
+    attack: "none (idle)",
+    closes: "—",
+    failed: idle.failed,
+    probeP50: stats(idle.times).p50,
+    probeMax: stats(idle.times).max,
+    probes: idle.times.length,
+    rssStartMb: idle.rssPeak,
+    rssPeakMb: idle.rssPeak,
+    dbGrowthMb: 0,
+    itemPageKb: NaN,
+  });
 
   const attacks: [AttackName, string][] = [
     ["oversize", attacker],
@@ -82,7 +114,10 @@ async function main(): Promise<void> {
     ["fill", attacker],
     ["presence", observer],
   ];
-  const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
+  const only = args
+    .find((a) => a.startsWith("--only="))
+    ?.slice("--only=".length)
+    .split(",");
   for (const [name, t] of attacks.filter(([n]) => !only || only.includes(n))) {
     const rssStart = (readProc(server.pid)?.rssKb ?? 0) / 1024;
     const dbStart = dbBytes();
@@ -101,13 +136,18 @@ async function main(): Promise<void> {
       rssPeak = Math.max(rssPeak, p.rssPeak);
     }
     const codes = await result;
-    const page = await fetch(`${server.httpBase}/sessions/${setup.demoSessionId}/items/${itemId}`, { headers: { authorization: `Bearer ${bystander}` }, signal: AbortSignal.timeout(120_000) })
+    const page = await fetch(`${server.httpBase}/sessions/${setup.demoSessionId}/items/${itemId}`, {
+      headers: { authorization: `Bearer ${bystander}` },
+      signal: AbortSignal.timeout(120_000),
+    })
       .then((r) => r.arrayBuffer())
       .catch(() => new ArrayBuffer(0));
     const s = stats(samples);
     rows.push({
       attack: name,
-      closes: Object.entries(codes).map(([code, n]) => `${code}×${n}`).join(" "),
+      closes: Object.entries(codes)
+        .map(([code, n]) => `${code}×${n}`)
+        .join(" "),
       failed,
       probeP50: s.p50,
       probeMax: s.max,
@@ -125,7 +165,17 @@ async function main(): Promise<void> {
   console.log(
     table(
       ["attack", "closes (code×n)", "probe p50", "probe max", "probes (failed)", "RSS start", "RSS peak", "DB growth", "item page"],
-      rows.map((r) => [r.attack, r.closes, ms(r.probeP50), ms(r.probeMax), `${r.probes} (${r.failed})`, `${r.rssStartMb.toFixed(0)} MB`, `${r.rssPeakMb.toFixed(0)} MB`, `${r.dbGrowthMb.toFixed(1)} MB`, Number.isNaN(r.itemPageKb) ? "—" : `${r.itemPageKb.toFixed(0)} KB`]),
+      rows.map((r) => [
+        r.attack,
+        r.closes,
+        ms(r.probeP50),
+        ms(r.probeMax),
+        `${r.probes} (${r.failed})`,
+        `${r.rssStartMb.toFixed(0)} MB`,
+        `${r.rssPeakMb.toFixed(0)} MB`,
+        `${r.dbGrowthMb.toFixed(1)} MB`,
+        Number.isNaN(r.itemPageKb) ? "—" : `${r.itemPageKb.toFixed(0)} KB`,
+      ]),
     ),
   );
 }

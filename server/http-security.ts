@@ -119,7 +119,9 @@ export function httpSecurity({ production = process.env.NODE_ENV === "production
         res.status(403);
         res.setHeader("Content-Type", "application/problem+json; charset=utf-8");
         res.setHeader("Content-Language", locale);
-        res.end(JSON.stringify({ type: "urn:yishi:problem:errors.crossSite", title: "Forbidden", status: 403, detail: message, key: "errors.crossSite", message }));
+        res.end(
+          JSON.stringify({ type: "urn:yishi:problem:errors.crossSite", title: "Forbidden", status: 403, detail: message, key: "errors.crossSite", message }),
+        );
       };
       // A small body is read and dropped first, so the browser sees the answer rather than a reset;
       // a large or endless one is answered at once and the connection cut (drainOrDrop).

@@ -85,7 +85,11 @@ server.on("upgrade", (request, socket, head) => {
   if (vite && request.headers["sec-websocket-protocol"] === "vite-hmr") return;
   if (current?.runtime.handleUpgrade(request, socket, head)) return;
   // Only between two runtimes in development: the app (and its translations) is not loaded.
-  writeUpgradeAnswer(socket, 503, JSON.stringify({ status: 503, key: "errors.restarting", message: "正在重启，请稍后再试 · restarting, try again in a moment" }));
+  writeUpgradeAnswer(
+    socket,
+    503,
+    JSON.stringify({ status: 503, key: "errors.restarting", message: "正在重启，请稍后再试 · restarting, try again in a moment" }),
+  );
 });
 
 server.listen(port, host, () => {

@@ -25,12 +25,17 @@ export function migrate(file = sqlitePath(), migrationsDir = defaultDir()): { ap
       "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0
     )`);
     const done = new Set(
-      (db.prepare(`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`).all() as { migration_name: string }[]).map(
-        (r) => r.migration_name,
-      ),
+      (
+        db.prepare(`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`).all() as {
+          migration_name: string;
+        }[]
+      ).map((r) => r.migration_name),
     );
     const names = existsSync(migrationsDir)
-      ? readdirSync(migrationsDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+      ? readdirSync(migrationsDir, { withFileTypes: true })
+          .filter((d) => d.isDirectory())
+          .map((d) => d.name)
+          .sort()
       : [];
     const applied: string[] = [];
     for (const name of names) {

@@ -57,7 +57,11 @@ export async function startRuntime(): Promise<Runtime> {
     redis.attach(socket.io);
     console.log("[redis] Socket.IO rooms, Yjs documents and rights changes are shared with the other processes");
   }
-  const rooms = new Rooms(new PrismaDocumentStore(prisma), renderedCopyHooks(prisma, (room, event, payload) => socket.io.to(room).emit(event, payload)), redis?.relay);
+  const rooms = new Rooms(
+    new PrismaDocumentStore(prisma),
+    renderedCopyHooks(prisma, (room, event, payload) => socket.io.to(room).emit(event, payload)),
+    redis?.relay,
+  );
   const yjs = createYjsEndpoint(rooms);
   const stopRights = await enforceRightsChanges([yjs.recheck, socket.recheck], redis?.rights);
   attachRealtime({ emitter: socket.io, stats: () => ({ documentsLoaded: rooms.size, connections: rooms.connections }) });

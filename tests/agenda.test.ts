@@ -28,7 +28,10 @@ describe("agenda positions", () => {
   it("a reorder racing an add either applies to the items it saw or is refused, and never leaves two items in one place", async () => {
     for (let round = 0; round < 5; round++) {
       const ids = (await prisma.agendaItem.findMany({ where: { sessionId }, orderBy: { position: "asc" }, select: { id: true } })).map((i) => i.id);
-      const [reordered] = await Promise.allSettled([reorderAgenda(staff, sessionId, [...ids].reverse()), addToAgenda(staff, sessionId, { title: `并发加入${round}`, text: "" })]);
+      const [reordered] = await Promise.allSettled([
+        reorderAgenda(staff, sessionId, [...ids].reverse()),
+        addToAgenda(staff, sessionId, { title: `并发加入${round}`, text: "" }),
+      ]);
       if (reordered.status === "rejected") expect(reordered.reason).toBeInstanceOf(InputRejected);
       const taken = await positions();
       expect(new Set(taken).size).toBe(taken.length);

@@ -42,7 +42,10 @@ describe("sign-in throttling", () => {
     const right = await post("/api/v1/auth/token", { identifier: "resident2", password: "yishi2026" }, { ...attacker, "Accept-Language": "en" });
     expect(right.status).toBe(429);
     expect(Number(right.headers.get("retry-after"))).toBeGreaterThan(60);
-    expect((await right.json()) as { key: string; message: string }).toMatchObject({ key: "errors.tooManyAttempts", message: expect.stringMatching(/Too many failed sign-ins/) });
+    expect((await right.json()) as { key: string; message: string }).toMatchObject({
+      key: "errors.tooManyAttempts",
+      message: expect.stringMatching(/Too many failed sign-ins/),
+    });
     // Switching to the phone number does not give the attacker a fresh budget.
     expect((await post("/api/v1/auth/token", { identifier: "13800000007", password: "yishi2026" }, attacker)).status).toBe(429);
     // The attacker cannot lock the owner out: from the owner's phone, the password still works.
@@ -297,7 +300,15 @@ describe("a real install (no YISHI_DEMO)", () => {
     const me = (await (await fetch(`${bare.url}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { memberships: { role: string }[] };
     expect(me.memberships.map((m) => m.role).sort()).toEqual(["chair", "communityStaff"]);
     // The audit log starts with those first roles.
-    const log = (await (await fetch(`${bare.url}/api/v1/communities/chunfeng/audit`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { entries: { action: string; actor: { name: string }; after: unknown }[] };
-    expect(log.entries).toEqual([expect.objectContaining({ action: "role.grant", actor: expect.objectContaining({ name: "管理员" }), after: { roles: ["communityStaff", "chair"], setup: true } })]);
+    const log = (await (await fetch(`${bare.url}/api/v1/communities/chunfeng/audit`, { headers: { Authorization: `Bearer ${token}` } })).json()) as {
+      entries: { action: string; actor: { name: string }; after: unknown }[];
+    };
+    expect(log.entries).toEqual([
+      expect.objectContaining({
+        action: "role.grant",
+        actor: expect.objectContaining({ name: "管理员" }),
+        after: { roles: ["communityStaff", "chair"], setup: true },
+      }),
+    ]);
   });
 });

@@ -15,7 +15,20 @@ const ROLES = ["staff", "secretary", "grid1", "wuye", "yeweihui", "resident1", "
 type Role = (typeof ROLES)[number];
 type Row = readonly [number, number, number, number, number, number, number, number, number, number];
 
-type Ids = { sessionId: string; itemId: string; spareItemId: string; topicId: string; ownTopicId: string; councilId: string; grid1Id: string; resident1Id: string; resident3Id: string; inviteToken: string; settings: unknown; itemIds: string[] };
+type Ids = {
+  sessionId: string;
+  itemId: string;
+  spareItemId: string;
+  topicId: string;
+  ownTopicId: string;
+  councilId: string;
+  grid1Id: string;
+  resident1Id: string;
+  resident3Id: string;
+  inviteToken: string;
+  settings: unknown;
+  itemIds: string[];
+};
 type Call = { path: (ids: Ids) => string; body?: (ids: Ids, role: Role) => unknown };
 
 /** How to call each operation ("METHOD /openapi/path"): path parameters and a body that passes validation, so that permission decides. */
@@ -27,10 +40,18 @@ const CALLS: Record<string, Call> = {
   "POST /api/v1/communities/{slug}/invites": { path: () => "/api/v1/communities/xingfuli/invites", body: () => ({ role: "resident", note: "matrix" }) },
   "POST /api/v1/invites/{token}/accept": {
     path: (i) => `/api/v1/invites/${i.inviteToken}/accept`,
-    body: (_, role) => ({ username: `matrix-${role}`.toLowerCase().slice(0, 32), displayName: "矩阵", phone: `139${String(ROLES.indexOf(role)).padStart(8, "0")}`, password: "a-long-password-1" }),
+    body: (_, role) => ({
+      username: `matrix-${role}`.toLowerCase().slice(0, 32),
+      displayName: "矩阵",
+      phone: `139${String(ROLES.indexOf(role)).padStart(8, "0")}`,
+      password: "a-long-password-1",
+    }),
   },
   "GET /api/v1/communities/{slug}/topics": { path: () => "/api/v1/communities/xingfuli/topics" },
-  "POST /api/v1/communities/{slug}/topics": { path: () => "/api/v1/communities/xingfuli/topics", body: (_, role) => ({ title: `权限矩阵议题 ${role}`, category: "other" }) },
+  "POST /api/v1/communities/{slug}/topics": {
+    path: () => "/api/v1/communities/xingfuli/topics",
+    body: (_, role) => ({ title: `权限矩阵议题 ${role}`, category: "other" }),
+  },
   "GET /api/v1/topics/{topicId}": { path: (i) => `/api/v1/topics/${i.topicId}` },
   "POST /api/v1/topics/{topicId}/co-sign": { path: (i) => `/api/v1/topics/${i.ownTopicId}/co-sign` },
   "DELETE /api/v1/topics/{topicId}/co-sign": { path: (i) => `/api/v1/topics/${i.ownTopicId}/co-sign` },
@@ -49,13 +70,22 @@ const CALLS: Record<string, Call> = {
   "POST /api/v1/communities/{slug}/settings": { path: () => "/api/v1/communities/xingfuli/settings", body: () => ({ coSignThreshold: 5 }) },
   "GET /api/v1/councils/{councilId}/seats": { path: (i) => `/api/v1/councils/${i.councilId}/seats` },
   // resident3 holds no seat in the demo: seated by the first staff member, unseated again below (net: no change for later rows).
-  "POST /api/v1/councils/{councilId}/seats": { path: (i) => `/api/v1/councils/${i.councilId}/seats`, body: (i) => ({ userId: i.resident3Id, constituency: "resident" }) },
+  "POST /api/v1/councils/{councilId}/seats": {
+    path: (i) => `/api/v1/councils/${i.councilId}/seats`,
+    body: (i) => ({ userId: i.resident3Id, constituency: "resident" }),
+  },
   "DELETE /api/v1/councils/{councilId}/seats/{userId}": { path: (i) => `/api/v1/councils/${i.councilId}/seats/${i.resident3Id}` },
   "GET /api/v1/communities/{slug}/members": { path: () => "/api/v1/communities/xingfuli/members" },
   // A role granted by the first staff member and revoked again below; reactivating an active member changes nothing.
-  "POST /api/v1/communities/{slug}/members/{userId}/roles": { path: (i) => `/api/v1/communities/xingfuli/members/${i.resident3Id}/roles`, body: () => ({ role: "unitHead" }) },
+  "POST /api/v1/communities/{slug}/members/{userId}/roles": {
+    path: (i) => `/api/v1/communities/xingfuli/members/${i.resident3Id}/roles`,
+    body: () => ({ role: "unitHead" }),
+  },
   "DELETE /api/v1/communities/{slug}/members/{userId}/roles/{role}": { path: (i) => `/api/v1/communities/xingfuli/members/${i.resident3Id}/roles/unitHead` },
-  "POST /api/v1/communities/{slug}/members/{userId}/status": { path: (i) => `/api/v1/communities/xingfuli/members/${i.resident3Id}/status`, body: () => ({ active: true }) },
+  "POST /api/v1/communities/{slug}/members/{userId}/status": {
+    path: (i) => `/api/v1/communities/xingfuli/members/${i.resident3Id}/status`,
+    body: () => ({ active: true }),
+  },
   "GET /api/v1/communities/{slug}/audit": { path: () => "/api/v1/communities/xingfuli/audit" },
   "GET /api/v1/sessions/{sessionId}/live": { path: (i) => `/api/v1/sessions/${i.sessionId}/live` },
   "GET /api/v1/sessions/{sessionId}/check-in-link": { path: (i) => `/api/v1/sessions/${i.sessionId}/check-in-link` },
@@ -70,17 +100,31 @@ const CALLS: Record<string, Call> = {
   "POST /api/v1/live/floor:give": { path: () => "/api/v1/live/floor:give", body: (i) => ({ sessionId: i.sessionId, userId: i.grid1Id }) },
   "POST /api/v1/live/floor:take": { path: () => "/api/v1/live/floor:take", body: (i) => ({ sessionId: i.sessionId }) },
   "POST /api/v1/live/session:openItem": { path: () => "/api/v1/live/session:openItem", body: (i) => ({ sessionId: i.sessionId, itemId: i.itemId }) },
-  "POST /api/v1/live/session:proxy": { path: () => "/api/v1/live/session:proxy", body: (i) => ({ sessionId: i.sessionId, grantorId: i.resident1Id, proxyId: i.grid1Id }) },
+  "POST /api/v1/live/session:proxy": {
+    path: () => "/api/v1/live/session:proxy",
+    body: (i) => ({ sessionId: i.sessionId, grantorId: i.resident1Id, proxyId: i.grid1Id }),
+  },
   "POST /api/v1/live/session:checkIn": { path: () => "/api/v1/live/session:checkIn", body: (i) => ({ sessionId: i.sessionId, userId: i.grid1Id }) },
   "POST /api/v1/live/motion:propose": {
     path: () => "/api/v1/live/motion:propose",
-    body: (i) => ({ sessionId: i.sessionId, agendaItemId: i.itemId, text: "矩阵动议", ballot: "open", passRule: "majorityCast", constituencies: [], hideResults: false }),
+    body: (i) => ({
+      sessionId: i.sessionId,
+      agendaItemId: i.itemId,
+      text: "矩阵动议",
+      ballot: "open",
+      passRule: "majorityCast",
+      constituencies: [],
+      hideResults: false,
+    }),
   },
   // No such motion: everyone signed in gets 404 (a motion's rights need the motion).
   "POST /api/v1/live/motion:second": { path: () => "/api/v1/live/motion:second", body: () => ({ motionId: "nosuchmotion" }) },
   "POST /api/v1/live/motion:withdraw": { path: () => "/api/v1/live/motion:withdraw", body: () => ({ motionId: "nosuchmotion" }) },
   "POST /api/v1/live/vote:open": { path: () => "/api/v1/live/vote:open", body: () => ({ motionId: "nosuchmotion" }) },
-  "POST /api/v1/live/vote:cast": { path: () => "/api/v1/live/vote:cast", body: () => ({ motionId: "nosuchmotion", clientBallotId: "matrix-ballot-0001", seq: 1, choice: "yes" }) },
+  "POST /api/v1/live/vote:cast": {
+    path: () => "/api/v1/live/vote:cast",
+    body: () => ({ motionId: "nosuchmotion", clientBallotId: "matrix-ballot-0001", seq: 1, choice: "yes" }),
+  },
   "POST /api/v1/live/vote:close": { path: () => "/api/v1/live/vote:close", body: () => ({ motionId: "nosuchmotion" }) },
   // Last: these change the session's status for every later call.
   "POST /api/v1/live/session:adjourn": { path: () => "/api/v1/live/session:adjourn", body: (i) => ({ sessionId: i.sessionId }) },
@@ -204,16 +248,26 @@ beforeAll(async () => {
   tokens = {};
   for (const role of ROLES) if (role !== "anonymous") tokens[role] = await tokenFor(server, role);
   const as = async (role: Role, path: string, init: RequestInit = {}) => {
-    const res = await fetch(`${server.url}${path}`, { ...init, headers: { Authorization: `Bearer ${tokens[role]}`, "Content-Type": "application/json", ...(init.headers ?? {}) } });
+    const res = await fetch(`${server.url}${path}`, {
+      ...init,
+      headers: { Authorization: `Bearer ${tokens[role]}`, "Content-Type": "application/json", ...(init.headers ?? {}) },
+    });
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     return res.json() as Promise<unknown>;
   };
   const home = await (await fetch(`${server.url}/`, { headers: { Authorization: `Bearer ${tokens.staff}` } })).text();
   const sessionId = home.match(/\/sessions\/([A-Za-z0-9_-]+)/)![1]!;
   // A topic raised by resident3 (so resident3 may not co-sign it), a spare agenda item to delete, an invite to accept.
-  const own = (await as("resident3", "/api/v1/communities/xingfuli/topics", { method: "POST", body: JSON.stringify({ title: "矩阵：5号楼路灯不亮", category: "other" }) })) as { id: string };
-  const spare = (await as("staff", `/api/v1/sessions/${sessionId}/agenda`, { method: "POST", body: JSON.stringify({ title: "矩阵：待删除的议程" }) })) as { agendaItemId: string };
-  const invite = (await as("staff", "/api/v1/communities/xingfuli/invites", { method: "POST", body: JSON.stringify({ role: "resident", maxUses: 500 }) })) as { token: string };
+  const own = (await as("resident3", "/api/v1/communities/xingfuli/topics", {
+    method: "POST",
+    body: JSON.stringify({ title: "矩阵：5号楼路灯不亮", category: "other" }),
+  })) as { id: string };
+  const spare = (await as("staff", `/api/v1/sessions/${sessionId}/agenda`, { method: "POST", body: JSON.stringify({ title: "矩阵：待删除的议程" }) })) as {
+    agendaItemId: string;
+  };
+  const invite = (await as("staff", "/api/v1/communities/xingfuli/invites", { method: "POST", body: JSON.stringify({ role: "resident", maxUses: 500 }) })) as {
+    token: string;
+  };
   const session = (await as("staff", `/api/v1/sessions/${sessionId}`)) as { council: { id: string }; agendaItems: { id: string }[] };
   const topics = (await as("staff", "/api/v1/communities/xingfuli/topics")) as { items: { id: string }[] };
   const me = async (role: Role) => ((await as(role, "/api/v1/me")) as { id: string }).id;
@@ -249,13 +303,23 @@ describe("authorisation matrix: every demo role × every API operation", () => {
       for (const role of ROLES) observed[op]!.push(await call(role, op));
     }
     if (process.env.YISHI_MATRIX_RECORD) {
-      console.log(Object.entries(observed).map(([op, row]) => `  ${JSON.stringify(op)}: [${row.map((s) => String(s).padStart(3)).join(", ")}],`).join("\n"));
+      console.log(
+        Object.entries(observed)
+          .map(([op, row]) => `  ${JSON.stringify(op)}: [${row.map((s) => String(s).padStart(3)).join(", ")}],`)
+          .join("\n"),
+      );
       return;
     }
-    const wrong = Object.entries(observed).flatMap(([op, row]) => row.flatMap((status, i) => (status === EXPECTED[op]![i] ? [] : [`${op} as ${ROLES[i]}: ${status}, expected ${EXPECTED[op]![i]}`])));
+    const wrong = Object.entries(observed).flatMap(([op, row]) =>
+      row.flatMap((status, i) => (status === EXPECTED[op]![i] ? [] : [`${op} as ${ROLES[i]}: ${status}, expected ${EXPECTED[op]![i]}`])),
+    );
     expect(wrong).toEqual([]);
     // Nothing answered with a 5xx, whatever the table says.
-    expect(Object.values(observed).flat().filter((s) => s >= 500)).toEqual([]);
+    expect(
+      Object.values(observed)
+        .flat()
+        .filter((s) => s >= 500),
+    ).toEqual([]);
   });
 
   it("refuses (403) exactly the signed-in roles that POLICY refuses, for operations decided by one rule", async () => {

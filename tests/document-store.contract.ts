@@ -100,7 +100,10 @@ export function documentStoreContract(label: string, factory: StoreFactory): voi
       const name = docName("compact");
       await store.load(name);
       const doc = new Y.Doc();
-      await store.append(name, ["议", "事", "会"].map((s) => edit(doc, s)));
+      await store.append(
+        name,
+        ["议", "事", "会"].map((s) => edit(doc, s)),
+      );
       await store.compact(name);
       const loaded = await store.load(name);
       expect(loaded).toHaveLength(1);
@@ -156,7 +159,10 @@ export function documentStoreContract(label: string, factory: StoreFactory): voi
       const name = docName("twice");
       await store.load(name);
       const doc = new Y.Doc();
-      await store.append(name, ["a", "b", "c"].map((s) => edit(doc, s)));
+      await store.append(
+        name,
+        ["a", "b", "c"].map((s) => edit(doc, s)),
+      );
       await Promise.all([store.compact(name), other.compact(name), store.append(name, [edit(doc, "d")])]);
       expect(textOf(await store.load(name))).toBe("abcd");
       expect(textOf(await other.load(name))).toBe("abcd");

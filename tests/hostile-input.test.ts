@@ -63,8 +63,15 @@ beforeAll(async () => {
   // For the Yjs part, minted now: after the HTTP fuzz this address is over the sign-in limit.
   tokens.observer = await tokenFor(server, "observer");
   tokens.wuye = await tokenFor(server, "wuye");
-  const login = await fetch(`${server.url}/login`, { method: "POST", body: new URLSearchParams({ identifier: "grid1", password: "yishi2026" }), redirect: "manual" });
-  cookie = login.headers.getSetCookie().find((c) => c.startsWith("yishi_session="))!.split(";")[0]!;
+  const login = await fetch(`${server.url}/login`, {
+    method: "POST",
+    body: new URLSearchParams({ identifier: "grid1", password: "yishi2026" }),
+    redirect: "manual",
+  });
+  cookie = login.headers
+    .getSetCookie()
+    .find((c) => c.startsWith("yishi_session="))!
+    .split(";")[0]!;
   const auth = { Authorization: `Bearer ${tokens.staff}` };
   const home = await (await fetch(`${server.url}/`, { headers: auth })).text();
   const sessionId = home.match(/\/sessions\/([A-Za-z0-9_-]+)/)![1]!;
@@ -74,7 +81,16 @@ beforeAll(async () => {
   real = { sessionId, itemId: session.agendaItems[0]!.id, topicId: topics.items[0]!.id, slug: "xingfuli", token: "nosuchinvite", file: "nosuchphoto.webp" };
 
   const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as {
-    paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown>; allOf?: { properties?: Record<string, unknown> }[] } }> } }>>;
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          parameters?: { name: string; in: string }[];
+          requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown>; allOf?: { properties?: Record<string, unknown> }[] } }> };
+        }
+      >
+    >;
   };
   operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => {
@@ -92,7 +108,9 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 function fill(path: string, hostile: boolean): string {
-  return path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(hostile && rnd.next() < 0.5 ? String(rnd.pick(HOSTILE_STRINGS)) || "x" : (real[name] ?? "x")));
+  return path.replace(/\{(\w+)\}/g, (_, name: string) =>
+    encodeURIComponent(hostile && rnd.next() < 0.5 ? String(rnd.pick(HOSTILE_STRINGS)) || "x" : (real[name] ?? "x")),
+  );
 }
 
 /** A body that is wrong in one of many ways, shaped after the operation's schema. */
@@ -164,10 +182,39 @@ function formRoutes(): string[] {
     .filter((f) => f.endsWith(".tsx") && /export (async function|const) action\b/.test(readFileSync(`app/routes/${f}`, "utf8")))
     .map((f) => f.replace(/\.tsx$/, ""))
     .filter((f) => f !== "logout") // signing the fuzzer out would only test the sign-in redirect from then on
-    .map((f) => "/" + f.split(".").map((seg) => (seg.startsWith("$") ? (real[seg.slice(1)] ?? "x") : seg === "_index" ? "" : seg)).filter(Boolean).join("/"));
+    .map(
+      (f) =>
+        "/" +
+        f
+          .split(".")
+          .map((seg) => (seg.startsWith("$") ? (real[seg.slice(1)] ?? "x") : seg === "_index" ? "" : seg))
+          .filter(Boolean)
+          .join("/"),
+    );
 }
 
-const FORM_FIELDS = ["intent", "move", "title", "description", "category", "identifier", "password", "redirectTo", "locale", "token", "id", "itemId", "itemIds", "councilId", "scheduledAt", "role", "coSignThreshold", "category.key", "__proto__", "constructor"];
+const FORM_FIELDS = [
+  "intent",
+  "move",
+  "title",
+  "description",
+  "category",
+  "identifier",
+  "password",
+  "redirectTo",
+  "locale",
+  "token",
+  "id",
+  "itemId",
+  "itemIds",
+  "councilId",
+  "scheduledAt",
+  "role",
+  "coSignThreshold",
+  "category.key",
+  "__proto__",
+  "constructor",
+];
 const INTENTS = ["coSign", "withdraw", "readAll", "open", "up", "down", "add", "remove", "publish", "join", "accept", "__proto__", "x"];
 
 function formCase(path: string): Case {
@@ -179,7 +226,7 @@ function formCase(path: string): Case {
       headers["Content-Type"] = rnd.pick(["application/json", "text/plain", "application/octet-stream"]);
       break;
     case 1:
-      body = "--zz\r\nContent-Disposition: form-data; name=\"intent\"\r\n\r\ncoSign";
+      body = '--zz\r\nContent-Disposition: form-data; name="intent"\r\n\r\ncoSign';
       headers["Content-Type"] = rnd.pick(["multipart/form-data; boundary=zz", "multipart/form-data"]);
       break;
     case 2:
@@ -273,19 +320,47 @@ describe(`hostile input (seed ${SEED})`, () => {
 
 const SOCKET_BUDGET_MS = 15_000;
 const YJS_BUDGET_MS = 15_000;
-const SOCKET_FIELDS = ["sessionId", "topicId", "motionId", "itemId", "agendaItemId", "userId", "token", "grantorId", "proxyId", "note", "text", "options", "ballot", "passRule", "constituencies", "hideResults", "clientBallotId", "seq", "choice", "onBehalfOf"];
+const SOCKET_FIELDS = [
+  "sessionId",
+  "topicId",
+  "motionId",
+  "itemId",
+  "agendaItemId",
+  "userId",
+  "token",
+  "grantorId",
+  "proxyId",
+  "note",
+  "text",
+  "options",
+  "ballot",
+  "passRule",
+  "constituencies",
+  "hideResults",
+  "clientBallotId",
+  "seq",
+  "choice",
+  "onBehalfOf",
+];
 const ackFailures: string[] = [];
 
 /** The arguments of one hostile emit (the acknowledgement is added by the caller). */
 function hostileArgs(): unknown[] {
-  const shaped = () => Object.fromEntries(SOCKET_FIELDS.filter(() => rnd.next() < 0.3).map((f) => [f, rnd.next() < 0.4 ? (real[f] ?? rnd.pick(HOSTILE_VALUES)) : rnd.pick(HOSTILE_VALUES)]));
+  const shaped = () =>
+    Object.fromEntries(
+      SOCKET_FIELDS.filter(() => rnd.next() < 0.3).map((f) => [f, rnd.next() < 0.4 ? (real[f] ?? rnd.pick(HOSTILE_VALUES)) : rnd.pick(HOSTILE_VALUES)]),
+    );
   switch (rnd.int(11)) {
     case 0:
       return [rnd.pick(HOSTILE_VALUES)];
     case 1:
       return [shaped()];
     case 2: // prototype keys as own properties, as JSON.parse makes them on the server
-      return [JSON.parse(`{"__proto__":{"ok":true,"isChair":true},"constructor":{"prototype":{"x":1}},"sessionId":${JSON.stringify(real.sessionId)},"hasOwnProperty":1}`)];
+      return [
+        JSON.parse(
+          `{"__proto__":{"ok":true,"isChair":true},"constructor":{"prototype":{"x":1}},"sessionId":${JSON.stringify(real.sessionId)},"hasOwnProperty":1}`,
+        ),
+      ];
     case 3: // large, under Socket.IO's 1 MB message limit (the huge ones have their own socket below)
       return [{ sessionId: "x".repeat(rnd.pick([1000, 100_000, 800_000])), text: "议".repeat(rnd.pick([10, 50_000])) }];
     case 4: // binary
@@ -337,59 +412,71 @@ describe(`hostile input over Socket.IO (seed ${SEED})`, () => {
     });
   afterAll(() => sockets.forEach((s) => s.disconnect()));
 
-  it("answers every live event's hostile payloads with ok or a refusal in the vocabulary, drops huge messages, and stays healthy", { timeout: 60_000 }, async () => {
-    // Every Socket.IO event: each live action is also POST /api/v1/live/<event> in the OpenAPI document.
-    events = [...operations.filter((o) => o.path.startsWith("/api/v1/live/")).map((o) => o.path.slice("/api/v1/live/".length)), "session:join", "session:leave", "topic:join", "topic:leave"];
-    expect(events).toEqual(expect.arrayContaining(["vote:cast", "hand:lower", "session:checkIn", "motion:propose"]));
-    const who = ["staff", "resident1", "outsider"] as const;
-    // Two connections each, paced under the live-event limits (10 a second per connection), so the handlers are reached.
-    const slots = who.flatMap((w) => [w, w]);
-    for (const w of slots) sockets.push(await connect(tokens[w]!));
-    const started = Date.now();
-    let batch = 0;
-    let acks = 0;
-    let tooFast = 0;
-    while (Date.now() - started < SOCKET_BUDGET_MS) {
-      batch++;
-      const t0 = Date.now();
-      await Promise.all(
-        sockets.map(async (socket, i) => {
-          if (!socket.connected) sockets[i] = socket = await connect(tokens[slots[i]!]!);
-          await Promise.all(
-            Array.from({ length: 6 }, async () => {
-              const event = rnd.pick(events);
-              const args = hostileArgs();
-              const label = `${event} as ${slots[i]} ${JSON.stringify(args).slice(0, 80)}`;
-              sent++;
-              // Some without an acknowledgement: the server must not wait for one, nor fail.
-              if (rnd.next() < 0.15) return void socket.emit(event, ...args);
-              try {
-                const reply = await socket.timeout(10_000).emitWithAck(event, ...args);
-                acks++;
-                if ((reply as { status?: number }).status === 429) tooFast++;
-                checkAck(label, reply);
-              } catch (error) {
-                ackFailures.push(`${label}: no acknowledgement (${(error as Error).message})`);
-              }
-            }),
-          );
-        }),
+  it(
+    "answers every live event's hostile payloads with ok or a refusal in the vocabulary, drops huge messages, and stays healthy",
+    { timeout: 60_000 },
+    async () => {
+      // Every Socket.IO event: each live action is also POST /api/v1/live/<event> in the OpenAPI document.
+      events = [
+        ...operations.filter((o) => o.path.startsWith("/api/v1/live/")).map((o) => o.path.slice("/api/v1/live/".length)),
+        "session:join",
+        "session:leave",
+        "topic:join",
+        "topic:leave",
+      ];
+      expect(events).toEqual(expect.arrayContaining(["vote:cast", "hand:lower", "session:checkIn", "motion:propose"]));
+      const who = ["staff", "resident1", "outsider"] as const;
+      // Two connections each, paced under the live-event limits (10 a second per connection), so the handlers are reached.
+      const slots = who.flatMap((w) => [w, w]);
+      for (const w of slots) sockets.push(await connect(tokens[w]!));
+      const started = Date.now();
+      let batch = 0;
+      let acks = 0;
+      let tooFast = 0;
+      while (Date.now() - started < SOCKET_BUDGET_MS) {
+        batch++;
+        const t0 = Date.now();
+        await Promise.all(
+          sockets.map(async (socket, i) => {
+            if (!socket.connected) sockets[i] = socket = await connect(tokens[slots[i]!]!);
+            await Promise.all(
+              Array.from({ length: 6 }, async () => {
+                const event = rnd.pick(events);
+                const args = hostileArgs();
+                const label = `${event} as ${slots[i]} ${JSON.stringify(args).slice(0, 80)}`;
+                sent++;
+                // Some without an acknowledgement: the server must not wait for one, nor fail.
+                if (rnd.next() < 0.15) return void socket.emit(event, ...args);
+                try {
+                  const reply = await socket.timeout(10_000).emitWithAck(event, ...args);
+                  acks++;
+                  if ((reply as { status?: number }).status === 429) tooFast++;
+                  checkAck(label, reply);
+                } catch (error) {
+                  ackFailures.push(`${label}: no acknowledgement (${(error as Error).message})`);
+                }
+              }),
+            );
+          }),
+        );
+        // Messages over Socket.IO's 1 MB limit, text and binary: the connection is dropped, nothing else happens.
+        const huge = await connect(tokens.resident1!);
+        const gone = new Promise<string>((resolve) => huge.once("disconnect", (reason) => resolve(reason)));
+        huge.emit(rnd.pick(events), rnd.next() < 0.5 ? { sessionId: "x".repeat(1_500_000) } : new Uint8Array(1_500_000), () => {});
+        await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
+        huge.disconnect();
+        await healthy();
+        await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - t0))));
+      }
+      console.log(
+        `[hostile] socket.io seed ${SEED}: ${acks} acknowledgements (${tooFast} × 429) over ${events.length} events in ${batch} batches, ${Date.now() - started} ms`,
       );
-      // Messages over Socket.IO's 1 MB limit, text and binary: the connection is dropped, nothing else happens.
-      const huge = await connect(tokens.resident1!);
-      const gone = new Promise<string>((resolve) => huge.once("disconnect", (reason) => resolve(reason)));
-      huge.emit(rnd.pick(events), rnd.next() < 0.5 ? { sessionId: "x".repeat(1_500_000) } : new Uint8Array(1_500_000), () => {});
-      await Promise.race([gone, new Promise((r) => setTimeout(r, 5000))]);
-      huge.disconnect();
-      await healthy();
-      await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - t0))));
-    }
-    console.log(`[hostile] socket.io seed ${SEED}: ${acks} acknowledgements (${tooFast} × 429) over ${events.length} events in ${batch} batches, ${Date.now() - started} ms`);
-    expect(ackFailures).toEqual([]);
-    expect(batch).toBeGreaterThanOrEqual(3);
-    // Paced under the limits: most answers come from the handlers, not from the rate limit.
-    expect(tooFast).toBeLessThan(acks / 4);
-  });
+      expect(ackFailures).toEqual([]);
+      expect(batch).toBeGreaterThanOrEqual(3);
+      // Paced under the limits: most answers come from the handlers, not from the rate limit.
+      expect(tooFast).toBeLessThan(acks / 4);
+    },
+  );
 });
 
 // ---- Yjs: random, truncated, oversized and wrongly typed y-websocket messages, presence garbage ----
@@ -454,76 +541,89 @@ describe(`hostile input over Yjs (seed ${SEED})`, () => {
   const yjsFailures: string[] = [];
   let docUrl: (token: string) => string;
 
-  it("closes hostile connections with a documented code (or ignores the message), never with a server error, and stays usable", { timeout: 60_000 }, async () => {
-    const who = ["staff", "resident1", "observer", "outsider"] as const; // editors, a reader, and someone with no access
-    // The fuzz above may have taken the demo's items off the agenda (staff may): attack one that exists now.
-    const auth = { Authorization: `Bearer ${tokens.staff}`, "Content-Type": "application/json" };
-    let { agendaItems } = (await (await fetch(`${server.url}/api/v1/sessions/${real.sessionId}`, { headers: auth })).json()) as { agendaItems: { id: string }[] };
-    if (!agendaItems.length) {
-      const res = await fetch(`${server.url}/api/v1/sessions/${real.sessionId}/agenda`, { method: "POST", headers: auth, body: JSON.stringify({ title: "敌意输入：Yjs" }) });
-      expect(res.status).toBe(200);
-      agendaItems = [{ id: ((await res.json()) as { agendaItemId: string }).agendaItemId }];
-    }
-    const itemId = agendaItems[0]!.id;
-    docUrl = (token: string) => `${server.url.replace("http", "ws")}/yjs/agenda-item:${itemId}?token=${token}`;
-    const started = Date.now();
-    let batch = 0;
-    let connections = 0;
-    let messages = 0;
-    const codes: Record<string, number> = {};
-    const attack = (user: string) =>
-      new Promise<void>((resolve) => {
-        const ws = new WebSocket(docUrl(tokens[user]!), { maxPayload: 64 * 1024 * 1024 });
-        const sentHere: string[] = [];
-        connections++;
-        ws.on("error", () => {});
-        ws.on("unexpected-response", (_req, res) => {
-          // A refused upgrade: the outsider (403), or over the per-person rate (429); either way in the vocabulary.
-          let body = "";
-          res.on("data", (d: Buffer) => (body += d));
-          res.on("end", () => {
-            codes[`http ${res.statusCode}`] = (codes[`http ${res.statusCode}`] ?? 0) + 1;
-            try {
-              const doc = JSON.parse(body) as Record<string, unknown>;
-              if (doc.status !== res.statusCode || typeof doc.key !== "string" || doc.message === doc.key) yjsFailures.push(`${user}: upgrade ${res.statusCode} not in the vocabulary: ${body.slice(0, 200)}`);
-            } catch {
-              yjsFailures.push(`${user}: upgrade ${res.statusCode} not in the vocabulary: ${body.slice(0, 200)}`);
+  it(
+    "closes hostile connections with a documented code (or ignores the message), never with a server error, and stays usable",
+    { timeout: 60_000 },
+    async () => {
+      const who = ["staff", "resident1", "observer", "outsider"] as const; // editors, a reader, and someone with no access
+      // The fuzz above may have taken the demo's items off the agenda (staff may): attack one that exists now.
+      const auth = { Authorization: `Bearer ${tokens.staff}`, "Content-Type": "application/json" };
+      let { agendaItems } = (await (await fetch(`${server.url}/api/v1/sessions/${real.sessionId}`, { headers: auth })).json()) as {
+        agendaItems: { id: string }[];
+      };
+      if (!agendaItems.length) {
+        const res = await fetch(`${server.url}/api/v1/sessions/${real.sessionId}/agenda`, {
+          method: "POST",
+          headers: auth,
+          body: JSON.stringify({ title: "敌意输入：Yjs" }),
+        });
+        expect(res.status).toBe(200);
+        agendaItems = [{ id: ((await res.json()) as { agendaItemId: string }).agendaItemId }];
+      }
+      const itemId = agendaItems[0]!.id;
+      docUrl = (token: string) => `${server.url.replace("http", "ws")}/yjs/agenda-item:${itemId}?token=${token}`;
+      const started = Date.now();
+      let batch = 0;
+      let connections = 0;
+      let messages = 0;
+      const codes: Record<string, number> = {};
+      const attack = (user: string) =>
+        new Promise<void>((resolve) => {
+          const ws = new WebSocket(docUrl(tokens[user]!), { maxPayload: 64 * 1024 * 1024 });
+          const sentHere: string[] = [];
+          connections++;
+          ws.on("error", () => {});
+          ws.on("unexpected-response", (_req, res) => {
+            // A refused upgrade: the outsider (403), or over the per-person rate (429); either way in the vocabulary.
+            let body = "";
+            res.on("data", (d: Buffer) => (body += d));
+            res.on("end", () => {
+              codes[`http ${res.statusCode}`] = (codes[`http ${res.statusCode}`] ?? 0) + 1;
+              try {
+                const doc = JSON.parse(body) as Record<string, unknown>;
+                if (doc.status !== res.statusCode || typeof doc.key !== "string" || doc.message === doc.key)
+                  yjsFailures.push(`${user}: upgrade ${res.statusCode} not in the vocabulary: ${body.slice(0, 200)}`);
+              } catch {
+                yjsFailures.push(`${user}: upgrade ${res.statusCode} not in the vocabulary: ${body.slice(0, 200)}`);
+              }
+              if (res.statusCode !== 403 && res.statusCode !== 429) yjsFailures.push(`${user}: upgrade answered ${res.statusCode}`);
+              resolve();
+            });
+          });
+          ws.on("open", () => {
+            for (let i = 0, n = 1 + rnd.int(4); i < n; i++) {
+              const m = hostileYjsMessage();
+              sentHere.push(m.label);
+              messages++;
+              sent++;
+              ws.send(m.data);
             }
-            if (res.statusCode !== 403 && res.statusCode !== 429) yjsFailures.push(`${user}: upgrade answered ${res.statusCode}`);
+            setTimeout(() => ws.close(), 300);
+          });
+          ws.on("close", (code) => {
+            codes[code] = (codes[code] ?? 0) + 1;
+            if (!ALLOWED_CLOSES.has(code)) yjsFailures.push(`${user} after ${sentHere.join(", ")}: closed with ${code}`);
             resolve();
           });
         });
-        ws.on("open", () => {
-          for (let i = 0, n = 1 + rnd.int(4); i < n; i++) {
-            const m = hostileYjsMessage();
-            sentHere.push(m.label);
-            messages++;
-            sent++;
-            ws.send(m.data);
-          }
-          setTimeout(() => ws.close(), 300);
-        });
-        ws.on("close", (code) => {
-          codes[code] = (codes[code] ?? 0) + 1;
-          if (!ALLOWED_CLOSES.has(code)) yjsFailures.push(`${user} after ${sentHere.join(", ")}: closed with ${code}`);
-          resolve();
-        });
-      });
-    while (Date.now() - started < YJS_BUDGET_MS) {
-      batch++;
-      const t0 = Date.now();
-      // One connection per person a second: under the per-person upgrade rate (docs/security.md).
-      await Promise.all(who.map(attack));
-      await healthy();
-      // A stock client still opens, syncs and edits the document.
-      const probe = connectDoc(server.url, `agenda-item:${itemId}`, tokens.wuye!);
-      const synced = await Promise.race([probe.synced.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
-      probe.destroy();
-      if (!synced) yjsFailures.push(`batch ${batch}: a stock client did not sync`);
-      await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - t0))));
-    }
-    console.log(`[hostile] yjs seed ${SEED}: ${messages} messages on ${connections} connections in ${batch} batches, ${Date.now() - started} ms; closes ${JSON.stringify(codes)}`);
-    expect(yjsFailures).toEqual([]);
-    expect(batch).toBeGreaterThanOrEqual(3);
-  });
+      while (Date.now() - started < YJS_BUDGET_MS) {
+        batch++;
+        const t0 = Date.now();
+        // One connection per person a second: under the per-person upgrade rate (docs/security.md).
+        await Promise.all(who.map(attack));
+        await healthy();
+        // A stock client still opens, syncs and edits the document.
+        const probe = connectDoc(server.url, `agenda-item:${itemId}`, tokens.wuye!);
+        const synced = await Promise.race([probe.synced.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
+        probe.destroy();
+        if (!synced) yjsFailures.push(`batch ${batch}: a stock client did not sync`);
+        await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - t0))));
+      }
+      console.log(
+        `[hostile] yjs seed ${SEED}: ${messages} messages on ${connections} connections in ${batch} batches, ${Date.now() - started} ms; closes ${JSON.stringify(codes)}`,
+      );
+      expect(yjsFailures).toEqual([]);
+      expect(batch).toBeGreaterThanOrEqual(3);
+    },
+  );
 });

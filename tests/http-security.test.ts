@@ -17,7 +17,10 @@ let itemId: string;
 
 async function signIn(identifier: string): Promise<string> {
   const res = await fetch(`${server.url}/login`, { method: "POST", body: new URLSearchParams({ identifier, password: "yishi2026" }), redirect: "manual" });
-  return res.headers.getSetCookie().find((c) => c.startsWith("yishi_session="))!.split(";")[0]!;
+  return res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith("yishi_session="))!
+    .split(";")[0]!;
 }
 
 /**
@@ -29,7 +32,11 @@ async function earlyAnswer(request: Promise<Response>): Promise<Response | "rese
   try {
     return await request;
   } catch (error) {
-    if ((error as { cause?: { code?: string } }).cause?.code === "ECONNRESET" || /EPIPE|ECONNRESET|other side closed/.test(String((error as { cause?: unknown }).cause))) return "reset";
+    if (
+      (error as { cause?: { code?: string } }).cause?.code === "ECONNRESET" ||
+      /EPIPE|ECONNRESET|other side closed/.test(String((error as { cause?: unknown }).cause))
+    )
+      return "reset";
     throw error;
   }
 }
@@ -39,7 +46,13 @@ async function expectProblem(res: Response, status: number, key?: string) {
   expect(res.status).toBe(status);
   expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
   const body = (await res.json()) as Record<string, unknown>;
-  expect(body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String), key: expect.stringMatching(/^[a-z]+\.[A-Za-z]+$/), message: body.detail });
+  expect(body).toMatchObject({
+    status,
+    title: expect.any(String),
+    detail: expect.any(String),
+    key: expect.stringMatching(/^[a-z]+\.[A-Za-z]+$/),
+    message: body.detail,
+  });
   expect(body.type).toBe(`urn:yishi:problem:${body.key}`);
   if (key) expect(body.key).toBe(key);
   return body;
@@ -52,7 +65,9 @@ beforeAll(async () => {
   cookie = await signIn("resident1");
   const home = await (await fetch(`${server.url}/`, { headers: { Authorization: `Bearer ${staff}` } })).text();
   const sessionId = home.match(/\/sessions\/([A-Za-z0-9_-]+)/)![1]!;
-  const session = (await (await fetch(`${server.url}/api/v1/sessions/${sessionId}`, { headers: { Authorization: `Bearer ${staff}` } })).json()) as { agendaItems: { id: string }[] };
+  const session = (await (await fetch(`${server.url}/api/v1/sessions/${sessionId}`, { headers: { Authorization: `Bearer ${staff}` } })).json()) as {
+    agendaItems: { id: string }[];
+  };
   itemId = session.agendaItems[0]!.id;
 });
 afterAll(() => server?.stop());
@@ -69,29 +84,49 @@ describe("request bodies have limits, enforced while they stream", () => {
         controller.enqueue(sent === 1 ? new TextEncoder().encode('{"identifier":"staff","password":"') : chunk);
       },
     });
-    const res = await earlyAnswer(fetch(`${server.url}/api/v1/auth/token`, { method: "POST", headers: { "Content-Type": "application/json" }, body, duplex: "half" } as RequestInit));
+    const res = await earlyAnswer(
+      fetch(`${server.url}/api/v1/auth/token`, { method: "POST", headers: { "Content-Type": "application/json" }, body, duplex: "half" } as RequestInit),
+    );
     if (res !== "reset") await expectProblem(res, 413, "errors.bodyTooLarge");
     expect(sent).toBeLessThan(200);
     expect((await fetch(`${server.url}/api/v1/health`)).status).toBe(200);
   });
 
   it("refuses a declared oversized body at once", async () => {
-    const res = await fetch(`${server.url}/api/v1/auth/token`, { method: "POST", headers: { "Content-Type": "application/json" }, body: `{"identifier":"${"x".repeat(100_000)}"}` });
+    const res = await fetch(`${server.url}/api/v1/auth/token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: `{"identifier":"${"x".repeat(100_000)}"}`,
+    });
     await expectProblem(res, 413, "errors.bodyTooLarge");
   });
 
   // How fast it is refused is the resource benchmark's business (no timings in tests): here, that it is.
   it("refuses a form of a million fields on /login, and a form just under the limits still works", async () => {
     // 3 MB: past what the server drains after refusing, so it may cut the connection before the client reads the answer.
-    const res = await earlyAnswer(fetch(`${server.url}/login`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "a=&".repeat(1_000_000) }));
+    const res = await earlyAnswer(
+      fetch(`${server.url}/login`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "a=&".repeat(1_000_000) }),
+    );
     if (res !== "reset") expect(res.status).toBe(413);
     // Within what is drained the answer always arrives, and the error page says what went wrong, in the vocabulary's words.
-    const big = await fetch(`${server.url}/login`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: `identifier=${"x".repeat(200_000)}` });
+    const big = await fetch(`${server.url}/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: `identifier=${"x".repeat(200_000)}`,
+    });
     expect(big.status).toBe(413);
     expect(await big.text()).toContain(resources["zh-CN"].translation.errors.bodyTooLarge.replace("{{kb}}", "64"));
-    const many = await fetch(`${server.url}/login`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "a=&".repeat(300) + "identifier=x" });
+    const many = await fetch(`${server.url}/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "a=&".repeat(300) + "identifier=x",
+    });
     expect(many.status).toBe(413);
-    const ok = await fetch(`${server.url}/login`, { method: "POST", body: new URLSearchParams({ identifier: "resident2", password: "yishi2026" }), redirect: "manual" });
+    const ok = await fetch(`${server.url}/login`, {
+      method: "POST",
+      body: new URLSearchParams({ identifier: "resident2", password: "yishi2026" }),
+      redirect: "manual",
+    });
     expect(ok.status).toBe(302);
   });
 
@@ -130,7 +165,11 @@ describe("malformed input is a 4xx in the vocabulary, never a 500", () => {
     for (const path of ["/login", "/language", "/invite/nosuchinvite"]) {
       const json = await fetch(`${server.url}${path}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: '{"a":1}' });
       expect(json.status, `${path} json`).toBe(415);
-      const broken = await fetch(`${server.url}${path}`, { method: "POST", headers: { "Content-Type": "multipart/form-data; boundary=zzz" }, body: "--zzz\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nunterminated" });
+      const broken = await fetch(`${server.url}${path}`, {
+        method: "POST",
+        headers: { "Content-Type": "multipart/form-data; boundary=zzz" },
+        body: '--zzz\r\nContent-Disposition: form-data; name="a"\r\n\r\nunterminated',
+      });
       expect(broken.status, `${path} broken multipart`).toBe(400);
       const noBoundary = await fetch(`${server.url}${path}`, { method: "POST", headers: { "Content-Type": "multipart/form-data" }, body: "x" });
       expect(noBoundary.status, `${path} multipart without boundary`).toBeLessThan(500);
@@ -138,20 +177,36 @@ describe("malformed input is a 4xx in the vocabulary, never a 500", () => {
   });
 
   it("answers a signed-in form action's broken body with 4xx", async () => {
-    const res = await fetch(`${server.url}/notifications`, { method: "POST", headers: { Cookie: cookie, Origin: server.url, "Content-Type": "text/plain" }, body: "intent=readAll" });
+    const res = await fetch(`${server.url}/notifications`, {
+      method: "POST",
+      headers: { Cookie: cookie, Origin: server.url, "Content-Type": "text/plain" },
+      body: "intent=readAll",
+    });
     expect(res.status).toBe(415);
   });
 
   it("finds live actions by own name only: __proto__ and constructor are unknown endpoints", async () => {
     for (const name of ["__proto__", "constructor", "toString", "hasOwnProperty"]) {
-      const res = await fetch(`${server.url}/api/v1/live/${name}`, { method: "POST", headers: { Authorization: `Bearer ${staff}`, "Content-Type": "application/json" }, body: "{}" });
+      const res = await fetch(`${server.url}/api/v1/live/${name}`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${staff}`, "Content-Type": "application/json" },
+        body: "{}",
+      });
       await expectProblem(res, 404, "errors.noSuchEndpoint");
     }
   });
 
   it("answers wrong methods and content types in the vocabulary", async () => {
-    await expectProblem(await fetch(`${server.url}/api/v1/auth/token`, { method: "POST", headers: { "Content-Type": "text/plain" }, body: "{}" }), 415, "errors.unsupportedMediaType");
-    await expectProblem(await fetch(`${server.url}/api/v1/me`, { method: "POST", headers: { Authorization: `Bearer ${staff}` } }), 405, "errors.methodNotAllowed");
+    await expectProblem(
+      await fetch(`${server.url}/api/v1/auth/token`, { method: "POST", headers: { "Content-Type": "text/plain" }, body: "{}" }),
+      415,
+      "errors.unsupportedMediaType",
+    );
+    await expectProblem(
+      await fetch(`${server.url}/api/v1/me`, { method: "POST", headers: { Authorization: `Bearer ${staff}` } }),
+      405,
+      "errors.methodNotAllowed",
+    );
     await expectProblem(await fetch(`${server.url}/api/v1/nothing-here`), 404, "errors.noSuchEndpoint");
   });
 });
@@ -159,13 +214,29 @@ describe("malformed input is a 4xx in the vocabulary, never a 500", () => {
 describe("redirect targets stay on this site", () => {
   it("safeRedirect keeps paths and refuses everything a browser could read as another host", () => {
     expect(safeRedirect("/topics/1?x=1#a")).toBe("/topics/1?x=1#a");
-    for (const bad of ["//evil.example", "/\\evil.example", "/\t/evil.example", "/\n/evil.example", "/%09/ok-literal\u0000", "https://evil.example", "javascript:alert(1)", " /x", "/x\r\nSet-Cookie: a=b", "/\u2028/evil", "\\\\evil"])
+    for (const bad of [
+      "//evil.example",
+      "/\\evil.example",
+      "/\t/evil.example",
+      "/\n/evil.example",
+      "/%09/ok-literal\u0000",
+      "https://evil.example",
+      "javascript:alert(1)",
+      " /x",
+      "/x\r\nSet-Cookie: a=b",
+      "/\u2028/evil",
+      "\\\\evil",
+    ])
       expect(safeRedirect(bad), JSON.stringify(bad)).toBe("/");
   });
 
   it("sends the browser to / after sign-in with redirectTo=/<tab>/evil.example, and a newline is no 500", async () => {
     for (const redirectTo of ["/\t/evil.example", "/\n/evil.example", "/\r\nX-Injected: 1"]) {
-      const res = await fetch(`${server.url}/login`, { method: "POST", body: new URLSearchParams({ identifier: "resident2", password: "yishi2026", redirectTo }), redirect: "manual" });
+      const res = await fetch(`${server.url}/login`, {
+        method: "POST",
+        body: new URLSearchParams({ identifier: "resident2", password: "yishi2026", redirectTo }),
+        redirect: "manual",
+      });
       expect(res.status).toBe(302);
       expect(res.headers.get("location")).toBe("/");
       const lang = await fetch(`${server.url}/language`, { method: "POST", body: new URLSearchParams({ locale: "en", redirectTo }), redirect: "manual" });
@@ -207,16 +278,36 @@ describe("cross-site requests", () => {
     const form = new FormData();
     form.set("title", "跨站提交的议题");
     form.set("category", "other");
-    const res = await fetch(`${server.url}/api/v1/communities/xingfuli/topics`, { method: "POST", headers: { Cookie: cookie, Origin: "https://evil.example" }, body: form });
+    const res = await fetch(`${server.url}/api/v1/communities/xingfuli/topics`, {
+      method: "POST",
+      headers: { Cookie: cookie, Origin: "https://evil.example" },
+      body: form,
+    });
     const body = await expectProblem(res, 403, "errors.crossSite");
     expect(body.detail).toBe(resources["zh-CN"].translation.errors.crossSite);
-    const en = await fetch(`${server.url}/api/v1/notifications/read`, { method: "POST", headers: { Cookie: cookie, Referer: "https://evil.example/x", "Accept-Language": "en", "Content-Type": "application/json" }, body: '{"ids":"all"}' });
+    const en = await fetch(`${server.url}/api/v1/notifications/read`, {
+      method: "POST",
+      headers: { Cookie: cookie, Referer: "https://evil.example/x", "Accept-Language": "en", "Content-Type": "application/json" },
+      body: '{"ids":"all"}',
+    });
     expect((await expectProblem(en, 403, "errors.crossSite")).detail).toBe(resources.en.translation.errors.crossSite);
-    const none = await fetch(`${server.url}/api/v1/notifications/read`, { method: "POST", headers: { Cookie: cookie, "Content-Type": "application/json" }, body: '{"ids":"all"}' });
+    const none = await fetch(`${server.url}/api/v1/notifications/read`, {
+      method: "POST",
+      headers: { Cookie: cookie, "Content-Type": "application/json" },
+      body: '{"ids":"all"}',
+    });
     await expectProblem(none, 403, "errors.crossSite");
-    const same = await fetch(`${server.url}/api/v1/notifications/read`, { method: "POST", headers: { Cookie: cookie, Origin: server.url, "Content-Type": "application/json" }, body: '{"ids":"all"}' });
+    const same = await fetch(`${server.url}/api/v1/notifications/read`, {
+      method: "POST",
+      headers: { Cookie: cookie, Origin: server.url, "Content-Type": "application/json" },
+      body: '{"ids":"all"}',
+    });
     expect(same.status).toBe(200);
-    const bearer = await fetch(`${server.url}/api/v1/notifications/read`, { method: "POST", headers: { Authorization: `Bearer ${staff}`, Origin: "https://evil.example", "Content-Type": "application/json" }, body: '{"ids":"all"}' });
+    const bearer = await fetch(`${server.url}/api/v1/notifications/read`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${staff}`, Origin: "https://evil.example", "Content-Type": "application/json" },
+      body: '{"ids":"all"}',
+    });
     expect(bearer.status).toBe(200);
   });
 
@@ -227,7 +318,11 @@ describe("cross-site requests", () => {
 
   it("answers Remix's own cross-site check (a page action as a .data request) with 403, not 500", async () => {
     for (const path of ["/language.data", "/logout.data", "/login.data"]) {
-      const res = await fetch(`${server.url}${path}`, { method: "POST", headers: { Cookie: cookie, Origin: "https://evil.example" }, body: new URLSearchParams({ locale: "en" }) });
+      const res = await fetch(`${server.url}${path}`, {
+        method: "POST",
+        headers: { Cookie: cookie, Origin: "https://evil.example" },
+        body: new URLSearchParams({ locale: "en" }),
+      });
       expect(res.status, path).toBe(403);
     }
   });
@@ -236,13 +331,24 @@ describe("cross-site requests", () => {
     const url = `${server.url.replace("http", "ws")}/yjs/agenda-item:${itemId}`;
     const refused = await tryUpgrade(url, { Cookie: cookie, Origin: "https://evil.example" });
     expect(refused).toMatchObject({ status: 401 });
-    expect(JSON.parse((refused as { body: string }).body)).toMatchObject({ status: 401, key: "errors.unauthorized", message: resources["zh-CN"].translation.errors.unauthorized });
+    expect(JSON.parse((refused as { body: string }).body)).toMatchObject({
+      status: 401,
+      key: "errors.unauthorized",
+      message: resources["zh-CN"].translation.errors.unauthorized,
+    });
     expect(await tryUpgrade(url, { Cookie: cookie, Origin: server.url })).toEqual({ status: 101 });
     expect(await tryUpgrade(`${url}?token=${staff}`, { Origin: "https://evil.example" })).toEqual({ status: 101 });
 
     const connect = (headers: Record<string, string>, auth?: { token: string }) =>
       new Promise<string>((resolve) => {
-        const socket = ioClient(server.url, { path: "/socket.io", transports: ["websocket"], extraHeaders: headers, auth, reconnection: false, forceNew: true });
+        const socket = ioClient(server.url, {
+          path: "/socket.io",
+          transports: ["websocket"],
+          extraHeaders: headers,
+          auth,
+          reconnection: false,
+          forceNew: true,
+        });
         socket.on("connect", () => (socket.close(), resolve("connected")));
         socket.on("connect_error", (e) => (socket.close(), resolve(e.message)));
       });
@@ -302,11 +408,29 @@ describe("/api/v1/health", () => {
 
 describe("Socket.IO refusals speak the same vocabulary", () => {
   it("acknowledges a refusal with status, key and a message in the asker's language", async () => {
-    const socket = ioClient(server.url, { path: "/socket.io", transports: ["websocket"], auth: { token: outsider }, extraHeaders: { "Accept-Language": "en" }, reconnection: false, forceNew: true });
+    const socket = ioClient(server.url, {
+      path: "/socket.io",
+      transports: ["websocket"],
+      auth: { token: outsider },
+      extraHeaders: { "Accept-Language": "en" },
+      reconnection: false,
+      forceNew: true,
+    });
     await new Promise((r) => socket.on("connect", () => r(null)));
     const ask = (event: string, payload: unknown) => new Promise<Record<string, unknown>>((r) => socket.emit(event, payload, r));
-    expect(await ask("hand:raise", { sessionId: "nosuchsession" })).toMatchObject({ ok: false, status: 404, key: "errors.notFound", message: resources.en.translation.errors.notFound });
-    expect(await ask("hand:raise", { sessionId: 42 })).toMatchObject({ ok: false, status: 400, key: expect.stringMatching(/^errors\./), field: "sessionId", message: expect.any(String) });
+    expect(await ask("hand:raise", { sessionId: "nosuchsession" })).toMatchObject({
+      ok: false,
+      status: 404,
+      key: "errors.notFound",
+      message: resources.en.translation.errors.notFound,
+    });
+    expect(await ask("hand:raise", { sessionId: 42 })).toMatchObject({
+      ok: false,
+      status: 400,
+      key: expect.stringMatching(/^errors\./),
+      field: "sessionId",
+      message: expect.any(String),
+    });
     socket.close();
   });
 });

@@ -40,58 +40,72 @@ function expectTooFast(reply: Reply) {
 }
 
 describe("live events are rate-limited", () => {
-  it("refuses a vote:cast flood with 429, keeps an honest voter and the flooder's other tab served, and ends a flood that does not stop", { timeout: 60_000 }, async () => {
-    const chair = await connectSocket(server, tokens.staff!, opened);
-    const attacker = await connectSocket(server, tokens.grid1!, opened);
-    const attackersOtherTab = await connectSocket(server, tokens.grid1!, opened);
-    const honest = await connectSocket(server, tokens.resident1!, opened);
-    const motionId = await openDemoVote(chair, attacker, sessionId, itemIds[0]!, [ids.staff!, ids.grid1!, ids.wuye!, ids.yeweihui!, ids.resident1!]);
+  it(
+    "refuses a vote:cast flood with 429, keeps an honest voter and the flooder's other tab served, and ends a flood that does not stop",
+    { timeout: 60_000 },
+    async () => {
+      const chair = await connectSocket(server, tokens.staff!, opened);
+      const attacker = await connectSocket(server, tokens.grid1!, opened);
+      const attackersOtherTab = await connectSocket(server, tokens.grid1!, opened);
+      const honest = await connectSocket(server, tokens.resident1!, opened);
+      const motionId = await openDemoVote(chair, attacker, sessionId, itemIds[0]!, [ids.staff!, ids.grid1!, ids.wuye!, ids.yeweihui!, ids.resident1!]);
 
-    // 20 000 ballots as fast as the client can write them (issue 10: this delayed an honest voter 4.4 s).
-    const FLOOD = 20_000;
-    const replies: Reply[] = [];
-    let lost = 0;
-    const flooded = new Promise<void>((resolve) => {
-      let settled = 0;
-      const done = () => ++settled === FLOOD && resolve();
-      for (let i = 0; i < FLOOD; i++)
-        attacker.timeout(15_000).emit("vote:cast", { motionId, clientBallotId: `flood-${i}-xxxxxxxx`, seq: i + 1, choice: i % 2 ? "yes" : "no" }, (err: Error | null, reply: Reply) => {
-          if (err) lost++;
-          else replies.push(reply);
-          done();
-        });
-    });
-    // Meanwhile an honest voter changes their mind a few times, and the flooder's other tab votes once.
-    const latencies: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t0 = performance.now();
-      const reply = await ask(honest, "vote:cast", { motionId, clientBallotId: `honest-${i}-xxxxxxxx`, seq: i + 1, choice: i % 2 ? "yes" : "abstain" });
-      latencies.push(performance.now() - t0);
-      expect(reply).toMatchObject({ ok: true, status: "recorded" });
-    }
-    const other = await ask(attackersOtherTab, "vote:cast", { motionId, clientBallotId: "other-tab-xxxxxxxx", seq: FLOOD + 10, choice: "yes" });
-    expect(other).toMatchObject({ ok: true });
-    await flooded;
+      // 20 000 ballots as fast as the client can write them (issue 10: this delayed an honest voter 4.4 s).
+      const FLOOD = 20_000;
+      const replies: Reply[] = [];
+      let lost = 0;
+      const flooded = new Promise<void>((resolve) => {
+        let settled = 0;
+        const done = () => ++settled === FLOOD && resolve();
+        for (let i = 0; i < FLOOD; i++)
+          attacker
+            .timeout(15_000)
+            .emit(
+              "vote:cast",
+              { motionId, clientBallotId: `flood-${i}-xxxxxxxx`, seq: i + 1, choice: i % 2 ? "yes" : "no" },
+              (err: Error | null, reply: Reply) => {
+                if (err) lost++;
+                else replies.push(reply);
+                done();
+              },
+            );
+      });
+      // Meanwhile an honest voter changes their mind a few times, and the flooder's other tab votes once.
+      const latencies: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t0 = performance.now();
+        const reply = await ask(honest, "vote:cast", { motionId, clientBallotId: `honest-${i}-xxxxxxxx`, seq: i + 1, choice: i % 2 ? "yes" : "abstain" });
+        latencies.push(performance.now() - t0);
+        expect(reply).toMatchObject({ ok: true, status: "recorded" });
+      }
+      const other = await ask(attackersOtherTab, "vote:cast", { motionId, clientBallotId: "other-tab-xxxxxxxx", seq: FLOOD + 10, choice: "yes" });
+      expect(other).toMatchObject({ ok: true });
+      await flooded;
 
-    const accepted = replies.filter((r) => r.ok);
-    const refused = replies.filter((r) => !r.ok);
-    console.log(`[live-limits] flood: ${accepted.length} accepted, ${refused.length} refused (429), ${lost} unanswered (disconnected); honest voter's acks ${latencies.map((l) => l.toFixed(0)).join(", ")} ms`);
-    // At most the burst plus the refill over the flood's few seconds got through to the handlers.
-    expect(accepted.length).toBeLessThanOrEqual(EVENT_LIMITS.perConnectionBurst + EVENT_LIMITS.perConnectionPerSecond * 15);
-    expect(refused.length).toBeGreaterThan(0);
-    refused.forEach(expectTooFast);
-    // The flood did not stop, so the connection was ended; what it still had in flight was never answered.
-    expect(lost).toBeGreaterThan(0);
-    expect(attacker.connected).toBe(false);
-    // Generous for a shared 2-CPU machine (this process is busy writing the flood too); without the limit it was seconds.
-    expect(Math.max(...latencies)).toBeLessThan(2000);
-  });
+      const accepted = replies.filter((r) => r.ok);
+      const refused = replies.filter((r) => !r.ok);
+      console.log(
+        `[live-limits] flood: ${accepted.length} accepted, ${refused.length} refused (429), ${lost} unanswered (disconnected); honest voter's acks ${latencies.map((l) => l.toFixed(0)).join(", ")} ms`,
+      );
+      // At most the burst plus the refill over the flood's few seconds got through to the handlers.
+      expect(accepted.length).toBeLessThanOrEqual(EVENT_LIMITS.perConnectionBurst + EVENT_LIMITS.perConnectionPerSecond * 15);
+      expect(refused.length).toBeGreaterThan(0);
+      refused.forEach(expectTooFast);
+      // The flood did not stop, so the connection was ended; what it still had in flight was never answered.
+      expect(lost).toBeGreaterThan(0);
+      expect(attacker.connected).toBe(false);
+      // Generous for a shared 2-CPU machine (this process is busy writing the flood too); without the limit it was seconds.
+      expect(Math.max(...latencies)).toBeLessThan(2000);
+    },
+  );
 
   it("counts one person's connections together", { timeout: 30_000 }, async () => {
     // Six tabs of one person, each within its own connection's burst, together above the person's.
     const tabs = await Promise.all(Array.from({ length: 6 }, () => connectSocket(server, tokens.resident3!, opened)));
     const perTab = EVENT_LIMITS.perConnectionBurst - 5;
-    const replies = (await Promise.all(tabs.flatMap((tab) => Array.from({ length: perTab }, () => ask(tab, "topic:leave", { topicId: "nosuchtopic" }))))).flat();
+    const replies = (
+      await Promise.all(tabs.flatMap((tab) => Array.from({ length: perTab }, () => ask(tab, "topic:leave", { topicId: "nosuchtopic" }))))
+    ).flat();
     const refused = replies.filter((r) => !r.ok);
     expect(6 * perTab).toBeGreaterThan(EVENT_LIMITS.perUserBurst + 20);
     expect(refused.length).toBeGreaterThan(0);

@@ -95,7 +95,10 @@ describe("rights that change reach open connections", () => {
     const deniedToo = deniedOf(sameProcess);
     await Promise.all([editor.synced, sameProcess.synced]);
     addParagraph(editor.doc, "休会前的修改");
-    await until(async () => (await (await api(a, staff, `/api/v1/agenda-items/${itemId}`)).text()).includes("休会前的修改"), "the edit before adjournment to be stored");
+    await until(
+      async () => (await (await api(a, staff, `/api/v1/agenda-items/${itemId}`)).text()).includes("休会前的修改"),
+      "the edit before adjournment to be stored",
+    );
 
     expect((await api(a, staff, "/api/v1/live/session:open", { sessionId })).status).toBe(200);
     expect((await api(a, staff, "/api/v1/live/session:adjourn", { sessionId })).status).toBe(200);
@@ -139,7 +142,13 @@ describe("rights that change reach open connections", () => {
     doc.provider.connect();
     await doc.synced;
     const closed = closeOf(doc);
-    const socket: Socket = ioClient(b.url, { path: "/socket.io", transports: ["websocket"], extraHeaders: { Cookie: cookie, Origin: b.url }, forceNew: true, reconnection: false });
+    const socket: Socket = ioClient(b.url, {
+      path: "/socket.io",
+      transports: ["websocket"],
+      extraHeaders: { Cookie: cookie, Origin: b.url },
+      forceNew: true,
+      reconnection: false,
+    });
     await new Promise((r) => socket.on("connect", () => r(null)));
     const revoked = new Promise<{ status: number; key: string }>((r) => socket.on("rights:revoked", r));
     const disconnected = new Promise<string>((r) => socket.on("disconnect", r));

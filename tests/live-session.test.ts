@@ -26,7 +26,13 @@ let sessionId: string;
 let items: { id: string }[];
 const who: Record<string, Actor> = {};
 let n = 0;
-const ballot = (motionId: string, choice: string, extra: Record<string, unknown> = {}) => ({ motionId, clientBallotId: `ballot-${++n}-xyz`, seq: n, choice, ...extra });
+const ballot = (motionId: string, choice: string, extra: Record<string, unknown> = {}) => ({
+  motionId,
+  clientBallotId: `ballot-${++n}-xyz`,
+  seq: n,
+  choice,
+  ...extra,
+});
 
 beforeAll(async () => {
   const d = await demo();
@@ -84,13 +90,22 @@ describe("a live session", () => {
     await openItem(who.staff!, sessionId, items[0]!.id);
     await checkIn(who.staff!, sessionId, { userId: who.resident2!.userId });
     // 陈静 (owners' committee) cannot come; only a seated resident may give a proxy, only to a building or unit head.
-    await expect(recordProxy(who.staff!, sessionId, { grantorId: who.yeweihui!.userId, proxyId: who.resident2!.userId })).rejects.toMatchObject({ field: "grantorId" });
+    await expect(recordProxy(who.staff!, sessionId, { grantorId: who.yeweihui!.userId, proxyId: who.resident2!.userId })).rejects.toMatchObject({
+      field: "grantorId",
+    });
     await prisma.attendance.deleteMany({ where: { sessionId, userId: who.resident1!.userId } }); // 刘建国 leaves the room…
     await recordProxy(who.staff!, sessionId, { grantorId: who.resident1!.userId, proxyId: who.resident2!.userId }); // …and leaves his vote with 孙秀兰
     await checkIn(who.staff!, sessionId, { userId: who.grid1!.userId });
     expect((await liveState(sessionId)).quorum).toMatchObject({ present: 4, met: true });
 
-    const { id: motionId } = await proposeMotion(who.grid1!, sessionId, { agendaItemId: items[0]!.id, text: "施划禁停标线", ballot: "open", passRule: "majorityCast", constituencies: [], hideResults: true });
+    const { id: motionId } = await proposeMotion(who.grid1!, sessionId, {
+      agendaItemId: items[0]!.id,
+      text: "施划禁停标线",
+      ballot: "open",
+      passRule: "majorityCast",
+      constituencies: [],
+      hideResults: true,
+    });
     await expect(secondMotion(who.grid1!, motionId)).rejects.toMatchObject({ key: "errors.cannotSecondOwn" });
     await expect(openVote(who.staff!, motionId)).rejects.toMatchObject({ key: "errors.motionNotSeconded" });
     // A ballot before the vote is called is told so, not that the vote is over.
@@ -122,11 +137,27 @@ describe("a live session", () => {
 
   it("refuses a vote without quorum, then adjourns and freezes the text", async () => {
     await openItem(who.staff!, sessionId, items[1]!.id);
-    const { id: motionId } = await proposeMotion(who.staff!, sessionId, { agendaItemId: items[1]!.id, text: "恢复绿地", ballot: "open", passRule: "majorityCast", constituencies: [], hideResults: false });
+    const { id: motionId } = await proposeMotion(who.staff!, sessionId, {
+      agendaItemId: items[1]!.id,
+      text: "恢复绿地",
+      ballot: "open",
+      passRule: "majorityCast",
+      constituencies: [],
+      hideResults: false,
+    });
     await secondMotion(who.grid1!, motionId);
     await prisma.attendance.deleteMany({ where: { sessionId, userId: { in: [who.grid1!.userId, who.resident2!.userId] } } });
     await expect(openVote(who.staff!, motionId)).rejects.toMatchObject({ key: "errors.quorumNotMet", values: { present: 1, required: 4 } });
-    await expect(proposeMotion(who.grid1!, sessionId, { agendaItemId: items[1]!.id, text: "不在场的提议", ballot: "open", passRule: "majorityCast", constituencies: [], hideResults: false })).rejects.toMatchObject({
+    await expect(
+      proposeMotion(who.grid1!, sessionId, {
+        agendaItemId: items[1]!.id,
+        text: "不在场的提议",
+        ballot: "open",
+        passRule: "majorityCast",
+        constituencies: [],
+        hideResults: false,
+      }),
+    ).rejects.toMatchObject({
       key: "errors.notCheckedIn",
     });
     await adjournSession(who.staff!, sessionId);

@@ -52,7 +52,11 @@ beforeAll(async () => {
   staff = await tokenFor(server, "staff");
   const html = await (await fetch(`${server.url}/`, { headers: { Authorization: `Bearer ${staff}` } })).text();
   sessionId = html.match(/\/sessions\/([A-Za-z0-9_-]+)/)![1]!;
-  items = ((await (await fetch(`${server.url}/api/v1/sessions/${sessionId}`, { headers: { Authorization: `Bearer ${staff}` } })).json()) as { agendaItems: { id: string }[] }).agendaItems;
+  items = (
+    (await (await fetch(`${server.url}/api/v1/sessions/${sessionId}`, { headers: { Authorization: `Bearer ${staff}` } })).json()) as {
+      agendaItems: { id: string }[];
+    }
+  ).agendaItems;
 });
 afterAll(async () => {
   if (process.env.SHOW_SERVER_LOG) console.log(server?.output());
@@ -65,7 +69,9 @@ describe("a vote of 200 members", () => {
     const members = addSeatedMembers(server.dbFile, 200, "v");
     const chair = await connect(staff);
     await must(chair, "session:join", { sessionId });
-    const link = (await (await fetch(`${server.url}/api/v1/sessions/${sessionId}/check-in-link`, { headers: { Authorization: `Bearer ${staff}` } })).json()) as { url: string };
+    const link = (await (
+      await fetch(`${server.url}/api/v1/sessions/${sessionId}/check-in-link`, { headers: { Authorization: `Bearer ${staff}` } })
+    ).json()) as { url: string };
     const token = new URL(link.url).searchParams.get("t")!;
     await must(chair, "session:open", { sessionId });
 
@@ -73,7 +79,9 @@ describe("a vote of 200 members", () => {
     const sockets = await Promise.all(members.map((m) => connect(m.token)));
     await Promise.all(sockets.map((s) => must(s, "session:checkIn", { sessionId, token })));
     await must(chair, "session:openItem", { sessionId, itemId: items[0]!.id });
-    const { id: motionId } = (await must(chair, "motion:propose", { sessionId, agendaItemId: items[0]!.id, text: "同意在3号楼后施划禁停标线" })) as unknown as { id: string };
+    const { id: motionId } = (await must(chair, "motion:propose", { sessionId, agendaItemId: items[0]!.id, text: "同意在3号楼后施划禁停标线" })) as unknown as {
+      id: string;
+    };
     await must(sockets[0]!, "motion:second", { motionId });
     const tallies: { cast: number }[] = [];
     chair.on("vote:tally", (t: { cast: number }) => tallies.push(t));
@@ -112,7 +120,12 @@ describe("a vote of 200 members", () => {
     expect(replies.every((r) => r.ok)).toBe(true);
 
     const closed = new Promise<{ result: { counts: Record<string, number>; cast: number; passed: boolean } }>((r) => chair.once("vote:closed", r));
-    const result = (await must(chair, "vote:close", { motionId })) as unknown as { counts: Record<string, number>; cast: number; passed: boolean; roll: unknown[] };
+    const result = (await must(chair, "vote:close", { motionId })) as unknown as {
+      counts: Record<string, number>;
+      cast: number;
+      passed: boolean;
+      roll: unknown[];
+    };
     expect(result.counts).toEqual(expected);
     expect(result.cast).toBe(200);
     expect(result.roll).toHaveLength(200);
@@ -130,7 +143,12 @@ describe("a vote of 200 members", () => {
     expect(JSON.parse(motion.result).counts).toEqual(expected);
 
     // A ballot that arrives after the close is refused, clearly, and changes nothing.
-    const late = await ask(sockets[1]!.connected ? sockets[1]! : await connect(members[1]!.token), "vote:cast", { motionId, clientBallotId: ballotId(), seq: 9, choice: "no" });
+    const late = await ask(sockets[1]!.connected ? sockets[1]! : await connect(members[1]!.token), "vote:cast", {
+      motionId,
+      clientBallotId: ballotId(),
+      seq: 9,
+      choice: "no",
+    });
     expect(late).toMatchObject({ ok: false, status: 409, key: "errors.voteClosed" });
     await expect(ask(chair, "vote:close", { motionId })).resolves.toMatchObject({ ok: false, status: 409 });
   });
@@ -163,7 +181,9 @@ describe("a vote of 200 members", () => {
     expect((await ask(sockets[0]!, "vote:cast", { motionId, clientBallotId: ballotId(), seq: 1, choice: "方案三" })).status).toBe(400);
     await Promise.all(sockets.map((s, i) => must(s, "vote:cast", { motionId, clientBallotId: ballotId(), seq: 1, choice: i < 4 ? "方案一" : "方案二" })));
     // A voter who reloads sees their own choice again, even in a secret vote (only while it is open).
-    const mine = (await (await fetch(`${server.url}/api/v1/sessions/${sessionId}/live`, { headers: { Authorization: `Bearer ${members[5]!.token}` } })).json()) as { me: { ballots: Record<string, string> } };
+    const mine = (await (
+      await fetch(`${server.url}/api/v1/sessions/${sessionId}/live`, { headers: { Authorization: `Bearer ${members[5]!.token}` } })
+    ).json()) as { me: { ballots: Record<string, string> } };
     expect(mine.me.ballots[motionId]).toBe("方案二");
     const result = (await must(chair, "vote:close", { motionId })) as unknown as { counts: Record<string, number>; roll?: unknown };
     expect(result.counts).toEqual({ 方案一: 4, 方案二: 2 });

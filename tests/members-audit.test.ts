@@ -47,7 +47,11 @@ describe("who may manage members and read the log", () => {
 
 describe("roles", () => {
   it("staff grant and revoke roles; a held role, an only role and a missing one are refused", async () => {
-    expect(await ok("POST", `${C}/members/${ids.resident3}/roles`, "staff", { role: "buildingHead" })).toEqual({ userId: ids.resident3, roles: ["resident", "buildingHead"], active: true });
+    expect(await ok("POST", `${C}/members/${ids.resident3}/roles`, "staff", { role: "buildingHead" })).toEqual({
+      userId: ids.resident3,
+      roles: ["resident", "buildingHead"],
+      active: true,
+    });
     expect((await call("POST", `${C}/members/${ids.resident3}/roles`, "staff", { role: "buildingHead" })).json.key).toBe("errors.roleHeld");
     expect((await ok("GET", "/api/v1/me", "resident3")).memberships.map((m: Json) => m.role).sort()).toEqual(["buildingHead", "resident"]);
     expect((await ok("DELETE", `${C}/members/${ids.resident3}/roles/buildingHead`, "staff")).roles).toEqual(["resident"]);
@@ -75,7 +79,13 @@ describe("deactivating a member", () => {
     const sessionId = html.match(/\/sessions\/([A-Za-z0-9_-]+)/)![1]!;
     const councilId = (await ok("GET", `/api/v1/sessions/${sessionId}`, "staff")).council.id;
 
-    const socket = ioClient(server.url, { path: "/socket.io", transports: ["websocket"], auth: { token: token.resident1 }, forceNew: true, reconnection: false });
+    const socket = ioClient(server.url, {
+      path: "/socket.io",
+      transports: ["websocket"],
+      auth: { token: token.resident1 },
+      forceNew: true,
+      reconnection: false,
+    });
     sockets.push(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once("connect", resolve);
@@ -85,7 +95,11 @@ describe("deactivating a member", () => {
     const joined = await new Promise<Json>((resolve) => socket.emit("session:join", { sessionId }, resolve));
     expect(joined.ok).toBe(true);
 
-    expect(await ok("POST", `${C}/members/${ids.resident1}/status`, "staff", { active: false })).toEqual({ userId: ids.resident1, roles: ["resident"], active: false });
+    expect(await ok("POST", `${C}/members/${ids.resident1}/status`, "staff", { active: false })).toEqual({
+      userId: ids.resident1,
+      roles: ["resident"],
+      active: false,
+    });
     expect(await left).toEqual(expect.objectContaining({ status: 403 }));
     expect((await call("GET", `${C}/topics`, "resident1")).status).toBe(403);
     expect((await ok("GET", "/api/v1/me", "resident1")).memberships).toEqual([]);
@@ -110,8 +124,12 @@ describe("the audit log", () => {
     await ok("POST", `${C}/settings`, "staff", { coSignThreshold: 7 }); // no change, no entry
     const entries = await auditLog();
     expect(entries.map((e) => e.action).slice(0, 5)).toEqual(["settings.update", "member.reactivate", "member.deactivate", "seat.end", "role.grant"]);
-    expect(entries[0]).toEqual(expect.objectContaining({ actor: { id: ids.staff, name: "王芳" }, subject: null, before: { coSignThreshold: 5 }, after: { coSignThreshold: 7 } }));
-    expect(entries[3]).toEqual(expect.objectContaining({ subject: { id: ids.resident1, name: "刘建国" }, before: expect.objectContaining({ constituency: "resident", to: null }) }));
+    expect(entries[0]).toEqual(
+      expect.objectContaining({ actor: { id: ids.staff, name: "王芳" }, subject: null, before: { coSignThreshold: 5 }, after: { coSignThreshold: 7 } }),
+    );
+    expect(entries[3]).toEqual(
+      expect.objectContaining({ subject: { id: ids.resident1, name: "刘建国" }, before: expect.objectContaining({ constituency: "resident", to: null }) }),
+    );
     expect(entries[3]!.after.to).toEqual(expect.any(String));
     const grant = entries.find((e) => e.action === "role.grant" && e.subject?.id === ids.resident3)!;
     expect(grant).toEqual(expect.objectContaining({ before: { roles: ["resident"] }, after: { roles: ["resident", "buildingHead"] } }));
@@ -119,7 +137,10 @@ describe("the audit log", () => {
     expect(entries.filter((e) => e.action === "role.revoke").map((e) => e.subject.name)).toEqual(["李敏", "周明"]);
 
     const before = entries.length;
-    await ok("POST", `/api/v1/councils/${(await ok("GET", `${C}/settings`, "staff")).councils[0].id}/seats`, "staff", { userId: ids.resident3, constituency: "resident" });
+    await ok("POST", `/api/v1/councils/${(await ok("GET", `${C}/settings`, "staff")).councils[0].id}/seats`, "staff", {
+      userId: ids.resident3,
+      constituency: "resident",
+    });
     const now = await auditLog();
     expect(now.length).toBe(before + 1);
     expect(now[0]).toEqual(expect.objectContaining({ action: "seat.start", subject: { id: ids.resident3, name: "周明" }, before: null }));
@@ -127,9 +148,21 @@ describe("the audit log", () => {
 
   it("records a role that came through an invite link", async () => {
     const invite = await ok("POST", `${C}/invites`, "staff", { role: "resident", maxUses: 5 });
-    const joined = await ok("POST", `/api/v1/invites/${invite.token}/accept`, "staff", { username: "newcomer1", displayName: "新住户", phone: "13900000123", password: "a-long-password-1" });
+    const joined = await ok("POST", `/api/v1/invites/${invite.token}/accept`, "staff", {
+      username: "newcomer1",
+      displayName: "新住户",
+      phone: "13900000123",
+      password: "a-long-password-1",
+    });
     const entry = (await auditLog())[0]!;
-    expect(entry).toEqual(expect.objectContaining({ action: "role.grant", actor: { id: joined.userId, name: "新住户" }, before: { roles: [] }, after: { roles: ["resident"], invite: expect.any(String) } }));
+    expect(entry).toEqual(
+      expect.objectContaining({
+        action: "role.grant",
+        actor: { id: joined.userId, name: "新住户" },
+        before: { roles: [] },
+        after: { roles: ["resident"], invite: expect.any(String) },
+      }),
+    );
   });
 
   it("cannot be edited through the app: no endpoint but GET, and no update or delete of entries anywhere in the code", async () => {
@@ -141,7 +174,9 @@ describe("the audit log", () => {
         const p = path.join(dir, f);
         return statSync(p).isDirectory() ? (f === "generated" ? [] : files(p)) : [p];
       });
-    const writers = [...files("app"), ...files("server")].filter((f) => /auditEntry\.(update|updateMany|upsert|delete|deleteMany)\b/.test(readFileSync(f, "utf8")));
+    const writers = [...files("app"), ...files("server")].filter((f) =>
+      /auditEntry\.(update|updateMany|upsert|delete|deleteMany)\b/.test(readFileSync(f, "utf8")),
+    );
     expect(writers).toEqual([]);
   });
 });

@@ -9,7 +9,10 @@ import { freshDbFile } from "./fixtures/server";
 
 describe("migrate", () => {
   it("applies each migration once and keeps existing rows through table rebuilds", () => {
-    const all = readdirSync("prisma/migrations", { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    const all = readdirSync("prisma/migrations", { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
     const firstOnly = path.resolve(`tmp/vitest/migrations-${process.pid}`);
     mkdirSync(firstOnly, { recursive: true });
     cpSync(path.join("prisma/migrations", all[0]!), path.join(firstOnly, all[0]!), { recursive: true });

@@ -27,7 +27,9 @@ afterAll(async () => {
 async function firstItem(s: RunningServer, token: string) {
   const html = await (await fetch(`${s.url}/`, { headers: { Authorization: `Bearer ${token}` } })).text();
   const sessionId = html.match(/\/sessions\/([A-Za-z0-9_-]+)/)![1]!;
-  const session = (await (await fetch(`${s.url}/api/v1/sessions/${sessionId}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { agendaItems: { id: string }[] };
+  const session = (await (await fetch(`${s.url}/api/v1/sessions/${sessionId}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as {
+    agendaItems: { id: string }[];
+  };
   return session.agendaItems[1]!.id;
 }
 

@@ -1,7 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { agendaItemDocumentName } from "~/utils/domain";
-import { can, documentAccess, loadAgendaItemResource, loadSessionResource, requirePermission, PermissionDenied, type AgendaItemResource } from "~/utils/permissions.server";
+import {
+  can,
+  documentAccess,
+  loadAgendaItemResource,
+  loadSessionResource,
+  requirePermission,
+  PermissionDenied,
+  type AgendaItemResource,
+} from "~/utils/permissions.server";
 import { actorOf, demo } from "./fixtures/demo";
 
 let item: AgendaItemResource;

@@ -18,7 +18,11 @@ async function firstItem(s: RunningServer, token: string): Promise<string> {
   return session.agendaItems[0]!.id;
 }
 
-const health = async (s: RunningServer) => (await (await fetch(`${s.url}/api/v1/health`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } })).json()) as { documentsLoaded: number; connections: number };
+const health = async (s: RunningServer) =>
+  (await (await fetch(`${s.url}/api/v1/health`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } })).json()) as {
+    documentsLoaded: number;
+    connections: number;
+  };
 
 describe("co-edited documents", () => {
   it("lose nothing any client has seen when the server is killed with SIGKILL", async () => {
@@ -97,9 +101,14 @@ describe("co-edited documents", () => {
     b.provider.awareness.setLocalStateField("user", { name: "随便", color: "#000" });
     const c = connectDoc(server.url, docName, await tokenFor(server, "observer"));
     await c.synced;
-    const seenByC = () => [...c.provider.awareness.getStates().values()].map((s) => s.user as { name: string; color: string } | undefined).filter((u) => u?.name);
+    const seenByC = () =>
+      [...c.provider.awareness.getStates().values()].map((s) => s.user as { name: string; color: string } | undefined).filter((u) => u?.name);
     await until(() => seenByC().length === 2, "both presences at c");
-    expect(seenByC().map((u) => u!.name).sort()).toEqual(["刘建国", "王芳"].sort());
+    expect(
+      seenByC()
+        .map((u) => u!.name)
+        .sort(),
+    ).toEqual(["刘建国", "王芳"].sort());
     expect(new Set(seenByC().map((u) => u!.color)).size).toBe(2); // two people never share a caret colour
     c.destroy();
     a.destroy();

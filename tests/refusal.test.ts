@@ -9,7 +9,11 @@ import { ApiError } from "~/utils/api.server";
 
 describe("refusalOf", () => {
   it("maps every domain error by what it carries, with no list of classes", () => {
-    expect(refusalOf(new PermissionDenied("topic:triage"), "en")).toEqual({ status: 403, key: "errors.forbidden", message: "You do not have permission to see this." });
+    expect(refusalOf(new PermissionDenied("topic:triage"), "en")).toEqual({
+      status: 403,
+      key: "errors.forbidden",
+      message: "You do not have permission to see this.",
+    });
     expect(refusalOf(new NotFound("session"), "zh-CN")).toMatchObject({ status: 404, key: "errors.notFound" });
     expect(refusalOf(new InputRejected("gridId", "errors.placeInvalid"), "en")).toMatchObject({ status: 400, key: "errors.placeInvalid", field: "gridId" });
     expect(refusalOf(new RuleBroken("errors.quorumNotMet", { present: 1, required: 4 }), "en")).toMatchObject({

@@ -63,7 +63,13 @@ describe("the rendered copy", () => {
     const name = agendaItemDocumentName(itemId);
     await store.append(name, [proseFromText("崩溃前已保存的文字").update]);
     await prisma.agendaItem.update({ where: { id: itemId }, data: { contentText: "旧的", contentHtml: "<p>旧的</p>" } });
-    const room = new Room(name, store, renderedCopyHooks(prisma, () => {}), await store.load(name), () => {});
+    const room = new Room(
+      name,
+      store,
+      renderedCopyHooks(prisma, () => {}),
+      await store.load(name),
+      () => {},
+    );
     await until(async () => (await row(itemId)).contentText === "崩溃前已保存的文字", "the row to catch up", 5_000);
     expect((await row(itemId)).contentHtml).toBe("<p>崩溃前已保存的文字</p>");
     room.closed = true;

@@ -64,7 +64,8 @@ function inChild<T>(script: string, args: string[]): Promise<T> {
 }
 
 /** One attack of bench/yjs-abuse.ts, in its attacker process; resolves the close codes (or refused upgrades' statuses) it met. */
-const yjsAttack = (name: AttackName, url: string, count: number) => inChild<Record<number, number>>("bench/yjs-abuse.ts", ["--attack", name, url, String(count)]);
+const yjsAttack = (name: AttackName, url: string, count: number) =>
+  inChild<Record<number, number>>("bench/yjs-abuse.ts", ["--attack", name, url, String(count)]);
 
 /** The bystander: resident1 loads the home page (signed in), one request after another. */
 async function probe(): Promise<number> {
@@ -92,7 +93,13 @@ function streamedBody(bytes: number, chunk: string): ReadableStream<Uint8Array> 
 /** A request the server is expected to refuse before reading it whole; a reset counts as refused. */
 async function refusedBody(path: string, type: string, body: ReadableStream<Uint8Array>): Promise<number> {
   try {
-    const res = await fetch(`${server.url}${path}`, { method: "POST", headers: { "Content-Type": type }, body, duplex: "half", signal: AbortSignal.timeout(30_000) } as RequestInit);
+    const res = await fetch(`${server.url}${path}`, {
+      method: "POST",
+      headers: { "Content-Type": type },
+      body,
+      duplex: "half",
+      signal: AbortSignal.timeout(30_000),
+    } as RequestInit);
     await res.arrayBuffer();
     return res.status;
   } catch {
@@ -134,7 +141,9 @@ describe("resource use under attack", () => {
       // Item 3: three 50 MB JSON bodies and two million-field forms, before sign-in.
       (async () => {
         outcomes.bodies = await Promise.all([
-          ...Array.from({ length: 3 }, () => refusedBody("/api/v1/auth/token", "application/json", streamedBody(50 * 1024 * 1024, '{"identifier":"x","password":"' + "x".repeat(100)))),
+          ...Array.from({ length: 3 }, () =>
+            refusedBody("/api/v1/auth/token", "application/json", streamedBody(50 * 1024 * 1024, '{"identifier":"x","password":"' + "x".repeat(100))),
+          ),
           ...Array.from({ length: 2 }, () => refusedBody("/login", "application/x-www-form-urlencoded", streamedBody(4_000_000, "a=1&"))),
         ]);
         outcomes.bodiesDoneAt = Math.round(performance.now() - started);
@@ -152,7 +161,12 @@ describe("resource use under attack", () => {
           form.set("title", `像素炸弹 ${i}`);
           form.set("category", "other");
           form.append("photos", bomb);
-          const res = await fetch(`${server.url}/api/v1/communities/xingfuli/topics`, { method: "POST", headers: { Authorization: `Bearer ${tokens.resident2}` }, body: form, signal: AbortSignal.timeout(60_000) });
+          const res = await fetch(`${server.url}/api/v1/communities/xingfuli/topics`, {
+            method: "POST",
+            headers: { Authorization: `Bearer ${tokens.resident2}` },
+            body: form,
+            signal: AbortSignal.timeout(60_000),
+          });
           await res.arrayBuffer();
           statuses.push(res.status);
         }

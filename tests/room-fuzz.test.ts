@@ -17,7 +17,6 @@ import { Rooms } from "../server/yjs/rooms";
 import type { DocumentStore } from "../server/yjs/store";
 import { prng } from "./fixtures/prng";
 
-
 const FROM_SERVER = Symbol("server");
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -150,7 +149,8 @@ async function run(seed: number, steps: number): Promise<void> {
       for (const doc of docs) {
         const stored = new Set(contentOf(await store.load(doc)).tokens);
         for (const c of clients.filter((x) => x.docName === doc)) {
-          for (const token of c.tokens()) if (!token.startsWith(c.id + "#")) expect(stored.has(token), `seed ${seed} step ${step}: ${token} shown to ${c.id} but lost`).toBe(true);
+          for (const token of c.tokens())
+            if (!token.startsWith(c.id + "#")) expect(stored.has(token), `seed ${seed} step ${step}: ${token} shown to ${c.id} but lost`).toBe(true);
         }
       }
       server.crash();

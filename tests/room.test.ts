@@ -49,7 +49,13 @@ function peer(name: string, readOnly = false, userId = name) {
       const d = decoding.createDecoder(message);
       const type = decoding.readVarUint(d);
       const kind =
-        type === MESSAGE_SYNC ? ["step1", "step2", "update"][decoding.readVarUint(d)]! : type === MESSAGE_AUTH ? "denied" : type === MESSAGE_AWARENESS ? "awareness" : "other";
+        type === MESSAGE_SYNC
+          ? ["step1", "step2", "update"][decoding.readVarUint(d)]!
+          : type === MESSAGE_AUTH
+            ? "denied"
+            : type === MESSAGE_AWARENESS
+              ? "awareness"
+              : "other";
       received.push({ kind, data: message });
     },
     close(code) {
@@ -137,7 +143,12 @@ describe("Room", () => {
 
   it("closes every client when the database refuses a write, and keeps nothing unstored", async () => {
     let emptied = false;
-    const failing: DocumentStore = { load: async () => [], append: async () => Promise.reject(new Error("disk full")), compact: async () => {}, pendingCount: async () => 0 };
+    const failing: DocumentStore = {
+      load: async () => [],
+      append: async () => Promise.reject(new Error("disk full")),
+      compact: async () => {},
+      pendingCount: async () => 0,
+    };
     const room = new Room("room:fail", failing, {}, [], () => (emptied = true));
     const [a, b] = [peer("a"), peer("b")];
     room.join(a);
@@ -341,7 +352,11 @@ describe("Room: presence relayed from another process", () => {
     // What another process stamped and relayed for 王芳's client 9.
     const other = new awarenessProtocol.Awareness(new Y.Doc());
     other.setLocalState(null);
-    awarenessProtocol.applyAwarenessUpdate(other, encodeAwarenessEntries([{ clientId: 9, clock: 1, state: { cursor: 1, user: { id: "u1", name: "王芳" } } }]), null);
+    awarenessProtocol.applyAwarenessUpdate(
+      other,
+      encodeAwarenessEntries([{ clientId: 9, clock: 1, state: { cursor: 1, user: { id: "u1", name: "王芳" } } }]),
+      null,
+    );
     room.applyRelayed("awareness", awarenessProtocol.encodeAwarenessUpdate(other, [9]));
     const [stranger, same] = [peer("赵强", false, "u2"), peer("王芳", false, "u1")];
     room.join(stranger);

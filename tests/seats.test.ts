@@ -101,20 +101,36 @@ describe("seats and a session", () => {
   });
 
   it("ending a seat during an open session removes the vote at once, but no closed vote changes, nor, once adjourned, the session's roll", async () => {
-    const socket = ioClient(server.url, { path: "/socket.io", transports: ["websocket"], auth: { token: token.resident3 }, forceNew: true, reconnection: false });
+    const socket = ioClient(server.url, {
+      path: "/socket.io",
+      transports: ["websocket"],
+      auth: { token: token.resident3 },
+      forceNew: true,
+      reconnection: false,
+    });
     sockets.push(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once("connect", resolve);
       socket.once("connect_error", reject);
     });
     const emit = (event: string, payload: unknown) =>
-      new Promise<Json>((resolve, reject) => socket.timeout(5000).emit(event, payload, (err: Error | null, reply: Json) => (err ? reject(err) : resolve(reply))));
+      new Promise<Json>((resolve, reject) =>
+        socket.timeout(5000).emit(event, payload, (err: Error | null, reply: Json) => (err ? reject(err) : resolve(reply))),
+      );
     expect((await emit("session:join", { sessionId })).ok).toBe(true);
 
     for (const u of ["staff", "grid1", "resident1", "resident3"]) await live("session:checkIn", { sessionId, userId: ids[u] });
     await live("session:openItem", { sessionId, itemId });
     const propose = async (text: string) => {
-      const { id } = await live("motion:propose", { sessionId, agendaItemId: itemId, text, ballot: "open", passRule: "majorityCast", constituencies: [], hideResults: false });
+      const { id } = await live("motion:propose", {
+        sessionId,
+        agendaItemId: itemId,
+        text,
+        ballot: "open",
+        passRule: "majorityCast",
+        constituencies: [],
+        hideResults: false,
+      });
       await ok("POST", "/api/v1/live/motion:second", "resident1", { motionId: id });
       await live("vote:open", { motionId: id });
       return id as string;
@@ -137,8 +153,11 @@ describe("seats and a session", () => {
     expect(refused.status).toBe(403);
     await expect.poll(async () => (await quorum()).seated).toBe(seatedBefore - 1);
     // The open vote's tally counts the members seated now.
-    expect((await ok("GET", `/api/v1/sessions/${sessionId}/live`, "staff")).tally).toEqual(expect.objectContaining({ motionId: second, eligible: seatedBefore - 1 }));
-    const kindOf = async (userId: string) => ((await ok("GET", `/api/v1/sessions/${sessionId}/live`, "staff")).attendance as Json[]).find((a) => a.userId === userId)?.kind;
+    expect((await ok("GET", `/api/v1/sessions/${sessionId}/live`, "staff")).tally).toEqual(
+      expect.objectContaining({ motionId: second, eligible: seatedBefore - 1 }),
+    );
+    const kindOf = async (userId: string) =>
+      ((await ok("GET", `/api/v1/sessions/${sessionId}/live`, "staff")).attendance as Json[]).find((a) => a.userId === userId)?.kind;
     expect(await kindOf(ids.resident3!)).toBe("observer");
     // The other way: someone in the room as an observer counts as a member the moment they are seated.
     await live("session:checkIn", { sessionId, userId: ids.resident2 });

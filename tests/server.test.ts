@@ -15,7 +15,9 @@ beforeAll(async () => {
   staffToken = await tokenFor(server, "staff");
   const me = await (await fetch(`${server.url}/`, { headers: { Authorization: `Bearer ${staffToken}` } })).text();
   const sessionId = me.match(/\/sessions\/([A-Za-z0-9_-]+)/)![1]!;
-  session = (await (await fetch(`${server.url}/api/v1/sessions/${sessionId}`, { headers: { Authorization: `Bearer ${staffToken}` } })).json()) as typeof session;
+  session = (await (
+    await fetch(`${server.url}/api/v1/sessions/${sessionId}`, { headers: { Authorization: `Bearer ${staffToken}` } })
+  ).json()) as typeof session;
 });
 afterAll(() => server?.stop());
 
@@ -53,13 +55,17 @@ describe("WebSocket upgrades", () => {
       redirect: "manual",
     });
     expect(res.status).toBe(302);
-    const cookie = res.headers.getSetCookie().find((c) => c.startsWith("yishi_session="))!.split(";")[0]!;
+    const cookie = res.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("yishi_session="))!
+      .split(";")[0]!;
     expect(await tryUpgrade(`${ws}/yjs/agenda-item:${session.agendaItems[0]!.id}`, { Cookie: cookie })).toEqual({ status: 101 });
   });
 });
 
 describe("Socket.IO", () => {
-  const connect = (auth?: { token: string }) => ioClient(server.url, { path: "/socket.io", transports: ["websocket"], auth, reconnection: false, forceNew: true });
+  const connect = (auth?: { token: string }) =>
+    ioClient(server.url, { path: "/socket.io", transports: ["websocket"], auth, reconnection: false, forceNew: true });
 
   it("refuses a connection without credentials", async () => {
     const socket = connect();
@@ -90,7 +96,11 @@ describe("Socket.IO", () => {
 
 describe("JSON API", () => {
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${server.url}${path}`, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
+    fetch(`${server.url}${path}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...headers },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
 
   it("gives tokens for good credentials only, with clear errors", async () => {
     const wrong = await post("/api/v1/auth/token", { identifier: "staff", password: "nope" }, { "Accept-Language": "en" });
@@ -121,7 +131,11 @@ describe("JSON API", () => {
     const locked = await post("/api/v1/auth/token", { identifier: "resident3", password: "yishi2026" }, { "Accept-Language": "en" });
     expect(locked.status).toBe(429);
     expect(await locked.json()).toMatchObject({ status: 429, key: "errors.tooManyAttempts", detail: expect.stringMatching(/Too many failed sign-ins/) });
-    const page = await fetch(`${server.url}/login`, { method: "POST", body: new URLSearchParams({ identifier: "resident3", password: "yishi2026" }), redirect: "manual" });
+    const page = await fetch(`${server.url}/login`, {
+      method: "POST",
+      body: new URLSearchParams({ identifier: "resident3", password: "yishi2026" }),
+      redirect: "manual",
+    });
     expect(page.status).toBe(429); // the form comes back with the message and Retry-After, no session cookie
     expect(page.headers.get("retry-after")).toBeTruthy();
     expect(page.headers.getSetCookie().some((c) => c.startsWith("yishi_session="))).toBe(false);
@@ -130,7 +144,10 @@ describe("JSON API", () => {
 
   it("needs authentication, checks permissions and says 404 in JSON for unknown paths", async () => {
     expect((await fetch(`${server.url}/api/v1/me`)).status).toBe(401);
-    const me = (await (await fetch(`${server.url}/api/v1/me`, { headers: { Authorization: `Bearer ${staffToken}` } })).json()) as { username: string; seats: unknown[] };
+    const me = (await (await fetch(`${server.url}/api/v1/me`, { headers: { Authorization: `Bearer ${staffToken}` } })).json()) as {
+      username: string;
+      seats: unknown[];
+    };
     expect(me.username).toBe("staff");
     expect(me.seats).toHaveLength(1);
     const outsider = await tokenFor(server, "outsider");
@@ -148,7 +165,9 @@ describe("JSON API", () => {
       paths: Record<string, Record<string, { requestBody?: { content: { "application/json": { schema: { required: string[] } } } } }>>;
     };
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/v1/auth/token", "/api/v1/sessions/{sessionId}", "/api/v1/communities/{slug}/invites"]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/api/v1/auth/token", "/api/v1/sessions/{sessionId}", "/api/v1/communities/{slug}/invites"]),
+    );
     expect(doc.paths["/api/v1/auth/token"]!.post!.requestBody!.content["application/json"].schema.required).toEqual(["identifier", "password"]);
   });
 
@@ -157,7 +176,9 @@ describe("JSON API", () => {
     expect((await post("/api/v1/communities/xingfuli/invites", { role: "resident" }, { Authorization: `Bearer ${resident}` })).status).toBe(403);
     const badRole = await post("/api/v1/communities/xingfuli/invites", { role: "king" }, { Authorization: `Bearer ${staffToken}` });
     expect(badRole.status).toBe(400);
-    const created = (await (await post("/api/v1/communities/xingfuli/invites", { role: "ownersCommittee" }, { Authorization: `Bearer ${staffToken}` })).json()) as { token: string };
+    const created = (await (
+      await post("/api/v1/communities/xingfuli/invites", { role: "ownersCommittee" }, { Authorization: `Bearer ${staffToken}` })
+    ).json()) as { token: string };
     const weak = await post(`/api/v1/invites/${created.token}/accept`, { displayName: "新成员", username: "newbie", password: "short" });
     expect(weak.status).toBe(400);
     const ok = await post(`/api/v1/invites/${created.token}/accept`, { displayName: "新成员", username: "newbie", password: "long enough 1" });
@@ -165,7 +186,9 @@ describe("JSON API", () => {
     const again = await post(`/api/v1/invites/${created.token}/accept`, { displayName: "又一个", username: "newbie2", password: "long enough 2" });
     expect(again.status).toBe(410);
     const token = await tokenFor(server, "newbie", "long enough 1");
-    const me = (await (await fetch(`${server.url}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { memberships: { role: string }[] };
+    const me = (await (await fetch(`${server.url}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } })).json()) as {
+      memberships: { role: string }[];
+    };
     expect(me.memberships.map((m) => m.role)).toEqual(["ownersCommittee"]);
   });
 });

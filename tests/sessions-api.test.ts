@@ -24,14 +24,19 @@ describe("GET /api/v1/sessions", () => {
   it("lists a community's sessions by status and Beijing date, only to its members", async () => {
     const councilId = (await call("/api/v1/communities/xingfuli/settings", "staff")).json.councils[0].id;
     // 2030-03-01 23:30 Beijing is 15:30 UTC the same day; 2030-03-02 00:30 Beijing is still 03-01 in UTC.
-    for (const [title, scheduledAt] of [["三月一日晚的会议", "2030-03-01T23:30"], ["三月二日凌晨的会议", "2030-03-02T00:30"]]) {
+    for (const [title, scheduledAt] of [
+      ["三月一日晚的会议", "2030-03-01T23:30"],
+      ["三月二日凌晨的会议", "2030-03-02T00:30"],
+    ]) {
       const r = await call("/api/v1/sessions", "staff", { method: "POST", body: JSON.stringify({ councilId, title, scheduledAt }) });
       expect(r.status).toBe(200);
     }
     const all = await call("/api/v1/sessions?community=xingfuli", "resident3");
     expect(all.status).toBe(200);
     expect(all.json.total).toBe(3);
-    expect(all.json.sessions[0]).toEqual(expect.objectContaining({ title: "三月二日凌晨的会议", status: "scheduled", community: { slug: "xingfuli", name: expect.any(String) } }));
+    expect(all.json.sessions[0]).toEqual(
+      expect.objectContaining({ title: "三月二日凌晨的会议", status: "scheduled", community: { slug: "xingfuli", name: expect.any(String) } }),
+    );
     const day = await call("/api/v1/sessions?community=xingfuli&from=2030-03-02&to=2030-03-02", "resident3");
     expect(day.json.sessions.map((s: Json) => s.title)).toEqual(["三月二日凌晨的会议"]);
     expect((await call("/api/v1/sessions?community=xingfuli&status=open", "resident3")).json.total).toBe(0);
@@ -49,7 +54,9 @@ describe("GET /api/v1/sessions", () => {
 describe("GET /api/v1/me", () => {
   it("names the communities one belongs to, with one's roles there", async () => {
     const me = (await call("/api/v1/me", "staff")).json;
-    expect(me.communities).toEqual([{ id: expect.any(String), slug: "xingfuli", name: expect.any(String), roles: expect.arrayContaining(["communityStaff", "chair"]) }]);
+    expect(me.communities).toEqual([
+      { id: expect.any(String), slug: "xingfuli", name: expect.any(String), roles: expect.arrayContaining(["communityStaff", "chair"]) },
+    ]);
     expect(me.memberships).toEqual(expect.arrayContaining([expect.objectContaining({ communitySlug: "xingfuli", role: "chair" })]));
   });
 });

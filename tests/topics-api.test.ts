@@ -28,7 +28,9 @@ describe("topics over the API", () => {
     form.set("title", "地下车库排水沟堵塞");
     form.set("description", "下雨后车库积水，车辆进出困难。");
     form.set("category", "facilities");
-    const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#369" } }).png().toBuffer();
+    const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#369" } })
+      .png()
+      .toBuffer();
     form.append("photos", new File([new Uint8Array(png)], "a.png", { type: "image/png" }));
     const raised = await api("resident1", "/api/v1/communities/xingfuli/topics", { method: "POST", body: form });
     expect(raised.status).toBe(200);
@@ -82,22 +84,32 @@ describe("topics over the API", () => {
     expect(res.body).toMatchObject({ key: "errors.photoNotImage", field: "photos" });
     expect(res.body.detail).toMatch(/1/); // which photo, in words (the i18n text), not a key
     expect(res.body.detail).not.toMatch(/^errors\./);
-    const wrongPlace = await api("resident1", "/api/v1/communities/xingfuli/topics", { method: "POST", json: { title: "网格写错的议题", gridId: "nosuchgrid" } });
+    const wrongPlace = await api("resident1", "/api/v1/communities/xingfuli/topics", {
+      method: "POST",
+      json: { title: "网格写错的议题", gridId: "nosuchgrid" },
+    });
     expect(wrongPlace.status).toBe(400);
     expect(wrongPlace.body.issues[0].path).toBe("gridId");
     expect((await api("outsider", "/api/v1/communities/xingfuli/topics")).status).toBe(403);
     expect((await api("resident1", "/api/v1/communities/xingfuli/triage")).status).toBe(403);
     expect((await api("staff", "/api/v1/communities/xingfuli/triage")).body.items.length).toBeGreaterThan(0);
-    expect((await api("wuye", "/api/v1/communities/xingfuli/referrals")).body.items.map((t: { title: string }) => t.title)).toContain("5号楼前宠物粪便无人清理");
+    expect((await api("wuye", "/api/v1/communities/xingfuli/referrals")).body.items.map((t: { title: string }) => t.title)).toContain(
+      "5号楼前宠物粪便无人清理",
+    );
   });
 
   it("staff schedule a session and build its agenda from a topic", async () => {
     const me = await api("staff", "/api/v1/me");
     const councilId = me.body.seats[0].councilId as string;
-    const session = await api("staff", "/api/v1/sessions", { method: "POST", json: { councilId, title: "临时议事会", scheduledAt: "2030-01-15T19:00", place: "活动室", mode: "online" } });
+    const session = await api("staff", "/api/v1/sessions", {
+      method: "POST",
+      json: { councilId, title: "临时议事会", scheduledAt: "2030-01-15T19:00", place: "活动室", mode: "online" },
+    });
     expect(session.status).toBe(200);
     expect(session.body.scheduledAt).toBe("2030-01-15T11:00:00.000Z");
-    expect((await api("staff", "/api/v1/sessions", { method: "POST", json: { councilId, title: "过去的会议", scheduledAt: "2001-01-01T10:00" } })).status).toBe(400);
+    expect((await api("staff", "/api/v1/sessions", { method: "POST", json: { councilId, title: "过去的会议", scheduledAt: "2001-01-01T10:00" } })).status).toBe(
+      400,
+    );
     const board = await api("staff", `/api/v1/communities/xingfuli/topics?status=accepted`);
     const topicId = board.body.items[0].id as string;
     const added = await api("staff", `/api/v1/sessions/${session.body.id}/agenda`, { method: "POST", json: { topicId, timeSlotMin: 15 } });
@@ -107,7 +119,9 @@ describe("topics over the API", () => {
     const ids = agenda.body.agendaItems.map((i: { id: string }) => i.id) as string[];
     expect(ids).toContain(free.body.agendaItemId);
     expect((await api("staff", `/api/v1/sessions/${session.body.id}/agenda/order`, { method: "POST", json: { itemIds: [ids[1]] } })).status).toBe(400);
-    expect((await api("staff", `/api/v1/sessions/${session.body.id}/agenda/order`, { method: "POST", json: { itemIds: [...ids].reverse() } })).body).toEqual({ ok: true });
+    expect((await api("staff", `/api/v1/sessions/${session.body.id}/agenda/order`, { method: "POST", json: { itemIds: [...ids].reverse() } })).body).toEqual({
+      ok: true,
+    });
     const reordered = await api("staff", `/api/v1/sessions/${session.body.id}`);
     expect(reordered.body.agendaItems.map((i: { id: string }) => i.id)).toEqual([...ids].reverse());
     expect((await api("resident1", `/api/v1/sessions/${session.body.id}/publish`, { method: "POST" })).status).toBe(403);
@@ -121,10 +135,7 @@ describe("community settings", () => {
     expect(before.body.categories.map((c: { key: string }) => c.key)).toContain("parking");
     expect((await api("resident1", "/api/v1/communities/xingfuli/settings", { method: "POST", json: { coSignThreshold: 2 } })).status).toBe(403);
     const councilId = before.body.councils[0].id as string;
-    const categories = [
-      { key: "noise", nameZh: "噪音", nameEn: "Noise" },
-      ...before.body.categories.filter((c: { key: string }) => c.key !== "greenery"),
-    ];
+    const categories = [{ key: "noise", nameZh: "噪音", nameEn: "Noise" }, ...before.body.categories.filter((c: { key: string }) => c.key !== "greenery")];
     const after = await api("staff", "/api/v1/communities/xingfuli/settings", {
       method: "POST",
       json: { coSignThreshold: 2, council: { councilId, quorumRatio: 2 / 3, quorumInclusive: true }, categories },
@@ -137,7 +148,11 @@ describe("community settings", () => {
     const dup = await api("staff", "/api/v1/communities/xingfuli/settings", { method: "POST", json: { categories: [categories[0], categories[0]] } });
     expect(dup.status).toBe(400);
     // A new category is usable at once; a retired one is refused for new topics.
-    expect((await api("resident1", "/api/v1/communities/xingfuli/topics", { method: "POST", json: { title: "夜间施工噪音扰民", category: "noise" } })).status).toBe(200);
-    expect((await api("resident1", "/api/v1/communities/xingfuli/topics", { method: "POST", json: { title: "绿化带杂草丛生", category: "greenery" } })).status).toBe(400);
+    expect(
+      (await api("resident1", "/api/v1/communities/xingfuli/topics", { method: "POST", json: { title: "夜间施工噪音扰民", category: "noise" } })).status,
+    ).toBe(200);
+    expect(
+      (await api("resident1", "/api/v1/communities/xingfuli/topics", { method: "POST", json: { title: "绿化带杂草丛生", category: "greenery" } })).status,
+    ).toBe(400);
   });
 });

@@ -45,7 +45,8 @@ beforeAll(async () => {
 describe("the topic state machine", () => {
   it("allows exactly the listed moves and names the allowed ones when refusing", async () => {
     for (const status of TOPIC_STATUSES)
-      for (const [move, rule] of Object.entries(TOPIC_MOVES)) expect(canMove(status, move as keyof typeof TOPIC_MOVES)).toBe((rule.from as readonly string[]).includes(status));
+      for (const [move, rule] of Object.entries(TOPIC_MOVES))
+        expect(canMove(status, move as keyof typeof TOPIC_MOVES)).toBe((rule.from as readonly string[]).includes(status));
     const topic = await raise(resident1, "路面坑洼需要修补");
     await moveTopic(staff, topic.id, { move: "decline", reason: "属于市政道路，已转12345热线" });
     const error = await moveTopic(staff, topic.id, { move: "accept" }).catch((e) => e);
@@ -56,7 +57,10 @@ describe("the topic state machine", () => {
   it("lets only one of two simultaneous moves win", async () => {
     const topic = await raise(resident1, "单元门禁经常失灵");
     const staff2 = await actorOf("secretary");
-    const results = await Promise.allSettled([moveTopic(staff, topic.id, { move: "accept" }), moveTopic(staff2, topic.id, { move: "decline", reason: "重复" })]);
+    const results = await Promise.allSettled([
+      moveTopic(staff, topic.id, { move: "accept" }),
+      moveTopic(staff2, topic.id, { move: "decline", reason: "重复" }),
+    ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason)).toEqual([expect.any(IllegalMove)]);
     const events = await prisma.topicEvent.findMany({ where: { topicId: topic.id } });
@@ -67,7 +71,9 @@ describe("the topic state machine", () => {
     const topic = await raise(resident1, "电梯经常停运");
     const property = await prisma.organization.findFirstOrThrow({ where: { communityId, kind: "propertyCompany" } });
     const owners = await prisma.organization.findFirstOrThrow({ where: { communityId, kind: "ownersCommittee" } });
-    await expect(moveTopic(staff, topic.id, { move: "refer", organizationId: property.id, dueAt: new Date(Date.now() - 1000) })).rejects.toBeInstanceOf(InputRejected);
+    await expect(moveTopic(staff, topic.id, { move: "refer", organizationId: property.id, dueAt: new Date(Date.now() - 1000) })).rejects.toBeInstanceOf(
+      InputRejected,
+    );
     await moveTopic(staff, topic.id, { move: "refer", organizationId: property.id, dueAt: new Date(Date.now() + 86_400_000) });
     await expect(moveTopic(await actorOf("yeweihui"), topic.id, { move: "orgAnswer", answer: "我们不是物业" })).rejects.toBeInstanceOf(PermissionDenied);
     expect(owners.id).not.toBe(property.id);
@@ -131,7 +137,12 @@ describe("permissions", () => {
     const topic = await raise(resident1, "楼顶防水层破损漏雨");
     await expect(moveTopic(resident1, topic.id, { move: "accept" })).rejects.toBeInstanceOf(PermissionDenied);
     const foreignStaffUser = await prisma.user.create({
-      data: { username: "chunhua-staff", displayName: "外社区工作者", passwordHash: "x", memberships: { create: { communityId: otherCommunityId, role: "communityStaff" } } },
+      data: {
+        username: "chunhua-staff",
+        displayName: "外社区工作者",
+        passwordHash: "x",
+        memberships: { create: { communityId: otherCommunityId, role: "communityStaff" } },
+      },
     });
     const foreign = (await loadActor(foreignStaffUser.id))!;
     await expect(getTopic(foreign, topic.id)).rejects.toBeInstanceOf(PermissionDenied);
@@ -139,7 +150,9 @@ describe("permissions", () => {
     await expect(coSign(foreign, topic.id)).rejects.toBeInstanceOf(PermissionDenied);
     await expect(listTopics(foreign, communityId, { page: 1 })).rejects.toBeInstanceOf(PermissionDenied);
     await expect(triageQueue(resident1, communityId)).rejects.toBeInstanceOf(PermissionDenied);
-    await expect(raiseTopic(await actorOf("observer"), communityId, { title: "列席者不能提议题", description: "", category: "other" })).rejects.toBeInstanceOf(PermissionDenied);
+    await expect(raiseTopic(await actorOf("observer"), communityId, { title: "列席者不能提议题", description: "", category: "other" })).rejects.toBeInstanceOf(
+      PermissionDenied,
+    );
     await expect(raise(resident1, "代居民提出的议题", { onBehalfOf: "王奶奶" })).rejects.toBeInstanceOf(PermissionDenied);
     expect((await raise(await actorOf("grid1"), "代居民提出的议题", { onBehalfOf: "王奶奶" })).status).toBe("raised");
   });
@@ -184,7 +197,9 @@ describe("agendas", () => {
 
 describe("photos", () => {
   it("are checked by content and re-encoded; a bad file saves nothing", async () => {
-    const png = await sharp({ create: { width: 2400, height: 1200, channels: 3, background: "#c33" } }).png().toBuffer();
+    const png = await sharp({ create: { width: 2400, height: 1200, channels: 3, background: "#c33" } })
+      .png()
+      .toBuffer();
     const photo = new File([new Uint8Array(png)], "IMG_0001.jpg", { type: "image/jpeg" });
     const t = await raiseTopic(resident1, communityId, { title: "车棚顶棚破损漏雨", description: "", category: "facilities" }, [photo]);
     const saved = await prisma.topicPhoto.findFirstOrThrow({ where: { topicId: t.id } });
@@ -202,6 +217,8 @@ describe("photos", () => {
     expect(readdirSync(uploadsDir()).length).toBe(filesBefore);
     expect(await prisma.topic.count()).toBe(topicsBefore);
     const ten = Array.from({ length: 10 }, () => photo);
-    await expect(raiseTopic(resident1, communityId, { title: "照片太多的议题", description: "", category: "other" }, ten)).rejects.toMatchObject({ key: "errors.tooManyPhotos" });
+    await expect(raiseTopic(resident1, communityId, { title: "照片太多的议题", description: "", category: "other" }, ten)).rejects.toMatchObject({
+      key: "errors.tooManyPhotos",
+    });
   });
 });

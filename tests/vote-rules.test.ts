@@ -63,8 +63,14 @@ describe("pass rules", () => {
 
   it("custom choices: the leading choice carries if it meets the rule; a tie carries nothing", () => {
     const options = ["方案一", "方案二", "方案三"];
-    expect(decide({ options, counts: { 方案一: 5, 方案二: 2, 方案三: 1 }, present: 8, rule: "majorityCast" })).toMatchObject({ passed: true, winner: "方案一" });
-    expect(decide({ options, counts: { 方案一: 4, 方案二: 3, 方案三: 2 }, present: 9, rule: "majorityCast" })).toMatchObject({ passed: false, winner: "方案一" });
+    expect(decide({ options, counts: { 方案一: 5, 方案二: 2, 方案三: 1 }, present: 8, rule: "majorityCast" })).toMatchObject({
+      passed: true,
+      winner: "方案一",
+    });
+    expect(decide({ options, counts: { 方案一: 4, 方案二: 3, 方案三: 2 }, present: 9, rule: "majorityCast" })).toMatchObject({
+      passed: false,
+      winner: "方案一",
+    });
     expect(decide({ options, counts: { 方案一: 3, 方案二: 3, 方案三: 0 }, present: 6, rule: "majorityCast" })).toMatchObject({ passed: false, winner: null });
   });
 });

@@ -28,7 +28,10 @@ beforeAll(async () => {
   const { users, items } = await demo();
   docName = agendaItemDocumentName(items[0]!.id);
   for (const name of ["grid1", "resident1", "observer"]) tokens[name] = (await createApiToken(users[name]!, "test", 1)).token;
-  rooms = new Rooms(new PrismaDocumentStore(prisma), renderedCopyHooks(prisma, () => {}));
+  rooms = new Rooms(
+    new PrismaDocumentStore(prisma),
+    renderedCopyHooks(prisma, () => {}),
+  );
   const yjs = createYjsEndpoint(rooms);
   server = createServer((_req, res) => res.end());
   server.on("upgrade", (request, socket, head) => void yjs.handleUpgrade(request, socket, head));

@@ -271,7 +271,13 @@ export const api = {
     tag: "topics",
     auth: true,
     params: slugParam,
-    response: z.object({ items: z.array(topicSummary.pick({ id: true, title: true, status: true, coSignCount: true, ready: true, createdAt: true }).extend({ overdue: z.boolean(), urgency: z.number() })) }),
+    response: z.object({
+      items: z.array(
+        topicSummary
+          .pick({ id: true, title: true, status: true, coSignCount: true, ready: true, createdAt: true })
+          .extend({ overdue: z.boolean(), urgency: z.number() }),
+      ),
+    }),
     errors: [403, 404],
   }),
   referrals: endpoint({
@@ -281,7 +287,9 @@ export const api = {
     tag: "topics",
     auth: true,
     params: slugParam,
-    response: z.object({ items: z.array(z.object({ id: z.string(), title: z.string(), referralDue: date.nullable(), overdue: z.boolean(), organization: z.string() })) }),
+    response: z.object({
+      items: z.array(z.object({ id: z.string(), title: z.string(), referralDue: date.nullable(), overdue: z.boolean(), organization: z.string() })),
+    }),
     errors: [403, 404],
   }),
   listSessions: endpoint({
@@ -372,7 +380,17 @@ export const api = {
     query: z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1) }),
     response: z.object({
       unread: z.number().int(),
-      items: z.array(z.object({ id: z.string(), type: z.string(), read: z.boolean(), createdAt: date, topicId: z.string().nullable(), sessionId: z.string().nullable(), data: z.record(z.string(), z.unknown()) })),
+      items: z.array(
+        z.object({
+          id: z.string(),
+          type: z.string(),
+          read: z.boolean(),
+          createdAt: date,
+          topicId: z.string().nullable(),
+          sessionId: z.string().nullable(),
+          data: z.record(z.string(), z.unknown()),
+        }),
+      ),
     }),
   }),
   readNotifications: endpoint({
@@ -422,7 +440,8 @@ export const api = {
   seat: endpoint({
     method: "POST",
     path: "/api/v1/councils/{councilId}/seats",
-    summary: "Seat a member of the community (community staff): starts a term; 409 if they already hold a current seat here. Their live connections are re-checked at once",
+    summary:
+      "Seat a member of the community (community staff): starts a term; 409 if they already hold a current seat here. Their live connections are re-checked at once",
     tag: "councils",
     auth: true,
     params: councilParam,
@@ -488,7 +507,8 @@ export const api = {
   audit: endpoint({
     method: "GET",
     path: "/api/v1/communities/{slug}/audit",
-    summary: "The community's audit log, newest first (community staff): every change of a role, a seat or a setting, who made it, when, before and after. Append-only",
+    summary:
+      "The community's audit log, newest first (community staff): every change of a role, a seat or a setting, who made it, when, before and after. Append-only",
     tag: "communities",
     auth: true,
     params: slugParam,

@@ -9,9 +9,16 @@ export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const e of endpoints) {
     const parameters = [
-      ...(e.params ? Object.entries((e.params as z.ZodObject).shape).map(([name, s]) => ({ name, in: "path", required: true, schema: schema(s as z.ZodType, "input") })) : []),
+      ...(e.params
+        ? Object.entries((e.params as z.ZodObject).shape).map(([name, s]) => ({ name, in: "path", required: true, schema: schema(s as z.ZodType, "input") }))
+        : []),
       ...(e.query
-        ? Object.entries((e.query as z.ZodObject).shape).map(([name, s]) => ({ name, in: "query", required: !(s as z.ZodType).safeParse(undefined).success, schema: schema(s as z.ZodType, "input") }))
+        ? Object.entries((e.query as z.ZodObject).shape).map(([name, s]) => ({
+            name,
+            in: "query",
+            required: !(s as z.ZodType).safeParse(undefined).success,
+            schema: schema(s as z.ZodType, "input"),
+          }))
         : []),
     ];
     // Any operation may also answer 403 errors.crossSite (a cookie from another site), 413 and 415 (the body's size and type).
@@ -31,7 +38,12 @@ export function openApiDocument() {
                 ...(e.multipart
                   ? {
                       "multipart/form-data": {
-                        schema: { allOf: [schema(e.body, "input"), { type: "object", properties: { photos: { type: "array", items: { type: "string", format: "binary" } } } }] },
+                        schema: {
+                          allOf: [
+                            schema(e.body, "input"),
+                            { type: "object", properties: { photos: { type: "array", items: { type: "string", format: "binary" } } } },
+                          ],
+                        },
                       },
                     }
                   : {}),
@@ -42,15 +54,22 @@ export function openApiDocument() {
       responses: {
         200: { description: "OK", content: { "application/json": { schema: schema(e.response, "output") } } },
         ...Object.fromEntries(
-          [...new Set(errorStatuses)].map((s) => [s, { description: "Refused", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Error" } } } }]),
+          [...new Set(errorStatuses)].map((s) => [
+            s,
+            { description: "Refused", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Error" } } } },
+          ]),
         ),
       },
     };
   }
   return {
     openapi: "3.0.3",
-    info: { title: "Yishi 议事 API", version: "1", description:
-        "The JSON API of Yishi. Every refusal is an RFC 9457 problem document (application/problem+json): type, title, status, detail, plus key (a stable i18n key), message (= detail, in the caller's language), field and issues where they apply. A cookie-authenticated state change must come from this site (Origin or Referer) or is refused 403 errors.crossSite; bearer tokens are exempt. Limits: docs/security.md." },
+    info: {
+      title: "Yishi 议事 API",
+      version: "1",
+      description:
+        "The JSON API of Yishi. Every refusal is an RFC 9457 problem document (application/problem+json): type, title, status, detail, plus key (a stable i18n key), message (= detail, in the caller's language), field and issues where they apply. A cookie-authenticated state change must come from this site (Origin or Referer) or is refused 403 errors.crossSite; bearer tokens are exempt. Limits: docs/security.md.",
+    },
     servers: [{ url: "/" }],
     paths,
     components: {

@@ -21,7 +21,19 @@ type Props = {
 };
 
 /** One move's form; its refusal shows only on it. */
-function MoveForm({ move, result, busy, children, danger = false }: { move: string; result: Props["result"]; busy: boolean; children?: React.ReactNode; danger?: boolean }) {
+function MoveForm({
+  move,
+  result,
+  busy,
+  children,
+  danger = false,
+}: {
+  move: string;
+  result: Props["result"];
+  busy: boolean;
+  children?: React.ReactNode;
+  danger?: boolean;
+}) {
   const { t } = useTranslation();
   const mine = result && "move" in result && result.move === move ? result : undefined;
   return (
@@ -62,7 +74,13 @@ export function TopicMoves({ moves, organizations, openTopics, sessions, default
           <p className="notice">{t("moves.schedule.noSessions")}</p>
         ) : (
           <MoveForm move="schedule" result={result} busy={busy}>
-            <SelectField name="sessionId" id="schedule-sessionId" label={t("moves.schedule.session")} defaultValue={v("schedule", "sessionId")} error={p("schedule", "sessionId")}>
+            <SelectField
+              name="sessionId"
+              id="schedule-sessionId"
+              label={t("moves.schedule.session")}
+              defaultValue={v("schedule", "sessionId")}
+              error={p("schedule", "sessionId")}
+            >
               {sessions.map((s) => (
                 <option key={s.id} value={s.id}>
                   {s.title} · {formatDateTime(s.scheduledAt, i18n.language)}
@@ -71,7 +89,15 @@ export function TopicMoves({ moves, organizations, openTopics, sessions, default
             </SelectField>
             <div>
               <label htmlFor="schedule-timeSlotMin">{t("moves.schedule.timeSlot")}</label>
-              <input id="schedule-timeSlotMin" name="timeSlotMin" type="number" inputMode="numeric" min={1} max={240} defaultValue={v("schedule", "timeSlotMin")} />
+              <input
+                id="schedule-timeSlotMin"
+                name="timeSlotMin"
+                type="number"
+                inputMode="numeric"
+                min={1}
+                max={240}
+                defaultValue={v("schedule", "timeSlotMin")}
+              />
               <ProblemText problem={p("schedule", "timeSlotMin")} />
             </div>
           </MoveForm>
@@ -81,13 +107,27 @@ export function TopicMoves({ moves, organizations, openTopics, sessions, default
       {section(
         "answer",
         <MoveForm move="answer" result={result} busy={busy}>
-          <TextAreaField name="answer" id="answer-answer" label={t("moves.answer.text")} defaultValue={v("answer", "answer")} error={p("answer", "answer")} maxLength={2000} required />
+          <TextAreaField
+            name="answer"
+            id="answer-answer"
+            label={t("moves.answer.text")}
+            defaultValue={v("answer", "answer")}
+            error={p("answer", "answer")}
+            maxLength={2000}
+            required
+          />
         </MoveForm>,
       )}
       {section(
         "refer",
         <MoveForm move="refer" result={result} busy={busy}>
-          <SelectField name="organizationId" id="refer-organizationId" label={t("moves.refer.organization")} defaultValue={v("refer", "organizationId")} error={p("refer", "organizationId")}>
+          <SelectField
+            name="organizationId"
+            id="refer-organizationId"
+            label={t("moves.refer.organization")}
+            defaultValue={v("refer", "organizationId")}
+            error={p("refer", "organizationId")}
+          >
             {organizations.map((o) => (
               <option key={o.id} value={o.id}>
                 {o.name}
@@ -104,7 +144,15 @@ export function TopicMoves({ moves, organizations, openTopics, sessions, default
       {section(
         "orgAnswer",
         <MoveForm move="orgAnswer" result={result} busy={busy}>
-          <TextAreaField name="answer" id="orgAnswer-answer" label={t("moves.orgAnswer.text")} defaultValue={v("orgAnswer", "answer")} error={p("orgAnswer", "answer")} maxLength={2000} required />
+          <TextAreaField
+            name="answer"
+            id="orgAnswer-answer"
+            label={t("moves.orgAnswer.text")}
+            defaultValue={v("orgAnswer", "answer")}
+            error={p("orgAnswer", "answer")}
+            maxLength={2000}
+            required
+          />
         </MoveForm>,
       )}
       {section(
@@ -113,7 +161,13 @@ export function TopicMoves({ moves, organizations, openTopics, sessions, default
           <p className="notice">{t("moves.merge.noTargets")}</p>
         ) : (
           <MoveForm move="merge" result={result} busy={busy}>
-            <SelectField name="intoTopicId" id="merge-intoTopicId" label={t("moves.merge.into")} defaultValue={v("merge", "intoTopicId")} error={p("merge", "intoTopicId")}>
+            <SelectField
+              name="intoTopicId"
+              id="merge-intoTopicId"
+              label={t("moves.merge.into")}
+              defaultValue={v("merge", "intoTopicId")}
+              error={p("merge", "intoTopicId")}
+            >
               {openTopics.map((o) => (
                 <option key={o.id} value={o.id}>
                   {o.title}
@@ -126,7 +180,15 @@ export function TopicMoves({ moves, organizations, openTopics, sessions, default
       {section(
         "decline",
         <MoveForm move="decline" result={result} busy={busy} danger>
-          <TextAreaField name="reason" id="decline-reason" label={t("moves.decline.reason")} defaultValue={v("decline", "reason")} error={p("decline", "reason")} maxLength={500} required />
+          <TextAreaField
+            name="reason"
+            id="decline-reason"
+            label={t("moves.decline.reason")}
+            defaultValue={v("decline", "reason")}
+            error={p("decline", "reason")}
+            maxLength={500}
+            required
+          />
         </MoveForm>,
       )}
       {section("unschedule", <MoveForm move="unschedule" result={result} busy={busy} danger />)}

@@ -4,12 +4,25 @@ type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
 // English: the second language. Same keys as zh-CN.ts, checked by the compiler.
 export const en: Shape<typeof zhCN> = {
-  app: { name: "Yishi", fullName: "Yishi · deliberation council workspace", tagline: "Residents raise it, the community takes it on, the council deliberates, the property company answers, everyone follows through" },
-  nav: { home: "Home", signIn: "Sign in", signOut: "Sign out", language: "Language", menu: "Menu", notifications: "Notices", notificationsUnread: "Notices, {{count}} unread" },
+  app: {
+    name: "Yishi",
+    fullName: "Yishi · deliberation council workspace",
+    tagline: "Residents raise it, the community takes it on, the council deliberates, the property company answers, everyone follows through",
+  },
+  nav: {
+    home: "Home",
+    signIn: "Sign in",
+    signOut: "Sign out",
+    language: "Language",
+    menu: "Menu",
+    notifications: "Notices",
+    notificationsUnread: "Notices, {{count}} unread",
+  },
   languages: { "zh-CN": "中文", en: "English" },
   home: {
     title: "My councils",
-    intro: "Yishi is the workspace of a neighbourhood deliberation council: residents raise topics, the community takes them on, members co-edit the agenda live in session, vote, and turn resolutions into tracked joint-handling tasks.",
+    intro:
+      "Yishi is the workspace of a neighbourhood deliberation council: residents raise topics, the community takes them on, members co-edit the agenda live in session, vote, and turn resolutions into tracked joint-handling tasks.",
     sessions: "Upcoming sessions",
     noSessions: "No sessions yet.",
     signInPrompt: "Sign in to see the councils of your community.",
@@ -27,7 +40,8 @@ export const en: Shape<typeof zhCN> = {
   },
   setup: {
     title: "Set up this site",
-    intro: "No account exists yet. Create the community and its first community-staff account. The setup code is printed in the server's log when it starts (or run npm run setup on the server).",
+    intro:
+      "No account exists yet. Create the community and its first community-staff account. The setup code is printed in the server's log when it starts (or run npm run setup on the server).",
     code: "Setup code",
     community: "The community",
     communityName: "Community name",
@@ -72,7 +86,13 @@ export const en: Shape<typeof zhCN> = {
     chair: "Chair",
     observer: "Observer",
   },
-  constituencies: { resident: "Residents", propertyCompany: "Property company", ownersCommittee: "Owners' committee", communityStaff: "Community", gridWorker: "Grid workers" },
+  constituencies: {
+    resident: "Residents",
+    propertyCompany: "Property company",
+    ownersCommittee: "Owners' committee",
+    communityStaff: "Community",
+    gridWorker: "Grid workers",
+  },
   modes: { inPerson: "In person", online: "Online", hybrid: "Hybrid" },
   statuses: { scheduled: "Scheduled", open: "In session", adjourned: "Adjourned", cancelled: "Cancelled" },
   session: {
@@ -193,7 +213,12 @@ export const en: Shape<typeof zhCN> = {
     timeline: "What happened",
   },
   moves: {
-    answer: { label: "Answer now (front shop)", hint: "For a simple question: the answer is public and closes the topic.", submit: "Publish the answer", text: "Answer (public)" },
+    answer: {
+      label: "Answer now (front shop)",
+      hint: "For a simple question: the answer is public and closes the topic.",
+      submit: "Publish the answer",
+      text: "Answer (public)",
+    },
     refer: {
       label: "Refer for a formal answer",
       hint: "Ask the property company or another organisation to answer by a deadline; they are notified.",
@@ -202,9 +227,19 @@ export const en: Shape<typeof zhCN> = {
       dueAt: "Answer due (Beijing time)",
     },
     orgAnswer: { label: "Formal answer", hint: "The answer is public and closes the topic.", submit: "Submit the answer", text: "Answer (public)" },
-    merge: { label: "Merge into another topic", hint: "For a duplicate: its co-signs carry over.", submit: "Merge", into: "Merge into", noTargets: "There is no other open topic in this community." },
+    merge: {
+      label: "Merge into another topic",
+      hint: "For a duplicate: its co-signs carry over.",
+      submit: "Merge",
+      into: "Merge into",
+      noTargets: "There is no other open topic in this community.",
+    },
     decline: { label: "Decline", hint: "Give the reason; whoever raised it will see it.", submit: "Decline", reason: "Reason" },
-    accept: { label: "Accept for the council (back factory)", hint: "For a problem that needs joint deliberation: accept it, then put it on a session's agenda.", submit: "Accept" },
+    accept: {
+      label: "Accept for the council (back factory)",
+      hint: "For a problem that needs joint deliberation: accept it, then put it on a session's agenda.",
+      submit: "Accept",
+    },
     schedule: {
       label: "Put on a session's agenda",
       hint: "Adds it to a scheduled session's agenda; the item's text starts from the topic's description.",
@@ -417,7 +452,8 @@ export const en: Shape<typeof zhCN> = {
     tooManyAttempts: "Too many failed sign-ins. Please try again in {{minutes}} minutes.",
     rateLimited: "Too many requests. Please wait {{minutes}} minutes and try again.",
     passwordTooCommon: "This password is one of the most common ones and easy to guess; choose another.",
-    inviteAccountRefused: "An account could not be created with these details. If you already have an account, sign in and open the link again; otherwise ask community staff.",
+    inviteAccountRefused:
+      "An account could not be created with these details. If you already have an account, sign in and open the link again; otherwise ask community staff.",
     photoTooManyPixels: "Photo {{n}} has too many pixels (at most {{megapixels}} megapixels and {{edge}} pixels on a side); choose another.",
     setupCodeInvalid: "The setup code is not right. It is printed in the server's log when it starts.",
     slugTaken: "Another community already has this short name.",

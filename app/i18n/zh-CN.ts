@@ -1,7 +1,15 @@
 // 简体中文：默认语言。键名与 en.ts 一一对应（tests/i18n.test.ts 检查）。
 export const zhCN = {
   app: { name: "议事", fullName: "议事 · 红色议事会协同平台", tagline: "居民出题、社区领题、问题共商、物业答题、问题联办" },
-  nav: { home: "首页", signIn: "登录", signOut: "退出登录", language: "语言", menu: "菜单", notifications: "通知", notificationsUnread: "通知，{{count}} 条未读" },
+  nav: {
+    home: "首页",
+    signIn: "登录",
+    signOut: "退出登录",
+    language: "语言",
+    menu: "菜单",
+    notifications: "通知",
+    notificationsUnread: "通知，{{count}} 条未读",
+  },
   languages: { "zh-CN": "中文", en: "English" },
   home: {
     title: "我的议事",
@@ -198,7 +206,13 @@ export const zhCN = {
       dueAt: "答复期限（北京时间）",
     },
     orgAnswer: { label: "正式答复", hint: "答复公开，议题随即办结。", submit: "提交答复", text: "答复内容（公开）" },
-    merge: { label: "合并到其他议题", hint: "重复的议题合并后，附议人数一并计入。", submit: "合并", into: "合并到", noTargets: "社区暂时没有其他未办结的议题。" },
+    merge: {
+      label: "合并到其他议题",
+      hint: "重复的议题合并后，附议人数一并计入。",
+      submit: "合并",
+      into: "合并到",
+      noTargets: "社区暂时没有其他未办结的议题。",
+    },
     decline: { label: "不予受理", hint: "请写明原因，提出人会看到。", submit: "不予受理", reason: "原因" },
     accept: { label: "受理，提交议事会（后厂）", hint: "需要多方共同商议的问题，先受理，再列入会议议程。", submit: "受理" },
     schedule: {

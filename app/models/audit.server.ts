@@ -14,7 +14,14 @@ type Tx = Prisma.TransactionClient;
 /** Records one change; call it inside the change's transaction so the two commit together. */
 export async function audit(
   tx: Tx,
-  entry: { communityId: string; actor: Pick<Actor, "userId" | "displayName">; action: AuditAction; subject?: { id: string; name: string }; before: unknown; after: unknown },
+  entry: {
+    communityId: string;
+    actor: Pick<Actor, "userId" | "displayName">;
+    action: AuditAction;
+    subject?: { id: string; name: string };
+    before: unknown;
+    after: unknown;
+  },
 ): Promise<void> {
   await tx.auditEntry.create({
     data: {

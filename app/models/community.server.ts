@@ -50,7 +50,10 @@ export async function updateCommunitySettings(actor: Actor, communityId: string,
     const before = await settingsRecord(tx, communityId);
     if (input.coSignThreshold !== undefined) await tx.community.update({ where: { id: communityId }, data: { coSignThreshold: input.coSignThreshold } });
     if (input.council)
-      await tx.council.update({ where: { id: input.council.councilId }, data: { quorumRatio: input.council.quorumRatio, quorumInclusive: input.council.quorumInclusive } });
+      await tx.council.update({
+        where: { id: input.council.councilId },
+        data: { quorumRatio: input.council.quorumRatio, quorumInclusive: input.council.quorumInclusive },
+      });
     if (input.categories) {
       const keys = input.categories.map((c) => c.key);
       await tx.topicCategory.updateMany({ where: { communityId, key: { notIn: keys } }, data: { archived: true } });

@@ -41,7 +41,10 @@ export async function listSeats(actor: Actor, councilId: string) {
   return {
     council: { id: council.id, name: council.name },
     current: rows.filter((r) => !r.endedAt).map(seat),
-    history: rows.filter((r) => r.endedAt).sort((a, b) => b.endedAt!.getTime() - a.endedAt!.getTime()).map(seat),
+    history: rows
+      .filter((r) => r.endedAt)
+      .sort((a, b) => b.endedAt!.getTime() - a.endedAt!.getTime())
+      .map(seat),
   };
 }
 
@@ -81,7 +84,10 @@ export async function seatMember(actor: Actor, councilId: string, input: z.infer
   try {
     // The unique key (councilId, userId, current) makes a double seat impossible, even for two staff at once.
     seat = await prisma.$transaction(async (tx) => {
-      const created = await tx.councilSeat.create({ data: { councilId, userId: input.userId, constituency: input.constituency }, select: { id: true, seatedAt: true } });
+      const created = await tx.councilSeat.create({
+        data: { councilId, userId: input.userId, constituency: input.constituency },
+        select: { id: true, seatedAt: true },
+      });
       await refreshAttendance(tx, [councilId], input.userId, { constituency: input.constituency });
       await audit(tx, {
         communityId: council.communityId,
@@ -108,13 +114,23 @@ export async function unseatMember(actor: Actor, councilId: string, userId: stri
   requirePermission(actor, "council:seat", { type: "community", communityId: council.communityId });
   const endedAt = new Date();
   await prisma.$transaction(async (tx) => {
-    const seat = await tx.councilSeat.findFirst({ where: { councilId, userId, ...CURRENT_SEAT }, select: { id: true, constituency: true, seatedAt: true, user: { select: { displayName: true } } } });
+    const seat = await tx.councilSeat.findFirst({
+      where: { councilId, userId, ...CURRENT_SEAT },
+      select: { id: true, constituency: true, seatedAt: true, user: { select: { displayName: true } } },
+    });
     // Conditional on the term still being current: of two staff ending it at once, one wins and one gets 404.
     const { count } = seat ? await tx.councilSeat.updateMany({ where: { id: seat.id, ...CURRENT_SEAT }, data: { endedAt, current: null } }) : { count: 0 };
     if (!seat || count !== 1) throw new NotFound("seat");
     await refreshAttendance(tx, [councilId], userId, null);
     const term = { councilId, council: council.name, constituency: seat.constituency, from: seat.seatedAt.toISOString() };
-    await audit(tx, { communityId: council.communityId, actor, action: "seat.end", subject: { id: userId, name: seat.user.displayName }, before: { ...term, to: null }, after: { ...term, to: endedAt.toISOString() } });
+    await audit(tx, {
+      communityId: council.communityId,
+      actor,
+      action: "seat.end",
+      subject: { id: userId, name: seat.user.displayName },
+      before: { ...term, to: null },
+      after: { ...term, to: endedAt.toISOString() },
+    });
   });
   rightsChanged({ userId });
   await announceOpenSessions(councilId);

@@ -35,7 +35,15 @@ export async function createInvite(communityId: string, createdById: string, inp
 export async function findUsableInvite(token: string) {
   const invite = await prisma.invite.findUnique({
     where: { tokenHash: hashToken(token) },
-    select: { id: true, role: true, organizationId: true, expiresAt: true, uses: true, maxUses: true, community: { select: { id: true, name: true, slug: true } } },
+    select: {
+      id: true,
+      role: true,
+      organizationId: true,
+      expiresAt: true,
+      uses: true,
+      maxUses: true,
+      community: { select: { id: true, name: true, slug: true } },
+    },
   });
   if (!invite || invite.expiresAt < new Date() || invite.uses >= invite.maxUses) return null;
   return invite;
@@ -51,10 +59,7 @@ type AcceptResult = { ok: true; userId: string } | { ok: false; errors: Record<s
  * for a newcomer) in one transaction: two people racing for the last use
  * cannot both get in.
  */
-export async function acceptInvite(
-  token: string,
-  who: { userId: string } | { account: z.infer<typeof inviteAcceptSchema> },
-): Promise<AcceptResult> {
+export async function acceptInvite(token: string, who: { userId: string } | { account: z.infer<typeof inviteAcceptSchema> }): Promise<AcceptResult> {
   const invite = await findUsableInvite(token);
   if (!invite) return { ok: false, errors: { _form: "invite.invalid" } };
   // Refusals per invite are bounded too, so many addresses together cannot probe through one link.
@@ -63,40 +68,40 @@ export async function acceptInvite(
   const passwordHash = "account" in who ? await hashPassword(who.account.password) : null;
   try {
     return await prisma.$transaction(async (tx) => {
-    const claimed = await tx.invite.updateMany({
-      where: { id: invite.id, uses: { lt: invite.maxUses }, expiresAt: { gt: new Date() } },
-      data: { uses: { increment: 1 } },
-    });
-    if (claimed.count !== 1) throw new Refused({ _form: "invite.invalid" });
-    let userId: string;
-    if ("account" in who) {
-      const { username, phone, displayName } = who.account;
-      // One answer for a taken username and a registered phone (of this community or any other),
-      // naming no field: otherwise an invite link is an oracle for who has an account.
-      const taken = await tx.user.findFirst({ where: { OR: [{ username }, ...(phone ? [{ phone }] : [])] }, select: { id: true } });
-      if (taken) throw new Refused({ _form: ACCOUNT_REFUSED });
-      userId = (await tx.user.create({ data: { username, phone, displayName, passwordHash: passwordHash! }, select: { id: true } })).id;
-    } else {
-      userId = who.userId;
-    }
-    const held = await tx.membership.findMany({ where: { userId, communityId: invite.community.id }, select: { role: true, deactivatedAt: true } });
-    // Staff deactivated this person here: a link does not bring them back (staff reactivate them).
-    if (held.some((m) => m.deactivatedAt)) throw new Refused({ _form: "errors.memberDeactivated" });
-    if (!held.some((m) => m.role === invite.role)) {
-      await tx.membership.create({ data: { userId, communityId: invite.community.id, role: invite.role, organizationId: invite.organizationId } });
-      // A role granted through a link is a change of role like any other: the person accepting is who made it.
-      const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { displayName: true } });
-      const before = held.map((m) => m.role);
-      await audit(tx, {
-        communityId: invite.community.id,
-        actor: { userId, displayName: user.displayName },
-        action: "role.grant",
-        subject: { id: userId, name: user.displayName },
-        before: { roles: before },
-        after: { roles: [...before, invite.role], invite: invite.id },
+      const claimed = await tx.invite.updateMany({
+        where: { id: invite.id, uses: { lt: invite.maxUses }, expiresAt: { gt: new Date() } },
+        data: { uses: { increment: 1 } },
       });
-    }
-    return { ok: true as const, userId };
+      if (claimed.count !== 1) throw new Refused({ _form: "invite.invalid" });
+      let userId: string;
+      if ("account" in who) {
+        const { username, phone, displayName } = who.account;
+        // One answer for a taken username and a registered phone (of this community or any other),
+        // naming no field: otherwise an invite link is an oracle for who has an account.
+        const taken = await tx.user.findFirst({ where: { OR: [{ username }, ...(phone ? [{ phone }] : [])] }, select: { id: true } });
+        if (taken) throw new Refused({ _form: ACCOUNT_REFUSED });
+        userId = (await tx.user.create({ data: { username, phone, displayName, passwordHash: passwordHash! }, select: { id: true } })).id;
+      } else {
+        userId = who.userId;
+      }
+      const held = await tx.membership.findMany({ where: { userId, communityId: invite.community.id }, select: { role: true, deactivatedAt: true } });
+      // Staff deactivated this person here: a link does not bring them back (staff reactivate them).
+      if (held.some((m) => m.deactivatedAt)) throw new Refused({ _form: "errors.memberDeactivated" });
+      if (!held.some((m) => m.role === invite.role)) {
+        await tx.membership.create({ data: { userId, communityId: invite.community.id, role: invite.role, organizationId: invite.organizationId } });
+        // A role granted through a link is a change of role like any other: the person accepting is who made it.
+        const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { displayName: true } });
+        const before = held.map((m) => m.role);
+        await audit(tx, {
+          communityId: invite.community.id,
+          actor: { userId, displayName: user.displayName },
+          action: "role.grant",
+          subject: { id: userId, name: user.displayName },
+          before: { roles: before },
+          after: { roles: [...before, invite.role], invite: invite.id },
+        });
+      }
+      return { ok: true as const, userId };
     });
   } catch (error) {
     // Thrown, not returned, so the transaction rolls back and the use is not spent.

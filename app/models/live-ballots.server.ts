@@ -73,7 +73,10 @@ async function castGroup(group: Job[]): Promise<void> {
   const sessions = [...new Set([...motions.values()].map((m) => m.session.id))];
   const councils = [...new Set([...motions.values()].map((m) => m.session.councilId))];
   const [attendance, seats, proxies] = await Promise.all([
-    prisma.attendance.findMany({ where: { sessionId: { in: sessions }, userId: { in: [...new Set(group.map((j) => j.actor.userId))] } }, select: { sessionId: true, userId: true, kind: true } }),
+    prisma.attendance.findMany({
+      where: { sessionId: { in: sessions }, userId: { in: [...new Set(group.map((j) => j.actor.userId))] } },
+      select: { sessionId: true, userId: true, kind: true },
+    }),
     prisma.councilSeat.findMany({
       where: { councilId: { in: councils }, userId: { in: [...new Set(group.map((j) => j.input.onBehalfOf ?? j.actor.userId))] }, ...CURRENT_SEAT },
       select: { councilId: true, userId: true, constituency: true },
@@ -138,12 +141,21 @@ async function castGroup(group: Job[]): Promise<void> {
   } catch {
     // One bad ballot (say, a reused clientBallotId) must not sink the others: write them one by one.
     changed = [];
-    for (const c of checked) changed.push(await writeBallots([c]).then((r) => r[0]!, () => -1));
+    for (const c of checked)
+      changed.push(
+        await writeBallots([c]).then(
+          (r) => r[0]!,
+          () => -1,
+        ),
+      );
   }
   const unchanged = checked.filter((_, i) => changed[i] === 0);
   const [stored, open] = unchanged.length
     ? await Promise.all([
-        prisma.ballot.findMany({ where: { motionId: { in: [...new Set(unchanged.map((c) => c.motionId))] }, voterKey: { in: unchanged.map((c) => c.voterKey) } }, select: { motionId: true, voterKey: true, clientBallotId: true } }),
+        prisma.ballot.findMany({
+          where: { motionId: { in: [...new Set(unchanged.map((c) => c.motionId))] }, voterKey: { in: unchanged.map((c) => c.voterKey) } },
+          select: { motionId: true, voterKey: true, clientBallotId: true },
+        }),
         prisma.motion.findMany({ where: { id: { in: [...new Set(unchanged.map((c) => c.motionId))] }, status: "voting" }, select: { id: true } }),
       ])
     : [[], []];
@@ -187,4 +199,3 @@ async function writeBallots(ballots: Checked[]): Promise<number[]> {
   );
   return ballots.map((_, i) => results[i * 2]!);
 }
-

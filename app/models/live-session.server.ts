@@ -62,7 +62,10 @@ export async function checkIn(actor: Actor, sessionId: string, how: { token: str
     method = "qr";
   } else {
     requirePermission(actor, "session:chair", s);
-    const member = await prisma.membership.findFirst({ where: { userId: how.userId, communityId: s.communityId, ...ACTIVE_MEMBERSHIP }, select: { userId: true } });
+    const member = await prisma.membership.findFirst({
+      where: { userId: how.userId, communityId: s.communityId, ...ACTIVE_MEMBERSHIP },
+      select: { userId: true },
+    });
     if (!member) throw new InputRejected("userId", "errors.notCommunityMember");
     userId = how.userId;
     method = "chair";
@@ -117,7 +120,10 @@ export async function openItem(actor: Actor, sessionId: string, itemId: string) 
   requireOpen(s);
   if (!(await prisma.agendaItem.findFirst({ where: { id: itemId, sessionId }, select: { id: true } }))) throw new InputRejected("itemId", "errors.itemInvalid");
   if (await prisma.motion.count({ where: { sessionId, status: "voting" } })) throw new RuleBroken("errors.voteStillOpen");
-  await prisma.councilSession.update({ where: { id: sessionId }, data: { currentItemId: itemId, itemOpenedAt: new Date(), floorUserId: null, floorSince: null } });
+  await prisma.councilSession.update({
+    where: { id: sessionId },
+    data: { currentItemId: itemId, itemOpenedAt: new Date(), floorUserId: null, floorSince: null },
+  });
   announce(sessionId);
 }
 
@@ -165,7 +171,10 @@ export async function takeFloor(actor: Actor, sessionId: string) {
 export async function recordProxy(actor: Actor, sessionId: string, input: { grantorId: string; proxyId: string; note?: string }) {
   const s = await sessionOrThrow(sessionId);
   requirePermission(actor, "session:chair", s);
-  const seat = await prisma.councilSeat.findFirst({ where: { councilId: s.councilId, userId: input.grantorId, ...CURRENT_SEAT }, select: { constituency: true } });
+  const seat = await prisma.councilSeat.findFirst({
+    where: { councilId: s.councilId, userId: input.grantorId, ...CURRENT_SEAT },
+    select: { constituency: true },
+  });
   if (seat?.constituency !== "resident") throw new InputRejected("grantorId", "errors.proxyGrantorInvalid");
   const head = await prisma.membership.findFirst({
     where: { userId: input.proxyId, communityId: s.communityId, role: { in: ["buildingHead", "unitHead"] }, ...ACTIVE_MEMBERSHIP },
@@ -295,9 +304,19 @@ export async function closeVote(actor: Actor, motionId: string): Promise<MotionR
     if (motion.ballot === "open") {
       const ballots = await tx.ballot.findMany({ where: { motionId }, select: { voterKey: true, choice: true, proxy: true, castById: true } });
       const names = new Map(
-        (await tx.user.findMany({ where: { id: { in: ballots.flatMap((b) => [b.voterKey, b.castById ?? b.voterKey]) } }, select: { id: true, displayName: true } })).map((u) => [u.id, u.displayName]),
+        (
+          await tx.user.findMany({
+            where: { id: { in: ballots.flatMap((b) => [b.voterKey, b.castById ?? b.voterKey]) } },
+            select: { id: true, displayName: true },
+          })
+        ).map((u) => [u.id, u.displayName]),
       );
-      r.roll = ballots.map((b) => ({ name: names.get(b.voterKey) ?? "?", choice: b.choice, proxy: b.proxy, castBy: b.proxy ? (names.get(b.castById ?? "") ?? null) : null }));
+      r.roll = ballots.map((b) => ({
+        name: names.get(b.voterKey) ?? "?",
+        choice: b.choice,
+        proxy: b.proxy,
+        castBy: b.proxy ? (names.get(b.castById ?? "") ?? null) : null,
+      }));
     } else {
       // Secret: only the counts survive. The key that tied ballots to voters is erased with them.
       await tx.ballot.deleteMany({ where: { motionId } });
@@ -310,18 +329,31 @@ export async function closeVote(actor: Actor, motionId: string): Promise<MotionR
     });
     if (item.topicId) {
       await tx.topicEvent.create({
-        data: { topicId: item.topicId, type: r.passed ? "resolved" : "voteFailed", actorId: actor.userId, data: JSON.stringify({ motion: motion.text, counts: r.counts, sessionId: session.sessionId }) },
+        data: {
+          topicId: item.topicId,
+          type: r.passed ? "resolved" : "voteFailed",
+          actorId: actor.userId,
+          data: JSON.stringify({ motion: motion.text, counts: r.counts, sessionId: session.sessionId }),
+        },
       });
-      if (r.passed) await tx.topic.updateMany({ where: { id: item.topicId, status: { in: [...TOPIC_MOVES.resolve.from] } }, data: { status: TOPIC_MOVES.resolve.to } });
+      if (r.passed)
+        await tx.topic.updateMany({ where: { id: item.topicId, status: { in: [...TOPIC_MOVES.resolve.from] } }, data: { status: TOPIC_MOVES.resolve.to } });
     }
     return { r, topicId: item.topicId };
   });
   publish(socketRooms.session(session.sessionId), "vote:closed", { motionId, result: result.r });
   announce(session.sessionId);
   if (result.topicId) {
-    const t = await prisma.topic.findUniqueOrThrow({ where: { id: result.topicId }, select: { raisedById: true, title: true, coSigns: { select: { userId: true } } } });
-    await notify([t.raisedById, ...t.coSigns.map((c) => c.userId)], "topicMoved", { topicId: result.topicId }, { title: t.title, status: result.r.passed ? "resolved" : "voteFailed" });
+    const t = await prisma.topic.findUniqueOrThrow({
+      where: { id: result.topicId },
+      select: { raisedById: true, title: true, coSigns: { select: { userId: true } } },
+    });
+    await notify(
+      [t.raisedById, ...t.coSigns.map((c) => c.userId)],
+      "topicMoved",
+      { topicId: result.topicId },
+      { title: t.title, status: result.r.passed ? "resolved" : "voteFailed" },
+    );
   }
   return result.r;
 }
-

@@ -51,7 +51,11 @@ export async function quorumOf(sessionId: string, councilId: string) {
 
 /** How a ballot row names its voter: the user id, or for a secret vote an HMAC under the motion's key (erased at close). */
 export function voterKeyOf(ballot: string, secretKey: string | null, voterId: string): string {
-  return ballot === "secret" ? createHmac("sha256", secretKey ?? "").update(voterId).digest("base64url") : voterId;
+  return ballot === "secret"
+    ? createHmac("sha256", secretKey ?? "")
+        .update(voterId)
+        .digest("base64url")
+    : voterId;
 }
 
 export type Counts = Record<string, number>;
@@ -87,8 +91,14 @@ export type LiveTally = { motionId: string; cast: number; eligible: number; coun
 
 /** A vote is open only while its session is: the eligible are the members seated now. */
 async function tallyOf(motionId: string): Promise<LiveTally> {
-  const motion = await prisma.motion.findUniqueOrThrow({ where: { id: motionId }, select: { options: true, hideResults: true, session: { select: { councilId: true } } } });
-  const [t, eligible] = await Promise.all([countBallots(motionId, JSON.parse(motion.options) as string[]), prisma.councilSeat.count({ where: seatsInForce(motion.session.councilId, null) })]);
+  const motion = await prisma.motion.findUniqueOrThrow({
+    where: { id: motionId },
+    select: { options: true, hideResults: true, session: { select: { councilId: true } } },
+  });
+  const [t, eligible] = await Promise.all([
+    countBallots(motionId, JSON.parse(motion.options) as string[]),
+    prisma.councilSeat.count({ where: seatsInForce(motion.session.councilId, null) }),
+  ]);
   return motion.hideResults ? { motionId, cast: t.cast, eligible } : { motionId, cast: t.cast, eligible, counts: t.counts, byConstituency: t.byConstituency };
 }
 
@@ -173,21 +183,45 @@ async function computeState(sessionId: string) {
       floorUserId: true,
       floorSince: true,
       speakerLimitSec: true,
-      agendaItems: { orderBy: { position: "asc" }, select: { id: true, title: true, position: true, timeSlotMin: true, resolutionText: true, resolvedAt: true, topicId: true } },
+      agendaItems: {
+        orderBy: { position: "asc" },
+        select: { id: true, title: true, position: true, timeSlotMin: true, resolutionText: true, resolvedAt: true, topicId: true },
+      },
       attendance: { orderBy: { checkedInAt: "asc" }, select: { userId: true, kind: true, constituency: true, method: true } },
       hands: { where: { loweredAt: null }, orderBy: { raisedAt: "asc" }, select: { userId: true, raisedAt: true } },
       proxies: { where: { revokedAt: null }, select: { grantorId: true, proxyId: true } },
       motions: {
         where: { status: { not: "withdrawn" } },
         orderBy: { createdAt: "asc" },
-        select: { id: true, agendaItemId: true, text: true, proposerId: true, seconderId: true, options: true, ballot: true, passRule: true, constituencies: true, hideResults: true, status: true, result: true },
+        select: {
+          id: true,
+          agendaItemId: true,
+          text: true,
+          proposerId: true,
+          seconderId: true,
+          options: true,
+          ballot: true,
+          passRule: true,
+          constituencies: true,
+          hideResults: true,
+          status: true,
+          result: true,
+        },
       },
     },
   });
   if (!s) throw new NotFound("session");
   const q = await quorumOf(sessionId, s.councilId);
-  const ids = new Set([...s.attendance.map((a) => a.userId), ...s.hands.map((h) => h.userId), ...s.motions.flatMap((m) => [m.proposerId, m.seconderId ?? ""]), s.floorUserId ?? "", ...s.proxies.flatMap((p) => [p.grantorId, p.proxyId])]);
-  const names = new Map((await prisma.user.findMany({ where: { id: { in: [...ids] } }, select: { id: true, displayName: true } })).map((u) => [u.id, u.displayName]));
+  const ids = new Set([
+    ...s.attendance.map((a) => a.userId),
+    ...s.hands.map((h) => h.userId),
+    ...s.motions.flatMap((m) => [m.proposerId, m.seconderId ?? ""]),
+    s.floorUserId ?? "",
+    ...s.proxies.flatMap((p) => [p.grantorId, p.proxyId]),
+  ]);
+  const names = new Map(
+    (await prisma.user.findMany({ where: { id: { in: [...ids] } }, select: { id: true, displayName: true } })).map((u) => [u.id, u.displayName]),
+  );
   const name = (id: string | null) => (id ? (names.get(id) ?? "?") : null);
   const current = s.agendaItems.find((i) => i.id === s.currentItemId) ?? null;
   // Only the latest result carries its roll call: in a council of a thousand each roll is
@@ -305,4 +339,3 @@ export async function viewLiveState(actor: Actor, sessionId: string) {
   requirePermission(actor, "session:view", s);
   return liveState(sessionId, actor);
 }
-

@@ -37,7 +37,10 @@ export async function listMembers(actor: Actor, communityId: string) {
 }
 
 async function memberOrThrow(tx: Tx, communityId: string, userId: string) {
-  const rows = await tx.membership.findMany({ where: { communityId, userId }, select: { id: true, role: true, deactivatedAt: true, user: { select: { displayName: true } } } });
+  const rows = await tx.membership.findMany({
+    where: { communityId, userId },
+    select: { id: true, role: true, deactivatedAt: true, user: { select: { displayName: true } } },
+  });
   if (rows.length === 0) throw new NotFound("member");
   return { name: rows[0]!.user.displayName, roles: rows.map((r) => r.role as Role), active: rows.every((r) => !r.deactivatedAt), rows };
 }
@@ -98,19 +101,43 @@ export async function setMemberActive(actor: Actor, communityId: string, userId:
       for (const s of seats) {
         await tx.councilSeat.update({ where: { id: s.id }, data: { endedAt: now, current: null } });
         const term = { councilId: s.councilId, council: s.council.name, constituency: s.constituency, from: s.seatedAt.toISOString() };
-        await audit(tx, { communityId, actor, action: "seat.end", subject: { id: userId, name: m.name }, before: { ...term, to: null }, after: { ...term, to: now.toISOString() } });
+        await audit(tx, {
+          communityId,
+          actor,
+          action: "seat.end",
+          subject: { id: userId, name: m.name },
+          before: { ...term, to: null },
+          after: { ...term, to: now.toISOString() },
+        });
       }
       await refreshAttendance(tx, [...new Set(seats.map((s) => s.councilId))], userId, null);
-      await audit(tx, { communityId, actor, action: "member.deactivate", subject: { id: userId, name: m.name }, before: { active: true, roles: m.roles }, after: { active: false, roles: m.roles } });
+      await audit(tx, {
+        communityId,
+        actor,
+        action: "member.deactivate",
+        subject: { id: userId, name: m.name },
+        before: { active: true, roles: m.roles },
+        after: { active: false, roles: m.roles },
+      });
       return { roles: m.roles, councils: seats.map((s) => s.councilId) };
     }
     await tx.membership.updateMany({ where: { communityId, userId }, data: { deactivatedAt: null } });
-    await audit(tx, { communityId, actor, action: "member.reactivate", subject: { id: userId, name: m.name }, before: { active: false, roles: m.roles }, after: { active: true, roles: m.roles } });
+    await audit(tx, {
+      communityId,
+      actor,
+      action: "member.reactivate",
+      subject: { id: userId, name: m.name },
+      before: { active: false, roles: m.roles },
+      after: { active: true, roles: m.roles },
+    });
     return { roles: m.roles, councils: [] as string[] };
   });
   rightsChanged({ userId });
   if (result.councils.length > 0) {
-    const sessions = await prisma.councilSession.findMany({ where: { councilId: { in: result.councils }, status: { in: ["scheduled", "open"] } }, select: { id: true } });
+    const sessions = await prisma.councilSession.findMany({
+      where: { councilId: { in: result.councils }, status: { in: ["scheduled", "open"] } },
+      select: { id: true },
+    });
     for (const s of sessions) announce(s.id);
   }
   return { userId, roles: result.roles, active };

@@ -3,11 +3,7 @@
 import { prisma } from "~/utils/db.server";
 import { publish, socketRooms } from "~/utils/realtime.server";
 
-export type NotificationType =
-  | "topicMoved"
-  | "topicReady"
-  | "topicReferred"
-  | "agendaPublished";
+export type NotificationType = "topicMoved" | "topicReady" | "topicReferred" | "agendaPublished";
 
 export async function notify(
   userIds: Iterable<string>,

@@ -47,7 +47,10 @@ export async function removeFromAgenda(actor: Actor, sessionId: string, itemId: 
   const item = await prisma.agendaItem.findFirst({ where: { id: itemId, sessionId }, select: { id: true, topicId: true } });
   if (!item) throw new NotFound("agenda item");
   if (item.topicId) return moveTopic(actor, item.topicId, { move: "unschedule" });
-  await prisma.$transaction([prisma.yDocument.deleteMany({ where: { name: agendaItemDocumentName(item.id) } }), prisma.agendaItem.delete({ where: { id: item.id } })]);
+  await prisma.$transaction([
+    prisma.yDocument.deleteMany({ where: { name: agendaItemDocumentName(item.id) } }),
+    prisma.agendaItem.delete({ where: { id: item.id } }),
+  ]);
   rightsChanged({ agendaItemId: item.id, removed: true });
   return { removed: item.id };
 }
@@ -86,7 +89,12 @@ export async function publishAgenda(actor: Actor, sessionId: string) {
   });
   const topics = session.agendaItems.flatMap((i) => (i.topic ? [i.topic] : []));
   await prisma.topicEvent.createMany({
-    data: topics.map((t) => ({ topicId: t.id, type: "agendaPublished", actorId: actor.userId, data: JSON.stringify({ sessionId, sessionTitle: session.title }) })),
+    data: topics.map((t) => ({
+      topicId: t.id,
+      type: "agendaPublished",
+      actorId: actor.userId,
+      data: JSON.stringify({ sessionId, sessionTitle: session.title }),
+    })),
   });
   for (const t of topics) publish(socketRooms.topic(t.id), "topic:moved", { topicId: t.id, status: "scheduled" });
   const to = [...session.council.seats.map((s) => s.userId), ...topics.map((t) => t.raisedById)].filter((id) => id !== actor.userId);
@@ -116,7 +124,15 @@ export async function listSessions(actor: Actor, filters: z.infer<typeof session
       orderBy: [{ scheduledAt: "desc" }, { id: "asc" }],
       skip: (filters.page - 1) * SESSIONS_PAGE,
       take: SESSIONS_PAGE,
-      select: { id: true, title: true, scheduledAt: true, place: true, mode: true, status: true, council: { select: { id: true, name: true, community: { select: { slug: true, name: true } } } } },
+      select: {
+        id: true,
+        title: true,
+        scheduledAt: true,
+        place: true,
+        mode: true,
+        status: true,
+        council: { select: { id: true, name: true, community: { select: { slug: true, name: true } } } },
+      },
     }),
     prisma.councilSession.count({ where }),
   ]);

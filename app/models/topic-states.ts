@@ -37,7 +37,13 @@ export class IllegalMove extends Refusal {
     readonly move: TopicMove,
     readonly from: string,
   ) {
-    super(409, "errors.moveIllegal", { status: from }, undefined, `a topic that is "${from}" cannot be moved by "${move}" (allowed from: ${TOPIC_MOVES[move].from.join(", ")})`);
+    super(
+      409,
+      "errors.moveIllegal",
+      { status: from },
+      undefined,
+      `a topic that is "${from}" cannot be moved by "${move}" (allowed from: ${TOPIC_MOVES[move].from.join(", ")})`,
+    );
   }
 }
 

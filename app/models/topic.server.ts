@@ -135,7 +135,14 @@ export async function moveTopic(actor: Actor, topicId: string, input: TopicMoveI
     select: { id: true, status: true, communityId: true, raisedById: true, referredOrgId: true, title: true, description: true },
   });
   if (!topic) throw new NotFound("topic");
-  const resource: TopicResource = { type: "topic", topicId, communityId: topic.communityId, raisedById: topic.raisedById, referredOrgId: topic.referredOrgId, status: topic.status };
+  const resource: TopicResource = {
+    type: "topic",
+    topicId,
+    communityId: topic.communityId,
+    raisedById: topic.raisedById,
+    referredOrgId: topic.referredOrgId,
+    status: topic.status,
+  };
   if (input.move === "orgAnswer") requirePermission(actor, "topic:orgAnswer", resource);
   else requirePermission(actor, "topic:triage", community(topic.communityId));
   const to = assertMove(topic.status, input.move);
@@ -151,7 +158,10 @@ export async function moveTopic(actor: Actor, topicId: string, input: TopicMoveI
       eventData = { answer: input.answer };
       break;
     case "refer": {
-      const org = await prisma.organization.findFirst({ where: { id: input.organizationId, communityId: topic.communityId }, select: { id: true, name: true } });
+      const org = await prisma.organization.findFirst({
+        where: { id: input.organizationId, communityId: topic.communityId },
+        select: { id: true, name: true },
+      });
       if (!org) throw new InputRejected("organizationId", "errors.organizationInvalid");
       if (input.dueAt <= now) throw new InputRejected("dueAt", "errors.dueInPast");
       data = { ...data, referredOrgId: org.id, referralDue: input.dueAt };
@@ -161,7 +171,10 @@ export async function moveTopic(actor: Actor, topicId: string, input: TopicMoveI
     }
     case "merge": {
       if (input.intoTopicId === topicId) throw new InputRejected("intoTopicId", "errors.mergeIntoSelf");
-      const target = await prisma.topic.findFirst({ where: { id: input.intoTopicId, communityId: topic.communityId }, select: { id: true, title: true, status: true } });
+      const target = await prisma.topic.findFirst({
+        where: { id: input.intoTopicId, communityId: topic.communityId },
+        select: { id: true, title: true, status: true },
+      });
       if (!target) throw new InputRejected("intoTopicId", "errors.topicInvalid");
       if (isClosed(target.status)) throw new InputRejected("intoTopicId", "errors.mergeIntoClosed");
       data = { ...data, mergedIntoId: target.id, closedAt: now };
@@ -194,7 +207,10 @@ export async function moveTopic(actor: Actor, topicId: string, input: TopicMoveI
     }
     if (input.move === "merge") await carryCoSigns(tx, topicId, input.intoTopicId);
     if (input.move === "schedule") {
-      const item = await createAgendaItem({ sessionId: input.sessionId, title: topic.title, text: topic.description || topic.title, topicId, timeSlotMin: input.timeSlotMin }, tx);
+      const item = await createAgendaItem(
+        { sessionId: input.sessionId, title: topic.title, text: topic.description || topic.title, topicId, timeSlotMin: input.timeSlotMin },
+        tx,
+      );
       eventData.agendaItemId = item.id;
     }
     if (input.move === "unschedule") {
@@ -352,7 +368,17 @@ export async function triageQueue(actor: Actor, communityId: string) {
     where: { communityId, status: { in: ["raised", "referred", "accepted"] } },
     take: 500,
     orderBy: { createdAt: "asc" },
-    select: { id: true, title: true, status: true, category: true, coSignCount: true, readyAt: true, referralDue: true, createdAt: true, referredOrg: { select: { name: true } } },
+    select: {
+      id: true,
+      title: true,
+      status: true,
+      category: true,
+      coSignCount: true,
+      readyAt: true,
+      referralDue: true,
+      createdAt: true,
+      referredOrg: { select: { name: true } },
+    },
   });
   const now = Date.now();
   return open

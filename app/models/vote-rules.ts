@@ -72,9 +72,7 @@ export function decide(input: {
 }): Outcome {
   const winner = leadingChoice(input.options, input.counts);
   const overall = evaluate(input.options, input.counts, input.present, input.rule, winner);
-  const failedIn = (input.constituencies ?? [])
-    .filter((c) => !evaluate(input.options, c.counts, c.present, input.rule, winner).passed)
-    .map((c) => c.name);
+  const failedIn = (input.constituencies ?? []).filter((c) => !evaluate(input.options, c.counts, c.present, input.rule, winner).passed).map((c) => c.name);
   return { passed: overall.passed && failedIn.length === 0, winner, support: overall.support, base: overall.base, failedIn };
 }
 

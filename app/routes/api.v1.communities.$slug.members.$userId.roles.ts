@@ -4,6 +4,10 @@ import { byMethod, handle, mayInCommunity } from "~/utils/api.server";
 import { api } from "~/api/contract";
 
 export const action = byMethod({
-  POST: handle(api.grantRole, async ({ actor, params, body }) => grantRole(actor!, await communityIdBySlug(params.slug), params.userId, body.role), mayInCommunity("member:manage")),
+  POST: handle(
+    api.grantRole,
+    async ({ actor, params, body }) => grantRole(actor!, await communityIdBySlug(params.slug), params.userId, body.role),
+    mayInCommunity("member:manage"),
+  ),
 });
 export const loader = action;

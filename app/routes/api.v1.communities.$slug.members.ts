@@ -3,5 +3,9 @@ import { listMembers } from "~/models/member.server";
 import { handle, mayInCommunity } from "~/utils/api.server";
 import { api } from "~/api/contract";
 
-export const loader = handle(api.members, async ({ actor, params }) => listMembers(actor!, await communityIdBySlug(params.slug)), mayInCommunity("community:view"));
+export const loader = handle(
+  api.members,
+  async ({ actor, params }) => listMembers(actor!, await communityIdBySlug(params.slug)),
+  mayInCommunity("community:view"),
+);
 export const action = loader;

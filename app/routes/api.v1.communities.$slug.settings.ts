@@ -4,5 +4,9 @@ import { api } from "~/api/contract";
 
 export const loader = handle(api.settings, async ({ actor, params }) => communitySettings(actor!, await communityIdBySlug(params.slug)));
 export const action = byMethod({
-  POST: handle(api.updateSettings, async ({ actor, params, body }) => updateCommunitySettings(actor!, await communityIdBySlug(params.slug), body), mayInCommunity("community:configure")),
+  POST: handle(
+    api.updateSettings,
+    async ({ actor, params, body }) => updateCommunitySettings(actor!, await communityIdBySlug(params.slug), body),
+    mayInCommunity("community:configure"),
+  ),
 });

@@ -27,8 +27,12 @@ export const loader = handle(api.listTopics, async ({ actor, params, query }) =>
 });
 
 export const action = byMethod({
-  POST: handle(api.raiseTopic, async ({ actor, params, body, files }) => {
-    const topic = await raiseTopic(actor!, await communityIdBySlug(params.slug), body, files);
-    return { id: topic.id, title: topic.title, status: topic.status as never };
-  }, mayInCommunity("topic:raise")),
+  POST: handle(
+    api.raiseTopic,
+    async ({ actor, params, body, files }) => {
+      const topic = await raiseTopic(actor!, await communityIdBySlug(params.slug), body, files);
+      return { id: topic.id, title: topic.title, status: topic.status as never };
+    },
+    mayInCommunity("topic:raise"),
+  ),
 });

@@ -18,10 +18,16 @@ export const loader = handle(api.me, async ({ actor }) => {
     },
   });
   const communities = new Map<string, { id: string; slug: string; name: string; roles: Role[] }>();
-  for (const m of user.memberships) (communities.get(m.community.id) ?? communities.set(m.community.id, { ...m.community, roles: [] }).get(m.community.id)!).roles.push(m.role as Role);
+  for (const m of user.memberships)
+    (communities.get(m.community.id) ?? communities.set(m.community.id, { ...m.community, roles: [] }).get(m.community.id)!).roles.push(m.role as Role);
   return {
     ...user,
-    memberships: user.memberships.map((m) => ({ communityId: m.community.id, communitySlug: m.community.slug, communityName: m.community.name, role: m.role as Role })),
+    memberships: user.memberships.map((m) => ({
+      communityId: m.community.id,
+      communitySlug: m.community.slug,
+      communityName: m.community.name,
+      role: m.role as Role,
+    })),
     communities: [...communities.values()],
     seats: user.seats.map((s) => ({ councilId: s.council.id, councilName: s.council.name, constituency: s.constituency as Constituency })),
   };

@@ -66,7 +66,14 @@ export default function CouncilPage() {
                   <Form method="post">
                     <input type="hidden" name="councilId" value={council.id} />
                     <input type="hidden" name="userId" value={s.userId} />
-                    <button className="btn secondary" type="submit" name="intent" value="unseat" disabled={busy} aria-label={t("council.unseatLabel", { name: s.displayName })}>
+                    <button
+                      className="btn secondary"
+                      type="submit"
+                      name="intent"
+                      value="unseat"
+                      disabled={busy}
+                      aria-label={t("council.unseatLabel", { name: s.displayName })}
+                    >
                       {t("council.unseat")}
                     </button>
                   </Form>
@@ -111,7 +118,9 @@ export default function CouncilPage() {
                     <li key={s.id}>
                       {s.displayName} · {t(`constituencies.${s.constituency}`)}
                       <br />
-                      <span className="muted">{t("council.term", { from: formatDateTime(s.from, i18n.language), to: formatDateTime(s.to!, i18n.language) })}</span>
+                      <span className="muted">
+                        {t("council.term", { from: formatDateTime(s.from, i18n.language), to: formatDateTime(s.to!, i18n.language) })}
+                      </span>
                     </li>
                   ))}
                 </ul>

@@ -58,7 +58,14 @@ export default function MembersPage() {
                 <Form method="post" key={r}>
                   <input type="hidden" name="userId" value={m.userId} />
                   <input type="hidden" name="role" value={r} />
-                  <button className="btn secondary" type="submit" name="intent" value="revoke" disabled={busy} aria-label={t("members.revokeLabel", { role: t(`roles.${r}`), name: m.displayName })}>
+                  <button
+                    className="btn secondary"
+                    type="submit"
+                    name="intent"
+                    value="revoke"
+                    disabled={busy}
+                    aria-label={t("members.revokeLabel", { role: t(`roles.${r}`), name: m.displayName })}
+                  >
                     {t(`roles.${r}`)} ✕
                   </button>
                 </Form>

@@ -57,7 +57,16 @@ export default function NewSession() {
             </option>
           ))}
         </SelectField>
-        <Field name="title" label={t("sessionNew.name")} hint={t("sessionNew.nameHint")} defaultValue={values.title} error={problems.title?.key} maxLength={80} required autoComplete="off" />
+        <Field
+          name="title"
+          label={t("sessionNew.name")}
+          hint={t("sessionNew.nameHint")}
+          defaultValue={values.title}
+          error={problems.title?.key}
+          maxLength={80}
+          required
+          autoComplete="off"
+        />
         <Field
           name="scheduledAt"
           type="datetime-local"

@@ -12,8 +12,7 @@ const QUORUM_RULES = {
   twoThirds: { quorumRatio: 2 / 3, quorumInclusive: true },
 } as const;
 type QuorumRule = keyof typeof QUORUM_RULES;
-const ruleOf = (ratio: number, inclusive: boolean): QuorumRule =>
-  ratio > 0.6 ? "twoThirds" : inclusive ? "atLeastHalf" : "moreThanHalf";
+const ruleOf = (ratio: number, inclusive: boolean): QuorumRule => (ratio > 0.6 ? "twoThirds" : inclusive ? "atLeastHalf" : "moreThanHalf");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, community } = await communityPage(request, params.slug ?? "", "community:configure");
@@ -97,7 +96,8 @@ export default function SettingsPage() {
               </div>
               {c.key ? (
                 <label className="check" style={{ display: "flex", gap: "0.5rem", alignItems: "center", fontWeight: 400 }}>
-                  <input type="checkbox" name="category.archived" value={c.key} defaultChecked={c.archived} style={{ width: 24, minHeight: 24 }} /> {t("settings.archived")}
+                  <input type="checkbox" name="category.archived" value={c.key} defaultChecked={c.archived} style={{ width: 24, minHeight: 24 }} />{" "}
+                  {t("settings.archived")}
                 </label>
               ) : null}
             </div>

@@ -152,9 +152,7 @@ export default function TopicBoard() {
             </button>
           </div>
         </details>
-        {filtered ? (
-          <a href={filters.mine ? `${base}?mine=1` : base}>{t("topics.reset")}</a>
-        ) : null}
+        {filtered ? <a href={filters.mine ? `${base}?mine=1` : base}>{t("topics.reset")}</a> : null}
       </Form>
 
       {invalid ? <p className="notice">{t("topics.filterIgnored")}</p> : null}

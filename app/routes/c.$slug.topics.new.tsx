@@ -1,10 +1,5 @@
 // 居民出题: raise a topic, with the place it concerns and up to nine photos.
-import {
-  data,
-  redirect,
-  type ActionFunctionArgs,
-  type LoaderFunctionArgs,
-} from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -176,7 +171,14 @@ export default function RaiseTopic() {
               </option>
             ))}
           </SelectField>
-          <SelectField name="unitId" label={t("raise.unit")} value={unitId} error={problems.unitId} disabled={!building} onChange={(e) => setUnitId(e.target.value)}>
+          <SelectField
+            name="unitId"
+            label={t("raise.unit")}
+            value={unitId}
+            error={problems.unitId}
+            disabled={!building}
+            onChange={(e) => setUnitId(e.target.value)}
+          >
             <option value="">{building ? t("raise.none") : t("raise.unitFirst")}</option>
             {(building?.units ?? []).map((u) => (
               <option key={u.id} value={u.id}>

@@ -75,7 +75,16 @@ export default function InvitesPage() {
           </select>
         </div>
         <Field name="note" label={t("invites.note")} error={errors.note} />
-        <Field name="expiresInDays" type="number" inputMode="numeric" min={1} max={90} defaultValue={7} label={t("invites.expiresInDays")} error={errors.expiresInDays} />
+        <Field
+          name="expiresInDays"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={90}
+          defaultValue={7}
+          label={t("invites.expiresInDays")}
+          error={errors.expiresInDays}
+        />
         <Field name="maxUses" type="number" inputMode="numeric" min={1} max={500} defaultValue={1} label={t("invites.maxUses")} error={errors.maxUses} />
         <button className="btn block" type="submit" disabled={navigation.state !== "idle"}>
           {t("invites.create")}

@@ -19,7 +19,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     });
     if (!photo) throw new NotFound("photo");
     const t = photo.topic;
-    requirePermission(actor, "topic:view", { type: "topic", topicId: t.id, communityId: t.communityId, raisedById: t.raisedById, referredOrgId: t.referredOrgId, status: t.status });
+    requirePermission(actor, "topic:view", {
+      type: "topic",
+      topicId: t.id,
+      communityId: t.communityId,
+      raisedById: t.raisedById,
+      referredOrgId: t.referredOrgId,
+      status: t.status,
+    });
     return readFile(path).catch(() => {
       throw new NotFound("photo file");
     });

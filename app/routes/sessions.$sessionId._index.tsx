@@ -27,8 +27,8 @@ export default function SessionPage() {
   const [viewers, setViewers] = useState<{ count: number; viewers: { id: string; name: string }[] }>({ count: 0, viewers: [] });
   useLiveEvents(
     {
-    "agendaItem:rendered": (p: { itemId: string; text: string }) => setPreviews((prev) => ({ ...prev, [p.itemId]: p.text })),
-    "session:viewers": (p: { count: number; viewers: { id: string; name: string }[] }) => setViewers(p),
+      "agendaItem:rendered": (p: { itemId: string; text: string }) => setPreviews((prev) => ({ ...prev, [p.itemId]: p.text })),
+      "session:viewers": (p: { count: number; viewers: { id: string; name: string }[] }) => setViewers(p),
     },
     { event: "session:join", leave: "session:leave", payload: { sessionId: session.id } },
   );

@@ -176,10 +176,24 @@ export default function AgendaBuilder() {
                   <div className="control-row">
                     <Form method="post" preventScrollReset className="inline">
                       <input type="hidden" name="itemId" value={item.id} />
-                      <button className="btn secondary" type="submit" name="intent" value="up" disabled={busy || i === 0} aria-label={t("agenda.upLabel", { title: item.title })}>
+                      <button
+                        className="btn secondary"
+                        type="submit"
+                        name="intent"
+                        value="up"
+                        disabled={busy || i === 0}
+                        aria-label={t("agenda.upLabel", { title: item.title })}
+                      >
                         ↑ {t("agenda.up")}
                       </button>
-                      <button className="btn secondary" type="submit" name="intent" value="down" disabled={busy || i === last} aria-label={t("agenda.downLabel", { title: item.title })}>
+                      <button
+                        className="btn secondary"
+                        type="submit"
+                        name="intent"
+                        value="down"
+                        disabled={busy || i === last}
+                        aria-label={t("agenda.downLabel", { title: item.title })}
+                      >
                         ↓ {t("agenda.down")}
                       </button>
                     </Form>
@@ -228,14 +242,29 @@ export default function AgendaBuilder() {
             ) : (
               <Form method="post" preventScrollReset className="stack">
                 <input type="hidden" name="intent" value="addTopic" />
-                <SelectField name="topicId" id="add-topicId" label={t("agenda.topic")} defaultValue={value("addTopic", "topicId")} error={problem("addTopic", "topicId")}>
+                <SelectField
+                  name="topicId"
+                  id="add-topicId"
+                  label={t("agenda.topic")}
+                  defaultValue={value("addTopic", "topicId")}
+                  error={problem("addTopic", "topicId")}
+                >
                   {candidates.map((c) => (
                     <option key={c.id} value={c.id}>
                       {c.title}（{t(`topicStatus.${c.status}`)} · {t("topics.coSigns", { count: c.coSignCount })}）
                     </option>
                   ))}
                 </SelectField>
-                <Field name="timeSlotMin" id="add-topic-slot" type="number" inputMode="numeric" min={1} max={240} label={t("agenda.timeSlotOptional")} error={problem("addTopic", "timeSlotMin")?.key} />
+                <Field
+                  name="timeSlotMin"
+                  id="add-topic-slot"
+                  type="number"
+                  inputMode="numeric"
+                  min={1}
+                  max={240}
+                  label={t("agenda.timeSlotOptional")}
+                  error={problem("addTopic", "timeSlotMin")?.key}
+                />
                 <button className="btn block" type="submit" disabled={busy}>
                   {t("agenda.add")}
                 </button>
@@ -256,9 +285,33 @@ export default function AgendaBuilder() {
             <h2 className="card-title">{t("agenda.addFree")}</h2>
             <Form method="post" preventScrollReset className="stack" noValidate>
               <input type="hidden" name="intent" value="addFree" />
-              <Field name="title" id="free-title" label={t("agenda.freeTitle")} defaultValue={value("addFree", "title")} error={problem("addFree", "title")?.key} maxLength={80} autoComplete="off" />
-              <TextAreaField name="text" id="free-text" label={t("agenda.freeText")} defaultValue={value("addFree", "text")} error={problem("addFree", "text")} maxLength={4000} />
-              <Field name="timeSlotMin" id="free-slot" type="number" inputMode="numeric" min={1} max={240} label={t("agenda.timeSlotOptional")} error={problem("addFree", "timeSlotMin")?.key} />
+              <Field
+                name="title"
+                id="free-title"
+                label={t("agenda.freeTitle")}
+                defaultValue={value("addFree", "title")}
+                error={problem("addFree", "title")?.key}
+                maxLength={80}
+                autoComplete="off"
+              />
+              <TextAreaField
+                name="text"
+                id="free-text"
+                label={t("agenda.freeText")}
+                defaultValue={value("addFree", "text")}
+                error={problem("addFree", "text")}
+                maxLength={4000}
+              />
+              <Field
+                name="timeSlotMin"
+                id="free-slot"
+                type="number"
+                inputMode="numeric"
+                min={1}
+                max={240}
+                label={t("agenda.timeSlotOptional")}
+                error={problem("addFree", "timeSlotMin")?.key}
+              />
               <button className="btn secondary block" type="submit" disabled={busy}>
                 {t("agenda.addFreeSubmit")}
               </button>

@@ -23,7 +23,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       select: { id: true, title: true, position: true, session: { select: { id: true, title: true } } },
     });
     const copy = await renderedCopyOf(item.id);
-    return { item: { ...item, contentHtml: copy?.html ?? "", tooLong: copy?.tooLong ?? false }, docName: agendaItemDocumentName(item.id), canEdit: can(actor, "agendaItem:edit", resource), me: { name: actor.displayName, color: colorFor(actor.userId) } };
+    return {
+      item: { ...item, contentHtml: copy?.html ?? "", tooLong: copy?.tooLong ?? false },
+      docName: agendaItemDocumentName(item.id),
+      canEdit: can(actor, "agendaItem:edit", resource),
+      me: { name: actor.displayName, color: colorFor(actor.userId) },
+    };
   });
 }
 

@@ -35,7 +35,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         select: { role: true, user: { select: { id: true, displayName: true } } },
       });
       const byId = new Map<string, { id: string; name: string; roles: string[] }>();
-      for (const m of members) (byId.get(m.user.id) ?? byId.set(m.user.id, { id: m.user.id, name: m.user.displayName, roles: [] }).get(m.user.id)!).roles.push(m.role);
+      for (const m of members)
+        (byId.get(m.user.id) ?? byId.set(m.user.id, { id: m.user.id, name: m.user.displayName, roles: [] }).get(m.user.id)!).roles.push(m.role);
       people = [...byId.values()];
     }
     return { state, isChair, userId: actor.userId, qr, people };
@@ -135,7 +136,11 @@ export default function LiveSessionPage() {
           {showQr && qr ? (
             <figure className="qr">
               <div dangerouslySetInnerHTML={{ __html: qr.svg }} />
-              <figcaption className="muted">{t("live.qrHint", { time: new Date(qr.expiresAt).toLocaleTimeString(i18n.language, { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit" }) })}</figcaption>
+              <figcaption className="muted">
+                {t("live.qrHint", {
+                  time: new Date(qr.expiresAt).toLocaleTimeString(i18n.language, { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit" }),
+                })}
+              </figcaption>
             </figure>
           ) : null}
           {state.status !== "adjourned" ? (
@@ -274,7 +279,13 @@ export default function LiveSessionPage() {
               ? me.proxyFor.map((p) => (
                   <div key={p.grantorId}>
                     <p className="muted">{t("live.voteFor", { name: p.grantor })}</p>
-                    <VoteButtons motionId={m.id} options={m.options} label={optionLabel} ballot={ballots[`${m.id}:${p.grantorId}`]} onVote={(c) => vote(m.id, c, p.grantorId)} />
+                    <VoteButtons
+                      motionId={m.id}
+                      options={m.options}
+                      label={optionLabel}
+                      ballot={ballots[`${m.id}:${p.grantorId}`]}
+                      onVote={(c) => vote(m.id, c, p.grantorId)}
+                    />
                   </div>
                 ))
               : null}

@@ -66,7 +66,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const intent = form.intent;
   if (intent === "coSign" || intent === "withdraw") {
     try {
-      const result = await orHttpError<{ count: number; coSigned: boolean }>(() => (intent === "coSign" ? coSign(actor, topicId) : withdrawCoSign(actor, topicId)));
+      const result = await orHttpError<{ count: number; coSigned: boolean }>(() =>
+        intent === "coSign" ? coSign(actor, topicId) : withdrawCoSign(actor, topicId),
+      );
       return { coSign: result };
     } catch (error) {
       // Closed (or merged away) since the page was loaded: say so on the button, not on an error page.
@@ -118,7 +120,8 @@ export default function TopicPage() {
   const pendingIntent = coSignFetcher.state !== "idle" ? coSignFetcher.formData?.get("intent") : null;
   const coSigned = pendingIntent ? pendingIntent === "coSign" : topic.coSignedByMe;
   const place = placeText(topic);
-  const moveResult: MoveResult | undefined = result && "move" in result ? result : result && "done" in result && result.done ? { done: result.done } : undefined;
+  const moveResult: MoveResult | undefined =
+    result && "move" in result ? result : result && "done" in result && result.done ? { done: result.done } : undefined;
   const done = result && "done" in result ? result.done : null;
   const triageMoves = topic.moves.filter((m) => m !== "orgAnswer");
   const closed = isClosed(topic.status);
@@ -160,11 +163,21 @@ export default function TopicPage() {
         {topic.mayCoSign || (topic.coSignedByMe && !closed) ? (
           <coSignFetcher.Form method="post" preventScrollReset>
             <input type="hidden" name="intent" value={coSigned ? "withdraw" : "coSign"} />
-            <button className={coSigned ? "btn secondary block" : "btn block"} type="submit" disabled={!!pendingIntent} data-testid="cosign-button" aria-pressed={coSigned}>
+            <button
+              className={coSigned ? "btn secondary block" : "btn block"}
+              type="submit"
+              disabled={!!pendingIntent}
+              data-testid="cosign-button"
+              aria-pressed={coSigned}
+            >
               {coSigned ? t("topic.withdraw") : t("topic.coSign")}
             </button>
             {coSigned ? <p className="muted">{t("topic.coSigned")}</p> : null}
-            {coSignFetcher.data && "coSignRefused" in coSignFetcher.data ? <p className="error" role="alert">{t("topic.coSignRefused")}</p> : null}
+            {coSignFetcher.data && "coSignRefused" in coSignFetcher.data ? (
+              <p className="error" role="alert">
+                {t("topic.coSignRefused")}
+              </p>
+            ) : null}
           </coSignFetcher.Form>
         ) : isRaiser && !closed ? (
           <p className="muted">{t("topic.ownTopic")}</p>
@@ -175,7 +188,9 @@ export default function TopicPage() {
 
       {topic.status === "answered" && topic.answer ? (
         <section className="card answer" aria-labelledby="answer-heading">
-          <h2 id="answer-heading" className="card-title">{t("topic.answer")}</h2>
+          <h2 id="answer-heading" className="card-title">
+            {t("topic.answer")}
+          </h2>
           <p className="prose">{topic.answer}</p>
         </section>
       ) : null}
@@ -250,7 +265,14 @@ export default function TopicPage() {
             {topic.photos.map((photo, i) => (
               <li key={photo.id}>
                 <a href={`/photos/${photo.file}`} target="_blank" rel="noreferrer">
-                  <img src={`/photos/${photo.file}`} width={photo.width} height={photo.height} loading="lazy" decoding="async" alt={t("topic.photo", { n: i + 1 })} />
+                  <img
+                    src={`/photos/${photo.file}`}
+                    width={photo.width}
+                    height={photo.height}
+                    loading="lazy"
+                    decoding="async"
+                    alt={t("topic.photo", { n: i + 1 })}
+                  />
                 </a>
               </li>
             ))}

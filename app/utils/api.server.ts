@@ -110,7 +110,8 @@ async function readBody(request: Request, multipart: boolean): Promise<{ fields:
     }
     return { fields: { ...fields }, files };
   }
-  if (multipart && !/^application\/json\b/i.test(type)) throw new Refusal(415, "errors.unsupportedMediaType", { expected: "application/json, multipart/form-data" });
+  if (multipart && !/^application\/json\b/i.test(type))
+    throw new Refusal(415, "errors.unsupportedMediaType", { expected: "application/json, multipart/form-data" });
   return { fields: await readJson(request, LIMITS.jsonBytes), files: [] };
 }
 

@@ -185,7 +185,8 @@ export async function readForm(request: Request, options: FormOptions = {}): Pro
     }
     // Counting separators is linear and cheap; parsing a million fields is not.
     let fields = text ? 1 : 0;
-    for (let i = text.indexOf("&"); i !== -1; i = text.indexOf("&", i + 1)) if (++fields > maxFields) throw new Refusal(413, "errors.tooManyFields", { max: maxFields });
+    for (let i = text.indexOf("&"); i !== -1; i = text.indexOf("&", i + 1))
+      if (++fields > maxFields) throw new Refusal(413, "errors.tooManyFields", { max: maxFields });
     const form = new FormData();
     for (const [k, v] of new URLSearchParams(text)) form.append(k, v);
     return form;
@@ -213,7 +214,10 @@ export async function readForm(request: Request, options: FormOptions = {}): Pro
         }
         // An empty file input sends a part with an empty name and no bytes: not a file.
         if (!part.filename) return fileMemory(part);
-        if (++files > maxFiles) throw maxFiles ? new Refusal(400, "errors.tooManyPhotos", { max: maxFiles }, "photos") : new Refusal(415, "errors.unsupportedMediaType", { expected: "application/x-www-form-urlencoded" });
+        if (++files > maxFiles)
+          throw maxFiles
+            ? new Refusal(400, "errors.tooManyPhotos", { max: maxFiles }, "photos")
+            : new Refusal(415, "errors.unsupportedMediaType", { expected: "application/x-www-form-urlencoded" });
         options.files?.onFile?.();
         return fileMemory(part);
       });

@@ -1,5 +1,18 @@
 /** Dark enough for white text on a phone in daylight. */
-export const CARET_COLORS = ["#d4380d", "#1677ff", "#389e0d", "#c41d7f", "#ad6800", "#08979c", "#531dab", "#7c5c00", "#cf1322", "#0958d9", "#237804", "#9e1068"];
+export const CARET_COLORS = [
+  "#d4380d",
+  "#1677ff",
+  "#389e0d",
+  "#c41d7f",
+  "#ad6800",
+  "#08979c",
+  "#531dab",
+  "#7c5c00",
+  "#cf1322",
+  "#0958d9",
+  "#237804",
+  "#9e1068",
+];
 
 /** A stable caret colour per person; in a room, the next free one if someone else already has it. */
 export function colorFor(userId: string, taken: ReadonlySet<string> = new Set()): string {

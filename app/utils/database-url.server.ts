@@ -10,9 +10,7 @@ export function databaseUrl(): string {
 /** Filesystem path of a file: URL, with its folder created so a fresh clone just works. */
 export function sqlitePath(url = databaseUrl()): string {
   if (!url.startsWith("file:")) {
-    throw new Error(
-      `DATABASE_URL must be a SQLite file: URL for the embedded default (got "${url.split(":")[0]}:…"); see docs/decisions/0002-database.md`,
-    );
+    throw new Error(`DATABASE_URL must be a SQLite file: URL for the embedded default (got "${url.split(":")[0]}:…"); see docs/decisions/0002-database.md`);
   }
   const file = url.slice("file:".length).split("?")[0]!;
   if (file === ":memory:") return file;

@@ -23,7 +23,12 @@ const schema = z.object({
   YISHI_DEMO: withDefault(z.enum(["0", "1"]), "0"),
   /** off: request rate limits off, for load tests on a private machine (docs/security.md). */
   YISHI_RATE_LIMITS: withDefault(z.enum(["on", "off"]), "on"),
-  REDIS_URL: optional(z.string().trim().regex(/^rediss?:\/\/\S+$/, "must look like redis://host:6379")),
+  REDIS_URL: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^rediss?:\/\/\S+$/, "must look like redis://host:6379"),
+  ),
   UPLOADS_DIR: optional(z.string().trim()),
   YISHI_MIGRATIONS_DIR: optional(z.string().trim()),
   /** A monitoring system's bearer token for the load figures of /api/v1/health. */

@@ -17,7 +17,9 @@ const KEY = /^errors\.[A-Za-z]+$/;
 
 /** zod issues as { field: problem }, first issue per field; a message that is not one of ours reads "check this field". */
 export function zodProblems(error: z.ZodError): Problems {
-  return Object.fromEntries(Object.entries(fieldErrors(error)).map(([field, message]) => [field, { key: KEY.test(message) ? message : "errors.invalidInput" }]));
+  return Object.fromEntries(
+    Object.entries(fieldErrors(error)).map(([field, message]) => [field, { key: KEY.test(message) ? message : "errors.invalidInput" }]),
+  );
 }
 
 /**
@@ -52,7 +54,14 @@ export function fieldsOf(form: FormData): Record<string, string> {
 }
 
 /** The signed-in actor and the community named by the URL; 404 if there is none, 403 unless `action` is allowed. */
-export async function communityPage(request: Request, slug: string, action: Action & ("community:view" | "community:configure" | "council:seat" | "member:manage" | "audit:view" | "topic:raise" | "topic:triage" | "session:schedule") = "community:view") {
+export async function communityPage(
+  request: Request,
+  slug: string,
+  action: Action &
+    (
+      "community:view" | "community:configure" | "council:seat" | "member:manage" | "audit:view" | "topic:raise" | "topic:triage" | "session:schedule"
+    ) = "community:view",
+) {
   const actor: Actor = await requireActor(request);
   return orHttpError(async () => {
     const community = await communityBySlug(slug);

@@ -79,12 +79,9 @@ const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean
   "topic:view": (a, r) => isMember(a, r.communityId),
   // 附议 shows a topic matters to others: not to oneself, not by observers, not once it is closed.
   "topic:coSign": (a, r) =>
-    r.raisedById !== a.userId &&
-    !isClosed(r.status) &&
-    a.memberships.some((m) => m.communityId === r.communityId && m.role !== "observer"),
+    r.raisedById !== a.userId && !isClosed(r.status) && a.memberships.some((m) => m.communityId === r.communityId && m.role !== "observer"),
   // The organisation a topic was referred to answers it through its own representatives.
-  "topic:orgAnswer": (a, r) =>
-    r.referredOrgId !== null && a.memberships.some((m) => m.communityId === r.communityId && m.organizationId === r.referredOrgId),
+  "topic:orgAnswer": (a, r) => r.referredOrgId !== null && a.memberships.some((m) => m.communityId === r.communityId && m.organizationId === r.referredOrgId),
   "session:editAgenda": (a, r) => hasRole(a, r.communityId, STAFF_ROLES),
   // The session's own chair, or whoever chairs for the community (staff, 主持人).
   "session:chair": (a, r) => r.chairId === a.userId || hasRole(a, r.communityId, ["communityStaff", "chair"]),
@@ -97,8 +94,7 @@ const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean
   "session:view": (a, r) => isMember(a, r.communityId),
   "agendaItem:view": (a, r) => isMember(a, r.communityId),
   // Seated members and the staff who run the council co-edit; observers and other residents only watch.
-  "agendaItem:edit": (a, r) =>
-    EDITABLE_SESSION_STATUSES.includes(r.status) && (isSeated(a, r.councilId) || hasRole(a, r.communityId, STAFF_ROLES)),
+  "agendaItem:edit": (a, r) => EDITABLE_SESSION_STATUSES.includes(r.status) && (isSeated(a, r.councilId) || hasRole(a, r.communityId, STAFF_ROLES)),
 };
 
 export function can<A extends Action>(actor: Actor | null, action: A, resource: Resources[A]): boolean {
@@ -157,7 +153,15 @@ export async function loadAgendaItemResource(itemId: string): Promise<AgendaItem
   });
   if (!item) return null;
   const s = item.session;
-  return { type: "agendaItem", itemId: item.id, sessionId: s.id, status: s.status, councilId: s.councilId, communityId: s.council.communityId, chairId: s.chairId };
+  return {
+    type: "agendaItem",
+    itemId: item.id,
+    sessionId: s.id,
+    status: s.status,
+    councilId: s.councilId,
+    communityId: s.council.communityId,
+    chairId: s.chairId,
+  };
 }
 
 /** The community named in a URL, or NotFound: every page and endpoint under /c/:slug or /communities/{slug} asks here. */

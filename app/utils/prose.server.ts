@@ -22,8 +22,7 @@ const BLOCK_TAGS: Record<string, string> = {
 };
 const MARK_TAGS: Record<string, string> = { bold: "strong", italic: "em", strike: "s", code: "code", underline: "u" };
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 type Delta = { insert: string | object; attributes?: Record<string, unknown> }[];
 

@@ -87,7 +87,10 @@ export async function refusalResponse(error: unknown, request: Request): Promise
   const locale = await requestLocale(request);
   const refusal = refusalOf(error, locale);
   if (refusal.status >= 500) throw error;
-  throw new Response(JSON.stringify(refusal), { status: refusal.status, headers: { "Content-Type": "application/json; charset=utf-8", "Content-Language": locale } });
+  throw new Response(JSON.stringify(refusal), {
+    status: refusal.status,
+    headers: { "Content-Type": "application/json; charset=utf-8", "Content-Language": locale },
+  });
 }
 
 /** For pages: refuse with a status and a key, in the vocabulary (see refusalResponse). */

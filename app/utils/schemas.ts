@@ -5,11 +5,7 @@ import { z } from "zod";
 import { COMMON_PASSWORDS } from "./common-passwords";
 import { SESSION_STATUSES, constituencySchema, localeSchema, roleSchema } from "./domain";
 
-const identifier = z
-  .string({ error: "errors.identifierRequired" })
-  .trim()
-  .min(1, "errors.identifierRequired")
-  .max(64, "errors.identifierTooLong");
+const identifier = z.string({ error: "errors.identifierRequired" }).trim().min(1, "errors.identifierRequired").max(64, "errors.identifierTooLong");
 const password = z.string({ error: "errors.passwordRequired" }).min(1, "errors.passwordRequired").max(200, "errors.passwordTooLong");
 
 export const loginSchema = z.object({
@@ -78,9 +74,16 @@ export const inviteAcceptSchema = z.object({
 
 /** First-run setup (/setup, `npm run setup`): the community and its first community-staff account. */
 export const setupSchema = z.object({
-  code: z.string({ error: "errors.setupCodeInvalid" }).trim().regex(/^[A-Za-z0-9-]{6,40}$/, "errors.setupCodeInvalid"),
+  code: z
+    .string({ error: "errors.setupCodeInvalid" })
+    .trim()
+    .regex(/^[A-Za-z0-9-]{6,40}$/, "errors.setupCodeInvalid"),
   communityName: z.string({ error: "errors.communityNameRequired" }).trim().min(2, "errors.communityNameRequired").max(40, "errors.communityNameTooLong"),
-  slug: z.string({ error: "errors.slugInvalid" }).trim().toLowerCase().regex(/^[a-z0-9][a-z0-9-]{1,40}$/, "errors.slugInvalid"),
+  slug: z
+    .string({ error: "errors.slugInvalid" })
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9][a-z0-9-]{1,40}$/, "errors.slugInvalid"),
   city: z.string().trim().max(100, "errors.placeTooLong").default(""),
   district: z.string().trim().max(100, "errors.placeTooLong").default(""),
   ...accountFields,
@@ -88,7 +91,13 @@ export const setupSchema = z.object({
 
 export const inviteCreateSchema = z.object({
   role: roleSchema,
-  organizationId: z.string().trim().min(1).max(64).optional().or(z.literal("").transform(() => undefined)),
+  organizationId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   note: z.string().trim().max(200, "errors.noteTooLong").default(""),
   expiresInDays: z.coerce.number().int().min(1, "errors.expiryRange").max(90, "errors.expiryRange").default(7),
   maxUses: z.coerce.number().int().min(1, "errors.maxUsesRange").max(500, "errors.maxUsesRange").default(1),
@@ -99,7 +108,10 @@ export const languageSchema = z.object({
   redirectTo: z.string().default("/"),
 });
 
-export const idSchema = z.string().trim().regex(/^[A-Za-z0-9_-]{1,64}$/, "errors.idInvalid");
+export const idSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, "errors.idInvalid");
 
 /** Socket.IO: a client asks to follow one council session's room. */
 export const sessionJoinSchema = z.object({ sessionId: idSchema }).strict();
@@ -137,12 +149,18 @@ const text = (max: number, tooLong: string) => z.string().trim().max(max, tooLon
 export const topicRaiseSchema = z.object({
   title: z.string({ error: "errors.titleRequired" }).trim().min(4, "errors.titleTooShort").max(60, "errors.titleTooLong"),
   description: text(2000, "errors.descriptionTooLong").default(""),
-  category: z.string().trim().regex(/^[a-z][a-zA-Z0-9-]{0,31}$/, "errors.categoryInvalid").default("other"),
+  category: z
+    .string()
+    .trim()
+    .regex(/^[a-z][a-zA-Z0-9-]{0,31}$/, "errors.categoryInvalid")
+    .default("other"),
   gridId: optionalId,
   buildingId: optionalId,
   unitId: optionalId,
   /** Name of the resident a grid worker or building/unit head raises this for. */
-  onBehalfOf: text(40, "errors.displayNameTooLong").optional().or(z.literal("").transform(() => undefined)),
+  onBehalfOf: text(40, "errors.displayNameTooLong")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
 });
 
 /** Beijing time from a datetime-local field ("2026-12-04T14:30"), or any ISO date-time. */
@@ -168,9 +186,16 @@ export const topicMoveSchema = z.discriminatedUnion(
     z.object({ move: z.literal("refer"), organizationId: idSchema, dueAt: beijingDateTime }),
     z.object({ move: z.literal("orgAnswer"), answer: reply }),
     z.object({ move: z.literal("merge"), intoTopicId: idSchema }),
-    z.object({ move: z.literal("decline"), reason: z.string({ error: "errors.reasonRequired" }).trim().min(2, "errors.reasonRequired").max(500, "errors.replyTooLong") }),
+    z.object({
+      move: z.literal("decline"),
+      reason: z.string({ error: "errors.reasonRequired" }).trim().min(2, "errors.reasonRequired").max(500, "errors.replyTooLong"),
+    }),
     z.object({ move: z.literal("accept") }),
-    z.object({ move: z.literal("schedule"), sessionId: idSchema, timeSlotMin: z.coerce.number().int().min(1, "errors.timeSlotRange").max(240, "errors.timeSlotRange").optional() }),
+    z.object({
+      move: z.literal("schedule"),
+      sessionId: idSchema,
+      timeSlotMin: z.coerce.number().int().min(1, "errors.timeSlotRange").max(240, "errors.timeSlotRange").optional(),
+    }),
     z.object({ move: z.literal("unschedule") }),
   ],
   { error: "errors.moveInvalid" },
@@ -182,9 +207,20 @@ export const topicListSchema = z.object({
   status: z.string().trim().max(20).optional(),
   category: z.string().trim().max(32).optional(),
   gridId: z.string().trim().max(64).optional(),
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "errors.dateInvalid").optional().or(z.literal("").transform(() => undefined)),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "errors.dateInvalid").optional().or(z.literal("").transform(() => undefined)),
-  mine: z.enum(["1", "0", "true", "false"]).transform((v) => v === "1" || v === "true").optional(),
+  from: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "errors.dateInvalid")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  to: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "errors.dateInvalid")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  mine: z
+    .enum(["1", "0", "true", "false"])
+    .transform((v) => v === "1" || v === "true")
+    .optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
 });
 
@@ -208,7 +244,10 @@ export const agendaAddSchema = z.union([
 ]);
 
 export const agendaReorderSchema = z.object({ itemIds: z.array(idSchema).min(1).max(500) });
-export const agendaTimeSlotSchema = z.object({ itemId: idSchema, timeSlotMin: z.coerce.number().int().min(1, "errors.timeSlotRange").max(240, "errors.timeSlotRange") });
+export const agendaTimeSlotSchema = z.object({
+  itemId: idSchema,
+  timeSlotMin: z.coerce.number().int().min(1, "errors.timeSlotRange").max(240, "errors.timeSlotRange"),
+});
 
 /** Socket.IO: follow one topic (live co-sign count). */
 export const topicJoinSchema = z.object({ topicId: idSchema }).strict();
@@ -216,7 +255,10 @@ export const topicJoinSchema = z.object({ topicId: idSchema }).strict();
 // ——— Community settings ———
 
 export const categorySchema = z.object({
-  key: z.string().trim().regex(/^[a-z][a-zA-Z0-9-]{0,31}$/, "errors.categoryKeyInvalid"),
+  key: z
+    .string()
+    .trim()
+    .regex(/^[a-z][a-zA-Z0-9-]{0,31}$/, "errors.categoryKeyInvalid"),
   nameZh: z.string().trim().min(1, "errors.categoryNameRequired").max(20, "errors.categoryNameTooLong"),
   nameEn: z.string().trim().min(1, "errors.categoryNameRequired").max(40, "errors.categoryNameTooLong"),
   archived: z.boolean().default(false),
@@ -259,9 +301,18 @@ export const memberStatusSchema = z.object({ active: z.boolean() }).strict();
 
 /** GET /api/v1/sessions: a community's sessions (or those of every community one belongs to), by status and Beijing date. */
 export const sessionListSchema = z.object({
-  community: z.string().regex(/^[a-z0-9-]{1,64}$/, "errors.invalidInput").optional(),
+  community: z
+    .string()
+    .regex(/^[a-z0-9-]{1,64}$/, "errors.invalidInput")
+    .optional(),
   status: z.enum(SESSION_STATUSES).optional(),
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "errors.dateInvalid").optional(),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "errors.dateInvalid").optional(),
+  from: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "errors.dateInvalid")
+    .optional(),
+  to: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "errors.dateInvalid")
+    .optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
 });

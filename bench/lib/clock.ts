@@ -8,7 +8,12 @@ export function now(): number {
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Polls `probe` until it returns a value, or throws after `timeoutMs`. Bounded by construction. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs: number, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<T> {
   const deadline = now() + timeoutMs;
   let lastError: unknown;
   while (now() < deadline) {

@@ -33,7 +33,15 @@ export function readProc(pid: number): ProcSample | null {
   }
 }
 
-export type Window = { cpuPercent: number; cpuPeakPercent: number; rssStartMb: number; rssEndMb: number; rssPeakMb: number; rssMedianMb: number; samples: number };
+export type Window = {
+  cpuPercent: number;
+  cpuPeakPercent: number;
+  rssStartMb: number;
+  rssEndMb: number;
+  rssPeakMb: number;
+  rssMedianMb: number;
+  samples: number;
+};
 
 /** Samples a process at a fixed interval until stopped; summarizes any time window of it. */
 export class ProcSampler {
@@ -64,7 +72,8 @@ export class ProcSampler {
 
   window(from: number, to: number): Window {
     const inside = this.samples.filter((s) => s.t >= from && s.t <= to);
-    if (inside.length < 2) return { cpuPercent: NaN, cpuPeakPercent: NaN, rssStartMb: NaN, rssEndMb: NaN, rssPeakMb: NaN, rssMedianMb: NaN, samples: inside.length };
+    if (inside.length < 2)
+      return { cpuPercent: NaN, cpuPeakPercent: NaN, rssStartMb: NaN, rssEndMb: NaN, rssPeakMb: NaN, rssMedianMb: NaN, samples: inside.length };
     const first = inside[0]!;
     const last = inside[inside.length - 1]!;
     let peak = 0;

@@ -122,15 +122,28 @@ async function stopChild(child: ChildProcess): Promise<void> {
   }
 }
 
-async function started(target: Target, child: ChildProcess, tail: string[], port: number, ready: () => Promise<boolean>, logFile: string, wsPath = ""): Promise<RunningServer> {
+async function started(
+  target: Target,
+  child: ChildProcess,
+  tail: string[],
+  port: number,
+  ready: () => Promise<boolean>,
+  logFile: string,
+  wsPath = "",
+): Promise<RunningServer> {
   const t0 = now();
   let died = false;
   child.once("exit", () => (died = true));
   try {
-    await waitFor(`${target} to listen on port ${port}`, async () => {
-      if (died) throw new Error(`exited early:\n${tail.join("\n")}`);
-      return ready();
-    }, 60_000, 100);
+    await waitFor(
+      `${target} to listen on port ${port}`,
+      async () => {
+        if (died) throw new Error(`exited early:\n${tail.join("\n")}`);
+        return ready();
+      },
+      60_000,
+      100,
+    );
   } catch (error) {
     await stopChild(child);
     throw new Error(`${target} did not start: ${(error as Error).message}\n--- last lines of ${logFile} ---\n${tail.join("\n")}`);

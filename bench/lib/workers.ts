@@ -98,7 +98,9 @@ export class WorkerPool {
   async open(specs: ClientSpec[], { concurrency, timeoutMs }: { concurrency: number; timeoutMs: number }): Promise<OpenResult> {
     const hands = this.deal(specs);
     const results = await Promise.all(
-      this.workers.map((w, i) => w.request<OpenResult>({ cmd: "open", clients: hands[i]!, concurrency, timeoutMs }, timeoutMs * Math.max(1, hands[i]!.length) + 60_000)),
+      this.workers.map((w, i) =>
+        w.request<OpenResult>({ cmd: "open", clients: hands[i]!, concurrency, timeoutMs }, timeoutMs * Math.max(1, hands[i]!.length) + 60_000),
+      ),
     );
     return {
       opened: results.reduce((a, r) => a + r.opened, 0),

@@ -31,7 +31,11 @@ export type AttackName = "oversize" | "missing-history" | "fill" | "presence";
  * counts how the server closed each connection (a refused upgrade counts as its
  * HTTP status). `count` overrides how many edits or messages are sent.
  */
-export async function attack(name: AttackName, url: string, { quick = false, count }: { quick?: boolean; count?: number } = {}): Promise<Record<number, number>> {
+export async function attack(
+  name: AttackName,
+  url: string,
+  { quick = false, count }: { quick?: boolean; count?: number } = {},
+): Promise<Record<number, number>> {
   const codes: Record<number, number> = {};
   const once = (message: Buffer | Buffer[]) =>
     new Promise<void>((resolve) => {

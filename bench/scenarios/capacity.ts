@@ -60,7 +60,15 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
   const socketUrl = server.httpBase;
   const idle = (i: number, s: { sessionId: string; itemId: string }): ClientSpec => {
     const token = ctx.tokens[MEMBER_USERS[i % MEMBER_USERS.length]!]!;
-    return { id: `p${i}`, proto: "y-websocket", url: server.wsBase, room: `agenda-item:${s.itemId}`, token, role: "idle", socketio: { url: socketUrl, token, sessionId: s.sessionId } };
+    return {
+      id: `p${i}`,
+      proto: "y-websocket",
+      url: server.wsBase,
+      room: `agenda-item:${s.itemId}`,
+      token,
+      role: "idle",
+      socketio: { url: socketUrl, token, sessionId: s.sessionId },
+    };
   };
   try {
     const initial = await health(server.httpBase);
@@ -76,12 +84,18 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
     // Each participant's Yjs connection first, then its Socket.IO connection, so the two costs show apart.
     const order: { i: number; s: { sessionId: string; itemId: string } }[] = [];
     for (let p = 0; p < participants; p++) chosen.forEach((s, i) => order.push({ i: i * participants + p, s }));
-    const yjsConnect = await pool.open(order.map(({ i, s }) => ({ ...idle(i, s), socketio: undefined })), { concurrency: 8, timeoutMs: 60_000 });
+    const yjsConnect = await pool.open(
+      order.map(({ i, s }) => ({ ...idle(i, s), socketio: undefined })),
+      { concurrency: 8, timeoutMs: 60_000 },
+    );
     if (yjsConnect.failed > 0) throw new Error(`${yjsConnect.failed} participants could not open their document: ${yjsConnect.errors.join("; ")}`);
     await sleep(3000);
     const rssYjsMb = await settledRss(sampler, 5000);
     const healthIdle = await health(server.httpBase);
-    const socketConnect = await pool.open(order.map(({ i, s }) => ({ ...idle(i, s), id: `s${i}`, proto: "none" as const })), { concurrency: 8, timeoutMs: 60_000 });
+    const socketConnect = await pool.open(
+      order.map(({ i, s }) => ({ ...idle(i, s), id: `s${i}`, proto: "none" as const })),
+      { concurrency: 8, timeoutMs: 60_000 },
+    );
     if (socketConnect.failed > 0) throw new Error(`${socketConnect.failed} participants could not follow their session: ${socketConnect.errors.join("; ")}`);
     const connect: OpenResult = {
       opened: Math.min(yjsConnect.opened, socketConnect.opened),
@@ -90,7 +104,9 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
       ms: yjsConnect.ms + socketConnect.ms,
       socketsJoined: socketConnect.socketsJoined,
     };
-    ctx.log(`  connected ${connect.opened}/${total} participants (${yjsConnect.opened} Yjs, ${connect.socketsJoined} Socket.IO joins) in ${(connect.ms / 1000).toFixed(1)} s`);
+    ctx.log(
+      `  connected ${connect.opened}/${total} participants (${yjsConnect.opened} Yjs, ${connect.socketsJoined} Socket.IO joins) in ${(connect.ms / 1000).toFixed(1)} s`,
+    );
     await sleep(3000);
     const rssIdleMb = await settledRss(sampler, 5000);
     const kbPerParticipant = ((rssIdleMb - rssBaselineMb) * 1024) / total;
@@ -104,15 +120,35 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
     // The busy session, while the idle ones stay connected.
     const busyRoom = `agenda-item:${ctx.setup.busy.itemId}`;
     const busySpecs: ClientSpec[] = [];
-    for (let i = 0; i < busyEditors; i++) busySpecs.push({ id: `be${i}`, proto: "y-websocket", url: server.wsBase, room: busyRoom, token: ctx.tokens[EDITOR_USERS[i % EDITOR_USERS.length]!], role: "editor", socketio: { url: socketUrl, token: ctx.tokens[EDITOR_USERS[i % EDITOR_USERS.length]!]!, sessionId: ctx.setup.busy.sessionId } });
-    for (let i = 0; i < busyViewers; i++) busySpecs.push({ id: `bv${i}`, proto: "y-websocket", url: server.wsBase, room: busyRoom, token: ctx.tokens[VIEWER_USERS[i % VIEWER_USERS.length]!], role: "viewer", socketio: { url: socketUrl, token: ctx.tokens[VIEWER_USERS[i % VIEWER_USERS.length]!]!, sessionId: ctx.setup.busy.sessionId } });
+    for (let i = 0; i < busyEditors; i++)
+      busySpecs.push({
+        id: `be${i}`,
+        proto: "y-websocket",
+        url: server.wsBase,
+        room: busyRoom,
+        token: ctx.tokens[EDITOR_USERS[i % EDITOR_USERS.length]!],
+        role: "editor",
+        socketio: { url: socketUrl, token: ctx.tokens[EDITOR_USERS[i % EDITOR_USERS.length]!]!, sessionId: ctx.setup.busy.sessionId },
+      });
+    for (let i = 0; i < busyViewers; i++)
+      busySpecs.push({
+        id: `bv${i}`,
+        proto: "y-websocket",
+        url: server.wsBase,
+        room: busyRoom,
+        token: ctx.tokens[VIEWER_USERS[i % VIEWER_USERS.length]!],
+        role: "viewer",
+        socketio: { url: socketUrl, token: ctx.tokens[VIEWER_USERS[i % VIEWER_USERS.length]!]!, sessionId: ctx.setup.busy.sessionId },
+      });
     const busyConnect = await pool.open(busySpecs, { concurrency: 4, timeoutMs: 30_000 });
     if (busyConnect.failed > 0) throw new Error(`${busyConnect.failed} busy-session clients could not connect: ${busyConnect.errors.join("; ")}`);
     await sleep(1000);
     const typing = await typingWindow(pool, { seconds: busySeconds, rate, receiversPerUpdate: busySpecs.length - 1, room: busyRoom });
     const busyWindow = sampler.window(typing.startAt, typing.endAt);
     const healthBusy = await health(server.httpBase);
-    ctx.log(`  busy session: p99 ${typing.latencyMs.p99.toFixed(2)} ms with ${total} idle participants connected; server CPU ${busyWindow.cpuPercent.toFixed(0)} %`);
+    ctx.log(
+      `  busy session: p99 ${typing.latencyMs.p99.toFixed(2)} ms with ${total} idle participants connected; server CPU ${busyWindow.cpuPercent.toFixed(0)} %`,
+    );
 
     // Everyone leaves: the loaded documents must go back to zero.
     await pool.close();
@@ -129,7 +165,9 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
         secondsToZero: last?.documentsLoaded === 0 ? (now() - closedAt) / 1000 : null,
         connectionsAfterClose: last?.connections ?? null,
       };
-      ctx.log(`  after everyone left: ${unload.documentsLoadedAfterClose} documents loaded${unload.secondsToZero !== null ? ` (zero after ${unload.secondsToZero.toFixed(1)} s)` : ""}`);
+      ctx.log(
+        `  after everyone left: ${unload.documentsLoadedAfterClose} documents loaded${unload.secondsToZero !== null ? ` (zero after ${unload.secondsToZero.toFixed(1)} s)` : ""}`,
+      );
     }
     const rssAfterUnloadMb = await settledRss(sampler, 3000);
     return {
@@ -205,7 +243,18 @@ export async function runPeerCapacity(ctx: Context, target: Exclude<Target, "yis
     const documentsLoadedAfterClose = await docs();
     const kbPerConnection = ((rssIdleMb - rssBaselineMb) * 1024) / total;
     ctx.log(`  RSS ${rssBaselineMb.toFixed(1)} → ${rssIdleMb.toFixed(1)} MB: ${kbPerConnection.toFixed(1)} KB per Yjs connection`);
-    return { target, label: TARGET_LABEL[target], documents: sessions, connections: total, connect, rssBaselineMb, rssIdleMb, kbPerConnection, documentsLoadedIdle, documentsLoadedAfterClose };
+    return {
+      target,
+      label: TARGET_LABEL[target],
+      documents: sessions,
+      connections: total,
+      connect,
+      rssBaselineMb,
+      rssIdleMb,
+      kbPerConnection,
+      documentsLoadedIdle,
+      documentsLoadedAfterClose,
+    };
   } finally {
     sampler.stop();
     await pool.exit().catch(() => {});

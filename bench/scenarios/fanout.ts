@@ -67,7 +67,9 @@ export async function runFanoutRound(ctx: Context, target: Target, rate: number,
     await sleep(500);
     const rssBeforeConnect = sampler.sample()?.rssKb ?? NaN;
     const connect = await pool.open(fanoutClients(target, server.wsBase, ctx, room, editors, viewers), { concurrency: 10, timeoutMs: 30_000 });
-    ctx.log(`  connected ${connect.opened}/${editors + viewers} clients in ${(connect.ms / 1000).toFixed(1)} s${connect.failed ? `; failures: ${connect.errors.join("; ")}` : ""}`);
+    ctx.log(
+      `  connected ${connect.opened}/${editors + viewers} clients in ${(connect.ms / 1000).toFixed(1)} s${connect.failed ? `; failures: ${connect.errors.join("; ")}` : ""}`,
+    );
     if (connect.failed > 0) throw new Error(`${connect.failed} clients could not connect to ${target}: ${connect.errors.join("; ")}`);
     await sleep(2000); // let the join-time awareness exchange settle
     const rssConnected = sampler.sample()?.rssKb ?? NaN;

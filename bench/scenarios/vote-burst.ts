@@ -18,7 +18,15 @@ export type VoteBurstSizes = { members: number; bursts: number; workers: number;
 export const VOTE_FULL: VoteBurstSizes = { members: 1000, bursts: 10, workers: 4, windowMs: 1000, dropFraction: 0.05 };
 export const VOTE_QUICK: VoteBurstSizes = { members: 60, bursts: 2, workers: 2, windowMs: 1000, dropFraction: 0.05 };
 
-type BurstReply = { acks: number[]; counts: Record<string, number>; dropped: number; refused: number; burstStart: number; lastAck: number; sawFinal: (number | null)[] };
+type BurstReply = {
+  acks: number[];
+  counts: Record<string, number>;
+  dropped: number;
+  refused: number;
+  burstStart: number;
+  lastAck: number;
+  sawFinal: (number | null)[];
+};
 export type BurstResult = {
   votes: number;
   seconds: number;
@@ -79,7 +87,9 @@ class VoteWorker {
 }
 
 function ask(s: Socket, event: string, payload: unknown): Promise<{ ok: boolean; id?: string; error?: string; [k: string]: unknown }> {
-  return new Promise((resolve, reject) => s.timeout(30_000).emit(event, payload, (err: Error | null, reply: { ok: boolean }) => (err ? reject(err) : resolve(reply))));
+  return new Promise((resolve, reject) =>
+    s.timeout(30_000).emit(event, payload, (err: Error | null, reply: { ok: boolean }) => (err ? reject(err) : resolve(reply))),
+  );
 }
 async function must(s: Socket, event: string, payload: unknown) {
   const reply = await ask(s, event, payload);
@@ -148,7 +158,10 @@ export async function runVoteBurst(ctx: Context, sizes: VoteBurstSizes): Promise
         await must(chair, "vote:open", { motionId: motion.id });
         const replies = await Promise.all(
           workers.map((w, i) =>
-            w.request<BurstReply>({ cmd: "burst", motionId: motion.id, windowMs, dropFraction, expectedTotal: sizes.members, seed: 7919 * (b + 1) + i }, 120_000),
+            w.request<BurstReply>(
+              { cmd: "burst", motionId: motion.id, windowMs, dropFraction, expectedTotal: sizes.members, seed: 7919 * (b + 1) + i },
+              120_000,
+            ),
           ),
         );
         const start = Math.min(...replies.map((r) => r.burstStart));
@@ -161,7 +174,10 @@ export async function runVoteBurst(ctx: Context, sizes: VoteBurstSizes): Promise
         allAcks.push(...acks);
         allFinal.push(...finals);
         await must(chair, "vote:close", { motionId: motion.id });
-        const rows = db.prepare(`SELECT choice, COUNT(*) AS n FROM "Ballot" WHERE motionId = ? GROUP BY choice`).all(motion.id) as { choice: string; n: number }[];
+        const rows = db.prepare(`SELECT choice, COUNT(*) AS n FROM "Ballot" WHERE motionId = ? GROUP BY choice`).all(motion.id) as {
+          choice: string;
+          n: number;
+        }[];
         const stored: Record<string, number> = { yes: 0, no: 0, abstain: 0 };
         for (const r of rows) stored[r.choice] = r.n;
         const lostOrDoubled = Object.keys(expected).reduce((n, k) => n + Math.abs((stored[k] ?? 0) - (expected[k] ?? 0)), 0);

@@ -37,8 +37,7 @@ async function newSession(title: string) {
   return prisma.councilSession.create({ data: { councilId: council.id, title, scheduledAt, place: "社区党群服务中心", mode: "hybrid" }, select: { id: true } });
 }
 
-const ITEM_TEXT =
-  "居民反映楼道内堆放杂物，影响消防安全和通行。\n建议：物业发布限期清理通知，网格员上门提醒，逾期由物业统一清运并在公告栏公示结果。";
+const ITEM_TEXT = "居民反映楼道内堆放杂物，影响消防安全和通行。\n建议：物业发布限期清理通知，网格员上门提醒，逾期由物业统一清运并在公告栏公示结果。";
 
 const capacity: { sessionId: string; itemId: string }[] = [];
 for (let i = 1; i <= capacitySessions; i++) {
@@ -52,7 +51,13 @@ const busyItem = await createAgendaItem({ sessionId: busySession.id, title: "繁
 
 const pageSession = await newSession(`页面重量测试：${pageItems} 个议题`);
 for (let i = 1; i <= pageItems; i++) {
-  await createAgendaItem({ sessionId: pageSession.id, title: `第${i}号议题：${["消防通道", "绿地维护", "雨水管道", "电梯维修", "垃圾分类"][i % 5]}`, text: ITEM_TEXT, position: i, timeSlotMin: 10 });
+  await createAgendaItem({
+    sessionId: pageSession.id,
+    title: `第${i}号议题：${["消防通道", "绿地维护", "雨水管道", "电梯维修", "垃圾分类"][i % 5]}`,
+    text: ITEM_TEXT,
+    position: i,
+    timeSlotMin: 10,
+  });
 }
 
 const result = {

@@ -36,7 +36,15 @@ async function timed(insert: (i: number) => unknown): Promise<{ rows: number; el
   return { rows, elapsed: (now() - t0) / 1000, latencies };
 }
 
-export type InsertRun = { variant: string; journalMode: string; synchronous: string; rows: number; seconds: number; rowsPerSecond: number; latencyMs: LatencySummary };
+export type InsertRun = {
+  variant: string;
+  journalMode: string;
+  synchronous: string;
+  rows: number;
+  seconds: number;
+  rowsPerSecond: number;
+  latencyMs: LatencySummary;
+};
 
 const SYNC_NAMES: Record<string, string> = { "0": "OFF", "1": "NORMAL", "2": "FULL", "3": "EXTRA" };
 
@@ -87,12 +95,26 @@ async function prismaInserts(): Promise<InsertRun[]> {
   // A vote as the app will likely write it: prisma.<model>.create, one row, its id back.
   {
     const { rows, elapsed, latencies } = await timed(() => prisma.yUpdate.create({ data: { docName: "agenda-item:bench", data }, select: { id: true } }));
-    runs.push({ variant: "prisma-create (app client and adapter)", ...settings, rows, seconds: elapsed, rowsPerSecond: rows / elapsed, latencyMs: summarize(latencies) });
+    runs.push({
+      variant: "prisma-create (app client and adapter)",
+      ...settings,
+      rows,
+      seconds: elapsed,
+      rowsPerSecond: rows / elapsed,
+      latencyMs: summarize(latencies),
+    });
   }
   // The Yjs store's append (server/yjs/store.ts): yUpdate.createMany, here with one update per call.
   {
     const { rows, elapsed, latencies } = await timed(() => prisma.yUpdate.createMany({ data: [{ docName: "agenda-item:bench", data }] }));
-    runs.push({ variant: "prisma-createMany (Yjs append path)", ...settings, rows, seconds: elapsed, rowsPerSecond: rows / elapsed, latencyMs: summarize(latencies) });
+    runs.push({
+      variant: "prisma-createMany (Yjs append path)",
+      ...settings,
+      rows,
+      seconds: elapsed,
+      rowsPerSecond: rows / elapsed,
+      latencyMs: summarize(latencies),
+    });
   }
   await prisma.$disconnect();
   return runs;

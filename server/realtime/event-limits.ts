@@ -112,7 +112,11 @@ export function upgradeLimiter(now?: () => number) {
           p.open--;
           // The entry (and its bucket) stays while the bucket is not full again, so closing and
           // reopening cannot reset the rate; a person with nothing open is forgotten lazily.
-          if (p.open === 0) setTimeout(() => people.get(userId) === p && p.open === 0 && people.delete(userId), (EVENT_LIMITS.yjsUpgradeBurst / EVENT_LIMITS.yjsUpgradesPerSecond) * 1000).unref();
+          if (p.open === 0)
+            setTimeout(
+              () => people.get(userId) === p && p.open === 0 && people.delete(userId),
+              (EVENT_LIMITS.yjsUpgradeBurst / EVENT_LIMITS.yjsUpgradesPerSecond) * 1000,
+            ).unref();
         },
       };
     },

@@ -24,6 +24,13 @@ const KEYS: Record<number, string> = {
 export function refuseUpgrade(socket: Duplex, status: number, reason: string, request?: IncomingMessage): void {
   const locale = acceptedLocale(request?.headers["accept-language"]) ?? "zh-CN";
   const r = refusalOf(new Refusal(status, KEYS[status] ?? "errors.generic", {}, undefined, reason), locale);
-  const body = JSON.stringify({ type: `urn:yishi:problem:${r.key}`, title: STATUS_CODES[status] ?? "Error", status, detail: r.message, key: r.key, message: r.message });
+  const body = JSON.stringify({
+    type: `urn:yishi:problem:${r.key}`,
+    title: STATUS_CODES[status] ?? "Error",
+    status,
+    detail: r.message,
+    key: r.key,
+    message: r.message,
+  });
   writeUpgradeAnswer(socket, status, body);
 }

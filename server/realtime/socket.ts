@@ -139,7 +139,10 @@ export function createSocketServer() {
       room,
       setTimeout(async () => {
         viewerTimers.delete(room);
-        const sockets = await io.in(room).fetchSockets().catch(() => []);
+        const sockets = await io
+          .in(room)
+          .fetchSockets()
+          .catch(() => []);
         const viewers = new Map<string, string>();
         for (const s of sockets) viewers.set(s.data.user.actor.userId, s.data.user.actor.displayName);
         io.to(room).emit("session:viewers", { count: viewers.size, viewers: [...viewers].slice(0, 50).map(([id, name]) => ({ id, name })) });
@@ -158,7 +161,9 @@ export function createSocketServer() {
     // This process's own sockets: every process hears the change and handles its own.
     const touched = (socket: Socket<never, never, never, SocketData>) =>
       "everyone" in change ||
-      ("userId" in change ? socket.data.user.actor.userId === change.userId : socket.data.user.actor.memberships.some((m) => m.communityId === change.communityId));
+      ("userId" in change
+        ? socket.data.user.actor.userId === change.userId
+        : socket.data.user.actor.memberships.some((m) => m.communityId === change.communityId));
     const sockets = [...io.of("/").sockets.values()].filter(touched);
     await Promise.all(
       sockets.map(async (socket) => {
@@ -204,12 +209,7 @@ export function createSocketServer() {
  * { ok: false, status, key, message, field?, values? }, with `error` kept as
  * the message for clients written before it.
  */
-function on<S extends z.ZodType>(
-  socket: Socket,
-  event: string,
-  schema: S,
-  handler: (payload: z.infer<S>) => Promise<Parameters<Ack>[0]>,
-): void {
+function on<S extends z.ZodType>(socket: Socket, event: string, schema: S, handler: (payload: z.infer<S>) => Promise<Parameters<Ack>[0]>): void {
   socket.on(event, async (...args: unknown[]) => {
     // Socket.IO appends the acknowledgement as the last argument: with no payload it is the
     // first, with extra arguments it is not the second. Either way it is answered (the

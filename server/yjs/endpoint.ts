@@ -56,8 +56,8 @@ export function createYjsEndpoint(rooms: Rooms) {
     // The raw socket closes with the WebSocket, or when ws or a refusal below ends the upgrade: the slot is given back either way.
     socket.once("close", slot.release);
     const access = await documentAccess(user.actor, docName);
-    if (access === "missing") return slot.release(), refuseUpgrade(socket, 404, `no document named "${docName}"`, request);
-    if (access === "none") return slot.release(), refuseUpgrade(socket, 403, "you may not open this document", request);
+    if (access === "missing") return (slot.release(), refuseUpgrade(socket, 404, `no document named "${docName}"`, request));
+    if (access === "none") return (slot.release(), refuseUpgrade(socket, 403, "you may not open this document", request));
     if (socket.destroyed) return slot.release(); // the client gave up while we looked
     wss.handleUpgrade(request, socket, head, (ws) => void connect(ws, docName, user, access === "read"));
   }
@@ -170,7 +170,8 @@ export function createYjsEndpoint(rooms: Rooms) {
       affected = items.flatMap((i) => [...(connections.get(agendaItemDocumentName(i.id)) ?? [])]);
     } else if ("everyone" in change) affected = [...connections.values()].flatMap((set) => [...set]);
     else if ("userId" in change) affected = [...connections.values()].flatMap((set) => [...set].filter((c) => c.user.actor.userId === change.userId));
-    else affected = [...connections.values()].flatMap((set) => [...set].filter((c) => c.user.actor.memberships.some((m) => m.communityId === change.communityId)));
+    else
+      affected = [...connections.values()].flatMap((set) => [...set].filter((c) => c.user.actor.memberships.some((m) => m.communityId === change.communityId)));
     if (affected.length === 0) return;
 
     // One look-up per document and per person, however many tabs they have open.

@@ -29,7 +29,10 @@ export function renderedCopyHooks(db: Db, publish: Publish): RoomHooks {
     const copy = render(room);
     if (!copy || lastHtml.get(room.name) === copy.html) return;
     // updateMany: the item may have left the agenda while its document was open.
-    const { count } = await db.agendaItem.updateMany({ where: { id: copy.itemId }, data: { contentHtml: copy.html, contentText: copy.text, renderedAt: new Date() } });
+    const { count } = await db.agendaItem.updateMany({
+      where: { id: copy.itemId },
+      data: { contentHtml: copy.html, contentText: copy.text, renderedAt: new Date() },
+    });
     if (count === 0) return;
     const item = await db.agendaItem.findUniqueOrThrow({ where: { id: copy.itemId }, select: { id: true, sessionId: true } });
     // Only once committed: a write that failed must be retried by the next edit, even if the text is unchanged.

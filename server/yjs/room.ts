@@ -216,7 +216,13 @@ export class Room {
       entries.push(
         entry.state === null
           ? entry
-          : { ...entry, state: { ...entry.state, user: { ...(entry.state.user as object | undefined), name: peer.user.name, id: peer.user.id, color: this.colors.get(peer) } } },
+          : {
+              ...entry,
+              state: {
+                ...entry.state,
+                user: { ...(entry.state.user as object | undefined), name: peer.user.name, id: peer.user.id, color: this.colors.get(peer) },
+              },
+            },
       );
     }
     if (entries.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(entries), peer);
@@ -357,7 +363,8 @@ export class Room {
     this.closed = true;
     if (!this.failed) await this.durable();
     await this.compacting;
-    if (!this.failed && !this.oversize && this.storedSinceCompaction > 0) await this.store.compact(this.name).catch((e) => console.error(`[yjs] compacting ${this.name} failed`, e));
+    if (!this.failed && !this.oversize && this.storedSinceCompaction > 0)
+      await this.store.compact(this.name).catch((e) => console.error(`[yjs] compacting ${this.name} failed`, e));
     if (!this.failed && !this.oversize) await this.hooks.onUnload?.(this).catch((e) => console.error(`[yjs] unloading ${this.name}`, e));
     this.awareness.destroy();
     this.doc.destroy();

@@ -17,7 +17,6 @@ export interface DocumentStore {
   pendingCount(name: string): Promise<number>;
 }
 
-
 /** The document was deleted while loaded (its agenda item left the agenda): nothing more can be stored for it. */
 export class DocumentGone extends Error {
   constructor(readonly docName: string) {

@@ -53,7 +53,8 @@ test("staff seat a resident on the council page, the resident votes in a live se
     await api(staff.page, "POST", "/api/v1/live/session:open", { sessionId });
     const seats = (await api(staff.page, "GET", `/api/v1/councils/${councilId}/seats`)) as { current: { userId: string }[] };
     // Seven seats now: four present make the quorum.
-    for (const { userId } of seats.current.slice(0, 4)) if (userId !== residentId) await api(staff.page, "POST", "/api/v1/live/session:checkIn", { sessionId, userId });
+    for (const { userId } of seats.current.slice(0, 4))
+      if (userId !== residentId) await api(staff.page, "POST", "/api/v1/live/session:checkIn", { sessionId, userId });
     await api(staff.page, "POST", "/api/v1/live/session:checkIn", { sessionId, userId: residentId });
     await api(staff.page, "POST", "/api/v1/live/session:openItem", { sessionId, itemId: agendaItemId });
     const { id: motionId } = (await api(staff.page, "POST", "/api/v1/live/motion:propose", {

@@ -60,7 +60,10 @@ async function scheduleSession(staff: Page, title: string, items: string[]): Pro
   const { id } = (await created.json()) as { id: string };
   const itemIds: string[] = [];
   for (const item of items) {
-    const added = await staff.request.post(`/api/v1/sessions/${id}/agenda`, { headers: fromPage(staff), data: { title: item, text: `${item}：请议事会成员讨论。`, timeSlotMin: 15 } });
+    const added = await staff.request.post(`/api/v1/sessions/${id}/agenda`, {
+      headers: fromPage(staff),
+      data: { title: item, text: `${item}：请议事会成员讨论。`, timeSlotMin: 15 },
+    });
     expect(added.ok(), await added.text()).toBe(true);
     itemIds.push(((await added.json()) as { agendaItemId: string }).agendaItemId);
   }
@@ -74,7 +77,13 @@ async function act(page: Page, action: string, body: Record<string, unknown>): P
   return (await response.json()) as Record<string, unknown>;
 }
 
-type ApiMotion = { id: string; text: string; status: string; seconder: string | null; result: null | { counts: Record<string, number>; cast: number; passed: boolean; roll?: { name: string; choice: string }[] } };
+type ApiMotion = {
+  id: string;
+  text: string;
+  status: string;
+  seconder: string | null;
+  result: null | { counts: Record<string, number>; cast: number; passed: boolean; roll?: { name: string; choice: string }[] };
+};
 type ApiState = {
   status: string;
   quorum: { present: number; required: number; met: boolean };
@@ -282,7 +291,9 @@ async function closeAll(...screens: { context: BrowserContext }[]): Promise<void
 
 // ——— The whole flow on four screens ———
 
-test("four screens: check-in by QR and by the chair, quorum live, a motion seconded and voted from phones, the tally live everywhere, the result stored", async ({ browser }) => {
+test("four screens: check-in by QR and by the chair, quorum live, a motion seconded and voted from phones, the tally live everywhere, the result stored", async ({
+  browser,
+}) => {
   const chair: Screen = await signedInPage(browser, USERS.staff);
   const memberA: Screen = await signedInPage(browser, USERS.resident1, PHONE); // 刘建国, scans the QR code
   const memberB: Screen = await signedInPage(browser, USERS.grid1, PHONE); // 张伟, checked in by the chair
@@ -461,7 +472,9 @@ test("four screens: check-in by QR and by the chair, quorum live, a motion secon
     expect(stored.motions).toHaveLength(1);
     expect(stored.motions[0]).toMatchObject({ id: motionId, text: MOTION, status: "closed", seconder: USERS.grid1.name });
     expect(stored.motions[0]!.result).toMatchObject({ cast: 2, passed: true, counts: { yes: 2, no: 0, abstain: 0 } });
-    expect(stored.motions[0]!.result!.roll?.map((r) => `${r.name}:${r.choice}`).sort()).toEqual([`${USERS.grid1.name}:yes`, `${USERS.resident1.name}:yes`].sort());
+    expect(stored.motions[0]!.result!.roll?.map((r) => `${r.name}:${r.choice}`).sort()).toEqual(
+      [`${USERS.grid1.name}:yes`, `${USERS.resident1.name}:yes`].sort(),
+    );
     expect(stored.items.find((i) => i.resolutionText)?.resolutionText).toBe(MOTION);
     expect(stored.quorum).toMatchObject({ present: 4, required: 4, met: true });
     expect(stored.attendance.map((a) => `${a.name}:${a.kind}:${a.method}`)).toEqual([
@@ -472,7 +485,10 @@ test("four screens: check-in by QR and by the chair, quorum live, a motion secon
       `${USERS.yeweihui.name}:member:chair`,
     ]);
     // A ballot after the close is refused, and the result cannot change.
-    const late = await memberA.page.request.post("/api/v1/live/vote:cast", { headers: fromPage(memberA.page), data: { motionId, clientBallotId: "late-ballot-1", seq: Date.now(), choice: "no" } });
+    const late = await memberA.page.request.post("/api/v1/live/vote:cast", {
+      headers: fromPage(memberA.page),
+      data: { motionId, clientBallotId: "late-ballot-1", seq: Date.now(), choice: "no" },
+    });
     expect(late.status()).toBe(409);
     expect((await liveStateOf(chair.page, sessionId)).motions[0]!.result).toMatchObject({ cast: 2, counts: { yes: 2, no: 0, abstain: 0 } });
   } finally {
@@ -539,7 +555,9 @@ test("speaking queue: a member raises a hand, the chair sees it and gives the fl
 
 // ——— Ballots and dropped connections ———
 
-test("a ballot cast while the phone is offline is sent on reconnect, and a ballot whose acknowledgement is lost is resent and counted once", async ({ browser }) => {
+test("a ballot cast while the phone is offline is sent on reconnect, and a ballot whose acknowledgement is lost is resent and counted once", async ({
+  browser,
+}) => {
   const chair: Screen = await signedInPage(browser, USERS.staff);
   const memberA = await Phone.open(browser, USERS.resident1);
   const memberB = await Phone.open(browser, USERS.grid1);
@@ -581,7 +599,11 @@ test("a ballot cast while the phone is offline is sent on reconnect, and a ballo
     // The chair closes: a tie is not a majority of votes cast.
     await motionOn(chair.page).getByTestId("close-vote").click();
     for (const page of [chair.page, memberA.page, memberB.page]) await expectResult(page, false, { yes: 1, no: 1, abstain: 0 });
-    expect((await liveStateOf(chair.page, sessionId)).motions[0]).toMatchObject({ id: motionId, status: "closed", result: { cast: 2, passed: false, counts: { yes: 1, no: 1, abstain: 0 } } });
+    expect((await liveStateOf(chair.page, sessionId)).motions[0]).toMatchObject({
+      id: motionId,
+      status: "closed",
+      result: { cast: 2, passed: false, counts: { yes: 1, no: 1, abstain: 0 } },
+    });
   } finally {
     await closeAll(chair, memberA, memberB);
   }

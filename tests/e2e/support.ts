@@ -41,7 +41,11 @@ export async function signIn(page: Page, user: DemoUser, identifier: string = us
 }
 
 /** A separate browser (own cookies) with one signed-in page. */
-export async function signedInPage(browser: Browser, user: DemoUser, options: Parameters<Browser["newContext"]>[0] = {}): Promise<{ context: BrowserContext; page: Page }> {
+export async function signedInPage(
+  browser: Browser,
+  user: DemoUser,
+  options: Parameters<Browser["newContext"]>[0] = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext(options);
   const page = await context.newPage();
   await signIn(page, user);

@@ -162,7 +162,9 @@ test("a resident raises a topic with a photo; a neighbour co-signs live; staff p
   await Promise.all([residentContext.close(), neighbourContext.close(), staffContext.close()]);
 });
 
-test("who may do what: observers cannot raise, relay roles raise on behalf, bad input is refused precisely, the property company answers its referral", async ({ browser }) => {
+test("who may do what: observers cannot raise, relay roles raise on behalf, bad input is refused precisely, the property company answers its referral", async ({
+  browser,
+}) => {
   const title = "2号楼2单元门禁坏了";
 
   // An observer watches: no "raise" link, and the form itself is refused.

@@ -1,7 +1,13 @@
 // The chair records a proxy: a seated resident authorises a building or unit head to vote for them.
 import { useTranslation } from "react-i18next";
 
-export function ProxyForm({ people, onSubmit }: { people: { id: string; name: string; roles: string[] }[]; onSubmit: (p: Record<string, unknown>) => Promise<boolean> }) {
+export function ProxyForm({
+  people,
+  onSubmit,
+}: {
+  people: { id: string; name: string; roles: string[] }[];
+  onSubmit: (p: Record<string, unknown>) => Promise<boolean>;
+}) {
   const { t } = useTranslation();
   return (
     <form
@@ -14,7 +20,12 @@ export function ProxyForm({ people, onSubmit }: { people: { id: string; name: st
     >
       <h3>{t("live.recordProxy")}</h3>
       <PersonSelect id="proxy-grantor" name="grantorId" label={t("live.grantor")} people={people.filter((p) => p.roles.includes("resident"))} />
-      <PersonSelect id="proxy-holder" name="proxyId" label={t("live.proxyHolder")} people={people.filter((p) => p.roles.includes("buildingHead") || p.roles.includes("unitHead"))} />
+      <PersonSelect
+        id="proxy-holder"
+        name="proxyId"
+        label={t("live.proxyHolder")}
+        people={people.filter((p) => p.roles.includes("buildingHead") || p.roles.includes("unitHead"))}
+      />
       <button className="btn secondary" type="submit">
         {t("live.recordProxy")}
       </button>

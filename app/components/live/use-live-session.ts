@@ -14,7 +14,9 @@ export type BallotView = { choice: string; state: "sending" | "recorded" | "refu
 const ACK_TIMEOUT_MS = 4000;
 
 function emit(socket: Socket, event: string, payload: unknown): Promise<Reply> {
-  return new Promise((resolve, reject) => socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, (err: Error | null, reply: Reply) => (err ? reject(err) : resolve(reply))));
+  return new Promise((resolve, reject) =>
+    socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, (err: Error | null, reply: Reply) => (err ? reject(err) : resolve(reply))),
+  );
 }
 
 const newBallotId = () => (crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}`).replace(/[^A-Za-z0-9_-]/g, "");

@@ -18,13 +18,20 @@ export function VoteButtons({
   return (
     <div className="vote-buttons" data-testid="vote-buttons" data-motion={motionId}>
       {options.map((o) => (
-        <button key={o} className={`btn ${ballot?.choice === o ? "" : "secondary"} vote`} aria-pressed={ballot?.choice === o} onClick={() => onVote(o)} data-choice={o}>
+        <button
+          key={o}
+          className={`btn ${ballot?.choice === o ? "" : "secondary"} vote`}
+          aria-pressed={ballot?.choice === o}
+          onClick={() => onVote(o)}
+          data-choice={o}
+        >
           {label(o)}
         </button>
       ))}
       {ballot ? (
         <p className="muted" data-testid="ballot-state" data-state={ballot.state}>
-          {t("live.yourVote", { choice: label(ballot.choice) })} · {ballot.state === "sending" ? t("live.sending") : ballot.state === "recorded" ? t("live.recorded") : ""}
+          {t("live.yourVote", { choice: label(ballot.choice) })} ·{" "}
+          {ballot.state === "sending" ? t("live.sending") : ballot.state === "recorded" ? t("live.recorded") : ""}
         </p>
       ) : null}
     </div>

@@ -30,7 +30,8 @@ export function Result({ result, options, label }: { result: MotionResult; optio
   return (
     <div className="tally" data-testid="result" data-passed={result.passed}>
       <p>
-        <strong className={result.passed ? "ok-text" : "error"}>{result.passed ? t("live.passed") : t("live.failed")}</strong> · {t("live.turnout", { cast: result.cast, eligible: result.eligible })}
+        <strong className={result.passed ? "ok-text" : "error"}>{result.passed ? t("live.passed") : t("live.failed")}</strong> ·{" "}
+        {t("live.turnout", { cast: result.cast, eligible: result.eligible })}
       </p>
       {options.map((o) => (
         <div key={o} className="bar-row">
@@ -41,7 +42,9 @@ export function Result({ result, options, label }: { result: MotionResult; optio
           <span data-testid={`result-${o}`}>{result.counts[o] ?? 0}</span>
         </div>
       ))}
-      {result.failedIn.length ? <p className="muted">{t("live.failedIn", { groups: result.failedIn.map((c) => t(`constituencies.${c}`)).join("、") })}</p> : null}
+      {result.failedIn.length ? (
+        <p className="muted">{t("live.failedIn", { groups: result.failedIn.map((c) => t(`constituencies.${c}`)).join("、") })}</p>
+      ) : null}
       {result.roll?.length ? (
         <details>
           <summary>{t("live.roll")}</summary>
