@@ -50,7 +50,25 @@ describe("live events are rate-limited", () => {
       const honest = await connectSocket(server, tokens.resident1!, opened);
       const motionId = await openDemoVote(chair, attacker, sessionId, itemIds[0]!, [ids.staff!, ids.grid1!, ids.wuye!, ids.yeweihui!, ids.resident1!]);
 
-      // 20 000 ballots as fast as the client can write them (issue 10: this delayed an honest voter 4.4 s).
+      // First a burst the server answers in full (below the point where it ends the connection):
+      // the bucket lets through at most its burst plus the refill, and refuses the rest with 429.
+      const BURST = 400;
+      const started = performance.now();
+      const first = await Promise.all(
+        Array.from({ length: BURST }, (_, i) =>
+          ask(attacker, "vote:cast", { motionId, clientBallotId: `burst-${i}-xxxxxxxx`, seq: i + 1, choice: i % 2 ? "yes" : "no" }),
+        ),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      const burstAccepted = first.filter((r) => r.ok).length;
+      expect(burstAccepted).toBeLessThanOrEqual(EVENT_LIMITS.perConnectionBurst + Math.ceil(EVENT_LIMITS.perConnectionPerSecond * seconds) + 1);
+      const burstRefused = first.filter((r) => !r.ok);
+      expect(burstRefused.length).toBeGreaterThan(0);
+      burstRefused.forEach(expectTooFast);
+
+      // Then 20 000 ballots as fast as the client can write them (issue 10: this delayed an honest voter 4.4 s).
+      // The server ends a flood that does not stop; acknowledgements still in flight when it cuts the
+      // connection may never reach this client, so below only what must hold whatever the timing is asserted.
       const FLOOD = 20_000;
       const replies: Reply[] = [];
       let lost = 0;
@@ -62,7 +80,7 @@ describe("live events are rate-limited", () => {
             .timeout(15_000)
             .emit(
               "vote:cast",
-              { motionId, clientBallotId: `flood-${i}-xxxxxxxx`, seq: i + 1, choice: i % 2 ? "yes" : "no" },
+              { motionId, clientBallotId: `flood-${i}-xxxxxxxx`, seq: BURST + i + 1, choice: i % 2 ? "yes" : "no" },
               (err: Error | null, reply: Reply) => {
                 if (err) lost++;
                 else replies.push(reply);
@@ -89,13 +107,14 @@ describe("live events are rate-limited", () => {
       );
       // At most the burst plus the refill over the flood's few seconds got through to the handlers.
       expect(accepted.length).toBeLessThanOrEqual(EVENT_LIMITS.perConnectionBurst + EVENT_LIMITS.perConnectionPerSecond * 15);
-      expect(refused.length).toBeGreaterThan(0);
       refused.forEach(expectTooFast);
       // The flood did not stop, so the connection was ended; what it still had in flight was never answered.
       expect(lost).toBeGreaterThan(0);
       expect(attacker.connected).toBe(false);
       // Generous for a shared 2-CPU machine (this process is busy writing the flood too); without the limit it was seconds.
-      expect(Math.max(...latencies)).toBeLessThan(2000);
+      // Generous: this same process is busy writing the 20 000 frames while it measures (the first
+      // ack waits for that), and the machine is shared; the limit itself is proven by the counts above.
+      expect(Math.max(...latencies)).toBeLessThan(3000);
     },
   );
 
