@@ -18,6 +18,7 @@ import { readFileSync } from "node:fs";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AttackName } from "../bench/lib/yjs-attacks";
+import { EVENT_LIMITS } from "../server/realtime/event-limits";
 import { connectSocket, demoSession, meOf, openDemoVote } from "./fixtures/live";
 import { png } from "./fixtures/png";
 import { freshDbFile, startServer, tokenFor, type RunningServer } from "./fixtures/server";
@@ -209,7 +210,11 @@ describe("resource use under attack", () => {
     // The attacks were refused, not served.
     expect((outcomes.pixelBombs as number[]).every((s) => s >= 400 && s < 500)).toBe(true);
     expect((outcomes.bodies as number[]).every((s) => s === 0 || s === 413)).toBe(true);
-    expect((outcomes.flood as { refused429: number }).refused429).toBeGreaterThan(0);
+    // The flood was refused (429) or cut off; acknowledgements in flight when the server ends the
+    // connection may never reach the flooder, so either shows, and at most a burst was served.
+    const flood = outcomes.flood as { accepted: number; refused429: number; unanswered: number };
+    expect(flood.refused429 + flood.unanswered).toBeGreaterThan(0);
+    expect(flood.accepted).toBeLessThanOrEqual(EVENT_LIMITS.perConnectionBurst + EVENT_LIMITS.perConnectionPerSecond * 20);
     // The bystander was served within the bounds.
     expect(duringMedian).toBeLessThanOrEqual(LATENCY_RATIO * Math.max(idleMedian, IDLE_FLOOR_MS));
     expect(duringMax).toBeLessThanOrEqual(MAX_LATENCY_MS);
