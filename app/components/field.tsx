@@ -33,3 +33,33 @@ export function Field({
     </div>
   );
 }
+
+/** A new account's fields (name, username, phone, password), the same on an invitation and at first-run setup (accountFields in schemas.ts). */
+export function AccountFields({ errors, values = {} }: { errors: Record<string, string | undefined>; values?: Record<string, string | undefined> }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Field name="displayName" label={t("invite.displayName")} autoComplete="name" defaultValue={values.displayName} error={errors.displayName} required />
+      <Field
+        name="username"
+        label={t("invite.username")}
+        hint={t("invite.usernameHint")}
+        autoComplete="username"
+        autoCapitalize="none"
+        defaultValue={values.username}
+        error={errors.username}
+        required
+      />
+      <Field name="phone" type="tel" inputMode="numeric" label={t("invite.phone")} autoComplete="tel" defaultValue={values.phone} error={errors.phone} />
+      <Field
+        name="password"
+        type="password"
+        label={t("invite.password")}
+        hint={t("invite.passwordHint")}
+        autoComplete="new-password"
+        error={errors.password}
+        required
+      />
+    </>
+  );
+}

@@ -1,7 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { Field } from "~/components/field";
+import { AccountFields } from "~/components/field";
 import { acceptInvite, findUsableInvite } from "~/models/invite.server";
 import { createAuthSession, getUserId } from "~/utils/auth.server";
 import { LIMITS, RateLimited, limitAddress } from "~/utils/rate-limit.server";
@@ -80,26 +80,7 @@ export default function InvitePage() {
         </Form>
       ) : (
         <Form method="post" className="stack" noValidate>
-          <Field name="displayName" label={t("invite.displayName")} autoComplete="name" error={errors.displayName} required />
-          <Field
-            name="username"
-            label={t("invite.username")}
-            hint={t("invite.usernameHint")}
-            autoComplete="username"
-            autoCapitalize="none"
-            error={errors.username}
-            required
-          />
-          <Field name="phone" type="tel" inputMode="numeric" label={t("invite.phone")} autoComplete="tel" error={errors.phone} />
-          <Field
-            name="password"
-            type="password"
-            label={t("invite.password")}
-            hint={t("invite.passwordHint")}
-            autoComplete="new-password"
-            error={errors.password}
-            required
-          />
+          <AccountFields errors={errors} />
           <button className="btn block" type="submit" disabled={navigation.state !== "idle"}>
             {t("invite.submit")}
           </button>

@@ -2,7 +2,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { Field } from "~/components/field";
+import { AccountFields, Field } from "~/components/field";
 import { SetupRefused, createFirstAccount, needsSetup } from "~/models/setup.server";
 import { createAuthSession } from "~/utils/auth.server";
 import { LIMITS, RateLimited, limitAddress } from "~/utils/rate-limit.server";
@@ -67,27 +67,7 @@ export default function SetupPage() {
         <Field name="city" label={t("setup.city")} defaultValue={form.city} error={errors.city} />
         <Field name="district" label={t("setup.district")} defaultValue={form.district} error={errors.district} />
         <h2>{t("setup.account")}</h2>
-        <Field name="displayName" label={t("invite.displayName")} autoComplete="name" defaultValue={form.displayName} error={errors.displayName} required />
-        <Field
-          name="username"
-          label={t("invite.username")}
-          hint={t("invite.usernameHint")}
-          autoComplete="username"
-          autoCapitalize="none"
-          defaultValue={form.username}
-          error={errors.username}
-          required
-        />
-        <Field name="phone" type="tel" inputMode="numeric" label={t("invite.phone")} autoComplete="tel" defaultValue={form.phone} error={errors.phone} />
-        <Field
-          name="password"
-          type="password"
-          label={t("invite.password")}
-          hint={t("invite.passwordHint")}
-          autoComplete="new-password"
-          error={errors.password}
-          required
-        />
+        <AccountFields errors={errors} values={form} />
         <button className="btn block" type="submit" disabled={navigation.state !== "idle"}>
           {t("setup.submit")}
         </button>
