@@ -79,10 +79,16 @@ describe("the rendered copy", () => {
     const itemId = itemIds[2]!;
     const store = new MemoryDocumentStore();
     const name = agendaItemDocumentName(itemId);
-    const hooks = renderedCopyHooks(prisma, () => {});
+    const events: { room: string; event: string; payload: unknown }[] = [];
+    const hooks = renderedCopyHooks(prisma, (room, event, payload) => events.push({ room, event, payload }));
     const room = new Room(name, store, { onUnload: hooks.onUnload }, [], () => {});
     for (let i = 0; i < 40; i++) paragraph(room.doc, `第${i}段：` + "很长的发言".repeat(LIMITS.maxRenderedChars / 100));
     await hooks.onUnload!(room);
+    // Every screen of the session hears of it with a preview, not the whole copy.
+    expect(events).toHaveLength(1);
+    expect(events[0]!.event).toBe("agendaItem:rendered");
+    expect(events[0]!.payload).toEqual({ itemId, text: expect.stringMatching(/^第0段：很长的发言/) });
+    expect((events[0]!.payload as { text: string }).text.length).toBe(LIMITS.renderedPreviewChars);
     const { contentHtml, contentText } = await row(itemId);
     expect(contentHtml.length).toBeLessThanOrEqual(LIMITS.maxRenderedChars);
     expect(contentText.length).toBeLessThanOrEqual(LIMITS.maxRenderedChars);

@@ -51,6 +51,8 @@ export const LIMITS = {
   maxAwarenessStateBytes: 2 * KiB,
   /** The rendered copy (AgendaItem.contentHtml / contentText), in characters. */
   maxRenderedChars: MAX_RENDERED_CHARS,
+  /** The live `agendaItem:rendered` event carries this much of the text: the session page shows three lines of it. */
+  renderedPreviewChars: 1000,
   /** The rendered copy is refreshed at most this often for a small document… */
   renderDelayMs: 250,
   /** …and one more renderDelayMs per this many bytes of document, up to renderMaxDelayMs. */

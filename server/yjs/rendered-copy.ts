@@ -37,7 +37,8 @@ export function renderedCopyHooks(db: Db, publish: Publish): RoomHooks {
     const item = await db.agendaItem.findUniqueOrThrow({ where: { id: copy.itemId }, select: { id: true, sessionId: true } });
     // Only once committed: a write that failed must be retried by the next edit, even if the text is unchanged.
     lastHtml.set(room.name, copy.html);
-    publish(socketRooms.session(item.sessionId), "agendaItem:rendered", { itemId: item.id, text: copy.text, html: copy.html });
+    // Every screen of the session gets this on every render: a preview, not the whole copy (pages load that from the row).
+    publish(socketRooms.session(item.sessionId), "agendaItem:rendered", { itemId: item.id, text: copy.text.slice(0, LIMITS.renderedPreviewChars) });
   }
 
   /**
