@@ -8,23 +8,18 @@ import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { EVENT_LIMITS } from "../server/realtime/event-limits";
-import { ask, connectSocket, demoSession, meOf, openDemoVote, type Reply } from "./fixtures/live";
-import { freshDbFile, startServer, tokenFor, type RunningServer } from "./fixtures/server";
+import { ask, connectSocket, openDemoVote, startDemoServer, type Reply } from "./fixtures/live";
+import { tokenFor, type RunningServer } from "./fixtures/server";
 
 let server: RunningServer;
-const tokens: Record<string, string> = {};
-const ids: Record<string, string> = {};
+let tokens: Record<string, string>;
+let ids: Record<string, string>;
 let sessionId: string;
 let itemIds: string[];
 const opened: Socket[] = [];
 
 beforeAll(async () => {
-  server = await startServer(freshDbFile("live-limits"));
-  for (const name of ["staff", "grid1", "wuye", "yeweihui", "resident1", "resident3"]) {
-    tokens[name] = await tokenFor(server, name);
-    ids[name] = await meOf(server, tokens[name]!);
-  }
-  ({ sessionId, itemIds } = await demoSession(server, tokens.staff!));
+  ({ server, tokens, ids, sessionId, itemIds } = await startDemoServer("live-limits", ["staff", "grid1", "wuye", "yeweihui", "resident1", "resident3"]));
 }, 60_000);
 afterAll(async () => {
   for (const s of opened) s.disconnect();

@@ -3,9 +3,10 @@
 // change of role, seat and setting (issue 11) — against the real production server.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { io as ioClient, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiAs, type Json } from "./fixtures/api";
+import { connectSocket } from "./fixtures/live";
 import { freshDbFile, startServer, tokenFor, type RunningServer } from "./fixtures/server";
 
 let server: RunningServer;
@@ -79,18 +80,7 @@ describe("deactivating a member", () => {
     const sessionId = html.match(/\/sessions\/([A-Za-z0-9_-]+)/)![1]!;
     const councilId = (await ok("GET", `/api/v1/sessions/${sessionId}`, "staff")).council.id;
 
-    const socket = ioClient(server.url, {
-      path: "/socket.io",
-      transports: ["websocket"],
-      auth: { token: token.resident1 },
-      forceNew: true,
-      reconnection: false,
-    });
-    sockets.push(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.once("connect", resolve);
-      socket.once("connect_error", reject);
-    });
+    const socket = await connectSocket(server, token.resident1!, sockets);
     const left = new Promise<Json>((resolve) => socket.on("rights:left", resolve));
     const joined = await new Promise<Json>((resolve) => socket.emit("session:join", { sessionId }, resolve));
     expect(joined.ok).toBe(true);

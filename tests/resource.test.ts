@@ -19,9 +19,9 @@ import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AttackName } from "../bench/lib/yjs-attacks";
 import { EVENT_LIMITS } from "../server/realtime/event-limits";
-import { connectSocket, demoSession, meOf, openDemoVote } from "./fixtures/live";
+import { connectSocket, openDemoVote, startDemoServer } from "./fixtures/live";
 import { png } from "./fixtures/png";
-import { freshDbFile, startServer, tokenFor, type RunningServer } from "./fixtures/server";
+import type { RunningServer } from "./fixtures/server";
 
 const LATENCY_RATIO = 10;
 /** A floor under the idle median, so a 2 ms idle page does not make 20 ms a failure: timer and scheduler noise alone is that large here. */
@@ -31,8 +31,8 @@ const RSS_MARGIN_MB = 100;
 const MIN_PROBES = 30;
 
 let server: RunningServer;
-const tokens: Record<string, string> = {};
-const ids: Record<string, string> = {};
+let tokens: Record<string, string>;
+let ids: Record<string, string>;
 let sessionId: string;
 let itemIds: string[];
 const opened: Socket[] = [];
@@ -43,12 +43,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 beforeAll(async () => {
-  server = await startServer(freshDbFile("resource"));
-  for (const name of ["staff", "grid1", "wuye", "yeweihui", "resident1", "resident2"]) {
-    tokens[name] = await tokenFor(server, name);
-    ids[name] = await meOf(server, tokens[name]!);
-  }
-  ({ sessionId, itemIds } = await demoSession(server, tokens.staff!));
+  ({ server, tokens, ids, sessionId, itemIds } = await startDemoServer("resource", ["staff", "grid1", "wuye", "yeweihui", "resident1", "resident2"]));
 }, 60_000);
 afterAll(async () => {
   for (const s of opened) s.disconnect();

@@ -4,9 +4,10 @@
 // seats only, a seat ended during an open session takes the vote away at once
 // (rightsChanged re-checks the member's live connection), and neither a closed
 // vote nor an adjourned session's roll changes afterwards — even after a restart.
-import { io as ioClient, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiAs, type Json } from "./fixtures/api";
+import { connectSocket } from "./fixtures/live";
 import { freshDbFile, startServer, tokenFor, type RunningServer } from "./fixtures/server";
 
 let server: RunningServer;
@@ -101,18 +102,7 @@ describe("seats and a session", () => {
   });
 
   it("ending a seat during an open session removes the vote at once, but no closed vote changes, nor, once adjourned, the session's roll", async () => {
-    const socket = ioClient(server.url, {
-      path: "/socket.io",
-      transports: ["websocket"],
-      auth: { token: token.resident3 },
-      forceNew: true,
-      reconnection: false,
-    });
-    sockets.push(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.once("connect", resolve);
-      socket.once("connect_error", reject);
-    });
+    const socket = await connectSocket(server, token.resident3!, sockets);
     const emit = (event: string, payload: unknown) =>
       new Promise<Json>((resolve, reject) =>
         socket.timeout(5000).emit(event, payload, (err: Error | null, reply: Json) => (err ? reject(err) : resolve(reply))),
