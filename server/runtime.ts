@@ -11,6 +11,7 @@ import { issueSetupCode, needsSetup } from "~/models/setup.server";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { attachRealtime } from "~/utils/realtime.server";
+import { attachDocumentAccessor } from "~/models/minutes/live-doc.server";
 import { refuseUpgrade } from "./realtime/refuse-upgrade";
 import { migrate } from "./migrate";
 import { connectRedis } from "./realtime/redis";
@@ -65,10 +66,13 @@ export async function startRuntime(): Promise<Runtime> {
   const yjs = createYjsEndpoint(rooms);
   const stopRights = await enforceRightsChanges([yjs.recheck, socket.recheck], redis?.rights);
   attachRealtime({ emitter: socket.io, stats: () => ({ documentsLoaded: rooms.size, connections: rooms.connections }) });
+  // Server-side changes of co-edited documents (the minutes' fact blocks) go through the rooms.
+  attachDocumentAccessor({ change: (name, fn) => rooms.change(name, fn), read: (name, fn) => rooms.read(name, fn) });
 
   async function close() {
     stopRights();
     attachRealtime(null);
+    attachDocumentAccessor(null);
     await socket.close();
     await rooms.closeAll();
     await redis?.close();

@@ -14,6 +14,7 @@ import { InputRejected, RuleBroken } from "~/utils/errors";
 import { ACTIVE_MEMBERSHIP, NotFound, loadSessionResource, requirePermission, type Actor, type SessionResource } from "~/utils/permissions.server";
 import { publish, socketRooms } from "~/utils/realtime.server";
 import { rightsChanged } from "~/utils/rights.server";
+import { minutesFactsChanged } from "./minutes/facts.server";
 import { notify } from "./notification.server";
 import { TOPIC_MOVES } from "./topic-states";
 import { announce, countBallots, presence, quorumOf, type MotionResult } from "./live-state.server";
@@ -79,6 +80,7 @@ export async function checkIn(actor: Actor, sessionId: string, how: { token: str
     update: { kind, constituency: seat?.constituency ?? null },
   });
   announce(sessionId);
+  void minutesFactsChanged(sessionId, ["attendance"]);
   return { userId, kind };
 }
 
@@ -97,6 +99,8 @@ export async function openSession(actor: Actor, sessionId: string) {
   const { count } = await prisma.councilSession.updateMany({ where: { id: sessionId, status: "scheduled" }, data: { status: "open", openedAt: new Date() } });
   if (count !== 1) throw new RuleBroken("errors.sessionNotScheduled");
   announce(sessionId);
+  // The minutes are created when the session opens, with every fact block.
+  void minutesFactsChanged(sessionId);
 }
 
 export async function adjournSession(actor: Actor, sessionId: string) {
@@ -112,6 +116,8 @@ export async function adjournSession(actor: Actor, sessionId: string) {
   // The agenda's text is now the record: open editors become readers at once.
   rightsChanged({ sessionId });
   announce(sessionId);
+  // The end time, and motions withdrawn by the adjournment.
+  void minutesFactsChanged(sessionId);
 }
 
 export async function openItem(actor: Actor, sessionId: string, itemId: string) {
@@ -187,6 +193,7 @@ export async function recordProxy(actor: Actor, sessionId: string, input: { gran
     update: { proxyId: input.proxyId, recordedById: actor.userId, note: input.note ?? "", revokedAt: null },
   });
   announce(sessionId);
+  void minutesFactsChanged(sessionId, ["attendance"]);
 }
 
 // ——— Motions and votes ———
@@ -223,6 +230,7 @@ export async function proposeMotion(actor: Actor, sessionId: string, input: z.in
     select: { id: true },
   });
   announce(sessionId);
+  void minutesFactsChanged(sessionId, [`item:${input.agendaItemId}`]);
   return motion;
 }
 
@@ -241,6 +249,7 @@ export async function secondMotion(actor: Actor, motionId: string) {
   const { count } = await prisma.motion.updateMany({ where: { id: motionId, status: "proposed" }, data: { status: "seconded", seconderId: actor.userId } });
   if (count !== 1) throw new RuleBroken("errors.motionNotProposed");
   announce(session.sessionId);
+  void minutesFactsChanged(session.sessionId, [`item:${motion.agendaItemId}`]);
 }
 
 export async function withdrawMotion(actor: Actor, motionId: string) {
@@ -249,6 +258,7 @@ export async function withdrawMotion(actor: Actor, motionId: string) {
   const { count } = await prisma.motion.updateMany({ where: { id: motionId, status: { in: ["proposed", "seconded"] } }, data: { status: "withdrawn" } });
   if (count !== 1) throw new RuleBroken("errors.motionNotOpenForChange");
   announce(session.sessionId);
+  void minutesFactsChanged(session.sessionId, [`item:${motion.agendaItemId}`]);
 }
 
 export async function openVote(actor: Actor, motionId: string) {
@@ -267,6 +277,7 @@ export async function openVote(actor: Actor, motionId: string) {
     if (count !== 1) throw new RuleBroken("errors.motionNotSeconded");
   });
   announce(session.sessionId);
+  void minutesFactsChanged(session.sessionId, [`item:${motion.agendaItemId}`]);
 }
 
 /** Closes the vote: the result is computed here, stored once, and becomes the item's resolution. */
@@ -343,6 +354,8 @@ export async function closeVote(actor: Actor, motionId: string): Promise<MotionR
   });
   publish(socketRooms.session(session.sessionId), "vote:closed", { motionId, result: result.r });
   announce(session.sessionId);
+  // The result and the resolution, in the item's section of the minutes on every open screen.
+  void minutesFactsChanged(session.sessionId, [`item:${motion.agendaItemId}`]);
   if (result.topicId) {
     const t = await prisma.topic.findUniqueOrThrow({
       where: { id: result.topicId },

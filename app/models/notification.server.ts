@@ -3,7 +3,19 @@
 import { prisma } from "~/utils/db.server";
 import { publish, socketRooms } from "~/utils/realtime.server";
 
-export type NotificationType = "topicMoved" | "topicReady" | "topicReferred" | "agendaPublished";
+export type NotificationType =
+  | "topicMoved"
+  | "topicReady"
+  | "topicReferred"
+  | "agendaPublished"
+  | "minutesInReview"
+  | "minutesComment"
+  | "minutesCommentResolved"
+  | "minutesApproved"
+  | "minutesPublished"
+  | "minutesCorrected"
+  | "minutesObjection"
+  | "minutesObjectionAnswered";
 
 export async function notify(
   userIds: Iterable<string>,

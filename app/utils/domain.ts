@@ -34,12 +34,12 @@ export type Locale = z.infer<typeof localeSchema>;
 export const DEFAULT_LOCALE: Locale = "zh-CN";
 
 /** Co-edited documents are named "<kind>:<id>"; the kind decides who may open them. */
-export const DOCUMENT_KINDS = ["agenda-item"] as const;
+export const DOCUMENT_KINDS = ["agenda-item", "minutes"] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 export const documentNameSchema = z
   .string()
   .max(200)
-  .regex(/^(agenda-item):([A-Za-z0-9_-]{1,64})$/, "document name must look like agenda-item:<id>");
+  .regex(/^(agenda-item|minutes):([A-Za-z0-9_-]{1,64})$/, "document name must look like agenda-item:<id> or minutes:<sessionId>");
 
 export function parseDocumentName(name: string): { kind: DocumentKind; id: string } | null {
   const parsed = documentNameSchema.safeParse(name);
@@ -51,6 +51,15 @@ export function parseDocumentName(name: string): { kind: DocumentKind; id: strin
 export function agendaItemDocumentName(itemId: string): string {
   return `agenda-item:${itemId}`;
 }
+
+/** The minutes of a session (会议纪要), one Y.Doc per session. */
+export function minutesDocumentName(sessionId: string): string {
+  return `minutes:${sessionId}`;
+}
+
+/** The steps of a session's minutes: draft → inReview → approved → published (a correction goes back to draft). */
+export const MINUTES_STATES = ["draft", "inReview", "approved", "published"] as const;
+export type MinutesState = (typeof MINUTES_STATES)[number];
 
 /** Every status a topic can have; the moves between them are app/models/topic-states.ts. */
 export const TOPIC_STATUSES = ["raised", "referred", "accepted", "scheduled", "resolved", "answered", "merged", "declined"] as const;

@@ -21,6 +21,18 @@ export const ACTIVE_MEMBERSHIP = { deactivatedAt: null };
 export type CommunityResource = { type: "community"; communityId: string };
 export type SessionResource = { type: "session"; communityId: string; councilId: string; sessionId: string; status: string; chairId: string | null };
 export type AgendaItemResource = Omit<SessionResource, "type"> & { type: "agendaItem"; itemId: string };
+/** A session's minutes; attendeeIds are the people checked in at the session (who may comment in review). */
+export type MinutesResource = {
+  type: "minutes";
+  communityId: string;
+  councilId: string;
+  sessionId: string;
+  sessionStatus: string;
+  chairId: string | null;
+  secretaryId: string | null;
+  state: string;
+  attendeeIds: string[];
+};
 export type TopicResource = { type: "topic"; topicId: string; communityId: string; raisedById: string; referredOrgId: string | null; status: string };
 
 type Resources = {
@@ -45,6 +57,17 @@ type Resources = {
   "session:view": SessionResource;
   "agendaItem:view": AgendaItemResource;
   "agendaItem:edit": AgendaItemResource;
+  "minutes:view": MinutesResource;
+  "minutes:edit": MinutesResource;
+  "minutes:submit": MinutesResource;
+  "minutes:comment": MinutesResource;
+  "minutes:resolve": MinutesResource;
+  "minutes:approve": MinutesResource;
+  "minutes:publish": MinutesResource;
+  "minutes:correct": MinutesResource;
+  "minutes:downloadDraft": MinutesResource;
+  "notice:object": CommunityResource;
+  "notice:answer": CommunityResource;
 };
 export type Action = keyof Resources;
 
@@ -60,6 +83,13 @@ const hasRole = (actor: Actor, communityId: string, roles: readonly Role[]) =>
   actor.memberships.some((m) => m.communityId === communityId && roles.includes(m.role));
 const isMember = (actor: Actor, communityId: string) => actor.memberships.some((m) => m.communityId === communityId);
 const isSeated = (actor: Actor, councilId: string) => actor.seats.some((s) => s.councilId === councilId);
+
+/** The session's secretary: the one named on the session, else whoever holds the secretary role in the community. */
+const isMinutesSecretary = (a: Actor, r: MinutesResource) => (r.secretaryId ? r.secretaryId === a.userId : hasRole(a, r.communityId, ["secretary"]));
+/** Who approves the minutes: the session's chair, or whoever chairs for the community (as session:chair). */
+const isMinutesChair = (a: Actor, r: MinutesResource) => r.chairId === a.userId || hasRole(a, r.communityId, ["communityStaff", "chair"]);
+/** The minutes are written while the session runs and after it, until approved: then they are the record. */
+const MINUTES_WRITABLE_STATES = ["draft", "inReview"];
 
 const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean } = {
   "community:view": (a, r) => isMember(a, r.communityId),
@@ -95,6 +125,22 @@ const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean
   "agendaItem:view": (a, r) => isMember(a, r.communityId),
   // Seated members and the staff who run the council co-edit; observers and other residents only watch.
   "agendaItem:edit": (a, r) => EDITABLE_SESSION_STATUSES.includes(r.status) && (isSeated(a, r.councilId) || hasRole(a, r.communityId, STAFF_ROLES)),
+  // Minutes (issue 12). The community reads them live; only the secretary writes, and nobody once approved.
+  "minutes:view": (a, r) => isMember(a, r.communityId),
+  "minutes:edit": (a, r) =>
+    isMinutesSecretary(a, r) && MINUTES_WRITABLE_STATES.includes(r.state) && ["open", "adjourned"].includes(r.sessionStatus),
+  "minutes:submit": (a, r) => isMinutesSecretary(a, r),
+  // Review is for the people who were there: attendees, and the secretary and chair.
+  "minutes:comment": (a, r) => r.attendeeIds.includes(a.userId) || isMinutesSecretary(a, r) || isMinutesChair(a, r),
+  "minutes:resolve": (a, r) => isMinutesSecretary(a, r),
+  "minutes:approve": (a, r) => isMinutesChair(a, r),
+  "minutes:publish": (a, r) => isMinutesSecretary(a, r),
+  "minutes:correct": (a, r) => isMinutesSecretary(a, r),
+  // Before publication a file of the minutes is a draft: for the staff who run the council only.
+  "minutes:downloadDraft": (a, r) => isMinutesSecretary(a, r) || hasRole(a, r.communityId, STAFF_ROLES),
+  // 异议 on a public notice: any member but observers; staff must answer each.
+  "notice:object": (a, r) => a.memberships.some((m) => m.communityId === r.communityId && m.role !== "observer"),
+  "notice:answer": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
 };
 
 export function can<A extends Action>(actor: Actor | null, action: A, resource: Resources[A]): boolean {
@@ -179,19 +225,66 @@ export async function loadTopicResource(topicId: string): Promise<TopicResource 
   return t ? { type: "topic", topicId: t.id, communityId: t.communityId, raisedById: t.raisedById, referredOrgId: t.referredOrgId, status: t.status } : null;
 }
 
+export async function loadMinutesResource(sessionId: string): Promise<MinutesResource | null> {
+  const s = await prisma.councilSession.findUnique({
+    where: { id: sessionId },
+    select: {
+      id: true,
+      status: true,
+      councilId: true,
+      chairId: true,
+      secretaryId: true,
+      council: { select: { communityId: true } },
+      minutes: { select: { state: true } },
+      attendance: { select: { userId: true } },
+    },
+  });
+  if (!s) return null;
+  return {
+    type: "minutes",
+    communityId: s.council.communityId,
+    councilId: s.councilId,
+    sessionId: s.id,
+    sessionStatus: s.status,
+    chairId: s.chairId,
+    secretaryId: s.secretaryId,
+    state: s.minutes?.state ?? "draft",
+    attendeeIds: s.attendance.map((a) => a.userId),
+  };
+}
+
 export type DocumentAccess = "write" | "read" | "none" | "missing";
+export type DocumentResource = AgendaItemResource | MinutesResource;
+
+/** The resource behind a document name (null when there is none), for the upgrade and the rights re-check alike. */
+export async function loadDocumentResource(docName: string): Promise<DocumentResource | null> {
+  const doc = parseDocumentName(docName);
+  if (!doc) return null;
+  switch (doc.kind) {
+    case "agenda-item":
+      return loadAgendaItemResource(doc.id);
+    case "minutes":
+      return loadMinutesResource(doc.id);
+  }
+}
+
+/** What an actor may do with a loaded document resource. */
+export function accessTo(actor: Actor | null, resource: DocumentResource | null): DocumentAccess {
+  if (!resource) return "missing";
+  if (resource.type === "agendaItem") return agendaItemAccess(actor, resource);
+  // A session not yet open has no minutes to show.
+  if (resource.sessionStatus === "scheduled") return "missing";
+  if (can(actor, "minutes:edit", resource)) return "write";
+  if (can(actor, "minutes:view", resource)) return "read";
+  return "none";
+}
 
 /**
  * What a user may do with a co-edited document, decided before a byte of it is sent.
  * "none" and "missing" both refuse; they differ only so the answer can say 403 or 404.
  */
 export async function documentAccess(actor: Actor | null, docName: string): Promise<DocumentAccess> {
-  const doc = parseDocumentName(docName);
-  if (!doc) return "missing";
-  switch (doc.kind) {
-    case "agenda-item":
-      return agendaItemAccess(actor, await loadAgendaItemResource(doc.id));
-  }
+  return accessTo(actor, await loadDocumentResource(docName));
 }
 
 /** What an actor may do with an agenda item's document (the item already loaded: a rights re-check loads it once for many). */

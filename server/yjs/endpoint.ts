@@ -5,10 +5,10 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
-import { agendaItemDocumentName, parseDocumentName } from "~/utils/domain";
+import { agendaItemDocumentName, minutesDocumentName } from "~/utils/domain";
 import { prisma } from "~/utils/db.server";
 import { rateLimitsEnabled } from "~/utils/rate-limit.server";
-import { agendaItemAccess, documentAccess, loadAgendaItemResource, type AgendaItemResource, type DocumentAccess } from "~/utils/permissions.server";
+import { accessTo, documentAccess, loadDocumentResource, type DocumentAccess, type DocumentResource } from "~/utils/permissions.server";
 import type { RightsChange } from "~/utils/rights.server";
 import { authenticateAgain, authenticateUpgrade, type RealtimeUser } from "../realtime/authenticate";
 import { upgradeLimiter } from "../realtime/event-limits";
@@ -167,7 +167,7 @@ export function createYjsEndpoint(rooms: Rooms) {
     if ("agendaItemId" in change) affected = [...(connections.get(agendaItemDocumentName(change.agendaItemId)) ?? [])];
     else if ("sessionId" in change) {
       const items = await prisma.agendaItem.findMany({ where: { sessionId: change.sessionId }, select: { id: true } });
-      affected = items.flatMap((i) => [...(connections.get(agendaItemDocumentName(i.id)) ?? [])]);
+      affected = [...items.map((i) => agendaItemDocumentName(i.id)), minutesDocumentName(change.sessionId)].flatMap((name) => [...(connections.get(name) ?? [])]);
     } else if ("everyone" in change) affected = [...connections.values()].flatMap((set) => [...set]);
     else if ("userId" in change) affected = [...connections.values()].flatMap((set) => [...set].filter((c) => c.user.actor.userId === change.userId));
     else
@@ -175,7 +175,7 @@ export function createYjsEndpoint(rooms: Rooms) {
     if (affected.length === 0) return;
 
     // One look-up per document and per person, however many tabs they have open.
-    const resources = new Map<string, Promise<AgendaItemResource | null>>();
+    const resources = new Map<string, Promise<DocumentResource | null>>();
     const people = new Map<string, Promise<RealtimeUser | null>>();
     await Promise.all(
       affected.map(async (connection) => {
@@ -184,10 +184,8 @@ export function createYjsEndpoint(rooms: Rooms) {
         const now = await people.get(key)!;
         if (!now) return enforce(connection, "signedOut");
         connection.user = now;
-        const doc = parseDocumentName(connection.docName);
-        if (!doc) return enforce(connection, "missing");
-        if (!resources.has(doc.id)) resources.set(doc.id, loadAgendaItemResource(doc.id));
-        enforce(connection, agendaItemAccess(now.actor, await resources.get(doc.id)!));
+        if (!resources.has(connection.docName)) resources.set(connection.docName, loadDocumentResource(connection.docName));
+        enforce(connection, accessTo(now.actor, await resources.get(connection.docName)!));
       }),
     );
   }

@@ -47,6 +47,8 @@ const newBatch = (): Batch => ({ updates: [], after: [] });
 
 /** Origin of changes that came from another process (already stored by it). */
 export const RELAYED = Symbol("relayed");
+/** Origin of changes the server makes itself (Room.applyServerChange). */
+export const SERVER = Symbol("server");
 
 /** Compact once this many updates have been stored since the last snapshot. */
 export const COMPACT_EVERY = 500;
@@ -196,6 +198,32 @@ export class Room {
     const message = updateMessage(change);
     this.pending.after.push(() => {
       for (const p of this.peers.keys()) if (p !== peer) p.send(message);
+    });
+    if (!this.flushing) void this.flush();
+  }
+
+  /**
+   * A change made by the server itself (the minutes' fact blocks): one transaction on the
+   * document, then the same path as a client's update: stored by the next group commit, and
+   * only then relayed to every peer (none of them sent it) and to the other processes.
+   */
+  applyServerChange(fn: (doc: Y.Doc) => void): void {
+    if (this.closed || this.oversize) throw new Error(`document ${this.name} is not open for changes`);
+    const changes: Uint8Array[] = [];
+    const capture = (u: Uint8Array) => changes.push(u);
+    this.doc.on("update", capture);
+    try {
+      this.doc.transact(() => fn(this.doc), SERVER);
+    } finally {
+      this.doc.off("update", capture);
+    }
+    if (changes.length === 0) return;
+    const change = changes.length === 1 ? changes[0]! : Y.mergeUpdates(changes);
+    this.bytes += change.length;
+    this.pending.updates.push(change);
+    const message = updateMessage(change);
+    this.pending.after.push(() => {
+      for (const p of this.peers.keys()) p.send(message);
     });
     if (!this.flushing) void this.flush();
   }

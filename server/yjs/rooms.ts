@@ -1,5 +1,6 @@
 // Which documents are in memory. A document is loaded when its first client
 // connects and unloaded when its last one leaves, so memory follows use.
+import type * as Y from "yjs";
 import { noRelay, type Relay, type RelayKind } from "./relay";
 import type { DocumentStore } from "./store";
 import { Room, type RoomHooks } from "./room";
@@ -23,6 +24,35 @@ export class Rooms {
       const room = this.loaded.get(name) ?? (await this.load(name));
       if (!room.closed) return room;
     }
+  }
+
+  /**
+   * Runs a server-side change on a document (loading it if nobody has it open) and resolves
+   * once the change is committed; a document loaded only for this is unloaded again.
+   */
+  async change(name: string, fn: (doc: Y.Doc) => void): Promise<void> {
+    const room = await this.open(name);
+    try {
+      room.applyServerChange(fn);
+      await room.durable();
+    } finally {
+      this.releaseIfIdle(room);
+    }
+  }
+
+  /** Reads a document as it is now in memory (loading it if needed). */
+  async read<T>(name: string, fn: (doc: Y.Doc) => T): Promise<T> {
+    const room = await this.open(name);
+    try {
+      await room.durable();
+      return fn(room.doc);
+    } finally {
+      this.releaseIfIdle(room);
+    }
+  }
+
+  private releaseIfIdle(room: Room): void {
+    if (room.peers.size === 0 && !room.closed) this.unload(room);
   }
 
   /** Documents in memory now (the capacity benchmark watches this return to zero). */
