@@ -4,11 +4,29 @@ import { DEFAULT_LOCALE, type Locale } from "~/utils/domain";
 import { en } from "./en";
 import { liveEn, liveErrorsEn } from "./live.en";
 import { liveErrorsZhCN, liveZhCN } from "./live.zh-CN";
+import { minutesEn, minutesErrorsEn, minutesNotificationsEn } from "./minutes.en";
+import { minutesErrorsZhCN, minutesNotificationsZhCN, minutesZhCN } from "./minutes.zh-CN";
 import { zhCN } from "./zh-CN";
 
 export const resources = {
-  "zh-CN": { translation: { ...zhCN, errors: { ...zhCN.errors, ...liveErrorsZhCN }, live: liveZhCN } },
-  en: { translation: { ...en, errors: { ...en.errors, ...liveErrorsEn }, live: liveEn } },
+  "zh-CN": {
+    translation: {
+      ...zhCN,
+      errors: { ...zhCN.errors, ...liveErrorsZhCN, ...minutesErrorsZhCN },
+      live: liveZhCN,
+      minutes: minutesZhCN,
+      notifications: { ...zhCN.notifications, types: { ...zhCN.notifications.types, ...minutesNotificationsZhCN } },
+    },
+  },
+  en: {
+    translation: {
+      ...en,
+      errors: { ...en.errors, ...liveErrorsEn, ...minutesErrorsEn },
+      live: liveEn,
+      minutes: minutesEn,
+      notifications: { ...en.notifications, types: { ...en.notifications.types, ...minutesNotificationsEn } },
+    },
+  },
 } as const;
 
 /** One instance per request on the server and one per page in the browser; resources are bundled, so init is synchronous. */

@@ -261,7 +261,16 @@ export async function publishMinutes(actor: Actor, sessionId: string, input: { n
   const content: MinutesNode = await documents().read(minutesDocumentName(sessionId), readMinutesJson);
   const s = await prisma.councilSession.findUniqueOrThrow({
     where: { id: sessionId },
-    select: { title: true, scheduledAt: true, openedAt: true, adjournedAt: true, place: true, chairId: true, secretaryId: true, council: { select: { community: { select: { name: true } } } } },
+    select: {
+      title: true,
+      scheduledAt: true,
+      openedAt: true,
+      adjournedAt: true,
+      place: true,
+      chairId: true,
+      secretaryId: true,
+      council: { select: { community: { select: { name: true } } } },
+    },
   });
   const names = await namesOf([s.chairId ?? "", s.secretaryId ?? ""]);
   const publishedAt = new Date();
@@ -321,7 +330,13 @@ export async function correctMinutes(actor: Actor, sessionId: string, input: { r
   if (!input.reason.trim()) throw new InputRejected("reason", "errors.correctionReasonRequired");
   const row = await minutesRow(sessionId);
   await prisma.$transaction(async (tx) => {
-    await moveState(tx, row.id, ["published"], { state: "draft", correctionReason: input.reason.trim(), approvedAt: null, approvedById: null }, "errors.minutesNotPublished");
+    await moveState(
+      tx,
+      row.id,
+      ["published"],
+      { state: "draft", correctionReason: input.reason.trim(), approvedAt: null, approvedById: null },
+      "errors.minutesNotPublished",
+    );
     await event(tx, row.id, "correctionOpened", actor.userId, { reason: input.reason.trim() });
   });
   // The secretary writes again.
@@ -375,7 +390,15 @@ export async function publishedVersion(actor: Actor, minutesId: string, version?
     url: `${origin}/minutes/${row.id}?v=${v.version}`,
     content,
   };
-  return { minutesId: row.id, sessionId: row.sessionId, versionId: v.id, versions: all.map((x) => x.version), latest: all[all.length - 1]!.version, readable, published };
+  return {
+    minutesId: row.id,
+    sessionId: row.sessionId,
+    versionId: v.id,
+    versions: all.map((x) => x.version),
+    latest: all[all.length - 1]!.version,
+    readable,
+    published,
+  };
 }
 
 export type Verification = ChainReport & { minutesId: string; given: (HashLookup & { hash: string }) | null };
@@ -406,13 +429,25 @@ export async function listNotices(actor: Actor, slug: string) {
       session: {
         select: {
           title: true,
-          agendaItems: { orderBy: { position: "asc" }, select: { position: true, title: true, resolutionText: true, resolutionMotionId: true, motions: { select: { id: true, result: true } } } },
+          agendaItems: {
+            orderBy: { position: "asc" },
+            select: { position: true, title: true, resolutionText: true, resolutionMotionId: true, motions: { select: { id: true, result: true } } },
+          },
         },
       },
       versions: {
         orderBy: { version: "desc" },
         take: 1,
-        select: { id: true, version: true, hash: true, publishedAt: true, noticeFrom: true, noticeTo: true, correctionReason: true, objections: { select: { answeredAt: true } } },
+        select: {
+          id: true,
+          version: true,
+          hash: true,
+          publishedAt: true,
+          noticeFrom: true,
+          noticeTo: true,
+          correctionReason: true,
+          objections: { select: { answeredAt: true } },
+        },
       },
     },
   });
@@ -459,7 +494,16 @@ export async function listObjections(actor: Actor, minutesId: string) {
   const rows = await prisma.objection.findMany({
     where: { version: { minutesId: row.id } },
     orderBy: { createdAt: "asc" },
-    select: { id: true, authorId: true, body: true, answer: true, answeredById: true, answeredAt: true, createdAt: true, version: { select: { version: true } } },
+    select: {
+      id: true,
+      authorId: true,
+      body: true,
+      answer: true,
+      answeredById: true,
+      answeredAt: true,
+      createdAt: true,
+      version: { select: { version: true } },
+    },
   });
   const names = await namesOf(rows.flatMap((o) => [o.authorId, o.answeredById ?? ""]));
   return {
@@ -482,7 +526,11 @@ export async function listObjections(actor: Actor, minutesId: string) {
 export async function raiseObjection(actor: Actor, minutesId: string, input: { body: string }) {
   const { row, communityId } = await communityOfMinutes(minutesId);
   requirePermission(actor, "notice:object", { type: "community", communityId });
-  const v = await prisma.minutesVersion.findFirst({ where: { minutesId: row.id }, orderBy: { version: "desc" }, select: { id: true, noticeFrom: true, noticeTo: true } });
+  const v = await prisma.minutesVersion.findFirst({
+    where: { minutesId: row.id },
+    orderBy: { version: "desc" },
+    select: { id: true, noticeFrom: true, noticeTo: true },
+  });
   if (!v) throw new RuleBroken("errors.minutesNotPublished");
   const now = Date.now();
   if (now < v.noticeFrom.getTime() || now > v.noticeTo.getTime()) throw new RuleBroken("errors.noticePeriodOver");
@@ -510,7 +558,9 @@ export async function answerObjection(actor: Actor, objectionId: string, input: 
     data: { answer: input.answer, answeredById: actor.userId, answeredAt: new Date() },
   });
   if (count !== 1) throw new RuleBroken("errors.objectionAlreadyAnswered");
-  await prisma.minutesEvent.create({ data: { minutesId: row.id, type: "objectionAnswered", actorId: actor.userId, data: JSON.stringify({ objectionId: o.id }) } });
+  await prisma.minutesEvent.create({
+    data: { minutesId: row.id, type: "objectionAnswered", actorId: actor.userId, data: JSON.stringify({ objectionId: o.id }) },
+  });
   const title = (await prisma.councilSession.findUniqueOrThrow({ where: { id: row.sessionId }, select: { title: true } })).title;
   if (o.authorId !== actor.userId) await notify([o.authorId], "minutesObjectionAnswered", { sessionId: row.sessionId }, { title });
   return { id: o.id, answered: true };

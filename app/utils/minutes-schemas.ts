@@ -18,8 +18,16 @@ export const minutesSubmitSchema = z
 /** Where a comment points: Yjs relative positions of the passage (base64 of Y.encodeRelativePosition), and/or the quote as a text anchor. */
 export const commentAnchorSchema = z
   .object({
-    from: z.string().max(400).regex(/^[A-Za-z0-9+/=_-]*$/, "must be base64").optional(),
-    to: z.string().max(400).regex(/^[A-Za-z0-9+/=_-]*$/, "must be base64").optional(),
+    from: z
+      .string()
+      .max(400)
+      .regex(/^[A-Za-z0-9+/=_-]*$/, "must be base64")
+      .optional(),
+    to: z
+      .string()
+      .max(400)
+      .regex(/^[A-Za-z0-9+/=_-]*$/, "must be base64")
+      .optional(),
     /** Characters before the quote in the document's text, to find it again if positions are lost. */
     prefix: z.string().max(200).optional(),
   })

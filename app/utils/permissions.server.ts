@@ -86,8 +86,8 @@ const isSeated = (actor: Actor, councilId: string) => actor.seats.some((s) => s.
 
 /** The session's secretary: the one named on the session, else whoever holds the secretary role in the community. */
 const isMinutesSecretary = (a: Actor, r: MinutesResource) => (r.secretaryId ? r.secretaryId === a.userId : hasRole(a, r.communityId, ["secretary"]));
-/** Who approves the minutes: the session's chair, or whoever chairs for the community (as session:chair). */
-const isMinutesChair = (a: Actor, r: MinutesResource) => r.chairId === a.userId || hasRole(a, r.communityId, ["communityStaff", "chair"]);
+/** Who approves the minutes: the session's chair; only a session without one falls back to the community's chairs (主持人). */
+const isMinutesChair = (a: Actor, r: MinutesResource) => (r.chairId ? r.chairId === a.userId : hasRole(a, r.communityId, ["chair"]));
 /** The minutes are written while the session runs and after it, until approved: then they are the record. */
 const MINUTES_WRITABLE_STATES = ["draft", "inReview"];
 
@@ -127,8 +127,7 @@ const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean
   "agendaItem:edit": (a, r) => EDITABLE_SESSION_STATUSES.includes(r.status) && (isSeated(a, r.councilId) || hasRole(a, r.communityId, STAFF_ROLES)),
   // Minutes (issue 12). The community reads them live; only the secretary writes, and nobody once approved.
   "minutes:view": (a, r) => isMember(a, r.communityId),
-  "minutes:edit": (a, r) =>
-    isMinutesSecretary(a, r) && MINUTES_WRITABLE_STATES.includes(r.state) && ["open", "adjourned"].includes(r.sessionStatus),
+  "minutes:edit": (a, r) => isMinutesSecretary(a, r) && MINUTES_WRITABLE_STATES.includes(r.state) && ["open", "adjourned"].includes(r.sessionStatus),
   "minutes:submit": (a, r) => isMinutesSecretary(a, r),
   // Review is for the people who were there: attendees, and the secretary and chair.
   "minutes:comment": (a, r) => r.attendeeIds.includes(a.userId) || isMinutesSecretary(a, r) || isMinutesChair(a, r),

@@ -167,7 +167,9 @@ export function createYjsEndpoint(rooms: Rooms) {
     if ("agendaItemId" in change) affected = [...(connections.get(agendaItemDocumentName(change.agendaItemId)) ?? [])];
     else if ("sessionId" in change) {
       const items = await prisma.agendaItem.findMany({ where: { sessionId: change.sessionId }, select: { id: true } });
-      affected = [...items.map((i) => agendaItemDocumentName(i.id)), minutesDocumentName(change.sessionId)].flatMap((name) => [...(connections.get(name) ?? [])]);
+      affected = [...items.map((i) => agendaItemDocumentName(i.id)), minutesDocumentName(change.sessionId)].flatMap((name) => [
+        ...(connections.get(name) ?? []),
+      ]);
     } else if ("everyone" in change) affected = [...connections.values()].flatMap((set) => [...set]);
     else if ("userId" in change) affected = [...connections.values()].flatMap((set) => [...set].filter((c) => c.user.actor.userId === change.userId));
     else

@@ -51,7 +51,9 @@ export async function loadSessionFacts(sessionId: string): Promise<SessionFacts 
   const ids = new Set([...seats.map((x) => x.userId), ...s.attendance.map((a) => a.userId), ...s.proxies.flatMap((p) => [p.grantorId, p.proxyId])]);
   if (s.chairId) ids.add(s.chairId);
   if (s.secretaryId) ids.add(s.secretaryId);
-  const names = new Map((await prisma.user.findMany({ where: { id: { in: [...ids] } }, select: { id: true, displayName: true } })).map((u) => [u.id, u.displayName]));
+  const names = new Map(
+    (await prisma.user.findMany({ where: { id: { in: [...ids] } }, select: { id: true, displayName: true } })).map((u) => [u.id, u.displayName]),
+  );
   const name = (id: string) => names.get(id) ?? "?";
 
   const inRoom = new Set(s.attendance.map((a) => a.userId));
@@ -95,7 +97,8 @@ export async function loadSessionFacts(sessionId: string): Promise<SessionFacts 
         };
       }),
       // A resolution (决议) is a motion that carried.
-      resolution: i.resolutionMotionId && i.motions.some((m) => m.id === i.resolutionMotionId && m.result && JSON.parse(m.result).passed) ? i.resolutionText : null,
+      resolution:
+        i.resolutionMotionId && i.motions.some((m) => m.id === i.resolutionMotionId && m.result && JSON.parse(m.result).passed) ? i.resolutionText : null,
     })),
   };
 }
@@ -115,7 +118,10 @@ export function buildFactBlocks(facts: SessionFacts, keys?: MinutesFactKey[]): {
  * from then on they are the record.
  */
 export async function writeMinutesFacts(sessionId: string, keys?: MinutesFactKey[]): Promise<MinutesFactKey[]> {
-  const session = await prisma.councilSession.findUnique({ where: { id: sessionId }, select: { status: true, minutes: { select: { id: true, state: true } } } });
+  const session = await prisma.councilSession.findUnique({
+    where: { id: sessionId },
+    select: { status: true, minutes: { select: { id: true, state: true } } },
+  });
   if (!session || session.status === "scheduled" || session.status === "cancelled") return [];
   let minutes = session.minutes;
   let created = false;

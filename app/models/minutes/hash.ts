@@ -78,10 +78,7 @@ export const HASH_PATTERN = /^[0-9a-f]{64}$/;
 
 /** What a hash someone holds (printed on a PDF, in a link) says about the minutes. */
 export type HashLookup =
-  | { status: "current"; version: number }
-  | { status: "stale"; version: number; latest: number }
-  | { status: "unknown" }
-  | { status: "malformed" };
+  { status: "current"; version: number } | { status: "stale"; version: number; latest: number } | { status: "unknown" } | { status: "malformed" };
 
 export function lookUpHash(given: string, chain: { version: number; hash: string }[]): HashLookup {
   const h = given.trim().toLowerCase();
