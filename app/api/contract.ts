@@ -2,6 +2,7 @@
 // them with `handle`; /api/v1/openapi.json is generated from this list.
 import { z } from "zod";
 import { endpoint, type Endpoint } from "~/utils/api.server";
+import { minutesApi } from "./contract.minutes";
 import { AUDIT_ACTIONS } from "~/models/audit.server";
 import { CONSTITUENCIES, ROLES, SESSION_STATUSES } from "~/utils/domain";
 import { LIVE_ACTIONS, liveActionNames, type LiveActionName } from "~/models/live-actions.server";
@@ -71,6 +72,7 @@ const agendaItemSummary = z.object({
 });
 
 export const api = {
+  ...minutesApi,
   token: endpoint({
     method: "POST",
     path: "/api/v1/auth/token",
