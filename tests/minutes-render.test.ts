@@ -1,9 +1,16 @@
 // The renderers of a published minutes version that need no server tools: the allow-list HTML
 // against hostile editor JSON, the Markdown escaping, the roll-call CSV, the .docx's text.
+import { parse } from "csv-parse/sync";
+import { micromark } from "micromark";
 import { describe, expect, it } from "vitest";
-import type { MinutesNode } from "~/models/minutes/document";
+import type { MinutesNode, RollCallRow } from "~/models/minutes/document";
+import { rollCallCsv } from "~/models/minutes/render/csv.server";
+import { renderMinutesDocx } from "~/models/minutes/render/docx.server";
 import { renderMinutesHtml } from "~/models/minutes/render/html";
+import { renderMinutesMarkdown } from "~/models/minutes/render/markdown";
 import { isFactKey, MAX_NESTING, minutesBlocks, safeHref } from "~/models/minutes/render/tree";
+import { sampleMinutes } from "./fixtures/minutes";
+import { zipEntries } from "./fixtures/zip";
 
 const doc = (...content: unknown[]): MinutesNode => ({ type: "doc", content: content as MinutesNode[] });
 const p = (...content: unknown[]): MinutesNode => ({ type: "paragraph", content: content as MinutesNode[] });
@@ -156,5 +163,168 @@ describe("renderMinutesHtml", () => {
       expect(() => minutesBlocks(input as unknown as MinutesNode)).not.toThrow();
       expect(renderMinutesHtml(input as unknown as MinutesNode)).toBe("");
     }
+  });
+});
+
+const hostile = [
+  "# 不是标题",
+  "- 不是列表",
+  "1. 不是编号",
+  "> 不是引用",
+  "**不是粗体** _不是斜体_ ~~不是删除线~~ `不是代码`",
+  "[不是链接](javascript:alert(1)) ![不是图片](x.png)",
+  "<script>alert(1)</script> <img src=x onerror=alert(1)> &amp; &lt;",
+  "| 不是 | 表格 |",
+  "\\ 反斜杠 \\* 已转义的星号",
+  "---",
+  "    四个空格不是代码块",
+  "=====",
+];
+
+/** micromark's HTML, tags stripped and entities decoded: what a reader of the Markdown would see. */
+function visibleText(html: string): string {
+  return html
+    .replace(/<[^>]+>/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&");
+}
+
+describe("renderMinutesMarkdown", () => {
+  it("escapes every Markdown special in text so each line reads literally", () => {
+    for (const line of hostile) {
+      const md = renderMinutesMarkdown(sampleMinutes(0, { content: doc(p(t(line))) }));
+      const body = md.split("\n---\n")[1]!.trim();
+      const html = micromark(body);
+      // One paragraph holding exactly the typed text (leading spaces dropped), and no other element.
+      expect(html, line).toBe(`<p>${escapeHtmlText(line.trimStart())}</p>`);
+      expect(visibleText(html)).toBe(line.trimStart());
+    }
+  });
+
+  it("keeps emphasis working next to Chinese punctuation and renders the structure", () => {
+    const md = renderMinutesMarkdown(
+      sampleMinutes(0, {
+        content: doc(
+          { type: "heading", attrs: { level: 1 }, content: [t("议题")] },
+          p(
+            t("提出人说"),
+            t("「停车难」", [{ type: "bold" }]),
+            t("问题，"),
+            t("已持续多年，", [{ type: "italic" }]),
+            t("详见"),
+            t("公示*栏*", link("https://yishi.example/a_(b)")),
+          ),
+          {
+            type: "orderedList",
+            attrs: { start: 2 },
+            content: [{ type: "listItem", content: [p(t("甲")), { type: "bulletList", content: [{ type: "listItem", content: [p(t("乙"))] }] }] }],
+          },
+          { type: "blockquote", content: [p(t("引文"))] },
+        ),
+      }),
+    );
+    const html = micromark(md.split("\n---\n")[1]!);
+    expect(html).toContain("<h2>议题</h2>");
+    expect(html).toContain('<p>提出人说「<strong>停车难</strong>」问题，<em>已持续多年</em>，详见<a href="https://yishi.example/a_(b)">公示*栏*</a></p>');
+    expect(html).toMatch(/<ol start="2">\s*<li>\s*<p>甲<\/p>\s*<ul>\s*<li>乙<\/li>\s*<\/ul>\s*<\/li>\s*<\/ol>/);
+    expect(html).toMatch(/<blockquote>\s*<p>引文<\/p>\s*<\/blockquote>/);
+  });
+
+  it("opens with the session's facts and closes with signatures, hash and address", () => {
+    const m = sampleMinutes(1, { version: 2, correctionReason: "更正 *票数*", previousHash: "c".repeat(64) });
+    const md = renderMinutesMarkdown(m);
+    expect(md.startsWith("# 2026 年第 4 次红色议事会 会议纪要\n")).toBe(true);
+    for (const s of ["主持人：王喆", "记录人：李堃", "更正说明（第 2 版）", "更正 \\*票数\\*", "c".repeat(64), m.hash, `<${m.url}>`, "赵䶮", "毖谰耪锨"])
+      expect(md).toContain(s);
+  });
+});
+
+const escapeHtmlText = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+describe("rollCallCsv", () => {
+  const castAt = new Date("2026-11-20T11:05:03Z");
+  const rows: RollCallRow[] = [
+    { agendaItem: "议题一", motion: "动议 1-1", voter: "王喆", constituency: "第一选区", choice: "yes", byProxyFor: null, castAt },
+    {
+      agendaItem: "议题,二",
+      motion: '他说"好"\n第二行',
+      voter: '=HYPERLINK("http://x","点")',
+      constituency: " 第二选区",
+      choice: "abstain",
+      byProxyFor: "赵䶮",
+      castAt,
+    },
+    { agendaItem: "议题三", motion: "动议", voter: "+1", constituency: "-2", choice: "no", byProxyFor: "@x", castAt },
+  ];
+
+  it("is UTF-8 with a BOM and CRLF rows, Chinese headers in zh-CN, and round-trips through a CSV parser", () => {
+    const csv = rollCallCsv(rows, "zh-CN");
+    expect(Buffer.from(csv, "utf8").subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(csv.slice(1).split("\r\n")[0]).toBe("议题,表决事项,投票人,选区,选择,代为投票（委托人）,投票时间");
+    const parsed = parse(csv, { bom: true }) as string[][];
+    expect(parsed).toEqual([
+      ["议题", "表决事项", "投票人", "选区", "选择", "代为投票（委托人）", "投票时间"],
+      ["议题一", "动议 1-1", "王喆", "第一选区", "赞成", "", "2026-11-20 19:05:03"],
+      ["议题,二", '他说"好"\n第二行', '\'=HYPERLINK("http://x","点")', " 第二选区", "弃权", "赵䶮", "2026-11-20 19:05:03"],
+      ["议题三", "动议", "'+1", "'-2", "反对", "'@x", "2026-11-20 19:05:03"],
+    ]);
+    expect(csv).toContain('"议题,二","他说""好""\n第二行"');
+  });
+
+  it("uses English headers and choices in en", () => {
+    const [header, first] = parse(rollCallCsv(rows.slice(0, 1), "en"), { bom: true }) as string[][];
+    expect(header).toEqual(["Agenda item", "Motion", "Voter", "Constituency", "Choice", "By proxy for", "Cast at"]);
+    expect(first![4]).toBe("Yes");
+  });
+});
+
+describe("renderMinutesDocx", () => {
+  it("is a Word file whose document.xml holds the text, the signatures, the hash and the address", async () => {
+    const m = sampleMinutes(2, {
+      version: 2,
+      correctionReason: "更正第 1 项票数",
+      previousHash: "d".repeat(64),
+      content: doc(...(sampleMinutes(2).content.content ?? []), p(t("</w:t><w:r><w:t>注入\"&'<>")), p(t("链接", link("javascript:alert(1)")))),
+    });
+    const files = zipEntries(await renderMinutesDocx(m));
+    const xml = files.get("word/document.xml")!.toString("utf8");
+    const text = [...xml.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)].map((x) => x[1]).join("");
+    for (const s of [
+      m.sessionTitle,
+      "会议纪要",
+      "王喆",
+      "李堃",
+      "赵䶮",
+      "毖谰耪锨",
+      "出席情况",
+      "1. 关于小区东门停车位重新划线的议案（第 1 项）",
+      "结果：通过",
+      "任务 3：由李堃负责落实，限期三十日。",
+      "更正说明（第 2 版）",
+      "更正第 1 项票数",
+      "d".repeat(64),
+      "主持人：王喆",
+      "记录人：李堃",
+      "签名：",
+      "日期：",
+      m.hash,
+      m.url,
+    ]) {
+      expect(text, s).toContain(s);
+    }
+    // Hostile text stays text: escaped inside one <w:t>, never a new run.
+    expect(text).toContain("&lt;/w:t&gt;&lt;w:r&gt;&lt;w:t&gt;注入&quot;&amp;&apos;&lt;&gt;");
+    expect(xml).not.toContain("javascript:");
+    expect(files.get("word/_rels/document.xml.rels")!.toString()).toContain(`Target="${m.url}"`);
+    expect(files.get("word/_rels/document.xml.rels")!.toString()).not.toContain("javascript:");
+    // The footer numbers pages with Word's own fields, the header names the community.
+    const footer = [...files.entries()].find(([name]) => /^word\/footer\d+\.xml$/.test(name))![1].toString();
+    expect(footer).toMatch(/PAGE[\s\S]*NUMPAGES/);
+    expect([...files.entries()].find(([name]) => /^word\/header\d+\.xml$/.test(name))![1].toString()).toContain("幸福里社区");
+    // The QR code is an embedded PNG.
+    const png = [...files.entries()].find(([name]) => name.startsWith("word/media/"))![1];
+    expect(png.subarray(1, 4).toString()).toBe("PNG");
   });
 });
