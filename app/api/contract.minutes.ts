@@ -4,6 +4,7 @@ import { z } from "zod";
 import { endpoint } from "~/utils/api.server";
 import { MINUTES_STATES } from "~/utils/domain";
 import {
+  MINUTES_FILES,
   commentParam,
   commentResolveSchema,
   minutesCommentSchema,
@@ -268,6 +269,28 @@ export const minutesApi = {
     body: objectionSchema,
     response: z.object({ id: z.string() }),
     errors: [403, 404, 409],
+  }),
+  minutesFile: endpoint({
+    method: "GET",
+    path: "/api/v1/minutes/{minutesId}/files/{file}",
+    summary:
+      "A published version (?v=n, latest by default) as an A4 PDF (with its hash and a QR code to the online version), a Word file, Markdown, or every open vote's roll call as CSV (UTF-8 with BOM). Any member of the community",
+    tag: "minutes",
+    auth: true,
+    params: minutesIdParam.extend({ file: z.enum(MINUTES_FILES) }),
+    query: z.object({ v: z.coerce.number().int().min(1).max(100_000).optional() }),
+    response: z.string().describe("The file (binary)"),
+    errors: [403, 404],
+  }),
+  minutesDraftPdf: endpoint({
+    method: "GET",
+    path: "/api/v1/sessions/{sessionId}/minutes/draft.pdf",
+    summary: "The minutes as they stand now, as a PDF marked as a draft: the community's staff and the secretary only (403 for anyone else)",
+    tag: "minutes",
+    auth: true,
+    params: minutesParam,
+    response: z.string().describe("application/pdf"),
+    errors: [403, 404],
   }),
   objectionAnswer: endpoint({
     method: "POST",

@@ -61,3 +61,7 @@ export const minutesParam = z.object({ sessionId: idSchema });
 export const minutesIdParam = z.object({ minutesId: idSchema });
 export const commentParam = z.object({ sessionId: idSchema, commentId: idSchema });
 export const objectionParam = z.object({ objectionId: idSchema });
+
+/** The files of a published version (GET /api/v1/minutes/{minutesId}/files/{file}). */
+export const MINUTES_FILES = ["minutes.pdf", "minutes.docx", "minutes.md", "roll-call.csv"] as const;
+export type MinutesFile = (typeof MINUTES_FILES)[number];
