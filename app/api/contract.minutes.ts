@@ -140,7 +140,8 @@ export const minutesApi = {
   minutesCorrect: endpoint({
     method: "POST",
     path: "/api/v1/sessions/{sessionId}/minutes/correct",
-    summary: "The secretary starts a correction of the published minutes (a reason is required): back to draft; the next published version carries the reason as a correction notice",
+    summary:
+      "The secretary starts a correction of the published minutes (a reason is required): back to draft; the next published version carries the reason as a correction notice",
     tag: "minutes",
     auth: true,
     params: minutesParam,

@@ -2,6 +2,7 @@
 // stock y-websocket provider, with carets and a list of who is here. Browser only.
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
+import type { Editor, Extensions } from "@tiptap/core";
 import { EditorContent, useEditor } from "@tiptap/react";
 import StarterKit from "@tiptap/starter-kit";
 import { useEffect, useState } from "react";
@@ -29,8 +30,10 @@ const FINAL_CLOSES: Record<number, Exclude<Revoked, null | "nowReadOnly">> = {
 const MESSAGE_AUTH = 2;
 
 type Me = { name: string; color: string };
+/** What another document kind adds (the minutes: their fact node, their label, a handle on the editor for quoting). */
+type Extra = { extensions?: Extensions; label?: string; testId?: string; onEditor?: (editor: Editor | null) => void };
 
-export default function CollaborativeEditor({ docName, editable, me }: { docName: string; editable: boolean; me: Me }) {
+export default function CollaborativeEditor({ docName, editable, me, ...extra }: { docName: string; editable: boolean; me: Me } & Extra) {
   const [binding, setBinding] = useState<{ doc: Y.Doc; provider: WebsocketProvider } | null>(null);
   useEffect(() => {
     const doc = new Y.Doc();
@@ -43,10 +46,19 @@ export default function CollaborativeEditor({ docName, editable, me }: { docName
     };
   }, [docName]);
   if (!binding) return null;
-  return <BoundEditor key={docName} doc={binding.doc} provider={binding.provider} editable={editable} me={me} />;
+  return <BoundEditor key={docName} doc={binding.doc} provider={binding.provider} editable={editable} me={me} {...extra} />;
 }
 
-function BoundEditor({ doc, provider, editable, me }: { doc: Y.Doc; provider: WebsocketProvider; editable: boolean; me: Me }) {
+function BoundEditor({
+  doc,
+  provider,
+  editable,
+  me,
+  extensions = [],
+  label = "agenda item text",
+  testId = "agenda-editor",
+  onEditor,
+}: { doc: Y.Doc; provider: WebsocketProvider; editable: boolean; me: Me } & Extra) {
   const { t } = useTranslation();
   const [status, setStatus] = useState<Status>("connecting");
   const [people, setPeople] = useState<Person[]>([]);
@@ -101,11 +113,16 @@ function BoundEditor({ doc, provider, editable, me }: { doc: Y.Doc; provider: We
         // The server stamps every presence with the signed-in person's name and colour anyway;
         // setting the same here keeps this client's own entry consistent with what others see.
         CollaborationCaret.configure({ provider, user: me }),
+        ...extensions,
       ],
-      editorProps: { attributes: { "aria-label": "agenda item text", "data-testid": "agenda-editor" } },
+      editorProps: { attributes: { "aria-label": label, "data-testid": testId } },
     },
     [doc, provider, editable, revoked, me.name, me.color],
   );
+  useEffect(() => {
+    onEditor?.(editor);
+    return () => onEditor?.(null);
+  }, [editor, onEditor]);
 
   const myClientId = provider.awareness.clientID;
   return (

@@ -69,6 +69,9 @@ export default function Index() {
             <a className="btn" href={`/c/${community.slug}/topics`} data-testid="topic-board-link">
               {t("home.topics")}
             </a>
+            <a className="btn secondary" href={`/c/${community.slug}/notices`} data-testid="notice-board-link">
+              {t("minutes.noticeBoard")}
+            </a>
             {community.mayTriage ? (
               <a className="btn secondary" href={`/c/${community.slug}/triage`}>
                 {t("topics.triage")}

@@ -43,6 +43,13 @@ export default function SessionPage() {
           {t("live.enter")}
         </a>
       </p>
+      {session.status !== "scheduled" && session.status !== "cancelled" ? (
+        <p>
+          <a className="btn secondary block" href={`/sessions/${session.id}/minutes`} data-testid="go-minutes">
+            {t("minutes.open")}
+          </a>
+        </p>
+      ) : null}
       <section className="card">
         <dl className="meta">
           <dt>{t("session.when")}</dt>

@@ -1,6 +1,6 @@
 // zod schemas of the minutes (issue 12), shared by the pages, the API and the model.
 import { z } from "zod";
-import { idSchema } from "./schemas";
+import { beijingDateTime, idSchema } from "./schemas";
 
 const text = (max: number) =>
   z
@@ -11,7 +11,8 @@ const text = (max: number) =>
 /** When the review window closes: an ISO date-time in the future, at most 30 days ahead. */
 export const minutesSubmitSchema = z
   .object({
-    reviewEndsAt: z.coerce.date({ error: "reviewEndsAt must be a date-time" }),
+    /** ISO 8601 with an offset, or a form's YYYY-MM-DDTHH:mm read as Beijing time. */
+    reviewEndsAt: beijingDateTime,
   })
   .strict();
 

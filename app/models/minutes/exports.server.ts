@@ -15,7 +15,6 @@ import { renderMinutesMarkdown } from "./render/markdown";
 import { renderMinutesPdf } from "./render/pdf.server";
 import { readMinutesJson } from "./ydoc";
 
-
 const TYPES: Record<MinutesFile, string> = {
   "minutes.pdf": "application/pdf",
   "minutes.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -51,7 +50,9 @@ export async function rollCallRows(sessionId: string): Promise<RollCallRow[]> {
     },
   });
   const ids = [...new Set(motions.flatMap((m) => m.ballots.flatMap((b) => [b.voterKey, b.castById ?? ""])))].filter(Boolean);
-  const names = new Map((await prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, displayName: true } })).map((u) => [u.id, u.displayName]));
+  const names = new Map(
+    (await prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, displayName: true } })).map((u) => [u.id, u.displayName]),
+  );
   return motions.flatMap((m) =>
     m.ballots.map((b) => ({
       agendaItem: `${m.agendaItem.position}. ${m.agendaItem.title}`,
@@ -106,7 +107,10 @@ export async function draftPdf(actor: Actor, sessionId: string, origin: string):
   });
   if (!s.minutes) throw new NotFound("minutes");
   const people = new Map(
-    (await prisma.user.findMany({ where: { id: { in: [s.chairId ?? "", s.secretaryId ?? ""] } }, select: { id: true, displayName: true } })).map((u) => [u.id, u.displayName]),
+    (await prisma.user.findMany({ where: { id: { in: [s.chairId ?? "", s.secretaryId ?? ""] } }, select: { id: true, displayName: true } })).map((u) => [
+      u.id,
+      u.displayName,
+    ]),
   );
   const now = new Date();
   const draft: PublishedMinutes = {
