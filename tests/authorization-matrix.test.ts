@@ -89,6 +89,31 @@ const CALLS: Record<string, Call> = {
   "GET /api/v1/communities/{slug}/audit": { path: () => "/api/v1/communities/xingfuli/audit" },
   "GET /api/v1/sessions/{sessionId}/live": { path: (i) => `/api/v1/sessions/${i.sessionId}/live` },
   "GET /api/v1/sessions/{sessionId}/check-in-link": { path: (i) => `/api/v1/sessions/${i.sessionId}/check-in-link` },
+  // Minutes (issue 12) of the demo session while it is still scheduled: no minutes yet. Unknown minutes, comments and objections: 404.
+  "GET /api/v1/sessions/{sessionId}/minutes": { path: (i) => `/api/v1/sessions/${i.sessionId}/minutes` },
+  "POST /api/v1/sessions/{sessionId}/minutes/submit": {
+    path: (i) => `/api/v1/sessions/${i.sessionId}/minutes/submit`,
+    body: () => ({ reviewEndsAt: new Date(Date.now() + 86400_000).toISOString() }),
+  },
+  "POST /api/v1/sessions/{sessionId}/minutes/comments": {
+    path: (i) => `/api/v1/sessions/${i.sessionId}/minutes/comments`,
+    body: () => ({ quote: "矩阵", body: "矩阵意见" }),
+  },
+  "POST /api/v1/sessions/{sessionId}/minutes/comments/{commentId}/resolve": {
+    path: (i) => `/api/v1/sessions/${i.sessionId}/minutes/comments/nosuchcomment/resolve`,
+    body: () => ({}),
+  },
+  "POST /api/v1/sessions/{sessionId}/minutes/approve": { path: (i) => `/api/v1/sessions/${i.sessionId}/minutes/approve` },
+  "POST /api/v1/sessions/{sessionId}/minutes/publish": { path: (i) => `/api/v1/sessions/${i.sessionId}/minutes/publish`, body: () => ({ noticeDays: 7 }) },
+  "POST /api/v1/sessions/{sessionId}/minutes/correct": { path: (i) => `/api/v1/sessions/${i.sessionId}/minutes/correct`, body: () => ({ reason: "矩阵更正" }) },
+  "GET /api/v1/sessions/{sessionId}/minutes/draft.pdf": { path: (i) => `/api/v1/sessions/${i.sessionId}/minutes/draft.pdf` },
+  "GET /api/v1/minutes/{minutesId}/versions": { path: () => "/api/v1/minutes/nosuchminutes/versions" },
+  "GET /api/v1/minutes/{minutesId}/verify": { path: () => "/api/v1/minutes/nosuchminutes/verify" },
+  "GET /api/v1/minutes/{minutesId}/files/{file}": { path: () => "/api/v1/minutes/nosuchminutes/files/minutes.pdf" },
+  "GET /api/v1/communities/{slug}/notices": { path: () => "/api/v1/communities/xingfuli/notices" },
+  "GET /api/v1/minutes/{minutesId}/objections": { path: () => "/api/v1/minutes/nosuchminutes/objections" },
+  "POST /api/v1/minutes/{minutesId}/objections": { path: () => "/api/v1/minutes/nosuchminutes/objections", body: () => ({ body: "矩阵异议" }) },
+  "POST /api/v1/objections/{objectionId}/answer": { path: () => "/api/v1/objections/nosuchobjection/answer", body: () => ({ answer: "矩阵答复" }) },
   "GET /api/v1/health": { path: () => "/api/v1/health" },
   "GET /api/v1/tokens": { path: () => "/api/v1/tokens" },
   "DELETE /api/v1/tokens/{id}": { path: () => "/api/v1/tokens/nosuchtoken" },
@@ -168,6 +193,21 @@ const EXPECTED: Record<string, Row> = {
   "GET /api/v1/communities/{slug}/audit":                [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
   "GET /api/v1/sessions/{sessionId}/live":                [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
   "GET /api/v1/sessions/{sessionId}/check-in-link":       [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "GET /api/v1/sessions/{sessionId}/minutes":             [409, 409, 409, 409, 409, 409, 409, 409, 403, 401], // members: not started
+  "POST /api/v1/sessions/{sessionId}/minutes/submit":      [403, 409, 403, 403, 403, 403, 403, 403, 403, 401], // the secretary: session not over
+  "POST /api/v1/sessions/{sessionId}/minutes/comments":    [409, 409, 403, 403, 403, 403, 403, 403, 403, 401], // chair and secretary (no attendee yet): not in review
+  "POST /api/v1/sessions/{sessionId}/minutes/comments/{commentId}/resolve": [403, 409, 403, 403, 403, 403, 403, 403, 403, 401],
+  "POST /api/v1/sessions/{sessionId}/minutes/approve":     [409, 403, 403, 403, 403, 403, 403, 403, 403, 401], // the session's chair only
+  "POST /api/v1/sessions/{sessionId}/minutes/publish":     [403, 409, 403, 403, 403, 403, 403, 403, 403, 401],
+  "POST /api/v1/sessions/{sessionId}/minutes/correct":     [403, 409, 403, 403, 403, 403, 403, 403, 403, 401],
+  "GET /api/v1/sessions/{sessionId}/minutes/draft.pdf":    [404, 404, 403, 403, 403, 403, 403, 403, 403, 401], // staff: no minutes yet; others never before publication
+  "GET /api/v1/minutes/{minutesId}/versions":              [404, 404, 404, 404, 404, 404, 404, 404, 404, 401],
+  "GET /api/v1/minutes/{minutesId}/verify":                [404, 404, 404, 404, 404, 404, 404, 404, 404, 401],
+  "GET /api/v1/minutes/{minutesId}/files/{file}":          [404, 404, 404, 404, 404, 404, 404, 404, 404, 401],
+  "GET /api/v1/communities/{slug}/notices":                [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
+  "GET /api/v1/minutes/{minutesId}/objections":            [404, 404, 404, 404, 404, 404, 404, 404, 404, 401],
+  "POST /api/v1/minutes/{minutesId}/objections":           [404, 404, 404, 404, 404, 404, 404, 404, 404, 401],
+  "POST /api/v1/objections/{objectionId}/answer":          [404, 404, 404, 404, 404, 404, 404, 404, 404, 401],
   "GET /api/v1/health":                                   [200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
   "GET /api/v1/tokens":                                   [200, 200, 200, 200, 200, 200, 200, 200, 200, 401], // one's own tokens
   "DELETE /api/v1/tokens/{id}":                           [404, 404, 404, 404, 404, 404, 404, 404, 404, 401], // only one's own, and this one is no one's
@@ -215,6 +255,7 @@ const POLICY_RULES: Record<string, { action: string; resource: "community" | "se
   "DELETE /api/v1/communities/{slug}/members/{userId}/roles/{role}": { action: "member:manage", resource: "community" },
   "POST /api/v1/communities/{slug}/members/{userId}/status": { action: "member:manage", resource: "community" },
   "GET /api/v1/communities/{slug}/audit": { action: "audit:view", resource: "community" },
+  "GET /api/v1/communities/{slug}/notices": { action: "community:view", resource: "community" },
   "GET /api/v1/sessions/{sessionId}/live": { action: "session:view", resource: "session" },
   "GET /api/v1/sessions/{sessionId}/check-in-link": { action: "session:chair", resource: "session" },
   "POST /api/v1/live/hand:lower": { action: "session:attend", resource: "session" },
