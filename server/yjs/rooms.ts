@@ -5,11 +5,16 @@ import { noRelay, type Relay, type RelayKind } from "./relay";
 import type { DocumentStore } from "./store";
 import { Room, type RoomHooks } from "./room";
 
+/** How long a document loaded for a server-side change stays in memory with nobody connected. */
+const SERVER_CHANGE_LINGER_MS = 5_000;
+
 export class Rooms {
   private readonly loaded = new Map<string, Room>();
   private readonly opening = new Map<string, Promise<Room>>();
   private readonly closing = new Map<string, Promise<void>>();
   private readonly unsubscribe = new Map<string, () => Promise<void>>();
+  /** Rooms loaded only for a server change, and when they are let go (releaseIfIdle). */
+  private readonly idle = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly store: DocumentStore,
@@ -51,8 +56,18 @@ export class Rooms {
     }
   }
 
+  /**
+   * A document the server changed with nobody connected stays loaded a little while: a burst of
+   * server changes (the minutes' facts during check-in) then costs no reload and no compaction each.
+   */
   private releaseIfIdle(room: Room): void {
-    if (room.peers.size === 0 && !room.closed) this.unload(room);
+    if (room.peers.size > 0 || room.closed || this.idle.has(room.name)) return;
+    const timer = setTimeout(() => {
+      this.idle.delete(room.name);
+      if (this.loaded.get(room.name) === room && room.peers.size === 0 && !room.closed) this.unload(room);
+    }, SERVER_CHANGE_LINGER_MS);
+    timer.unref();
+    this.idle.set(room.name, timer);
   }
 
   /** Documents in memory now (the capacity benchmark watches this return to zero). */
@@ -73,6 +88,8 @@ export class Rooms {
 
   /** Waits for every room to commit and unload: graceful shutdown. */
   async closeAll(): Promise<void> {
+    for (const timer of this.idle.values()) clearTimeout(timer);
+    this.idle.clear();
     for (const room of [...this.loaded.values()]) {
       for (const peer of [...room.peers.keys()]) peer.close(1001, "server shutting down");
       if (this.loaded.get(room.name) === room) this.unload(room);
@@ -108,6 +125,8 @@ export class Rooms {
 
   private unload(room: Room): void {
     if (this.loaded.get(room.name) !== room) return;
+    clearTimeout(this.idle.get(room.name));
+    this.idle.delete(room.name);
     this.loaded.delete(room.name);
     room.closed = true;
     const stop = this.unsubscribe.get(room.name);

@@ -142,8 +142,11 @@ export async function writeMinutesFacts(sessionId: string, keys?: MinutesFactKey
   return changed;
 }
 
-// Calls for one session are coalesced: while a write runs, later calls gather their keys and
-// run once after it, so a burst of check-ins costs a couple of writes, not one per person.
+// Calls for one session are coalesced: a write waits FACTS_DELAY_MS for more calls, and calls
+// made while a write runs gather their keys for the next one, so two hundred people checking in
+// at once cost a handful of writes, not one each (each reads the facts and writes the document,
+// and a write per check-in starved the ballots of a 200-member vote).
+const FACTS_DELAY_MS = 200;
 const waiting = new Map<string, { keys: Set<MinutesFactKey> | null; done: (() => void)[] }>();
 const running = new Set<string>();
 
@@ -159,12 +162,14 @@ export function minutesFactsChanged(sessionId: string, keys?: MinutesFactKey[]):
     else if (entry.keys) for (const k of keys) entry.keys.add(k);
     entry.done.push(resolve);
     waiting.set(sessionId, entry);
-    if (!running.has(sessionId)) void drain(sessionId);
+    if (!running.has(sessionId)) {
+      running.add(sessionId);
+      setTimeout(() => void drain(sessionId), FACTS_DELAY_MS);
+    }
   });
 }
 
 async function drain(sessionId: string): Promise<void> {
-  running.add(sessionId);
   try {
     for (let entry = waiting.get(sessionId); entry; entry = waiting.get(sessionId)) {
       waiting.delete(sessionId);
@@ -174,6 +179,7 @@ async function drain(sessionId: string): Promise<void> {
         console.error(`[minutes] updating the facts of session ${sessionId} failed`, error);
       }
       for (const done of entry.done) done();
+      if (waiting.has(sessionId)) await new Promise((r) => setTimeout(r, FACTS_DELAY_MS));
     }
   } finally {
     running.delete(sessionId);
