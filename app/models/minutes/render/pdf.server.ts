@@ -152,11 +152,16 @@ class MinutesPdf {
         block.items.forEach((item, i) => {
           this.ensureRoom(BODY_SIZE * 1.6);
           const y = doc.y;
-          const marker = block.ordered ? `${block.start + i}.` : "•";
-          doc
-            .fontSize(BODY_SIZE)
-            .fillColor(INK)
-            .text(marker, x, y, { width: markerWidth - 4, lineBreak: false, align: block.ordered ? "right" : "left" });
+          if (block.ordered) {
+            doc
+              .fontSize(BODY_SIZE)
+              .fillColor(INK)
+              .text(`${block.start + i}.`, x, y, { width: markerWidth - 4, lineBreak: false, align: "right" });
+          } else {
+            // A drawn dot, not the "•" glyph: Noto CJK shares that glyph with "·" (as in 买买提·吐尔逊),
+            // and a PDF maps each glyph to one character, so names would copy out with bullets.
+            doc.circle(x + 4, y + BODY_SIZE * 0.62, 1.8).fill(INK);
+          }
           doc.y = y;
           this.blocks(item, indent + markerWidth, true);
         });
@@ -248,7 +253,7 @@ class MinutesPdf {
       [l.secretary, m.secretary],
     ] as const) {
       const nameWidth = 150;
-      doc.text(`${role}：${name}`, this.x0, y, { width: nameWidth, lineBreak: false, ellipsis: true });
+      doc.text(this.fit(`${role}：${name}`, nameWidth), this.x0, y, { lineBreak: false });
       const sigX = this.x0 + nameWidth + 8;
       doc.text(`${l.signature}：`, sigX, y, { lineBreak: false });
       const sigLine = sigX + doc.widthOfString(`${l.signature}：`);
@@ -288,6 +293,20 @@ class MinutesPdf {
     doc.fontSize(BODY_SIZE).fillColor(INK);
   }
 
+  /** The text cut with an ellipsis to fit one line of `width` at the current size (pdfkit's own ellipsis needs a height and still wraps). */
+  private fit(text: string, width: number): string {
+    if (this.doc.widthOfString(text) <= width) return text;
+    const chars = Array.from(text);
+    let lo = 0;
+    let hi = chars.length;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (this.doc.widthOfString(`${chars.slice(0, mid).join("")}…`) <= width) lo = mid;
+      else hi = mid - 1;
+    }
+    return `${chars.slice(0, lo).join("")}…`;
+  }
+
   /** Header and "第 n 页 / 共 N 页" on every page, and the bars, once the page count is known. */
   furnish() {
     const { doc, m } = this;
@@ -307,7 +326,7 @@ class MinutesPdf {
       const { bottom } = doc.page.margins;
       doc.page.margins.bottom = 0;
       doc.fontSize(8.5).fillColor(MUTED).lineWidth(0.5).strokeColor("#c4c7c5");
-      doc.text(`${m.communityName} · ${m.sessionTitle} · ${l.minutes}`, PAGE.left, 36, { width: CONTENT_WIDTH, lineBreak: false, ellipsis: true });
+      doc.text(this.fit(`${m.communityName} · ${m.sessionTitle} · ${l.minutes}`, CONTENT_WIDTH), PAGE.left, 36, { lineBreak: false });
       doc
         .moveTo(PAGE.left, 52)
         .lineTo(PAGE.width - PAGE.right, 52)
