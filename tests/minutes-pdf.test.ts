@@ -131,6 +131,16 @@ describe("renderMinutesPdf", () => {
     expect(raw).not.toMatch(/javascript/i);
   });
 
+  it("is the same bytes every time for the same version, and dated at publication", async () => {
+    const m = sampleMinutes(2);
+    const [a, b] = [await renderMinutesPdf(m), await renderMinutesPdf(m)];
+    expect(a.equals(b)).toBe(true);
+    const info = execFileSync("pdfinfo", ["-isodates", save(a)], { encoding: "utf8", env: { ...process.env, TZ: "UTC" } });
+    expect(info).toMatch(/CreationDate:\s+2026-11-22T02:00:00Z/);
+    expect(info).toMatch(/Title:\s+2026 年第 4 次红色议事会 会议纪要/);
+    expect((await renderMinutesPdf({ ...m, hash: "f".repeat(64) })).equals(a)).toBe(false);
+  });
+
   it("shows no correction notice on a first version", async () => {
     const [text] = pageTexts(await renderMinutesPdf(sampleMinutes(0)));
     expect(text).not.toContain("更正说明");

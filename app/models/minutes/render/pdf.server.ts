@@ -57,7 +57,15 @@ class MinutesPdf {
       margins: { top: PAGE.top, bottom: PAGE.bottom, left: PAGE.left, right: PAGE.right },
       bufferPages: true,
       font: fontSource() as unknown as string, // pdfkit takes a font buffer or a parsed face here; its types say string
-      info: { Title: `${m.sessionTitle} ${exportLabels(m.locale).minutes}`, Author: m.communityName, Subject: m.hash },
+      // Dated at publication, not at rendering: the PDF of a version is then the same bytes every time.
+      info: {
+        Title: `${m.sessionTitle} ${exportLabels(m.locale).minutes}`,
+        Author: m.communityName,
+        Subject: m.hash,
+        Creator: "Yishi",
+        CreationDate: m.publishedAt,
+        ModDate: m.publishedAt,
+      },
       lang: m.locale,
       displayTitle: true,
     });
