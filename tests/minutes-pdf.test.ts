@@ -141,6 +141,19 @@ describe("renderMinutesPdf", () => {
     expect((await renderMinutesPdf({ ...m, hash: "f".repeat(64) })).equals(a)).toBe(false);
   });
 
+  it("marks a draft (version 0, no hash) as a draft on every page and shows no publication, notice period or hash", async () => {
+    const pdf = await renderMinutesPdf(sampleMinutes(12, { version: 0, hash: "", publishedAt: new Date("2026-11-21T00:00:00Z") }));
+    const pages = pageTexts(pdf);
+    expect(pages.length).toBeGreaterThan(1);
+    for (const text of pages) {
+      expect(squash(text)).toContain(squash("2026 年第 4 次红色议事会 · 会议纪要（草稿）"));
+      expect(text).toContain("草稿");
+    }
+    const all = pages.join("");
+    for (const absent of ["发布时间：", "公示期：", "版本哈希", "（第 0 版）"]) expect(all).not.toContain(absent);
+    expect(all).toContain("扫描二维码");
+  });
+
   it("shows no correction notice on a first version", async () => {
     const [text] = pageTexts(await renderMinutesPdf(sampleMinutes(0)));
     expect(text).not.toContain("更正说明");

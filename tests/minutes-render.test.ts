@@ -243,6 +243,20 @@ describe("renderMinutesMarkdown", () => {
 
 const escapeHtmlText = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
+describe("drafts (version 0) in the Markdown and Word files", () => {
+  it("are named drafts and carry no publication, notice period or hash", async () => {
+    const m = sampleMinutes(1, { version: 0, hash: "" });
+    const md = renderMinutesMarkdown(m);
+    expect(md.startsWith("# 2026 年第 4 次红色议事会 会议纪要（草稿）\n")).toBe(true);
+    for (const absent of ["发布时间：", "公示期：", "版本哈希"]) expect(md).not.toContain(absent);
+    const xml = zipEntries(await renderMinutesDocx(m))
+      .get("word/document.xml")!
+      .toString("utf8");
+    expect(xml).toContain("会议纪要（草稿）");
+    for (const absent of ["发布时间：", "公示期：", "版本哈希"]) expect(xml).not.toContain(absent);
+  });
+});
+
 describe("rollCallCsv", () => {
   const castAt = new Date("2026-11-20T11:05:03Z");
   const rows: RollCallRow[] = [

@@ -22,7 +22,7 @@ import {
 } from "docx";
 import QRCode from "qrcode";
 import type { PublishedMinutes } from "../document";
-import { exportLabels, metaLines } from "./labels";
+import { documentName, exportLabels, isDraft, metaLines } from "./labels";
 import { minutesBlocks, type Block, type Run } from "./tree";
 
 const FONT = { ascii: "Calibri", hAnsi: "Calibri", eastAsia: "宋体", cs: "Calibri" };
@@ -116,7 +116,7 @@ export async function renderMinutesDocx(m: PublishedMinutes): Promise<Buffer> {
 
   const title = [
     new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, children: [new TextRun({ text: m.sessionTitle, bold: true })] }),
-    new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: l.minutes, color: ACCENT, size: 28 })] }),
+    new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: documentName(m), color: ACCENT, size: 28 })] }),
     ...metaLines(m).map(([label, value]) => new Paragraph({ children: [new TextRun({ text: `${label}：`, color: MUTED }), new TextRun(value)] })),
   ];
   const correction =
@@ -159,12 +159,14 @@ export async function renderMinutesDocx(m: PublishedMinutes): Promise<Buffer> {
     }),
     new Paragraph({ children: [new TextRun({ text: l.verify, color: MUTED, size: 18 })] }),
     new Paragraph({ children: [new ExternalHyperlink({ link: m.url, children: [new TextRun({ text: m.url, style: "Hyperlink", size: 18 })] })] }),
-    new Paragraph({ children: [new TextRun({ text: `${l.hash}：`, color: MUTED, size: 18 }), new TextRun({ text: m.hash, size: 18 })] }),
+    ...(isDraft(m)
+      ? []
+      : [new Paragraph({ children: [new TextRun({ text: `${l.hash}：`, color: MUTED, size: 18 }), new TextRun({ text: m.hash, size: 18 })] })]),
   ];
 
   const doc = new Document({
     creator: m.communityName,
-    title: `${m.sessionTitle} ${l.minutes}`,
+    title: `${m.sessionTitle} ${documentName(m)}`,
     description: m.hash,
     styles: { default: { document: { run: { font: FONT, size: 22 } } } },
     numbering: {
@@ -178,7 +180,9 @@ export async function renderMinutesDocx(m: PublishedMinutes): Promise<Buffer> {
         properties: { page: { size: { width: 11906, height: 16838 }, margin: { top: 1440, bottom: 1440, left: 1270, right: 1270 } } }, // A4 in twips
         headers: {
           default: new Header({
-            children: [new Paragraph({ children: [new TextRun({ text: `${m.communityName} · ${m.sessionTitle} · ${l.minutes}`, color: MUTED, size: 16 })] })],
+            children: [
+              new Paragraph({ children: [new TextRun({ text: `${m.communityName} · ${m.sessionTitle} · ${documentName(m)}`, color: MUTED, size: 16 })] }),
+            ],
           }),
         },
         footers: {

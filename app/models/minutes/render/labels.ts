@@ -5,6 +5,8 @@ import type { PublishedMinutes } from "../document";
 
 const zhCN = {
   minutes: "会议纪要",
+  draftMinutes: "会议纪要（草稿）",
+  draft: "草稿",
   time: "时间",
   place: "地点",
   chair: "主持人",
@@ -29,6 +31,8 @@ type Labels = typeof zhCN;
 
 const en: Labels = {
   minutes: "Minutes",
+  draftMinutes: "Minutes (draft)",
+  draft: "DRAFT",
   time: "Time",
   place: "Place",
   chair: "Chair",
@@ -84,15 +88,28 @@ export const exportDateTime = (value: Date, locale: PublishedMinutes["locale"]):
 /** A Beijing calendar day: "2026年11月20日" or "20 November 2026". */
 export const exportDate = (value: Date, locale: PublishedMinutes["locale"]): string => beijing(locale, false).format(value);
 
+/**
+ * A version below 1 is the draft as it stands (staff may download it before publication): it is
+ * named a draft, and has no publication, notice period or hash to show.
+ */
+export const isDraft = (m: PublishedMinutes): boolean => m.version < 1;
+
+/** "会议纪要", or "会议纪要（草稿）" for a draft. */
+export const documentName = (m: PublishedMinutes): string => (isDraft(m) ? exportLabels(m.locale).draftMinutes : exportLabels(m.locale).minutes);
+
 /** The header lines every export opens with, label and value. */
 export function metaLines(m: PublishedMinutes): [string, string][] {
   const l = exportLabels(m.locale);
   const time = `${exportDateTime(m.startsAt, m.locale)} – ${m.endedAt ? exportDateTime(m.endedAt, m.locale) : l.ongoing}`;
-  return [
+  const lines: [string, string][] = [
     [l.time, time],
     [l.place, m.place],
     [l.chair, m.chair],
     [l.secretary, m.secretary],
+  ];
+  if (isDraft(m)) return lines;
+  return [
+    ...lines,
     [
       l.published,
       m.locale === "en"

@@ -9,7 +9,7 @@ import path from "node:path";
 import PDFDocument from "pdfkit";
 import QRCode from "qrcode";
 import type { PublishedMinutes } from "../document";
-import { exportLabels, metaLines } from "./labels";
+import { documentName, exportLabels, isDraft, metaLines } from "./labels";
 import { minutesBlocks, type Block, type Run } from "./tree";
 
 export const PDF_FONT_PATH = path.resolve(process.cwd(), "assets/fonts/minutes-sans-sc.otf");
@@ -59,7 +59,7 @@ class MinutesPdf {
       font: fontSource() as unknown as string, // pdfkit takes a font buffer or a parsed face here; its types say string
       // Dated at publication, not at rendering: the PDF of a version is then the same bytes every time.
       info: {
-        Title: `${m.sessionTitle} ${exportLabels(m.locale).minutes}`,
+        Title: `${m.sessionTitle} ${documentName(m)}`,
         Author: m.communityName,
         Subject: m.hash,
         Creator: "Yishi",
@@ -210,7 +210,7 @@ class MinutesPdf {
     const { doc, m } = this;
     const l = exportLabels(m.locale);
     doc.fontSize(20).fillColor(INK).lineWidth(0.6).text(m.sessionTitle, this.x0, doc.y, { width: CONTENT_WIDTH, align: "center", fill: true, stroke: true });
-    doc.lineWidth(1).fontSize(14).fillColor(ACCENT).text(l.minutes, { width: CONTENT_WIDTH, align: "center" });
+    doc.lineWidth(1).fontSize(14).fillColor(ACCENT).text(documentName(m), { width: CONTENT_WIDTH, align: "center" });
     doc.moveDown(0.8).fontSize(BODY_SIZE).fillColor(INK);
     for (const [label, value] of metaLines(m)) {
       doc.fillColor(MUTED).text(`${label}：`, this.x0, doc.y, { width: CONTENT_WIDTH, continued: true }).fillColor(INK).text(value);
@@ -296,8 +296,10 @@ class MinutesPdf {
       .fillColor(MUTED)
       .text(l.verify, this.x0, QR_BOX.y + 4, { width: textWidth });
     doc.fillColor(LINK).text(m.url, { width: textWidth, link: m.url });
-    doc.moveDown(0.4).fillColor(MUTED).text(`${l.hash}：`, { width: textWidth });
-    doc.fillColor(INK).text(m.hash, { width: textWidth });
+    if (!isDraft(m)) {
+      doc.moveDown(0.4).fillColor(MUTED).text(`${l.hash}：`, { width: textWidth });
+      doc.fillColor(INK).text(m.hash, { width: textWidth });
+    }
     doc.fontSize(BODY_SIZE).fillColor(INK);
   }
 
@@ -330,11 +332,21 @@ class MinutesPdf {
           .strokeColor(bar.color)
           .stroke();
       }
+      if (isDraft(m)) {
+        // Across the page, light enough to read through: a draft must never pass for the published minutes.
+        doc
+          .save()
+          .rotate(-35, { origin: [PAGE.width / 2, PAGE.height / 2] })
+          .fontSize(110)
+          .fillColor("#b3261e", 0.08);
+        doc.text(l.draft, 0, PAGE.height / 2 - 70, { width: PAGE.width, align: "center", lineBreak: false });
+        doc.restore();
+      }
       // Writing in the margins must not make pdfkit open a new page.
       const { bottom } = doc.page.margins;
       doc.page.margins.bottom = 0;
       doc.fontSize(8.5).fillColor(MUTED).lineWidth(0.5).strokeColor("#c4c7c5");
-      doc.text(this.fit(`${m.communityName} · ${m.sessionTitle} · ${l.minutes}`, CONTENT_WIDTH), PAGE.left, 36, { lineBreak: false });
+      doc.text(this.fit(`${m.communityName} · ${m.sessionTitle} · ${documentName(m)}`, CONTENT_WIDTH), PAGE.left, 36, { lineBreak: false });
       doc
         .moveTo(PAGE.left, 52)
         .lineTo(PAGE.width - PAGE.right, 52)
