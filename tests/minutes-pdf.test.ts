@@ -154,6 +154,33 @@ describe("renderMinutesPdf", () => {
     expect(all).toContain("扫描二维码");
   });
 
+  it("sets every one of GB2312's 6 763 hanzi, and extracts each as itself", async () => {
+    // Rows 0xB0–0xF7 of GB2312 (GBK decodes it); row 0xD7 ends at 0xF9, the five cells after it are empty in GB2312.
+    const gbk = new TextDecoder("gbk");
+    const hanzi: string[] = [];
+    for (let row = 0xb0; row <= 0xf7; row++) {
+      for (let cell = 0xa1; cell <= (row === 0xd7 ? 0xf9 : 0xfe); cell++) hanzi.push(gbk.decode(Uint8Array.of(row, cell)));
+    }
+    expect(hanzi).toHaveLength(6763);
+    expect(hanzi).not.toContain("\ufffd");
+    const lines = Array.from({ length: Math.ceil(hanzi.length / 100) }, (_, i) => hanzi.slice(i * 100, (i + 1) * 100).join(""));
+    const pdf = await renderMinutesPdf(sampleMinutes(0, { content: doc(...lines.map((line) => p(t(line)))) }));
+    // Without each page's header and footer, the body is the hanzi in order, none missing or altered.
+    const pages = pageTexts(pdf);
+    const header = squash("幸福里社区 · 2026 年第 4 次红色议事会 · 会议纪要");
+    const body = pages
+      .map((text, i) => {
+        const page = squash(text);
+        const footer = squash(`第 ${i + 1} 页 / 共 ${pages.length} 页`);
+        expect(page.startsWith(header) && page.endsWith(footer)).toBe(true);
+        return page.slice(header.length, -footer.length);
+      })
+      .join("");
+    const from = body.indexOf("啊阿埃");
+    expect(from).toBeGreaterThan(0);
+    expect(body.slice(from, from + hanzi.length)).toBe(hanzi.join(""));
+  });
+
   it("shows no correction notice on a first version", async () => {
     const [text] = pageTexts(await renderMinutesPdf(sampleMinutes(0)));
     expect(text).not.toContain("更正说明");
