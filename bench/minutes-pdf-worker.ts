@@ -1,5 +1,5 @@
 // Runs in a fresh process (bench/scenarios/minutes-pdf.ts spawns it), so the first render is truly
-// cold: module loading, reading and parsing the 7 MB font, and an unoptimised JIT all count.
+// cold: module loading, reading and parsing the 7.7 MB font, and an unoptimised JIT all count.
 // argv: <warm runs> <out.json>
 import { statSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";

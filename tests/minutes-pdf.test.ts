@@ -9,7 +9,7 @@ import path from "node:path";
 import QRCode from "qrcode";
 import { afterAll, describe, expect, it } from "vitest";
 import type { MinutesNode, PublishedMinutes } from "~/models/minutes/document";
-import { PAGE, QR_BOX, renderMinutesPdf } from "~/models/minutes/render/pdf.server";
+import { MISSING_GLYPH, PAGE, QR_BOX, renderMinutesPdf } from "~/models/minutes/render/pdf.server";
 import { sampleMinutes } from "./fixtures/minutes";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "yishi-minutes-pdf-"));
@@ -51,8 +51,8 @@ describe("renderMinutesPdf", () => {
             {
               type: "bulletList",
               content: [
-                { type: "listItem", content: [p(t("第一选区：王喆、李堃、赵䶮"))] },
-                { type: "listItem", content: [p(t("第二选区：孙毖、钱谰、周耪、吴锨"))] },
+                { type: "listItem", content: [p(t("第一选区：王喆、李堃、赵䶮、陶𫖮"))] },
+                { type: "listItem", content: [p(t("第二选区：孙毖、钱谰、周耪、吴锨、石𬌗"))] },
               ],
             },
           ],
@@ -105,8 +105,8 @@ describe("renderMinutesPdf", () => {
       "更正出席名单：补记吴锨。",
       `上一版本哈希：${"0123456789abcdef".repeat(4)}`,
       "出席情况",
-      "第一选区：王喆、李堃、赵䶮",
-      "第二选区：孙毖、钱谰、周耪、吴锨",
+      "第一选区：王喆、李堃、赵䶮、陶𫖮",
+      "第二选区：孙毖、钱谰、周耪、吴锨、石𬌗",
       "议题与表决",
       "王喆提出：",
       "关于公示栏的议案。",
@@ -123,7 +123,7 @@ describe("renderMinutesPdf", () => {
       m.hash,
     ].join("\n");
     expect(body.join("")).toBe(squash(expected));
-    for (const rare of ["喆", "堃", "䶮", "毖", "谰", "耪", "锨"]) expect(pages[0]).toContain(rare);
+    for (const rare of ["喆", "堃", "䶮", "毖", "谰", "耪", "锨", "𫖮", "𬌗"]) expect(pages[0]).toContain(rare);
 
     // Only the http(s) link became a link annotation.
     const raw = pdf.toString("latin1");
@@ -291,7 +291,7 @@ describe("renderMinutesPdf", () => {
       correctionReason: null,
       version: 3,
       previousHash: null,
-      content: doc(deep, p(t(longWord)), p(t("\u0000\u0007控制字符\ud800")), { type: "heading", attrs: { level: 9 }, content: [] }, p()),
+      content: doc(deep, p(t(longWord)), p(t("\u0000\u0007控制字符\ud800")), p(t("表情😀与𪚥字")), { type: "heading", attrs: { level: 9 }, content: [] }, p()),
     });
     const pdf = await renderMinutesPdf(m);
     const text = squash(pageTexts(pdf).join(""));
@@ -299,6 +299,8 @@ describe("renderMinutesPdf", () => {
     // Cut across lines and pages, but all there (the address has three x of its own).
     expect(text.replaceAll(m.url, "").match(/x/g)).toHaveLength(longWord.length);
     expect(text).toContain("控制字符");
+    // Characters the font lacks are marked, not dropped (𪚥 U+2A6A5 is in Extension B but not in the face).
+    expect(text).toContain(`表情${MISSING_GLYPH}与${MISSING_GLYPH}字`);
     expect(text).toContain("更正说明（第3版）");
   });
 });

@@ -10,7 +10,7 @@ import PDFDocument from "pdfkit";
 import QRCode from "qrcode";
 import type { PublishedMinutes } from "../document";
 import { documentName, exportLabels, isDraft, metaLines } from "./labels";
-import { minutesBlocks, type Block, type Run } from "./tree";
+import { cleanText, minutesBlocks, type Block, type Run } from "./tree";
 
 export const PDF_FONT_PATH = path.resolve(process.cwd(), "assets/fonts/minutes-sans-sc.otf");
 
@@ -31,8 +31,28 @@ const LINE_GAP = 4;
 const HEADING_SIZE = { 1: 17, 2: 14, 3: 12.5 } as const;
 
 let fontBytes: Buffer | null = null;
-/** pdfkit's parsed face (a fontkit font), kept after the first document to skip re-parsing 7 MB. */
+/** pdfkit's parsed face (a fontkit font), kept after the first document to skip re-parsing the 7.7 MB font. */
 let parsedFace: unknown = null;
+
+/** U+3013 GETA MARK, the typesetter's sign for a character the font lacks (in GB2312, so always set). */
+export const MISSING_GLYPH = "〓";
+
+/**
+ * The text with every character the face cannot draw replaced by 〓. Without it pdfkit draws the
+ * font's empty .notdef glyph and the character silently vanishes from page and extracted text; a
+ * name with a hole in it is worse than a visibly marked one (the online version, behind the QR
+ * code, has the character).
+ */
+function drawable(doc: Doc, text: string): string {
+  const face = (doc as unknown as { _font?: { font?: { hasGlyphForCodePoint?: (cp: number) => boolean } } })._font?.font;
+  if (typeof face?.hasGlyphForCodePoint !== "function") return text;
+  let out = "";
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    out += cp < 0x20 || /\s/u.test(ch) || face.hasGlyphForCodePoint(cp) ? ch : MISSING_GLYPH;
+  }
+  return out;
+}
 
 function fontSource(): Buffer | object {
   if (parsedFace) return parsedFace as object;
@@ -85,6 +105,11 @@ class MinutesPdf {
     });
   }
 
+  /** Text from the database (titles, names, reasons): unprintable characters dropped, undrawable ones marked. */
+  private safe(text: string): string {
+    return drawable(this.doc, cleanText(text));
+  }
+
   private get x0() {
     return PAGE.left;
   }
@@ -102,7 +127,7 @@ class MinutesPdf {
     doc.x = x;
     pieces.forEach((run, i) => {
       const last = i === pieces.length - 1;
-      const text = run.kind === "break" ? "\n" : run.text;
+      const text = run.kind === "break" ? "\n" : drawable(doc, run.text);
       const bold = strong || (run.kind === "text" && run.bold);
       const href = run.kind === "text" ? run.href : null;
       doc.fillColor(href ? LINK : color).strokeColor(href ? LINK : color);
@@ -209,18 +234,22 @@ class MinutesPdf {
   title() {
     const { doc, m } = this;
     const l = exportLabels(m.locale);
-    doc.fontSize(20).fillColor(INK).lineWidth(0.6).text(m.sessionTitle, this.x0, doc.y, { width: CONTENT_WIDTH, align: "center", fill: true, stroke: true });
+    doc
+      .fontSize(20)
+      .fillColor(INK)
+      .lineWidth(0.6)
+      .text(this.safe(m.sessionTitle), this.x0, doc.y, { width: CONTENT_WIDTH, align: "center", fill: true, stroke: true });
     doc.lineWidth(1).fontSize(14).fillColor(ACCENT).text(documentName(m), { width: CONTENT_WIDTH, align: "center" });
     doc.moveDown(0.8).fontSize(BODY_SIZE).fillColor(INK);
     for (const [label, value] of metaLines(m)) {
-      doc.fillColor(MUTED).text(`${label}：`, this.x0, doc.y, { width: CONTENT_WIDTH, continued: true }).fillColor(INK).text(value);
+      doc.fillColor(MUTED).text(`${label}：`, this.x0, doc.y, { width: CONTENT_WIDTH, continued: true }).fillColor(INK).text(this.safe(value));
     }
     if (m.version > 1) {
       doc.moveDown(0.6);
       const top = doc.y;
       doc.x = this.x0 + 12;
       doc.fillColor(ACCENT).text(l.correction(m.version), this.x0 + 12, top + 8, { width: CONTENT_WIDTH - 24 });
-      doc.fillColor(INK).text(m.correctionReason ?? "", { width: CONTENT_WIDTH - 24 });
+      doc.fillColor(INK).text(this.safe(m.correctionReason ?? ""), { width: CONTENT_WIDTH - 24 });
       if (m.previousHash)
         doc
           .fontSize(8.5)
@@ -261,7 +290,7 @@ class MinutesPdf {
       [l.secretary, m.secretary],
     ] as const) {
       const nameWidth = 150;
-      doc.text(this.fit(`${role}：${name}`, nameWidth), this.x0, y, { lineBreak: false });
+      doc.text(this.fit(this.safe(`${role}：${name}`), nameWidth), this.x0, y, { lineBreak: false });
       const sigX = this.x0 + nameWidth + 8;
       doc.text(`${l.signature}：`, sigX, y, { lineBreak: false });
       const sigLine = sigX + doc.widthOfString(`${l.signature}：`);
@@ -346,7 +375,7 @@ class MinutesPdf {
       const { bottom } = doc.page.margins;
       doc.page.margins.bottom = 0;
       doc.fontSize(8.5).fillColor(MUTED).lineWidth(0.5).strokeColor("#c4c7c5");
-      doc.text(this.fit(`${m.communityName} · ${m.sessionTitle} · ${documentName(m)}`, CONTENT_WIDTH), PAGE.left, 36, { lineBreak: false });
+      doc.text(this.fit(this.safe(`${m.communityName} · ${m.sessionTitle} · ${documentName(m)}`), CONTENT_WIDTH), PAGE.left, 36, { lineBreak: false });
       doc
         .moveTo(PAGE.left, 52)
         .lineTo(PAGE.width - PAGE.right, 52)
