@@ -288,6 +288,7 @@ describe("renderMinutesPdf", () => {
     const longWord = "x".repeat(3000);
     const m = sampleMinutes(0, {
       sessionTitle: "标题".repeat(80),
+      url: "javascript:alert(1)",
       correctionReason: null,
       version: 3,
       previousHash: null,
@@ -299,6 +300,7 @@ describe("renderMinutesPdf", () => {
     // Cut across lines and pages, but all there (the address has three x of its own).
     expect(text.replaceAll(m.url, "").match(/x/g)).toHaveLength(longWord.length);
     expect(text).toContain("控制字符");
+    expect(pdf.toString("latin1")).not.toMatch(/javascript/i); // neither a link nor a QR code for that address
     // Characters the font lacks are marked, not dropped (𪚥 U+2A6A5 is in Extension B but not in the face).
     expect(text).toContain(`表情${MISSING_GLYPH}与${MISSING_GLYPH}字`);
     expect(text).toContain("更正说明（第3版）");

@@ -23,7 +23,7 @@ import {
 import QRCode from "qrcode";
 import type { PublishedMinutes } from "../document";
 import { documentName, exportLabels, isDraft, metaLines } from "./labels";
-import { minutesBlocks, type Block, type Run } from "./tree";
+import { cleanMinutes, minutesBlocks, safeHref, type Block, type Run } from "./tree";
 
 const FONT = { ascii: "Calibri", hAnsi: "Calibri", eastAsia: "宋体", cs: "Calibri" };
 const ACCENT = "B3261E";
@@ -109,7 +109,8 @@ const orderedLevels = (start: number): ILevelsOptions[] =>
   }));
 
 /** The published minutes as a .docx file. */
-export async function renderMinutesDocx(m: PublishedMinutes): Promise<Buffer> {
+export async function renderMinutesDocx(input: PublishedMinutes): Promise<Buffer> {
+  const m = cleanMinutes(input);
   const l = exportLabels(m.locale);
   const writer = new DocxWriter();
   writer.blocks(minutesBlocks(m.content), { indent: 0, list: 0, bar: false });
@@ -151,14 +152,28 @@ export async function renderMinutesDocx(m: PublishedMinutes): Promise<Buffer> {
         ],
       }),
   );
-  const qr = await QRCode.toBuffer(m.url, { type: "png", errorCorrectionLevel: "M", margin: 1, width: 240 });
+  // Only an http(s) address becomes a QR code and a link; the server always passes one.
+  const href = safeHref(m.url);
+  const qr = href ? await QRCode.toBuffer(href, { type: "png", errorCorrectionLevel: "M", margin: 1, width: 240 }) : null;
   const verification = [
+    ...(qr
+      ? [
+          new Paragraph({
+            spacing: { before: 480 },
+            children: [
+              new ImageRun({ type: "png", data: qr, transformation: { width: 96, height: 96 }, altText: { name: "QR", title: href!, description: href! } }),
+            ],
+          }),
+        ]
+      : []),
+    new Paragraph({ spacing: qr ? undefined : { before: 480 }, children: [new TextRun({ text: l.verify, color: MUTED, size: 18 })] }),
     new Paragraph({
-      spacing: { before: 480 },
-      children: [new ImageRun({ type: "png", data: qr, transformation: { width: 96, height: 96 }, altText: { name: "QR", title: m.url, description: m.url } })],
+      children: [
+        href
+          ? new ExternalHyperlink({ link: href, children: [new TextRun({ text: href, style: "Hyperlink", size: 18 })] })
+          : new TextRun({ text: m.url, size: 18 }),
+      ],
     }),
-    new Paragraph({ children: [new TextRun({ text: l.verify, color: MUTED, size: 18 })] }),
-    new Paragraph({ children: [new ExternalHyperlink({ link: m.url, children: [new TextRun({ text: m.url, style: "Hyperlink", size: 18 })] })] }),
     ...(isDraft(m)
       ? []
       : [new Paragraph({ children: [new TextRun({ text: `${l.hash}：`, color: MUTED, size: 18 }), new TextRun({ text: m.hash, size: 18 })] })]),

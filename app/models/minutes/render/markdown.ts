@@ -3,7 +3,7 @@
 // through): what reads as text in the minutes reads as the same text after any renderer.
 import type { PublishedMinutes } from "../document";
 import { documentName, exportLabels, isDraft, metaLines } from "./labels";
-import { minutesBlocks, safeHref, type Block, type Run } from "./tree";
+import { cleanMinutes, minutesBlocks, safeHref, type Block, type Run } from "./tree";
 
 // Characters that mean something anywhere in a line (emphasis, code, links, raw HTML, entities,
 // tables, strikethrough). CommonMark lets any ASCII punctuation be backslash-escaped.
@@ -95,7 +95,8 @@ function blockMarkdown(block: Block): string {
 }
 
 /** The published minutes as a Markdown file: title, facts of the session, content, signatures, hash and address. */
-export function renderMinutesMarkdown(m: PublishedMinutes): string {
+export function renderMinutesMarkdown(input: PublishedMinutes): string {
+  const m = cleanMinutes(input);
   const l = exportLabels(m.locale);
   const parts: string[] = [`# ${escapeMarkdown(`${m.sessionTitle} ${documentName(m)}`)}`, `**${escapeMarkdown(m.communityName)}**`];
   parts.push(

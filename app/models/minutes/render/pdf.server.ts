@@ -10,7 +10,7 @@ import PDFDocument from "pdfkit";
 import QRCode from "qrcode";
 import type { PublishedMinutes } from "../document";
 import { documentName, exportLabels, isDraft, metaLines } from "./labels";
-import { cleanText, minutesBlocks, type Block, type Run } from "./tree";
+import { cleanMinutes, cleanText, minutesBlocks, safeHref, type Block, type Run } from "./tree";
 
 export const PDF_FONT_PATH = path.resolve(process.cwd(), "assets/fonts/minutes-sans-sc.otf");
 
@@ -310,21 +310,25 @@ class MinutesPdf {
       y += 34;
     }
 
-    const qr = QRCode.create(m.url, { errorCorrectionLevel: "M" });
-    const n = qr.modules.size;
-    const cell = QR_BOX.size / n;
-    doc.save().fillColor("#000000");
-    for (let r = 0; r < n; r++) {
-      for (let c = 0; c < n; c++) if (qr.modules.get(r, c)) doc.rect(QR_BOX.x + c * cell, QR_BOX.y + r * cell, cell, cell);
+    // Only an http(s) address becomes a QR code and a link; the server always passes one.
+    const href = safeHref(m.url);
+    if (href) {
+      const qr = QRCode.create(href, { errorCorrectionLevel: "M" });
+      const n = qr.modules.size;
+      const cell = QR_BOX.size / n;
+      doc.save().fillColor("#000000");
+      for (let r = 0; r < n; r++) {
+        for (let c = 0; c < n; c++) if (qr.modules.get(r, c)) doc.rect(QR_BOX.x + c * cell, QR_BOX.y + r * cell, cell, cell);
+      }
+      doc.fill().restore();
     }
-    doc.fill().restore();
 
     const textWidth = QR_BOX.x - this.x0 - 16;
     doc
       .fontSize(9)
       .fillColor(MUTED)
       .text(l.verify, this.x0, QR_BOX.y + 4, { width: textWidth });
-    doc.fillColor(LINK).text(m.url, { width: textWidth, link: m.url });
+    doc.fillColor(href ? LINK : INK).text(this.safe(href ?? m.url), { width: textWidth, link: href });
     if (!isDraft(m)) {
       doc.moveDown(0.4).fillColor(MUTED).text(`${l.hash}：`, { width: textWidth });
       doc.fillColor(INK).text(m.hash, { width: textWidth });
@@ -388,7 +392,7 @@ class MinutesPdf {
 
 /** The published minutes as an A4 PDF. */
 export async function renderMinutesPdf(m: PublishedMinutes): Promise<Buffer> {
-  const pdf = new MinutesPdf(m);
+  const pdf = new MinutesPdf(cleanMinutes(m));
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     pdf.doc.on("data", (chunk: Buffer) => chunks.push(chunk));
