@@ -15,11 +15,12 @@ import { BENCH_DIR, build, configurePinning, pinning, ROOT, startYishi, TARGET_L
 import { kb, ms, num, ratio, table } from "./lib/table";
 import { runCapacity, runPeerCapacity, type CapacityResult, type PeerCapacityResult } from "./scenarios/capacity";
 import { mergeRounds, runFanoutRound, type FanoutResult, type FanoutRound } from "./scenarios/fanout";
+import { PDF_FULL, PDF_QUICK, runMinutesPdf, type MinutesPdfResult } from "./scenarios/minutes-pdf";
 import { runPageWeight, type PageWeightResult } from "./scenarios/page-weight";
 import type { InsertRun } from "./setup/sqlite-inserts";
 import { runVoteBurst, VOTE_FULL, VOTE_QUICK, type VoteBurstResult } from "./scenarios/vote-burst";
 
-const SCENARIOS = ["sqlite", "page", "fanout", "capacity", "votes"] as const;
+const SCENARIOS = ["sqlite", "page", "fanout", "capacity", "votes", "pdf"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const TARGETS: Target[] = ["yishi", "y-websocket-server", "hocuspocus"];
 
@@ -138,6 +139,7 @@ type Results = {
   capacity?: CapacityResult;
   capacityPeers?: PeerCapacityResult[];
   votes: { denominatorRowsPerSecond: number | null; result?: VoteBurstResult };
+  pdf?: MinutesPdfResult;
   checks: Check[];
   targets: Goal[];
   errors: { scenario: string; error: string }[];
@@ -247,6 +249,7 @@ async function main(): Promise<number> {
     }
   }
   if (only.has("votes")) results.votes.result = await attempt("votes", () => runVoteBurst(ctx, quick ? VOTE_QUICK : VOTE_FULL));
+  if (only.has("pdf")) results.pdf = await attempt("pdf", async () => runMinutesPdf(ctx, quick ? PDF_QUICK : PDF_FULL));
 
   evaluate(results);
   results.durationSeconds = Math.round((now() - t0) / 100) / 10;
@@ -352,6 +355,15 @@ function evaluate(r: Results): void {
       p.totalGzipBytes < 250 * 1024,
     );
     goal("session page render time", "p95 reported (no target set)", `p95 ${ms(p.renderMs.p95)} ms`, null);
+  }
+  if (r.pdf) {
+    check("minutes PDF: the 30-item session renders", r.pdf.pages > 0 && r.pdf.bytes > 0, `${r.pdf.pages} pages, ${kb(r.pdf.bytes)} KB`);
+    goal(
+      "minutes PDF, 30-item session",
+      "time reported (no target set; the issue measured ~0.2 s for two pages)",
+      `warm median ${ms(r.pdf.warmMs.median)} ms over ${r.pdf.runs}, cold first ${ms(r.pdf.coldMs)} ms (+ ${ms(r.pdf.importMs)} ms module load), ${r.pdf.pages} pages`,
+      null,
+    );
   }
   const v = r.votes.result;
   if (v) {
@@ -562,6 +574,16 @@ function report(r: Results): string {
     );
     out.push(
       `  paced bursts together: ack p50 ${ms(v.ackMs.p50)} ms, p99 ${ms(v.ackMs.p99)} ms; final tally p99 ${ms(v.finalTallyMs.p99)} ms after the last acknowledgement; server CPU ${v.server.cpuPercent.toFixed(0)} %`,
+    );
+  }
+  if (r.pdf) {
+    const p = r.pdf;
+    out.push("", `Minutes PDF: renderMinutesPdf for a published ${p.items}-item session in a fresh process, then ${p.runs} warm renders in a row`);
+    out.push(
+      table(
+        ["pages", "PDF KB", "module load ms", "cold first ms", "warm median ms", "warm min ms", "warm max ms", "font KB", "RSS MB"],
+        [[p.pages, kb(p.bytes), ms(p.importMs), ms(p.coldMs), ms(p.warmMs.median), ms(p.warmMs.min), ms(p.warmMs.max), kb(p.fontBytes), num(p.rssMb, 0)]],
+      ),
     );
   }
   out.push("", "Targets");

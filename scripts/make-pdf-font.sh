@@ -7,8 +7,10 @@
 #   apt-get install fonts-noto-cjk python3-fonttools && scripts/make-pdf-font.sh
 #
 # Coverage: every GB2312 character, the whole CJK Unified Ideographs block and Extension A (rare
-# name characters such as 喆 堃 䶮 fall outside GB2312), Latin-1, general and CJK punctuation,
-# full-width forms, circled numbers. Glyph hints and OpenType layout tables are dropped: the PDF
+# name characters such as 喆 堃 䶮 fall outside GB2312), the face's ideographs beyond the BMP
+# (Extensions B–G: the national Table of General Standard Chinese Characters, 通用规范汉字表,
+# used for names since 2013, has some 200 of them, such as 𫖮 𬌗 𬭚), Latin-1, general, currency
+# and CJK punctuation, full-width forms, circled numbers. Glyph hints and OpenType layout tables are dropped: the PDF
 # is set horizontally, and pdfkit re-subsets the face per document anyway.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -17,6 +19,8 @@ SOURCE=/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 FACE=2 # index of "Noto Sans CJK SC" in the collection
 OUT=assets/fonts/minutes-sans-sc.otf
 PY=/usr/bin/python3 # Debian's python3-fonttools, not a pyenv interpreter
+# fontTools stamps head.modified with this instead of the time of the run: the same inputs give the same bytes.
+export SOURCE_DATE_EPOCH=1643241600 # 2022-01-27, the date of Debian's fonts-noto-cjk 1:20220127
 
 [ -f "$SOURCE" ] || { echo "missing $SOURCE: apt-get install fonts-noto-cjk" >&2; exit 1; }
 "$PY" -c 'import fontTools' 2>/dev/null || { echo "apt-get install python3-fonttools" >&2; exit 1; }
@@ -40,6 +44,7 @@ cat >>"$unicodes" <<'RANGES'
 U+0020-007E
 U+00A0-00FF
 U+2000-206F
+U+20A0-20CF
 U+2100-214F
 U+2190-21FF
 U+2460-24FF
@@ -50,6 +55,7 @@ U+3400-4DBF
 U+4E00-9FFF
 U+FE30-FE4F
 U+FF00-FFEF
+U+20000-3134F
 RANGES
 
 "$PY" -m fontTools.subset "$SOURCE" --font-number="$FACE" \
@@ -63,7 +69,7 @@ RANGES
 import sys
 from fontTools.ttLib import TTFont
 cmap = TTFont(sys.argv[1]).getBestCmap()
-missing = [c for c in "喆堃䶮毖谰耪锨议事纪要。，、；：？！「」『』（）" if ord(c) not in cmap]
+missing = [c for c in "喆堃䶮毖谰耪锨𫖮𬌗𬭚议事纪要。，、；：？！「」『』（）€" if ord(c) not in cmap]
 if missing:
     sys.exit("subset lacks " + "".join(missing))
 print("%s: %d code points" % (sys.argv[1], len(cmap)))

@@ -243,6 +243,37 @@ describe("renderMinutesMarkdown", () => {
 
 const escapeHtmlText = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
+describe("drafts (version 0) in the Markdown and Word files", () => {
+  it("are named drafts and carry no publication, notice period or hash", async () => {
+    const m = sampleMinutes(1, { version: 0, hash: "" });
+    const md = renderMinutesMarkdown(m);
+    expect(md.startsWith("# 2026 年第 4 次红色议事会 会议纪要（草稿）\n")).toBe(true);
+    for (const absent of ["发布时间：", "公示期：", "版本哈希"]) expect(md).not.toContain(absent);
+    const xml = zipEntries(await renderMinutesDocx(m))
+      .get("word/document.xml")!
+      .toString("utf8");
+    expect(xml).toContain("会议纪要（草稿）");
+    for (const absent of ["发布时间：", "公示期：", "版本哈希"]) expect(xml).not.toContain(absent);
+  });
+});
+
+describe("the version's own fields", () => {
+  it("lose unprintable characters, and only an http(s) address becomes a link or a QR code", async () => {
+    const m = sampleMinutes(0, { sessionTitle: "第\u0000四次\u0008议事会", chair: "王\u001b喆", url: "javascript:alert(1)" });
+    const files = zipEntries(await renderMinutesDocx(m));
+    const xml = files.get("word/document.xml")!.toString("utf8");
+    // eslint-disable-next-line no-control-regex
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+    expect(xml).toContain("第四次议事会");
+    expect(xml).toContain("主持人：王喆");
+    expect([...files.keys()].some((name) => name.startsWith("word/media/"))).toBe(false);
+    expect(files.get("word/_rels/document.xml.rels")!.toString()).not.toContain("javascript");
+    const md = renderMinutesMarkdown(m);
+    expect(md).toContain("# 第四次议事会 会议纪要");
+    expect(md).not.toContain("javascript");
+  });
+});
+
 describe("rollCallCsv", () => {
   const castAt = new Date("2026-11-20T11:05:03Z");
   const rows: RollCallRow[] = [

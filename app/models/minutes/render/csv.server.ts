@@ -14,19 +14,18 @@ export function neutraliseFormula(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-/** Beijing time as Excel parses it: "2026-11-20 19:05:03". */
-function excelTime(value: Date): string {
-  return new Intl.DateTimeFormat("sv-SE", {
-    timeZone: "Asia/Shanghai",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hour12: false,
-  }).format(value);
-}
+/** Beijing time as Excel parses it: "2026-11-20 19:05:03" (Swedish dates are ISO-shaped). */
+const EXCEL_TIME = new Intl.DateTimeFormat("sv-SE", {
+  timeZone: "Asia/Shanghai",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hour12: false,
+});
+const excelTime = (value: Date): string => EXCEL_TIME.format(value);
 
 export function rollCallCsv(rows: RollCallRow[], locale: PublishedMinutes["locale"]): string {
   const l = exportLabels(locale);

@@ -22,8 +22,8 @@ import {
 } from "docx";
 import QRCode from "qrcode";
 import type { PublishedMinutes } from "../document";
-import { exportLabels, metaLines } from "./labels";
-import { minutesBlocks, type Block, type Run } from "./tree";
+import { documentName, exportLabels, isDraft, metaLines } from "./labels";
+import { cleanMinutes, minutesBlocks, safeHref, type Block, type Run } from "./tree";
 
 const FONT = { ascii: "Calibri", hAnsi: "Calibri", eastAsia: "宋体", cs: "Calibri" };
 const ACCENT = "B3261E";
@@ -109,14 +109,15 @@ const orderedLevels = (start: number): ILevelsOptions[] =>
   }));
 
 /** The published minutes as a .docx file. */
-export async function renderMinutesDocx(m: PublishedMinutes): Promise<Buffer> {
+export async function renderMinutesDocx(input: PublishedMinutes): Promise<Buffer> {
+  const m = cleanMinutes(input);
   const l = exportLabels(m.locale);
   const writer = new DocxWriter();
   writer.blocks(minutesBlocks(m.content), { indent: 0, list: 0, bar: false });
 
   const title = [
     new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, children: [new TextRun({ text: m.sessionTitle, bold: true })] }),
-    new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: l.minutes, color: ACCENT, size: 28 })] }),
+    new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: documentName(m), color: ACCENT, size: 28 })] }),
     ...metaLines(m).map(([label, value]) => new Paragraph({ children: [new TextRun({ text: `${label}：`, color: MUTED }), new TextRun(value)] })),
   ];
   const correction =
@@ -151,20 +152,36 @@ export async function renderMinutesDocx(m: PublishedMinutes): Promise<Buffer> {
         ],
       }),
   );
-  const qr = await QRCode.toBuffer(m.url, { type: "png", errorCorrectionLevel: "M", margin: 1, width: 240 });
+  // Only an http(s) address becomes a QR code and a link; the server always passes one.
+  const href = safeHref(m.url);
+  const qr = href ? await QRCode.toBuffer(href, { type: "png", errorCorrectionLevel: "M", margin: 1, width: 240 }) : null;
   const verification = [
+    ...(qr
+      ? [
+          new Paragraph({
+            spacing: { before: 480 },
+            children: [
+              new ImageRun({ type: "png", data: qr, transformation: { width: 96, height: 96 }, altText: { name: "QR", title: href!, description: href! } }),
+            ],
+          }),
+        ]
+      : []),
+    new Paragraph({ spacing: qr ? undefined : { before: 480 }, children: [new TextRun({ text: l.verify, color: MUTED, size: 18 })] }),
     new Paragraph({
-      spacing: { before: 480 },
-      children: [new ImageRun({ type: "png", data: qr, transformation: { width: 96, height: 96 }, altText: { name: "QR", title: m.url, description: m.url } })],
+      children: [
+        href
+          ? new ExternalHyperlink({ link: href, children: [new TextRun({ text: href, style: "Hyperlink", size: 18 })] })
+          : new TextRun({ text: m.url, size: 18 }),
+      ],
     }),
-    new Paragraph({ children: [new TextRun({ text: l.verify, color: MUTED, size: 18 })] }),
-    new Paragraph({ children: [new ExternalHyperlink({ link: m.url, children: [new TextRun({ text: m.url, style: "Hyperlink", size: 18 })] })] }),
-    new Paragraph({ children: [new TextRun({ text: `${l.hash}：`, color: MUTED, size: 18 }), new TextRun({ text: m.hash, size: 18 })] }),
+    ...(isDraft(m)
+      ? []
+      : [new Paragraph({ children: [new TextRun({ text: `${l.hash}：`, color: MUTED, size: 18 }), new TextRun({ text: m.hash, size: 18 })] })]),
   ];
 
   const doc = new Document({
     creator: m.communityName,
-    title: `${m.sessionTitle} ${l.minutes}`,
+    title: `${m.sessionTitle} ${documentName(m)}`,
     description: m.hash,
     styles: { default: { document: { run: { font: FONT, size: 22 } } } },
     numbering: {
@@ -178,7 +195,9 @@ export async function renderMinutesDocx(m: PublishedMinutes): Promise<Buffer> {
         properties: { page: { size: { width: 11906, height: 16838 }, margin: { top: 1440, bottom: 1440, left: 1270, right: 1270 } } }, // A4 in twips
         headers: {
           default: new Header({
-            children: [new Paragraph({ children: [new TextRun({ text: `${m.communityName} · ${m.sessionTitle} · ${l.minutes}`, color: MUTED, size: 16 })] })],
+            children: [
+              new Paragraph({ children: [new TextRun({ text: `${m.communityName} · ${m.sessionTitle} · ${documentName(m)}`, color: MUTED, size: 16 })] }),
+            ],
           }),
         },
         footers: {

@@ -5,6 +5,8 @@ import type { PublishedMinutes } from "../document";
 
 const zhCN = {
   minutes: "会议纪要",
+  draftMinutes: "会议纪要（草稿）",
+  draft: "草稿",
   time: "时间",
   place: "地点",
   chair: "主持人",
@@ -29,6 +31,8 @@ type Labels = typeof zhCN;
 
 const en: Labels = {
   minutes: "Minutes",
+  draftMinutes: "Minutes (draft)",
+  draft: "DRAFT",
   time: "Time",
   place: "Place",
   chair: "Chair",
@@ -59,33 +63,53 @@ const en: Labels = {
 
 export const exportLabels = (locale: PublishedMinutes["locale"]): Labels => (locale === "en" ? en : zhCN);
 
-/** A moment in Beijing time, as the community reads it: "2026年12月2日 14:00" or "2 December 2026, 14:00". */
-export function exportDateTime(value: Date, locale: PublishedMinutes["locale"]): string {
-  return new Intl.DateTimeFormat(locale, {
-    timeZone: "Asia/Shanghai",
-    year: "numeric",
-    month: "long",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hour12: false,
-  }).format(value);
+// Building an Intl.DateTimeFormat costs far more than formatting with one (it was a tenth of a
+// cold PDF render), so each is made once per locale.
+const formats = new Map<string, Intl.DateTimeFormat>();
+function beijing(locale: PublishedMinutes["locale"], withTime: boolean): Intl.DateTimeFormat {
+  const key = `${locale}:${withTime}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, {
+      timeZone: "Asia/Shanghai",
+      year: "numeric",
+      month: "long",
+      day: "numeric",
+      ...(withTime ? { hour: "2-digit", minute: "2-digit", hour12: false } : {}),
+    });
+    formats.set(key, format);
+  }
+  return format;
 }
 
-/** A Beijing calendar day: "2026年12月2日" or "2 December 2026". */
-export function exportDate(value: Date, locale: PublishedMinutes["locale"]): string {
-  return new Intl.DateTimeFormat(locale, { timeZone: "Asia/Shanghai", year: "numeric", month: "long", day: "numeric" }).format(value);
-}
+/** A moment in Beijing time, as the community reads it: "2026年11月20日 19:00" or "20 November 2026 at 19:00". */
+export const exportDateTime = (value: Date, locale: PublishedMinutes["locale"]): string => beijing(locale, true).format(value);
+
+/** A Beijing calendar day: "2026年11月20日" or "20 November 2026". */
+export const exportDate = (value: Date, locale: PublishedMinutes["locale"]): string => beijing(locale, false).format(value);
+
+/**
+ * A version below 1 is the draft as it stands (staff may download it before publication): it is
+ * named a draft, and has no publication, notice period or hash to show.
+ */
+export const isDraft = (m: PublishedMinutes): boolean => m.version < 1;
+
+/** "会议纪要", or "会议纪要（草稿）" for a draft. */
+export const documentName = (m: PublishedMinutes): string => (isDraft(m) ? exportLabels(m.locale).draftMinutes : exportLabels(m.locale).minutes);
 
 /** The header lines every export opens with, label and value. */
 export function metaLines(m: PublishedMinutes): [string, string][] {
   const l = exportLabels(m.locale);
   const time = `${exportDateTime(m.startsAt, m.locale)} – ${m.endedAt ? exportDateTime(m.endedAt, m.locale) : l.ongoing}`;
-  return [
+  const lines: [string, string][] = [
     [l.time, time],
     [l.place, m.place],
     [l.chair, m.chair],
     [l.secretary, m.secretary],
+  ];
+  if (isDraft(m)) return lines;
+  return [
+    ...lines,
     [
       l.published,
       m.locale === "en"

@@ -2,8 +2,8 @@
 // that nothing a secretary typed becomes Markdown syntax (or raw HTML, which Markdown passes
 // through): what reads as text in the minutes reads as the same text after any renderer.
 import type { PublishedMinutes } from "../document";
-import { exportLabels, metaLines } from "./labels";
-import { minutesBlocks, safeHref, type Block, type Run } from "./tree";
+import { documentName, exportLabels, isDraft, metaLines } from "./labels";
+import { cleanMinutes, minutesBlocks, safeHref, type Block, type Run } from "./tree";
 
 // Characters that mean something anywhere in a line (emphasis, code, links, raw HTML, entities,
 // tables, strikethrough). CommonMark lets any ASCII punctuation be backslash-escaped.
@@ -95,9 +95,10 @@ function blockMarkdown(block: Block): string {
 }
 
 /** The published minutes as a Markdown file: title, facts of the session, content, signatures, hash and address. */
-export function renderMinutesMarkdown(m: PublishedMinutes): string {
+export function renderMinutesMarkdown(input: PublishedMinutes): string {
+  const m = cleanMinutes(input);
   const l = exportLabels(m.locale);
-  const parts: string[] = [`# ${escapeMarkdown(`${m.sessionTitle} ${l.minutes}`)}`, `**${escapeMarkdown(m.communityName)}**`];
+  const parts: string[] = [`# ${escapeMarkdown(`${m.sessionTitle} ${documentName(m)}`)}`, `**${escapeMarkdown(m.communityName)}**`];
   parts.push(
     metaLines(m)
       .map(([label, value]) => `- ${escapeMarkdown(label)}：${escapeMarkdown(value)}`)
@@ -115,6 +116,7 @@ export function renderMinutesMarkdown(m: PublishedMinutes): string {
   }
   parts.push("---");
   parts.push(`${escapeMarkdown(l.chair)}：${escapeMarkdown(m.chair)}\\\n${escapeMarkdown(l.secretary)}：${escapeMarkdown(m.secretary)}`);
-  parts.push(`${escapeMarkdown(l.hash)}：\`${m.hash.replace(/[^0-9a-f]/gi, "")}\`\\\n<${safeHref(m.url) ?? ""}>`);
+  const address = `<${safeHref(m.url) ?? ""}>`;
+  parts.push(isDraft(m) ? address : `${escapeMarkdown(l.hash)}：\`${m.hash.replace(/[^0-9a-f]/gi, "")}\`\\\n${address}`);
   return `${parts.join("\n\n")}\n`;
 }

@@ -9,8 +9,8 @@ import path from "node:path";
 import PDFDocument from "pdfkit";
 import QRCode from "qrcode";
 import type { PublishedMinutes } from "../document";
-import { exportLabels, metaLines } from "./labels";
-import { minutesBlocks, type Block, type Run } from "./tree";
+import { documentName, exportLabels, isDraft, metaLines } from "./labels";
+import { cleanMinutes, cleanText, minutesBlocks, safeHref, type Block, type Run } from "./tree";
 
 export const PDF_FONT_PATH = path.resolve(process.cwd(), "assets/fonts/minutes-sans-sc.otf");
 
@@ -31,8 +31,28 @@ const LINE_GAP = 4;
 const HEADING_SIZE = { 1: 17, 2: 14, 3: 12.5 } as const;
 
 let fontBytes: Buffer | null = null;
-/** pdfkit's parsed face (a fontkit font), kept after the first document to skip re-parsing 7 MB. */
+/** pdfkit's parsed face (a fontkit font), kept after the first document to skip re-parsing the 7.7 MB font. */
 let parsedFace: unknown = null;
+
+/** U+3013 GETA MARK, the typesetter's sign for a character the font lacks (in GB2312, so always set). */
+export const MISSING_GLYPH = "〓";
+
+/**
+ * The text with every character the face cannot draw replaced by 〓. Without it pdfkit draws the
+ * font's empty .notdef glyph and the character silently vanishes from page and extracted text; a
+ * name with a hole in it is worse than a visibly marked one (the online version, behind the QR
+ * code, has the character).
+ */
+function drawable(doc: Doc, text: string): string {
+  const face = (doc as unknown as { _font?: { font?: { hasGlyphForCodePoint?: (cp: number) => boolean } } })._font?.font;
+  if (typeof face?.hasGlyphForCodePoint !== "function") return text;
+  let out = "";
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    out += cp < 0x20 || /\s/u.test(ch) || face.hasGlyphForCodePoint(cp) ? ch : MISSING_GLYPH;
+  }
+  return out;
+}
 
 function fontSource(): Buffer | object {
   if (parsedFace) return parsedFace as object;
@@ -57,7 +77,15 @@ class MinutesPdf {
       margins: { top: PAGE.top, bottom: PAGE.bottom, left: PAGE.left, right: PAGE.right },
       bufferPages: true,
       font: fontSource() as unknown as string, // pdfkit takes a font buffer or a parsed face here; its types say string
-      info: { Title: `${m.sessionTitle} ${exportLabels(m.locale).minutes}`, Author: m.communityName, Subject: m.hash },
+      // Dated at publication, not at rendering: the PDF of a version is then the same bytes every time.
+      info: {
+        Title: `${m.sessionTitle} ${documentName(m)}`,
+        Author: m.communityName,
+        Subject: m.hash,
+        Creator: "Yishi",
+        CreationDate: m.publishedAt,
+        ModDate: m.publishedAt,
+      },
       lang: m.locale,
       displayTitle: true,
     });
@@ -77,6 +105,11 @@ class MinutesPdf {
     });
   }
 
+  /** Text from the database (titles, names, reasons): unprintable characters dropped, undrawable ones marked. */
+  private safe(text: string): string {
+    return drawable(this.doc, cleanText(text));
+  }
+
   private get x0() {
     return PAGE.left;
   }
@@ -94,7 +127,7 @@ class MinutesPdf {
     doc.x = x;
     pieces.forEach((run, i) => {
       const last = i === pieces.length - 1;
-      const text = run.kind === "break" ? "\n" : run.text;
+      const text = run.kind === "break" ? "\n" : drawable(doc, run.text);
       const bold = strong || (run.kind === "text" && run.bold);
       const href = run.kind === "text" ? run.href : null;
       doc.fillColor(href ? LINK : color).strokeColor(href ? LINK : color);
@@ -152,11 +185,16 @@ class MinutesPdf {
         block.items.forEach((item, i) => {
           this.ensureRoom(BODY_SIZE * 1.6);
           const y = doc.y;
-          const marker = block.ordered ? `${block.start + i}.` : "•";
-          doc
-            .fontSize(BODY_SIZE)
-            .fillColor(INK)
-            .text(marker, x, y, { width: markerWidth - 4, lineBreak: false, align: block.ordered ? "right" : "left" });
+          if (block.ordered) {
+            doc
+              .fontSize(BODY_SIZE)
+              .fillColor(INK)
+              .text(`${block.start + i}.`, x, y, { width: markerWidth - 4, lineBreak: false, align: "right" });
+          } else {
+            // A drawn dot, not the "•" glyph: Noto CJK shares that glyph with "·" (as in 买买提·吐尔逊),
+            // and a PDF maps each glyph to one character, so names would copy out with bullets.
+            doc.circle(x + 4, y + BODY_SIZE * 0.62, 1.8).fill(INK);
+          }
           doc.y = y;
           this.blocks(item, indent + markerWidth, true);
         });
@@ -196,18 +234,22 @@ class MinutesPdf {
   title() {
     const { doc, m } = this;
     const l = exportLabels(m.locale);
-    doc.fontSize(20).fillColor(INK).lineWidth(0.6).text(m.sessionTitle, this.x0, doc.y, { width: CONTENT_WIDTH, align: "center", fill: true, stroke: true });
-    doc.lineWidth(1).fontSize(14).fillColor(ACCENT).text(l.minutes, { width: CONTENT_WIDTH, align: "center" });
+    doc
+      .fontSize(20)
+      .fillColor(INK)
+      .lineWidth(0.6)
+      .text(this.safe(m.sessionTitle), this.x0, doc.y, { width: CONTENT_WIDTH, align: "center", fill: true, stroke: true });
+    doc.lineWidth(1).fontSize(14).fillColor(ACCENT).text(documentName(m), { width: CONTENT_WIDTH, align: "center" });
     doc.moveDown(0.8).fontSize(BODY_SIZE).fillColor(INK);
     for (const [label, value] of metaLines(m)) {
-      doc.fillColor(MUTED).text(`${label}：`, this.x0, doc.y, { width: CONTENT_WIDTH, continued: true }).fillColor(INK).text(value);
+      doc.fillColor(MUTED).text(`${label}：`, this.x0, doc.y, { width: CONTENT_WIDTH, continued: true }).fillColor(INK).text(this.safe(value));
     }
     if (m.version > 1) {
       doc.moveDown(0.6);
       const top = doc.y;
       doc.x = this.x0 + 12;
       doc.fillColor(ACCENT).text(l.correction(m.version), this.x0 + 12, top + 8, { width: CONTENT_WIDTH - 24 });
-      doc.fillColor(INK).text(m.correctionReason ?? "", { width: CONTENT_WIDTH - 24 });
+      doc.fillColor(INK).text(this.safe(m.correctionReason ?? ""), { width: CONTENT_WIDTH - 24 });
       if (m.previousHash)
         doc
           .fontSize(8.5)
@@ -248,7 +290,7 @@ class MinutesPdf {
       [l.secretary, m.secretary],
     ] as const) {
       const nameWidth = 150;
-      doc.text(`${role}：${name}`, this.x0, y, { width: nameWidth, lineBreak: false, ellipsis: true });
+      doc.text(this.fit(this.safe(`${role}：${name}`), nameWidth), this.x0, y, { lineBreak: false });
       const sigX = this.x0 + nameWidth + 8;
       doc.text(`${l.signature}：`, sigX, y, { lineBreak: false });
       const sigLine = sigX + doc.widthOfString(`${l.signature}：`);
@@ -268,24 +310,44 @@ class MinutesPdf {
       y += 34;
     }
 
-    const qr = QRCode.create(m.url, { errorCorrectionLevel: "M" });
-    const n = qr.modules.size;
-    const cell = QR_BOX.size / n;
-    doc.save().fillColor("#000000");
-    for (let r = 0; r < n; r++) {
-      for (let c = 0; c < n; c++) if (qr.modules.get(r, c)) doc.rect(QR_BOX.x + c * cell, QR_BOX.y + r * cell, cell, cell);
+    // Only an http(s) address becomes a QR code and a link; the server always passes one.
+    const href = safeHref(m.url);
+    if (href) {
+      const qr = QRCode.create(href, { errorCorrectionLevel: "M" });
+      const n = qr.modules.size;
+      const cell = QR_BOX.size / n;
+      doc.save().fillColor("#000000");
+      for (let r = 0; r < n; r++) {
+        for (let c = 0; c < n; c++) if (qr.modules.get(r, c)) doc.rect(QR_BOX.x + c * cell, QR_BOX.y + r * cell, cell, cell);
+      }
+      doc.fill().restore();
     }
-    doc.fill().restore();
 
     const textWidth = QR_BOX.x - this.x0 - 16;
     doc
       .fontSize(9)
       .fillColor(MUTED)
       .text(l.verify, this.x0, QR_BOX.y + 4, { width: textWidth });
-    doc.fillColor(LINK).text(m.url, { width: textWidth, link: m.url });
-    doc.moveDown(0.4).fillColor(MUTED).text(`${l.hash}：`, { width: textWidth });
-    doc.fillColor(INK).text(m.hash, { width: textWidth });
+    doc.fillColor(href ? LINK : INK).text(this.safe(href ?? m.url), { width: textWidth, link: href });
+    if (!isDraft(m)) {
+      doc.moveDown(0.4).fillColor(MUTED).text(`${l.hash}：`, { width: textWidth });
+      doc.fillColor(INK).text(m.hash, { width: textWidth });
+    }
     doc.fontSize(BODY_SIZE).fillColor(INK);
+  }
+
+  /** The text cut with an ellipsis to fit one line of `width` at the current size (pdfkit's own ellipsis needs a height and still wraps). */
+  private fit(text: string, width: number): string {
+    if (this.doc.widthOfString(text) <= width) return text;
+    const chars = Array.from(text);
+    let lo = 0;
+    let hi = chars.length;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (this.doc.widthOfString(`${chars.slice(0, mid).join("")}…`) <= width) lo = mid;
+      else hi = mid - 1;
+    }
+    return `${chars.slice(0, lo).join("")}…`;
   }
 
   /** Header and "第 n 页 / 共 N 页" on every page, and the bars, once the page count is known. */
@@ -303,11 +365,21 @@ class MinutesPdf {
           .strokeColor(bar.color)
           .stroke();
       }
+      if (isDraft(m)) {
+        // Across the page, light enough to read through: a draft must never pass for the published minutes.
+        doc
+          .save()
+          .rotate(-35, { origin: [PAGE.width / 2, PAGE.height / 2] })
+          .fontSize(110)
+          .fillColor("#b3261e", 0.08);
+        doc.text(l.draft, 0, PAGE.height / 2 - 70, { width: PAGE.width, align: "center", lineBreak: false });
+        doc.restore();
+      }
       // Writing in the margins must not make pdfkit open a new page.
       const { bottom } = doc.page.margins;
       doc.page.margins.bottom = 0;
       doc.fontSize(8.5).fillColor(MUTED).lineWidth(0.5).strokeColor("#c4c7c5");
-      doc.text(`${m.communityName} · ${m.sessionTitle} · ${l.minutes}`, PAGE.left, 36, { width: CONTENT_WIDTH, lineBreak: false, ellipsis: true });
+      doc.text(this.fit(this.safe(`${m.communityName} · ${m.sessionTitle} · ${documentName(m)}`), CONTENT_WIDTH), PAGE.left, 36, { lineBreak: false });
       doc
         .moveTo(PAGE.left, 52)
         .lineTo(PAGE.width - PAGE.right, 52)
@@ -320,7 +392,7 @@ class MinutesPdf {
 
 /** The published minutes as an A4 PDF. */
 export async function renderMinutesPdf(m: PublishedMinutes): Promise<Buffer> {
-  const pdf = new MinutesPdf(m);
+  const pdf = new MinutesPdf(cleanMinutes(m));
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     pdf.doc.on("data", (chunk: Buffer) => chunks.push(chunk));

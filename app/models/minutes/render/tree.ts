@@ -4,7 +4,7 @@
 // kept, no attribute passes except a heading's clamped level, a list's start number, a
 // validated fact key and an http(s) link. Each renderer then only has to escape text for
 // its own format, so none of them ever sees the stored JSON.
-import { MINUTES_MARKS, MINUTES_NODES, type MinutesFactKey, type MinutesNode } from "../document";
+import { MINUTES_MARKS, MINUTES_NODES, type MinutesFactKey, type MinutesNode, type PublishedMinutes } from "../document";
 
 export type Run = { kind: "text"; text: string; bold: boolean; italic: boolean; underline: boolean; strike: boolean; href: string | null } | { kind: "break" };
 
@@ -168,4 +168,20 @@ export function minutesBlocks(content: MinutesNode): Block[] {
 /** A run list's text, breaks as newlines. */
 export function runsText(runs: Run[]): string {
   return runs.map((r) => (r.kind === "break" ? "\n" : r.text)).join("");
+}
+
+/** The version's own strings (titles, names, place, reason, address, hash) without unprintable characters, which would make a .docx invalid XML. */
+export function cleanMinutes(m: PublishedMinutes): PublishedMinutes {
+  return {
+    ...m,
+    communityName: cleanText(m.communityName),
+    sessionTitle: cleanText(m.sessionTitle),
+    place: cleanText(m.place),
+    chair: cleanText(m.chair),
+    secretary: cleanText(m.secretary),
+    correctionReason: m.correctionReason === null ? null : cleanText(m.correctionReason),
+    hash: cleanText(m.hash),
+    previousHash: m.previousHash === null ? null : cleanText(m.previousHash),
+    url: cleanText(m.url),
+  };
 }
