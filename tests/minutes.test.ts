@@ -21,6 +21,7 @@ import {
   submitForReview,
   verifyMinutes,
 } from "~/models/minutes.server";
+import { draftPdf, publishedFile, rollCallRows } from "~/models/minutes/exports.server";
 import { minutesFactsChanged } from "~/models/minutes/facts.server";
 import { canonicalJson, lookUpHash, verifyChain, versionHash } from "~/models/minutes/hash";
 import { attachDocumentAccessor } from "~/models/minutes/live-doc.server";
@@ -443,5 +444,36 @@ describe("review, approval, publishing and the hash chain", () => {
     // After the period, no objection.
     await prisma.minutesVersion.updateMany({ where: { minutesId }, data: { noticeTo: new Date(Date.now() - 1000) } });
     await expect(raiseObjection(who.resident3!, minutesId, { body: "晚了" })).rejects.toMatchObject({ key: "errors.noticePeriodOver" });
+  });
+
+  it("files: a member downloads the published PDF, Word file, Markdown and roll call; a draft PDF only for staff", async () => {
+    const pdf = await publishedFile(who.resident3!, minutesId, "minutes.pdf", undefined, "http://localhost");
+    expect(pdf.headers.get("content-type")).toBe("application/pdf");
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe("%PDF-");
+    const md = await (await publishedFile(who.resident3!, minutesId, "minutes.md", 1, "http://localhost")).text();
+    expect(md).toContain("秘书记录：大家同意在三号楼划线。");
+    expect(md).not.toContain("更正：孙秀兰列席。"); // version 1
+    const docx = await publishedFile(who.resident3!, minutesId, "minutes.docx", 2, "http://localhost");
+    expect(
+      Buffer.from(await docx.arrayBuffer())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe("PK");
+    const rows = await rollCallRows(sessionId);
+    expect(rows.map((r) => r.voter).sort()).toEqual(["刘建国", "张伟", "赵强", "陈静"].sort());
+    const csv = await (await publishedFile(who.resident3!, minutesId, "roll-call.csv", undefined, "http://localhost")).text();
+    expect(csv).toContain("刘建国");
+    await expect(publishedFile(who.outsider!, minutesId, "minutes.pdf", undefined, "")).rejects.toMatchObject({ status: 403 });
+    await expect(draftPdf(who.resident1!, sessionId, "")).rejects.toMatchObject({ status: 403, key: "errors.minutesDraftDownload" });
+    const draft = await draftPdf(who.staff!, sessionId, "http://localhost");
+    expect(
+      Buffer.from(await draft.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe("%PDF-");
   });
 });
