@@ -19,6 +19,7 @@ import {
 } from "~/models/minutes.server";
 import minutesStyles from "~/styles/minutes.css?url";
 import { colorFor } from "~/utils/color";
+import { prisma } from "~/utils/db.server";
 import { formatDateTime } from "~/utils/format";
 import { fieldsOf, formOf, problemsFrom, zodProblems, type Problems } from "~/utils/forms.server";
 import { orHttpError } from "~/utils/http.server";
@@ -42,8 +43,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       });
       return { notStarted: true as const, sessionId: r.sessionId };
     }
-    // A session that began before its minutes existed gets them now; a draft's facts are brought up to date.
-    if (r.state === "draft" || r.state === "inReview") await refreshMinutesFacts(r.sessionId);
+    // A session that began before its minutes existed gets them now (waited for); an existing
+    // draft's facts are refreshed in the background (they heal a block damaged by hand).
+    if (r.state === "draft" || r.state === "inReview") {
+      const exists = await prisma.minutes.count({ where: { sessionId: r.sessionId } });
+      if (exists) void refreshMinutesFacts(r.sessionId);
+      else await refreshMinutesFacts(r.sessionId);
+    }
     const minutes = await getMinutes(actor, r.sessionId);
     return { notStarted: false as const, minutes, me: { name: actor.displayName, color: colorFor(actor.userId) } };
   }, request);
