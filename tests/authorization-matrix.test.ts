@@ -117,7 +117,10 @@ const CALLS: Record<string, Call> = {
   "POST /api/v1/tasks/{taskId}/progress": { path: (i) => `/api/v1/tasks/${i.taskId}/progress`, body: () => ({ progress: 50, text: "矩阵进展" }) },
   "POST /api/v1/tasks/{taskId}/owner": { path: (i) => `/api/v1/tasks/${i.taskId}/owner`, body: (i) => ({ ownerId: i.wuyeId }) },
   // One request is pending already (made by wuye before the table): a second is refused.
-  "POST /api/v1/tasks/{taskId}/extensions": { path: (i) => `/api/v1/tasks/${i.taskId}/extensions`, body: () => ({ deadline: "2099-06-01T10:00", reason: "矩阵延期" }) },
+  "POST /api/v1/tasks/{taskId}/extensions": {
+    path: (i) => `/api/v1/tasks/${i.taskId}/extensions`,
+    body: () => ({ deadline: "2099-06-01T10:00", reason: "矩阵延期" }),
+  },
   "POST /api/v1/task-extensions/{extensionId}/decision": { path: (i) => `/api/v1/task-extensions/${i.extensionId}/decision`, body: () => ({ approve: true }) },
   "POST /api/v1/task-milestones/{milestoneId}/done": { path: (i) => `/api/v1/task-milestones/${i.milestoneId}/done` },
   "POST /api/v1/tasks/{taskId}/moves": { path: (i) => `/api/v1/tasks/${i.taskId}/moves`, body: () => ({ move: "submit" }) },
