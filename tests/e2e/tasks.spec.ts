@@ -9,7 +9,6 @@ import { USERS, signedInPage } from "./support";
 
 const fromPage = (page: Page) => ({ Origin: new URL(page.url()).origin });
 const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
-const TOPIC = "5号楼前宠物粪便无人清理"; // raised by resident2 (孙秀兰) in the seed, referred to the property company
 
 async function api(page: Page, method: "GET" | "POST", path: string, data?: unknown): Promise<Record<string, unknown>> {
   const response = await page.request.fetch(path, { method, headers: fromPage(page), data });
@@ -35,8 +34,14 @@ test("a vote's resolution becomes a task live; the owner reports from a phone; t
       place: "社区党群服务中心",
       mode: "inPerson",
     })) as { id: string };
-    const topics = (await api(chair.page, "GET", "/api/v1/communities/xingfuli/topics?status=referred")) as { items: { id: string; title: string }[] };
-    const topicId = topics.items.find((t) => t.title === TOPIC)!.id;
+    // The resident raises her own topic (other specs move the seeded ones at the same time).
+    const TOPIC = `5号楼前草坪宠物粪便 ${Date.now().toString(36)}`;
+    await raiser.page.goto("/");
+    const { id: topicId } = (await api(raiser.page, "POST", "/api/v1/communities/xingfuli/topics", {
+      title: TOPIC,
+      description: "草坪每天都有狗粪，孩子没法玩。",
+      category: "sanitation",
+    })) as { id: string };
     await api(chair.page, "POST", `/api/v1/topics/${topicId}/moves`, { move: "schedule", sessionId });
     await api(chair.page, "POST", "/api/v1/live/session:open", { sessionId });
     await chair.page.goto(`/sessions/${sessionId}/live`);
@@ -140,11 +145,11 @@ test("a vote's resolution becomes a task live; the owner reports from a phone; t
     expect(late.status()).toBe(409);
     expect(((await late.json()) as { key: string }).key).toBe("errors.taskNotAwaitingVerification");
 
-    // ——— The topic's timeline: raised → referred → scheduled → resolved → the task's whole story ———
+    // ——— The topic's timeline: raised → scheduled → resolved → the task's whole story ———
     await raiser.page.getByTestId("task-topic-link").click();
     const timeline = raiser.page.getByTestId("timeline");
     const steps = await timeline.locator("li").evaluateAll((lis) => lis.map((li) => li.getAttribute("data-event")));
-    const order = ["raised", "referred", "scheduled", "resolved", "task-created", "task-progress", "task-submitted", "task-sentBack", "task-closed"];
+    const order = ["raised", "scheduled", "resolved", "task-created", "task-progress", "task-submitted", "task-sentBack", "task-closed"];
     const positions = order.map((e) => steps.indexOf(e));
     expect(
       positions.every((p) => p >= 0),
