@@ -3,6 +3,7 @@
 import { createAgendaItem } from "~/models/agenda-item.server";
 import { DEFAULT_CATEGORIES } from "~/models/topic-states";
 import { coSign, moveTopic, raiseTopic } from "~/models/topic.server";
+import { createTask, postProgress } from "~/models/task.server";
 import { loadActor } from "~/utils/permissions.server";
 import { hashPassword } from "~/utils/auth.server";
 import type { Constituency, Role } from "~/utils/domain";
@@ -155,6 +156,21 @@ export async function seedDemo(): Promise<void> {
     onBehalfOf: "2号楼2单元 李奶奶",
   });
   await moveTopic(await actor("staff"), clutter.id, { move: "accept" });
+
+  // A 联办任务 under way, so /tasks and the lamp topic's timeline show the loop from the start.
+  const lampTask = await createTask(await actor("staff"), community.id, {
+    title: "修复东门路灯",
+    description: "更换东门口损坏的两盏路灯，并检查线路。",
+    organizationId: orgs.property.id,
+    ownerId: users.wuye,
+    deadline: new Date(Date.now() + 10 * 24 * 3600 * 1000),
+    topicId: lamp.id,
+    buildingId: buildings[0]!.id,
+    weight: 1,
+    coHandlers: [],
+    milestones: [],
+  });
+  await postProgress(await actor("wuye"), lampTask.id, { progress: 30, text: "已报修，灯具已订购，预计三天内到货。", photoKind: "before" });
 }
 
 /** Removes every row, children first, so the seed can run again. */

@@ -7,6 +7,7 @@ import { AUDIT_ACTIONS } from "~/models/audit.server";
 import { CONSTITUENCIES, ROLES, SESSION_STATUSES } from "~/utils/domain";
 import { LIVE_ACTIONS, liveActionNames, type LiveActionName } from "~/models/live-actions.server";
 import { TOPIC_MOVES, TOPIC_STATUSES } from "~/models/topic-states";
+import { taskEndpoints } from "./contract.tasks";
 import {
   agendaAddSchema,
   agendaReorderSchema,
@@ -73,6 +74,7 @@ const agendaItemSummary = z.object({
 
 export const api = {
   ...minutesApi,
+  ...taskEndpoints,
   token: endpoint({
     method: "POST",
     path: "/api/v1/auth/token",

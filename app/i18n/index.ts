@@ -7,24 +7,34 @@ import { liveErrorsZhCN, liveZhCN } from "./live.zh-CN";
 import { minutesEn, minutesErrorsEn, minutesNotificationsEn } from "./minutes.en";
 import { minutesErrorsZhCN, minutesNotificationsZhCN, minutesZhCN } from "./minutes.zh-CN";
 import { zhCN } from "./zh-CN";
+import { tasksEn, tasksErrorsEn, tasksNotificationsEn } from "./tasks.en";
+import { tasksErrorsZhCN, tasksNotificationsZhCN, tasksZhCN } from "./tasks.zh-CN";
 
 export const resources = {
   "zh-CN": {
     translation: {
       ...zhCN,
-      errors: { ...zhCN.errors, ...liveErrorsZhCN, ...minutesErrorsZhCN },
+      errors: { ...zhCN.errors, ...liveErrorsZhCN, ...minutesErrorsZhCN, ...tasksErrorsZhCN },
       live: liveZhCN,
       minutes: minutesZhCN,
-      notifications: { ...zhCN.notifications, types: { ...zhCN.notifications.types, ...minutesNotificationsZhCN } },
+      tasks: tasksZhCN,
+      notifications: {
+        ...zhCN.notifications,
+        types: { ...zhCN.notifications.types, ...minutesNotificationsZhCN, ...tasksNotificationsZhCN },
+      },
     },
   },
   en: {
     translation: {
       ...en,
-      errors: { ...en.errors, ...liveErrorsEn, ...minutesErrorsEn },
+      errors: { ...en.errors, ...liveErrorsEn, ...minutesErrorsEn, ...tasksErrorsEn },
       live: liveEn,
       minutes: minutesEn,
-      notifications: { ...en.notifications, types: { ...en.notifications.types, ...minutesNotificationsEn } },
+      tasks: tasksEn,
+      notifications: {
+        ...en.notifications,
+        types: { ...en.notifications.types, ...minutesNotificationsEn, ...tasksNotificationsEn },
+      },
     },
   },
 } as const;

@@ -72,6 +72,12 @@ export default function Index() {
             <a className="btn secondary" href={`/c/${community.slug}/notices`} data-testid="notice-board-link">
               {t("minutes.noticeBoard")}
             </a>
+            <a className="btn secondary" href={`/c/${community.slug}/tasks`} data-testid="community-tasks-link">
+              {t("tasks.nav")}
+            </a>
+            <a className="btn secondary" href="/tasks" data-testid="my-tasks-link">
+              {t("tasks.mine")}
+            </a>
             {community.mayTriage ? (
               <a className="btn secondary" href={`/c/${community.slug}/triage`}>
                 {t("topics.triage")}

@@ -34,6 +34,20 @@ export type MinutesResource = {
   attendeeIds: string[];
 };
 export type TopicResource = { type: "topic"; topicId: string; communityId: string; raisedById: string; referredOrgId: string | null; status: string };
+/** A joint-handling task (联办任务): its lead organisation, owner, co-handlers and who may verify it. */
+export type TaskResource = {
+  type: "task";
+  taskId: string;
+  communityId: string;
+  organizationId: string;
+  ownerId: string | null;
+  coHandlerOrgIds: string[];
+  status: string;
+  /** The topic's raiser and co-signers (they verify with the community's seated council members). */
+  verifierIds: string[];
+  /** The community's councils: a current seat on one of them entitles its holder to verify. */
+  councilIds: string[];
+};
 
 type Resources = {
   "community:view": CommunityResource;
@@ -68,6 +82,13 @@ type Resources = {
   "minutes:downloadDraft": MinutesResource;
   "notice:object": CommunityResource;
   "notice:answer": CommunityResource;
+  "task:create": CommunityResource;
+  "task:createFromResolution": SessionResource;
+  "task:view": TaskResource;
+  "task:work": TaskResource;
+  "task:workShare": TaskResource;
+  "task:decideExtension": TaskResource;
+  "task:verify": TaskResource;
 };
 export type Action = keyof Resources;
 
@@ -83,6 +104,8 @@ const hasRole = (actor: Actor, communityId: string, roles: readonly Role[]) =>
   actor.memberships.some((m) => m.communityId === communityId && roles.includes(m.role));
 const isMember = (actor: Actor, communityId: string) => actor.memberships.some((m) => m.communityId === communityId);
 const isSeated = (actor: Actor, councilId: string) => actor.seats.some((s) => s.councilId === councilId);
+const inOrganization = (actor: Actor, communityId: string, organizationId: string) =>
+  actor.memberships.some((m) => m.communityId === communityId && m.organizationId === organizationId);
 
 /** The session's secretary: the one named on the session, else whoever holds the secretary role in the community. */
 const isMinutesSecretary = (a: Actor, r: MinutesResource) => (r.secretaryId ? r.secretaryId === a.userId : hasRole(a, r.communityId, ["secretary"]));
@@ -140,6 +163,20 @@ const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean
   // 异议 on a public notice: any member but observers; staff must answer each.
   "notice:object": (a, r) => a.memberships.some((m) => m.communityId === r.communityId && m.role !== "observer"),
   "notice:answer": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
+  // 联办任务 are assigned by the community's staff; from a resolution, also by whoever chairs the session.
+  "task:create": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
+  "task:createFromResolution": (a, r) => r.chairId === a.userId || hasRole(a, r.communityId, ["communityStaff", "chair"]),
+  "task:view": (a, r) => isMember(a, r.communityId),
+  // The lead organisation works on its own tasks only (its owner, or any of its active members); another organisation never.
+  "task:work": (a, r) => isMember(a, r.communityId) && (r.ownerId === a.userId || inOrganization(a, r.communityId, r.organizationId)),
+  // A co-handling organisation posts progress on its own share only.
+  "task:workShare": (a, r) => r.coHandlerOrgIds.some((orgId) => inOrganization(a, r.communityId, orgId)),
+  "task:decideExtension": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
+  // The residents who raised and co-signed the topic, and the council's seated members, verify; the lead organisation never its own work.
+  "task:verify": (a, r) =>
+    isMember(a, r.communityId) &&
+    !inOrganization(a, r.communityId, r.organizationId) &&
+    (r.verifierIds.includes(a.userId) || a.seats.some((s) => r.councilIds.includes(s.councilId))),
 };
 
 export function can<A extends Action>(actor: Actor | null, action: A, resource: Resources[A]): boolean {
@@ -249,6 +286,34 @@ export async function loadMinutesResource(sessionId: string): Promise<MinutesRes
     secretaryId: s.secretaryId,
     state: s.minutes?.state ?? "draft",
     attendeeIds: s.attendance.map((a) => a.userId),
+  };
+}
+
+export async function loadTaskResource(taskId: string): Promise<TaskResource | null> {
+  const t = await prisma.task.findUnique({
+    where: { id: taskId },
+    select: {
+      id: true,
+      communityId: true,
+      organizationId: true,
+      ownerId: true,
+      status: true,
+      coHandlers: { select: { organizationId: true } },
+      topic: { select: { raisedById: true, coSigns: { select: { userId: true } } } },
+      community: { select: { councils: { select: { id: true } } } },
+    },
+  });
+  if (!t) return null;
+  return {
+    type: "task",
+    taskId: t.id,
+    communityId: t.communityId,
+    organizationId: t.organizationId,
+    ownerId: t.ownerId,
+    status: t.status,
+    coHandlerOrgIds: t.coHandlers.map((c) => c.organizationId),
+    verifierIds: t.topic ? [t.topic.raisedById, ...t.topic.coSigns.map((c) => c.userId)] : [],
+    councilIds: t.community.councils.map((c) => c.id),
   };
 }
 
