@@ -5,10 +5,34 @@ import { en } from "./en";
 import { liveEn, liveErrorsEn } from "./live.en";
 import { liveErrorsZhCN, liveZhCN } from "./live.zh-CN";
 import { zhCN } from "./zh-CN";
+import { districtZhCN, organizationsZhCN, placesAuditZhCN, placesErrorsZhCN, placesZhCN, seatPlaceZhCN } from "./places.zh-CN";
+import { districtEn, organizationsEn, placesAuditEn, placesErrorsEn, placesEn, seatPlaceEn } from "./places.en";
 
 export const resources = {
-  "zh-CN": { translation: { ...zhCN, errors: { ...zhCN.errors, ...liveErrorsZhCN }, live: liveZhCN } },
-  en: { translation: { ...en, errors: { ...en.errors, ...liveErrorsEn }, live: liveEn } },
+  "zh-CN": {
+    translation: {
+      ...zhCN,
+      errors: { ...zhCN.errors, ...liveErrorsZhCN, ...placesErrorsZhCN },
+      live: liveZhCN,
+      places: placesZhCN,
+      organizations: organizationsZhCN,
+      district: districtZhCN,
+      seatPlace: seatPlaceZhCN,
+      audit: { ...zhCN.audit, actions: { ...zhCN.audit.actions, ...placesAuditZhCN } },
+    },
+  },
+  en: {
+    translation: {
+      ...en,
+      errors: { ...en.errors, ...liveErrorsEn, ...placesErrorsEn },
+      live: liveEn,
+      places: placesEn,
+      organizations: organizationsEn,
+      district: districtEn,
+      seatPlace: seatPlaceEn,
+      audit: { ...en.audit, actions: { ...en.audit.actions, ...placesAuditEn } },
+    },
+  },
 } as const;
 
 /** One instance per request on the server and one per page in the browser; resources are bundled, so init is synchronous. */

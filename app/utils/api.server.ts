@@ -187,7 +187,10 @@ export function unknownEndpoint(request: Request): Promise<Response> {
  * A guard for endpoints under /communities/{slug}: 404 without the community,
  * 403 unless the actor may `action` there — before the body is read.
  */
-export function mayInCommunity(action: "community:view" | "community:invite" | "community:configure" | "member:manage" | "audit:view" | "topic:raise") {
+export function mayInCommunity(
+  action:
+    "community:view" | "community:invite" | "community:configure" | "member:manage" | "audit:view" | "topic:raise" | "place:manage" | "organization:manage",
+) {
   return async ({ actor, params }: { actor: Actor | null; params: { slug: string } }) => {
     const community = await communityBySlug(params.slug);
     requirePermission(actor, "community:view", { type: "community", communityId: community.id });
