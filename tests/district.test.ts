@@ -202,7 +202,7 @@ describe("a new council: seats with their place, quorum and the roll", () => {
     expect(await quorum()).toEqual(roll);
     // The seat changes are in the audit log with the place.
     const log = (await ok("GET", `${N}/audit?limit=200`, "mali")).entries as Json[];
-    const start = log.find((e) => e.action === "seat.start" && e.subject.id === residents[0]);
+    const start = log.find((e) => e.action === "seat.start" && e.subject.id === residents[0])!;
     expect(start.after.place).toEqual({ kind: "building", id: building, name: "1号楼" });
   });
 });

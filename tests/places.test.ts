@@ -222,11 +222,11 @@ describe("organisations", () => {
     await ok("POST", `${C}/organizations/${org.id}/rename`, "staff", { name: "国网银川供电公司" });
     const added = await ok("POST", `${C}/organizations/${org.id}/members`, "staff", { userId: ids.resident3, actsForOrganization: true });
     expect(added).toMatchObject({ userId: ids.resident3, organization: "国网银川供电公司", actsForOrganization: true });
-    const mine = ((await ok("GET", "/api/v1/me", "resident3")).memberships as Json[]).find((m) => m.organization?.id === org.id);
+    const mine = ((await ok("GET", "/api/v1/me", "resident3")).memberships as Json[]).find((m) => m.organization?.id === org.id)!;
     expect(mine.organization).toEqual({ id: org.id, name: "国网银川供电公司", actsForOrganization: true });
     // Co-handling units give no role of their own: the person keeps their resident role (it carries the organisation).
     expect(mine.role).toBe("resident");
-    const listed = ((await ok("GET", `${C}/organizations`, "resident1")).organizations as Json[]).find((o) => o.id === org.id);
+    const listed = ((await ok("GET", `${C}/organizations`, "resident1")).organizations as Json[]).find((o) => o.id === org.id)!;
     expect(listed.members).toEqual([{ userId: ids.resident3, displayName: "周明", role: "resident", actsForOrganization: true }]);
     // A property company gives its role.
     const pc = await ok("POST", `${C}/organizations`, "staff", { kind: "propertyCompany", name: "新物业" });
@@ -236,7 +236,7 @@ describe("organisations", () => {
       expect((await call("POST", `${C}/organizations`, "staff", { kind, name: `测试${kind}` })).status).toBe(200);
 
     await ok("POST", `${C}/organizations/${org.id}/archive`, "staff");
-    const after = ((await ok("GET", `${C}/organizations?archived=1`, "staff")).organizations as Json[]).find((o) => o.id === org.id);
+    const after = ((await ok("GET", `${C}/organizations?archived=1`, "staff")).organizations as Json[]).find((o) => o.id === org.id)!;
     expect(after.archived).toBe(true);
     expect(after.members[0].actsForOrganization).toBe(false);
     expect(((await ok("GET", `${C}/organizations`, "staff")).organizations as Json[]).find((o) => o.id === org.id)).toBeUndefined();
@@ -252,7 +252,7 @@ describe("organisations", () => {
     const log = await auditLog();
     const actions = log.filter((e) => e.subject?.id === org.id || e.after?.organizationId === org.id).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(["organization.create", "organization.rename", "organization.member", "organization.archive"]));
-    const rename = log.find((e) => e.action === "organization.rename" && e.subject.id === org.id);
+    const rename = log.find((e) => e.action === "organization.rename" && e.subject.id === org.id)!;
     expect([rename.before, rename.after, rename.actor.name]).toEqual([{ name: "银川供电局" }, { name: "国网银川供电公司" }, "王芳"]);
   });
 });
@@ -262,13 +262,13 @@ describe("the audit log of places", () => {
     const log = await auditLog();
     const kinds = new Set(log.map((e) => e.action));
     for (const a of ["place.create", "place.rename", "place.move", "place.merge", "place.archive", "member.place"]) expect(kinds).toContain(a);
-    const rename = log.find((e) => e.action === "place.rename");
+    const rename = log.find((e) => e.action === "place.rename")!;
     expect(rename).toMatchObject({ before: { kind: "building", name: "9号楼" }, after: { kind: "building", name: "九号楼" }, actor: { name: "王芳" } });
     expect(Date.parse(rename.at)).not.toBeNaN();
-    const merge = log.find((e) => e.action === "place.merge" && e.before.kind === "building");
+    const merge = log.find((e) => e.action === "place.merge" && e.before.kind === "building")!;
     expect(merge.before.into.name).toBe("A楼");
     expect(merge.after.moved.units).toBe(1);
-    const home = log.find((e) => e.action === "member.place" && e.subject.id === ids.resident3);
+    const home = log.find((e) => e.action === "member.place" && e.subject.id === ids.resident3)!;
     expect(home.after.householdId).toBeTruthy();
   });
 });
