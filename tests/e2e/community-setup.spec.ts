@@ -136,7 +136,8 @@ test("a street office sets up a new community from the pages, and its council ho
     await expect(staff.getByTestId("current-seats").locator("li").filter({ hasText: RESIDENT.name })).toContainText("代表 1号楼");
     await staff.getByLabel("社区成员").selectOption({ label: STAFF.name });
     await staff.getByLabel("代表方面").selectOption("communityStaff");
-    // A place is only for resident seats: left on 1号楼, the seat is refused with the reason.
+    // A place is only for resident seats: with one, the seat is refused with the reason.
+    await staff.getByLabel("代表的楼栋或网格").selectOption({ label: "楼栋 · 第一网格 / 1号楼" });
     await staff.getByRole("button", { name: "入席", exact: true }).click();
     await expect(staff.getByRole("alert")).toHaveText("只有居民代表席位可以指定楼栋或网格。");
     await staff.getByLabel("代表的楼栋或网格").selectOption({ label: "不指定" });
