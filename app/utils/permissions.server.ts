@@ -29,6 +29,7 @@ type Resources = {
   "community:configure": CommunityResource;
   "council:seat": CommunityResource;
   "member:manage": CommunityResource;
+  "member:import": CommunityResource;
   "audit:view": CommunityResource;
   "topic:raise": CommunityResource;
   "topic:raiseOnBehalf": CommunityResource;
@@ -69,6 +70,8 @@ const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean
   "council:seat": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
   // Granting and revoking roles, deactivating a member: staff only; the model keeps at least one staff member.
   "member:manage": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
+  // A roster import makes accounts and grants roles in bulk: the community's staff only.
+  "member:import": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
   // The audit log names who changed what: the community's staff read it.
   "audit:view": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
   // Anyone in the community may raise a topic, except observers, who only watch.
