@@ -6,7 +6,7 @@ import type { Prisma } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
 import { requirePermission, type Actor } from "~/utils/permissions.server";
 
-export const AUDIT_ACTIONS = ["role.grant", "role.revoke", "member.deactivate", "member.reactivate", "seat.start", "seat.end", "settings.update"] as const;
+export const AUDIT_ACTIONS = ["role.grant", "role.revoke", "member.deactivate", "member.reactivate", "seat.start", "seat.end", "settings.update", "roster.import", "member.place"] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 type Tx = Prisma.TransactionClient;
