@@ -64,8 +64,14 @@ describe("a row's problems", () => {
 
 describe("a good row", () => {
   it.each([
-    [["张三", "13800000000", "1号楼", "1单元", "101", "", ""], { outcome: "new", role: "resident", gridId: "g1", buildingId: "b1", unitId: "u11", householdId: "h101", newHousehold: null }],
-    [["张三", "+86 138-0000-0000", "1", "2", "202室", "楼栋长", ""], { phone: "13800000000", role: "buildingHead", unitId: "u12", householdId: null, newHousehold: "202室" }],
+    [
+      ["张三", "13800000000", "1号楼", "1单元", "101", "", ""],
+      { outcome: "new", role: "resident", gridId: "g1", buildingId: "b1", unitId: "u11", householdId: "h101", newHousehold: null },
+    ],
+    [
+      ["张三", "+86 138-0000-0000", "1", "2", "202室", "楼栋长", ""],
+      { phone: "13800000000", role: "buildingHead", unitId: "u12", householdId: null, newHousehold: "202室" },
+    ],
     [["张三", "１３８００００００００", "2号楼", "", "5", "", "G02"], { phone: "13800000000", gridId: "g2", unitId: "u21", newHousehold: "5" }],
     [["张三", "13800000000", "1号楼", "", "", "", "第一网格"], { gridId: "g1" }],
     [["甲", "13900000001", "1号楼", "", "", "", ""], { outcome: "update", userId: "here" }],
@@ -79,7 +85,15 @@ describe("a good row", () => {
 
   it("counts the summary and skips blank rows; a title line above the header is allowed", () => {
     const report = validateRoster(
-      [["幸福里社区居民花名册"], HEADER, ["甲", "13900000001", "1号楼"], [], ["", " "], ["丁", "13800000001", "1号楼", "1", "909"], ["戊", "13800000002", "1号楼", "1", "909"]],
+      [
+        ["幸福里社区居民花名册"],
+        HEADER,
+        ["甲", "13900000001", "1号楼"],
+        [],
+        ["", " "],
+        ["丁", "13800000001", "1号楼", "1", "909"],
+        ["戊", "13800000002", "1号楼", "1", "909"],
+      ],
       places,
       known,
     );

@@ -5,10 +5,12 @@ import { en } from "./en";
 import { liveEn, liveErrorsEn } from "./live.en";
 import { liveErrorsZhCN, liveZhCN } from "./live.zh-CN";
 import { zhCN } from "./zh-CN";
+import { rosterEn, rosterErrorsEn } from "./roster.en";
+import { rosterErrorsZhCN, rosterZhCN } from "./roster.zh-CN";
 
 export const resources = {
-  "zh-CN": { translation: { ...zhCN, errors: { ...zhCN.errors, ...liveErrorsZhCN }, live: liveZhCN } },
-  en: { translation: { ...en, errors: { ...en.errors, ...liveErrorsEn }, live: liveEn } },
+  "zh-CN": { translation: { ...zhCN, errors: { ...zhCN.errors, ...liveErrorsZhCN, ...rosterErrorsZhCN }, live: liveZhCN, roster: rosterZhCN } },
+  en: { translation: { ...en, errors: { ...en.errors, ...liveErrorsEn, ...rosterErrorsEn }, live: liveEn, roster: rosterEn } },
 } as const;
 
 /** One instance per request on the server and one per page in the browser; resources are bundled, so init is synchronous. */

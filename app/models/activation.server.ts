@@ -53,7 +53,12 @@ export async function pendingActivations(actor: Actor, communityId: string) {
   const where = { passwordHash: NO_PASSWORD, memberships: { some: { communityId, ...ACTIVE_MEMBERSHIP } } };
   const [count, people] = await Promise.all([
     prisma.user.count({ where }),
-    prisma.user.findMany({ where, select: { id: true, displayName: true, phone: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: ACTIVATION_BATCH }),
+    prisma.user.findMany({
+      where,
+      select: { id: true, displayName: true, phone: true },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      take: ACTIVATION_BATCH,
+    }),
   ]);
   return { count, people };
 }

@@ -82,7 +82,8 @@ async function readXlsx(bytes: Uint8Array): Promise<RosterTable> {
   }
   const sheet = workbook.worksheets.find((s) => s.actualRowCount > 0) ?? workbook.worksheets[0];
   if (!sheet) throw new RosterFileRefused({ key: "errors.rosterEmpty" });
-  if (sheet.actualRowCount > ROSTER_LIMITS.maxRows + 20) throw new RosterFileRefused({ key: "errors.rosterTooManyRows", values: { max: ROSTER_LIMITS.maxRows } });
+  if (sheet.actualRowCount > ROSTER_LIMITS.maxRows + 20)
+    throw new RosterFileRefused({ key: "errors.rosterTooManyRows", values: { max: ROSTER_LIMITS.maxRows } });
   // rows[i] is sheet row i + 1, blank rows included, so the row numbers of the report are the sheet's.
   const table: RosterTable = [];
   sheet.eachRow({ includeEmpty: false }, (row, n) => {
@@ -97,7 +98,8 @@ async function readXlsx(bytes: Uint8Array): Promise<RosterTable> {
 /** The file as a table: .xlsx by its zip signature, an old .xls refused with a hint, anything else CSV. */
 export async function readRosterFile(bytes: Uint8Array): Promise<RosterTable> {
   if (bytes.byteLength === 0) throw new RosterFileRefused({ key: "errors.rosterEmpty" });
-  if (bytes.byteLength > ROSTER_LIMITS.maxBytes) throw new RosterFileRefused({ key: "errors.rosterTooLarge", values: { mb: ROSTER_LIMITS.maxBytes / 1024 / 1024 } });
+  if (bytes.byteLength > ROSTER_LIMITS.maxBytes)
+    throw new RosterFileRefused({ key: "errors.rosterTooLarge", values: { mb: ROSTER_LIMITS.maxBytes / 1024 / 1024 } });
   if (startsWith(bytes, 0x50, 0x4b, 0x03, 0x04)) return readXlsx(bytes);
   if (startsWith(bytes, 0xd0, 0xcf, 0x11, 0xe0)) throw new RosterFileRefused({ key: "errors.rosterOldExcel" });
   return readCsv(bytes);
@@ -163,13 +165,22 @@ export function previewOf(report: RosterReport, uploadId: string | null) {
   };
 }
 
-/** Checks a roster without writing anything but the upload it is kept as (staff only). */
-export async function previewRoster(actor: Actor, communityId: string, file: { name: string; bytes: Uint8Array }, { store = true } = {}) {
+/** A roster as a file (CSV or .xlsx bytes) or as rows already read (the API's JSON form, header row first). */
+export type RosterSource = { name: string; bytes: Uint8Array } | { table: RosterTable };
+
+const tableOf = (source: RosterSource) => ("table" in source ? source.table : readRosterFile(source.bytes));
+
+/**
+ * Checks a roster without writing anything (staff only). A file with no error is kept as an
+ * upload, whose id the import takes; rows sent as JSON are simply sent again to import.
+ */
+export async function previewRoster(actor: Actor, communityId: string, source: RosterSource) {
   requirePermission(actor, "member:import", { type: "community", communityId });
-  const table = await readRosterFile(file.bytes);
+  const table = await tableOf(source);
   const report = await check(prisma, communityId, table);
   let uploadId: string | null = null;
-  if (store && importable(report)) {
+  if ("bytes" in source && importable(report)) {
+    const file = source;
     // Expired uploads of anyone go as new ones arrive (bounded, like rate-limit rows).
     await prisma.rosterUpload.deleteMany({ where: { expiresAt: { lte: new Date() } } });
     uploadId = (
@@ -205,29 +216,37 @@ function usernameFor(phone: string, taken: Set<string>): string {
 
 const newId = () => `c${randomBytes(12).toString("base64url").replace(/[-_]/g, "x").toLowerCase()}`;
 
-export type ImportResult = { imported: number; newPeople: number; existing: number; skipped: number; newHouseholds: number; newUserIds: string[] };
+export type ImportResult = {
+  rows: number;
+  imported: number;
+  newPeople: number;
+  existing: number;
+  skipped: number;
+  newHouseholds: number;
+  newUserIds: string[];
+};
 
 /**
  * Imports a roster: all or nothing. The file (a stored upload, or the bytes given again) is read
  * and checked again inside the transaction that writes it, so a row that became wrong since the
  * preview (the file changed; a building was archived; a phone registered) refuses the whole import.
  */
-export async function importRoster(actor: Actor, communityId: string, source: { uploadId: string } | { name: string; bytes: Uint8Array }): Promise<ImportResult> {
+export async function importRoster(actor: Actor, communityId: string, source: { uploadId: string } | RosterSource): Promise<ImportResult> {
   requirePermission(actor, "member:import", { type: "community", communityId });
-  let bytes: Uint8Array;
-  let filename: string;
+  let table: RosterTable;
+  let filename = "";
   if ("uploadId" in source) {
     const upload = await prisma.rosterUpload.findFirst({
       where: { id: source.uploadId, communityId, expiresAt: { gt: new Date() } },
       select: { data: true, filename: true },
     });
     if (!upload) throw new NotFound("upload");
-    bytes = new Uint8Array(upload.data);
+    table = await readRosterFile(new Uint8Array(upload.data));
     filename = upload.filename;
   } else {
-    ({ bytes, name: filename } = source);
+    table = await tableOf(source);
+    if ("name" in source) filename = source.name.slice(0, 200);
   }
-  const table = await readRosterFile(bytes);
   const result = await prisma.$transaction(
     async (tx) => {
       const report = await check(tx, communityId, table);
@@ -252,9 +271,14 @@ async function write(tx: Tx, actor: Actor, communityId: string, report: RosterRe
     if (!households.has(key)) households.set(key, newId());
     unitOfBuilding.set(key, r.unitId);
   }
-  const householdRows = [...households].map(([key, id]) => ({ id, unitId: unitOfBuilding.get(key)!, name: report.rows.find((r) => r.unitId && r.newHousehold && householdKey(r.unitId, r.newHousehold) === key)!.newHousehold! }));
+  const householdRows = [...households].map(([key, id]) => ({
+    id,
+    unitId: unitOfBuilding.get(key)!,
+    name: report.rows.find((r) => r.unitId && r.newHousehold && householdKey(r.unitId, r.newHousehold) === key)!.newHousehold!,
+  }));
   if (householdRows.length) await tx.household.createMany({ data: householdRows });
-  const householdOf = (r: (typeof report.rows)[number]) => r.householdId ?? (r.newHousehold && r.unitId ? households.get(householdKey(r.unitId, r.newHousehold))! : null);
+  const householdOf = (r: (typeof report.rows)[number]) =>
+    r.householdId ?? (r.newHousehold && r.unitId ? households.get(householdKey(r.unitId, r.newHousehold))! : null);
 
   // New accounts: no password until the person sets one through their activation link.
   const fresh = report.rows.filter((r) => r.outcome === "new");
@@ -262,7 +286,14 @@ async function write(tx: Tx, actor: Actor, communityId: string, report: RosterRe
   const taken = new Set<string>();
   for (let i = 0; i < wanted.length; i += 500)
     for (const u of await tx.user.findMany({ where: { username: { in: wanted.slice(i, i + 500) } }, select: { username: true } })) taken.add(u.username);
-  const users = fresh.map((r) => ({ id: newId(), username: usernameFor(r.phone, taken), phone: r.phone, displayName: r.name, passwordHash: NO_PASSWORD, createdAt: now }));
+  const users = fresh.map((r) => ({
+    id: newId(),
+    username: usernameFor(r.phone, taken),
+    phone: r.phone,
+    displayName: r.name,
+    passwordHash: NO_PASSWORD,
+    createdAt: now,
+  }));
   if (users.length) await tx.user.createMany({ data: users });
   const userIdOf = new Map(users.map((u) => [u.phone, u.id]));
 
@@ -270,7 +301,10 @@ async function write(tx: Tx, actor: Actor, communityId: string, report: RosterRe
   const creates: MembershipRow[] = [];
   const audits: Prisma.AuditEntryCreateManyInput[] = [];
   const place = (r: (typeof report.rows)[number]) => ({ gridId: r.gridId, buildingId: r.buildingId, unitId: r.unitId, householdId: householdOf(r) });
-  const existingRoles = new Map<string, { id: string; role: string; gridId: string | null; buildingId: string | null; unitId: string | null; householdId: string | null }[]>();
+  const existingRoles = new Map<
+    string,
+    { id: string; role: string; gridId: string | null; buildingId: string | null; unitId: string | null; householdId: string | null }[]
+  >();
   const updateIds = report.rows.filter((r) => r.outcome === "update").map((r) => r.userId!);
   for (let i = 0; i < updateIds.length; i += 500)
     for (const m of await tx.membership.findMany({
@@ -317,7 +351,13 @@ async function write(tx: Tx, actor: Actor, communityId: string, report: RosterRe
     }
   }
   if (creates.length) await tx.membership.createMany({ data: creates });
-  const summary = { rows: report.summary.rows, newPeople: users.length, existing: report.summary.existing, skipped: report.summary.skipped, newHouseholds: householdRows.length };
+  const summary = {
+    rows: report.summary.rows,
+    newPeople: users.length,
+    existing: report.summary.existing,
+    skipped: report.summary.skipped,
+    newHouseholds: householdRows.length,
+  };
   if (audits.length) await tx.auditEntry.createMany({ data: audits });
   await audit(tx, { communityId, actor, action: "roster.import", before: null, after: { file: filename, ...summary, changed: updated } });
   return { imported: report.rows.length - report.summary.skipped, ...summary, newUserIds: users.map((u) => u.id) };

@@ -130,7 +130,6 @@ export type RosterReport = {
   summary: { rows: number; newPeople: number; existing: number; skipped: number; newHouseholds: number; errors: number; errorRows: number };
 };
 
-
 /** A place name or number: "3" finds 3号楼 (buildings), "2" finds 2单元 (units). */
 function finder<T extends { name: string }>(items: T[], suffix: string) {
   const byName = new Map<string, T>();
@@ -222,7 +221,8 @@ export function validateRoster(table: RosterTable, places: RosterPlaces, known: 
       const grid = findGrid(gridText) ?? gridByCode.get(norm(gridText));
       if (!grid) bad("grid", "errors.rosterGridUnknown", { value: gridText.slice(0, 30) });
       // A building belongs to one grid: a different grid in the file is a mistake, not a move.
-      else if (building?.gridId && building.gridId !== grid.id) bad("grid", "errors.rosterGridMismatch", { value: gridText.slice(0, 30), building: building.name });
+      else if (building?.gridId && building.gridId !== grid.id)
+        bad("grid", "errors.rosterGridMismatch", { value: gridText.slice(0, 30), building: building.name });
       else gridId = grid.id;
     }
 

@@ -59,7 +59,7 @@ export async function communityPage(
   slug: string,
   action: Action &
     (
-      "community:view" | "community:configure" | "council:seat" | "member:manage" | "audit:view" | "topic:raise" | "topic:triage" | "session:schedule"
+      "community:view" | "community:configure" | "council:seat" | "member:manage" | "member:import" | "audit:view" | "topic:raise" | "topic:triage" | "session:schedule"
     ) = "community:view",
 ) {
   const actor: Actor = await requireActor(request);
