@@ -1,7 +1,7 @@
 // The roster import and activation links under /api/v1 (issue 11, point 4).
 import { z } from "zod";
 import { endpoint } from "~/utils/api.server";
-import { ROSTER_LIMITS } from "~/models/roster-import";
+import { ROSTER_LIMITS } from "~/utils/roster-schemas";
 import { idSchema } from "~/utils/schemas";
 import { activationLinkResponse, rosterImportResponse, rosterImportSchema, rosterPreviewResponse, rosterPreviewSchema } from "~/utils/roster-schemas";
 

@@ -10,7 +10,7 @@ import ExcelJS from "exceljs";
 import type { Prisma } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
 import type { Role } from "~/utils/domain";
-import { Refusal } from "~/utils/errors";
+import { InputRejected, Refusal } from "~/utils/errors";
 import { NotFound, requirePermission, type Actor } from "~/utils/permissions.server";
 import { audit } from "./audit.server";
 import { NO_PASSWORD } from "./activation.server";
@@ -167,6 +167,14 @@ export function previewOf(report: RosterReport, uploadId: string | null) {
 
 /** A roster as a file (CSV or .xlsx bytes) or as rows already read (the API's JSON form, header row first). */
 export type RosterSource = { name: string; bytes: Uint8Array } | { table: RosterTable };
+
+/** Where a roster comes from in an API request: one uploaded file, or rows sent as JSON. */
+export async function rosterSourceOf(files: File[], rows: RosterTable | undefined): Promise<RosterSource> {
+  const file = files[0];
+  if (file) return { name: file.name || "roster", bytes: new Uint8Array(await file.arrayBuffer()) };
+  if (rows) return { table: rows };
+  throw new InputRejected("file", "errors.rosterFileRequired");
+}
 
 const tableOf = (source: RosterSource) => ("table" in source ? source.table : readRosterFile(source.bytes));
 

@@ -7,11 +7,9 @@ import type { Role } from "~/utils/domain";
 import { ROLES } from "~/utils/domain";
 import { MOBILE, normalisePhone } from "~/utils/phone";
 
-/** A roster is at most this big: a community has a few thousand households. */
-export const ROSTER_LIMITS = { maxBytes: 5 * 1024 * 1024, maxRows: 10_000 } as const;
+import { ROSTER_COLUMNS, ROSTER_LIMITS, type RosterColumn } from "~/utils/roster-schemas";
 
-export const ROSTER_COLUMNS = ["name", "phone", "building", "unit", "household", "role", "grid"] as const;
-export type RosterColumn = (typeof ROSTER_COLUMNS)[number];
+export { ROSTER_COLUMNS, ROSTER_LIMITS, type RosterColumn };
 const REQUIRED: readonly RosterColumn[] = ["name", "phone", "building"];
 
 /** Header words accepted for each column, compared after normalising (NFKC, lowercase, no spaces). */

@@ -1,8 +1,7 @@
 import { communityIdBySlug } from "~/models/community.server";
-import { importRoster } from "~/models/roster-import.server";
+import { importRoster, rosterSourceOf } from "~/models/roster-import.server";
 import { byMethod, handle, mayInCommunity } from "~/utils/api.server";
 import { api } from "~/api/contract";
-import { rosterSourceOf } from "~/utils/roster-source.server";
 
 export const action = byMethod({
   POST: handle(

@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Outcome } from "~/components/outcome";
-import { ROSTER_LIMITS } from "~/models/roster-import";
+import { ROSTER_LIMITS } from "~/utils/roster-schemas";
 import { importRoster, previewRoster } from "~/models/roster-import.server";
 import { communityPage, formOf, problemsFrom, type Problems } from "~/utils/forms.server";
 import { idSchema } from "~/utils/schemas";

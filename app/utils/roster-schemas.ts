@@ -1,8 +1,14 @@
 // Inputs of the roster import and of activation links, shared by the pages and the API.
 import { z } from "zod";
-import { ROSTER_COLUMNS, ROSTER_LIMITS } from "~/models/roster-import";
 import { ROLES } from "./domain";
 import { idSchema, newPasswordSchema } from "./schemas";
+
+/** A roster is at most this big: a community has a few thousand households. */
+export const ROSTER_LIMITS = { maxBytes: 5 * 1024 * 1024, maxRows: 10_000 } as const;
+
+/** The columns a roster may have (their header words are in app/models/roster-import.ts). */
+export const ROSTER_COLUMNS = ["name", "phone", "building", "unit", "household", "role", "grid"] as const;
+export type RosterColumn = (typeof ROSTER_COLUMNS)[number];
 
 /** The rows of a roster as JSON (the API's alternative to a file): the header row first, then one row per person. */
 export const rosterRowsSchema = z
