@@ -11,7 +11,7 @@ import { formatDateTime } from "~/utils/format";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, community } = await communityPage(request, params.slug ?? "", "member:manage");
-  return { community, ...(await pendingActivations(actor, community.id)) };
+  return { community, batch: ACTIVATION_BATCH, days: Math.round(ACTIVATION_TTL_MS / 86_400_000), ...(await pendingActivations(actor, community.id)) };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -31,7 +31,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ActivationSheetsPage() {
-  const { community, count, people } = useLoaderData<typeof loader>();
+  const { community, count, people, batch, days } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const { t, i18n } = useTranslation();
@@ -48,7 +48,7 @@ export default function ActivationSheetsPage() {
       {sheets.length > 0 ? (
         <>
           <p className="notice ok no-print" role="status">
-            {t("roster.activation.issued", { count: sheets.length, days: Math.round(ACTIVATION_TTL_MS / 86_400_000) })}
+            {t("roster.activation.issued", { count: sheets.length, days })}
           </p>
           <button className="btn block no-print" type="button" onClick={() => window.print()}>
             {t("roster.activation.print")}
@@ -72,7 +72,7 @@ export default function ActivationSheetsPage() {
         <div className="no-print stack">
           <Form method="post">
             <button className="btn block" type="submit" name="intent" value="all" disabled={busy}>
-              {t("roster.activation.issueAll", { count: Math.min(count, ACTIVATION_BATCH) })}
+              {t("roster.activation.issueAll", { count: Math.min(count, batch) })}
             </button>
           </Form>
           <ul className="list" data-testid="activation-pending">
