@@ -131,11 +131,21 @@ const CALLS: Record<string, Call> = {
   "POST /api/v1/live/session:open": { path: () => "/api/v1/live/session:open", body: (i) => ({ sessionId: i.sessionId }) },
   "POST /api/v1/communities/{slug}/members/import/preview": {
     path: () => "/api/v1/communities/xingfuli/members/import/preview",
-    body: (_, role) => ({ rows: [["姓名", "手机号", "楼栋"], [`矩阵${role}`, `1370000${String(ROLES.indexOf(role)).padStart(4, "0")}`, "1号楼"]] }),
+    body: (_, role) => ({
+      rows: [
+        ["姓名", "手机号", "楼栋"],
+        [`矩阵${role}`, `1370000${String(ROLES.indexOf(role)).padStart(4, "0")}`, "1号楼"],
+      ],
+    }),
   },
   "POST /api/v1/communities/{slug}/members/import": {
     path: () => "/api/v1/communities/xingfuli/members/import",
-    body: (_, role) => ({ rows: [["姓名", "手机号", "楼栋"], [`矩阵${role}`, `1370000${String(ROLES.indexOf(role)).padStart(4, "0")}`, "1号楼"]] }),
+    body: (_, role) => ({
+      rows: [
+        ["姓名", "手机号", "楼栋"],
+        [`矩阵${role}`, `1370000${String(ROLES.indexOf(role)).padStart(4, "0")}`, "1号楼"],
+      ],
+    }),
   },
   "POST /api/v1/communities/{slug}/members/{userId}/activation-link": { path: (i) => `/api/v1/communities/xingfuli/members/${i.resident3Id}/activation-link` },
 };
