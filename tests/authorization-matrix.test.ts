@@ -184,6 +184,25 @@ const CALLS: Record<string, Call> = {
   // Last: these change the session's status for every later call.
   "POST /api/v1/live/session:adjourn": { path: () => "/api/v1/live/session:adjourn", body: (i) => ({ sessionId: i.sessionId }) },
   "POST /api/v1/live/session:open": { path: () => "/api/v1/live/session:open", body: (i) => ({ sessionId: i.sessionId }) },
+  "POST /api/v1/communities/{slug}/members/import/preview": {
+    path: () => "/api/v1/communities/xingfuli/members/import/preview",
+    body: (_, role) => ({
+      rows: [
+        ["姓名", "手机号", "楼栋"],
+        [`矩阵${role}`, `1370000${String(ROLES.indexOf(role)).padStart(4, "0")}`, "1号楼"],
+      ],
+    }),
+  },
+  "POST /api/v1/communities/{slug}/members/import": {
+    path: () => "/api/v1/communities/xingfuli/members/import",
+    body: (_, role) => ({
+      rows: [
+        ["姓名", "手机号", "楼栋"],
+        [`矩阵${role}`, `1370000${String(ROLES.indexOf(role)).padStart(4, "0")}`, "1号楼"],
+      ],
+    }),
+  },
+  "POST /api/v1/communities/{slug}/members/{userId}/activation-link": { path: (i) => `/api/v1/communities/xingfuli/members/${i.resident3Id}/activation-link` },
 };
 
 // prettier-ignore
@@ -258,6 +277,9 @@ const EXPECTED: Record<string, Row> = {
   "POST /api/v1/live/vote:close":                         [404, 404, 404, 404, 404, 404, 404, 404, 404, 401],
   "POST /api/v1/live/session:adjourn":                    [409, 409, 403, 403, 403, 403, 403, 403, 403, 401], // not open yet
   "POST /api/v1/live/session:open":                       [200, 409, 403, 403, 403, 403, 403, 403, 403, 401], // staff opened it first
+  "POST /api/v1/communities/{slug}/members/import/preview": [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "POST /api/v1/communities/{slug}/members/import":       [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "POST /api/v1/communities/{slug}/members/{userId}/activation-link": [409, 409, 403, 403, 403, 403, 403, 403, 403, 401], // resident3 has a password
 };
 
 /**
@@ -304,6 +326,9 @@ const POLICY_RULES: Record<string, { action: string; resource: "community" | "se
   "POST /api/v1/live/session:proxy": { action: "session:chair", resource: "session" },
   "POST /api/v1/live/session:adjourn": { action: "session:chair", resource: "session" },
   "POST /api/v1/live/session:open": { action: "session:chair", resource: "session" },
+  "POST /api/v1/communities/{slug}/members/import/preview": { action: "member:import", resource: "community" },
+  "POST /api/v1/communities/{slug}/members/import": { action: "member:import", resource: "community" },
+  "POST /api/v1/communities/{slug}/members/{userId}/activation-link": { action: "member:manage", resource: "community" },
 };
 
 let server: RunningServer;

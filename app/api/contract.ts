@@ -2,6 +2,7 @@
 // them with `handle`; /api/v1/openapi.json is generated from this list.
 import { z } from "zod";
 import { endpoint, type Endpoint } from "~/utils/api.server";
+import { importApi } from "./contract.import";
 import { AUDIT_ACTIONS } from "~/models/audit.server";
 import { CONSTITUENCIES, ROLES, SESSION_STATUSES } from "~/utils/domain";
 import { LIVE_ACTIONS, liveActionNames, type LiveActionName } from "~/models/live-actions.server";
@@ -66,6 +67,7 @@ const agendaItemSummary = z.object({
 
 export const api = {
   ...placesApi,
+  ...importApi,
   token: endpoint({
     method: "POST",
     path: "/api/v1/auth/token",
@@ -180,7 +182,8 @@ export const api = {
   createInvite: endpoint({
     method: "POST",
     path: "/api/v1/communities/{slug}/invites",
-    summary: "Create an invitation link that makes an account in the community with a role (community staff)",
+    summary:
+      "Create an invitation link that makes an account in the community with a role, and optionally an organisation and a home place (grid, building, unit or household: the most specific decides, the rest are derived) (community staff)",
     tag: "communities",
     auth: true,
     params: z.object({ slug: z.string().regex(/^[a-z0-9-]{1,64}$/) }),

@@ -7,13 +7,16 @@ import { liveErrorsZhCN, liveZhCN } from "./live.zh-CN";
 import { zhCN } from "./zh-CN";
 import { districtZhCN, organizationsZhCN, placesAuditZhCN, placesErrorsZhCN, placesZhCN, seatPlaceZhCN } from "./places.zh-CN";
 import { districtEn, organizationsEn, placesAuditEn, placesErrorsEn, placesEn, seatPlaceEn } from "./places.en";
+import { rosterEn, rosterErrorsEn } from "./roster.en";
+import { rosterErrorsZhCN, rosterZhCN } from "./roster.zh-CN";
 
 export const resources = {
   "zh-CN": {
     translation: {
       ...zhCN,
-      errors: { ...zhCN.errors, ...liveErrorsZhCN, ...placesErrorsZhCN },
+      errors: { ...zhCN.errors, ...liveErrorsZhCN, ...rosterErrorsZhCN, ...placesErrorsZhCN },
       live: liveZhCN,
+      roster: rosterZhCN,
       places: placesZhCN,
       organizations: organizationsZhCN,
       district: districtZhCN,
@@ -24,8 +27,9 @@ export const resources = {
   en: {
     translation: {
       ...en,
-      errors: { ...en.errors, ...liveErrorsEn, ...placesErrorsEn },
+      errors: { ...en.errors, ...liveErrorsEn, ...rosterErrorsEn, ...placesErrorsEn },
       live: liveEn,
+      roster: rosterEn,
       places: placesEn,
       organizations: organizationsEn,
       district: districtEn,

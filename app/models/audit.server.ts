@@ -20,6 +20,7 @@ export const AUDIT_ACTIONS = [
   "place.merge",
   "place.archive",
   "member.place",
+  "roster.import",
   "organization.create",
   "organization.rename",
   "organization.archive",

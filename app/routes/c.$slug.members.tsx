@@ -55,7 +55,8 @@ export default function MembersPage() {
     <div className="card stack">
       <h1>{t("members.title")}</h1>
       <p className="muted">
-        {community.name} · <a href={`/c/${community.slug}/audit`}>{t("audit.link")}</a>
+        {community.name} · <a href={`/c/${community.slug}/audit`}>{t("audit.link")}</a> · <a href={`/c/${community.slug}/members/import`}>{t("roster.link")}</a>{" "}
+        · <a href={`/c/${community.slug}/members/activation`}>{t("roster.activation.link")}</a>
       </p>
       <Outcome done={data?.done === "home" ? "places.done.home" : data?.done ? `members.done.${data.done}` : null} problems={data?.problems} />
       <details data-testid="home-form">

@@ -63,6 +63,7 @@ export async function communityPage(
       | "community:configure"
       | "council:seat"
       | "member:manage"
+      | "member:import"
       | "audit:view"
       | "topic:raise"
       | "topic:triage"

@@ -36,6 +36,7 @@ type Resources = {
   "community:configure": CommunityResource;
   "council:seat": CommunityResource;
   "member:manage": CommunityResource;
+  "member:import": CommunityResource;
   "audit:view": CommunityResource;
   "place:manage": CommunityResource;
   "organization:manage": CommunityResource;
@@ -83,6 +84,8 @@ const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean
   "council:seat": (a, r) => staffOrOverseer(a, r.communityId),
   // Granting and revoking roles, deactivating a member: staff only; the model keeps at least one staff member.
   "member:manage": (a, r) => staffOrOverseer(a, r.communityId),
+  // A roster import makes accounts and grants roles in bulk: the community's staff (or the street office that oversees it).
+  "member:import": (a, r) => staffOrOverseer(a, r.communityId),
   // The audit log names who changed what: the community's staff read it.
   "audit:view": (a, r) => staffOrOverseer(a, r.communityId),
   // Grids, buildings, units and homes; organisations and who acts for them: staff, or the street office.

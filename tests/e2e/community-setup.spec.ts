@@ -187,7 +187,7 @@ test("a street office sets up a new community from the pages, and its council ho
     // ——— Everything is in the new community's audit log ———
     await staff.goto(`/c/${COMMUNITY.slug}/audit`);
     const log = staff.getByTestId("audit");
-    for (const action of ["新建社区", "新建地点", "合并地点", "新建组织", "登记住处", "入席"]) await expect(log).toContainText(action);
+    for (const action of ["新建社区", "新建地点", "合并地点", "新建组织", "修改住址", "入席"]) await expect(log).toContainText(action);
   } finally {
     await office.close();
     await staffContext.close();
