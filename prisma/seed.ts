@@ -102,6 +102,7 @@ export async function seedDemo(): Promise<void> {
             communityId,
             role,
             organizationId: u.org ? orgs[u.org].id : undefined,
+            actsForOrganization: !!u.org,
             buildingId: building?.id,
             gridId: u.username === "grid1" ? grids[0]!.id : undefined,
           })),

@@ -257,6 +257,25 @@ describe("organisations", () => {
   });
 });
 
+describe("who acts for an organisation", () => {
+  it("answers its referrals only while staff let them act for it; the change takes effect at once", async () => {
+    const org = await ok("POST", `${C}/organizations`, "staff", { kind: "urbanManagement", name: "金凤区城管中队" });
+    await ok("POST", `${C}/organizations/${org.id}/members`, "staff", { userId: ids.resident2, actsForOrganization: false });
+    const topic = await raise("resident3", "路边摊占道经营", {});
+    await ok("POST", `/api/v1/topics/${topic}/moves`, "staff", {
+      move: "refer",
+      organizationId: org.id,
+      dueAt: new Date(Date.now() + 86_400_000 * 3).toISOString().slice(0, 16),
+    });
+    const answer = { move: "orgAnswer", answer: "已安排执法队员每日巡查，并设置疏导点位。" };
+    expect((await call("POST", `/api/v1/topics/${topic}/moves`, "resident2", answer)).status).toBe(403);
+    expect((await ok("GET", `${C}/referrals`, "resident2")).items).toEqual([]);
+    await ok("POST", `${C}/organizations/${org.id}/members`, "staff", { userId: ids.resident2, actsForOrganization: true });
+    expect(((await ok("GET", `${C}/referrals`, "resident2")).items as Json[]).map((t) => t.id)).toEqual([topic]);
+    expect((await ok("POST", `/api/v1/topics/${topic}/moves`, "resident2", answer)).status).toBe("answered");
+  });
+});
+
 describe("the audit log of places", () => {
   it("has who, when, before and after for every change of place and home", async () => {
     const log = await auditLog();

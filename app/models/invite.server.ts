@@ -145,7 +145,15 @@ export async function acceptInvite(token: string, who: { userId: string } | { ac
             ? ((await invitePlace(tx, invite.community.id, { gridId, buildingId, unitId, householdId })) ?? {})
             : {};
         await tx.membership.create({
-          data: { userId, communityId: invite.community.id, role: invite.role, organizationId: invite.organizationId, ...place },
+          // Invited for an organisation: staff chose them to act for it (they can take that back on the organisations page).
+          data: {
+            userId,
+            communityId: invite.community.id,
+            role: invite.role,
+            organizationId: invite.organizationId,
+            actsForOrganization: !!invite.organizationId,
+            ...place,
+          },
         });
         // A role granted through a link is a change of role like any other: the person accepting is who made it.
         const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { displayName: true } });

@@ -403,7 +403,9 @@ export async function triageQueue(actor: Actor, communityId: string, { place }: 
 
 /** An organisation's queue: topics referred to it, waiting for its formal answer. */
 export async function referralQueue(actor: Actor, communityId: string) {
-  const orgIds = actor.memberships.filter((m) => m.communityId === communityId && m.organizationId).map((m) => m.organizationId!);
+  const orgIds = actor.memberships
+    .filter((m) => m.communityId === communityId && m.organizationId && m.actsForOrganization !== false)
+    .map((m) => m.organizationId!);
   if (orgIds.length === 0) return [];
   const topics = await prisma.topic.findMany({
     where: { communityId, status: "referred", referredOrgId: { in: orgIds } },

@@ -11,7 +11,8 @@ export type Actor = {
   userId: string;
   /** The name others see (presence, rolls); loaded with the rest so realtime auth is one query. */
   displayName: string;
-  memberships: { communityId: string; role: Role; organizationId: string | null }[];
+  /** actsForOrganization: staff let this person act for organizationId (answer its referrals); absent counts as yes. */
+  memberships: { communityId: string; role: Role; organizationId: string | null; actsForOrganization?: boolean }[];
   seats: { councilId: string; constituency: Constituency }[];
   /**
    * A street-office super-user (User.districtId): their district, and the communities linked to
@@ -103,7 +104,9 @@ const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean
   "topic:coSign": (a, r) =>
     r.raisedById !== a.userId && !isClosed(r.status) && a.memberships.some((m) => m.communityId === r.communityId && m.role !== "observer"),
   // The organisation a topic was referred to answers it through its own representatives.
-  "topic:orgAnswer": (a, r) => r.referredOrgId !== null && a.memberships.some((m) => m.communityId === r.communityId && m.organizationId === r.referredOrgId),
+  "topic:orgAnswer": (a, r) =>
+    r.referredOrgId !== null &&
+    a.memberships.some((m) => m.communityId === r.communityId && m.organizationId === r.referredOrgId && m.actsForOrganization !== false),
   "session:editAgenda": (a, r) => hasRole(a, r.communityId, STAFF_ROLES),
   // The session's own chair, or whoever chairs for the community (staff, 主持人).
   "session:chair": (a, r) => r.chairId === a.userId || hasRole(a, r.communityId, ["communityStaff", "chair"]),
@@ -145,7 +148,7 @@ export async function loadActor(userId: string): Promise<Actor | null> {
     select: {
       id: true,
       displayName: true,
-      memberships: { where: ACTIVE_MEMBERSHIP, select: { communityId: true, role: true, organizationId: true } },
+      memberships: { where: ACTIVE_MEMBERSHIP, select: { communityId: true, role: true, organizationId: true, actsForOrganization: true } },
       // Only current terms (CURRENT_SEAT in app/models/seat-terms.ts): an ended seat gives no right (a past session's roll reads the history instead).
       seats: { where: { current: true }, select: { councilId: true, constituency: true } },
       district: { select: { id: true, communities: { select: { id: true } } } },
