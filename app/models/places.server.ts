@@ -153,12 +153,15 @@ export async function placeChain(db: Tx | typeof prisma, communityId: string, pl
   return null;
 }
 
+/** A filter on gridId/buildingId/unitId, assignable to the where input of any model that has those columns. */
+export type PlaceWhere = { OR: ({ gridId: string } | { buildingId: string | { in: string[] } } | { unitId: string | { in: string[] } })[] };
+
 /**
  * The Prisma filter for "at this place or anywhere under it", for any model that carries
  * gridId/buildingId/unitId (topics, tasks, members): a grid includes its buildings' and units'
  * rows even where a row names only its building or unit. `field` names the input for the refusal.
  */
-export async function placeWhere(communityId: string, placeId: string, field = "place") {
+export async function placeWhere(communityId: string, placeId: string, field = "place"): Promise<PlaceWhere> {
   const found = await placeChain(prisma, communityId, placeId);
   if (!found || found.kind === "household") throw new InputRejected(field, "errors.placeInvalid");
   if (found.kind === "unit") return { OR: [{ unitId: placeId }] };
