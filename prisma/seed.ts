@@ -155,6 +155,14 @@ export async function seedDemo(): Promise<void> {
     onBehalfOf: "2号楼2单元 李奶奶",
   });
   await moveTopic(await actor("staff"), clutter.id, { move: "accept" });
+
+  // The street office of 金凤区 and its super-user (docs/decisions/0009-district-super-user.md): it oversees 幸福里,
+  // not 春华 (兴庆区).
+  const district = await prisma.district.create({ data: { name: "金凤区", city: "银川市" } });
+  await prisma.community.update({ where: { id: community.id }, data: { districtId: district.id } });
+  await prisma.user.create({
+    data: { username: "jiedao", phone: "13800000011", displayName: "金凤区街道办", passwordHash: await hashPassword(DEMO_PASSWORD), districtId: district.id },
+  });
 }
 
 /** Removes every row, children first, so the seed can run again. */
@@ -167,5 +175,6 @@ export async function wipe(): Promise<void> {
     prisma.yDocument.deleteMany(),
     prisma.community.deleteMany(),
     prisma.user.deleteMany(),
+    prisma.district.deleteMany(),
   ]);
 }

@@ -28,6 +28,13 @@ type Ids = {
   inviteToken: string;
   settings: unknown;
   itemIds: string[];
+  /** Places and organisations of 幸福里 made for the matrix (issue 11): merged, archived and renamed by the rows below. */
+  gridId: string;
+  buildingId: string;
+  mergeGridId: string;
+  archiveGridId: string;
+  orgId: string;
+  archiveOrgId: string;
 };
 type Call = { path: (ids: Ids) => string; body?: (ids: Ids, role: Role) => unknown };
 
@@ -93,6 +100,54 @@ const CALLS: Record<string, Call> = {
   "GET /api/v1/tokens": { path: () => "/api/v1/tokens" },
   "DELETE /api/v1/tokens/{id}": { path: () => "/api/v1/tokens/nosuchtoken" },
   "POST /api/v1/realtime/ticket": { path: () => "/api/v1/realtime/ticket", body: () => ({}) },
+  // Places, organisations and councils (issue 11); every change is made by staff first, so the secretary meets its outcome.
+  "GET /api/v1/communities/{slug}/places": { path: () => "/api/v1/communities/xingfuli/places" },
+  "POST /api/v1/communities/{slug}/places": {
+    path: () => "/api/v1/communities/xingfuli/places",
+    body: (_, role) => ({ kind: "grid", name: `矩阵网格 ${role}` }),
+  },
+  "POST /api/v1/communities/{slug}/places/{kind}/{placeId}/rename": {
+    path: (i) => `/api/v1/communities/xingfuli/places/grid/${i.gridId}/rename`,
+    body: () => ({ name: "矩阵改名网格" }),
+  },
+  "POST /api/v1/communities/{slug}/places/{kind}/{placeId}/move": {
+    path: (i) => `/api/v1/communities/xingfuli/places/building/${i.buildingId}/move`,
+    body: (i) => ({ parentId: i.gridId }),
+  },
+  "POST /api/v1/communities/{slug}/places/{kind}/{placeId}/merge": {
+    path: (i) => `/api/v1/communities/xingfuli/places/grid/${i.mergeGridId}/merge`,
+    body: (i) => ({ intoId: i.gridId }),
+  },
+  "POST /api/v1/communities/{slug}/places/{kind}/{placeId}/archive": { path: (i) => `/api/v1/communities/xingfuli/places/grid/${i.archiveGridId}/archive` },
+  "POST /api/v1/communities/{slug}/members/{userId}/home": {
+    path: (i) => `/api/v1/communities/xingfuli/members/${i.resident3Id}/home`,
+    body: (i) => ({ placeId: i.buildingId }),
+  },
+  "GET /api/v1/communities/{slug}/organizations": { path: () => "/api/v1/communities/xingfuli/organizations" },
+  "POST /api/v1/communities/{slug}/organizations": {
+    path: () => "/api/v1/communities/xingfuli/organizations",
+    body: (_, role) => ({ kind: "utility", name: `矩阵单位 ${role}` }),
+  },
+  "POST /api/v1/communities/{slug}/organizations/{organizationId}/rename": {
+    path: (i) => `/api/v1/communities/xingfuli/organizations/${i.orgId}/rename`,
+    body: () => ({ name: "矩阵改名单位" }),
+  },
+  "POST /api/v1/communities/{slug}/organizations/{organizationId}/archive": {
+    path: (i) => `/api/v1/communities/xingfuli/organizations/${i.archiveOrgId}/archive`,
+  },
+  "POST /api/v1/communities/{slug}/organizations/{organizationId}/members": {
+    path: (i) => `/api/v1/communities/xingfuli/organizations/${i.orgId}/members`,
+    body: (i) => ({ userId: i.resident3Id, actsForOrganization: true }),
+  },
+  "DELETE /api/v1/communities/{slug}/organizations/{organizationId}/members/{userId}": {
+    path: (i) => `/api/v1/communities/xingfuli/organizations/${i.orgId}/members/${i.resident3Id}`,
+  },
+  "GET /api/v1/communities/{slug}/councils": { path: () => "/api/v1/communities/xingfuli/councils" },
+  "GET /api/v1/district": { path: () => "/api/v1/district" },
+  "POST /api/v1/district/communities": {
+    path: () => "/api/v1/district/communities",
+    body: (i, role) => ({ staffMode: "existing", communityName: "矩阵社区", slug: `matrix-${ROLES.indexOf(role)}`, staffIdentifier: "staff" }),
+  },
   // Live actions on the demo session while it is still scheduled: the permission is checked before the session's rules.
   "POST /api/v1/live/hand:raise": { path: () => "/api/v1/live/hand:raise", body: (i) => ({ sessionId: i.sessionId }) },
   // Each role lowers its own hand (no userId): membership decides (issue 10: an outsider was answered 200).
@@ -191,6 +246,22 @@ const EXPECTED: Record<string, Row> = {
   "GET /api/v1/tokens":                                   [200, 200, 200, 200, 200, 200, 200, 200, 200, 401], // one's own tokens
   "DELETE /api/v1/tokens/{id}":                           [404, 404, 404, 404, 404, 404, 404, 404, 404, 401], // only one's own, and this one is no one's
   "POST /api/v1/realtime/ticket":                         [200, 200, 200, 200, 200, 200, 200, 200, 200, 401],
+  "GET /api/v1/communities/{slug}/places":                [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
+  "POST /api/v1/communities/{slug}/places":               [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "POST /api/v1/communities/{slug}/places/{kind}/{placeId}/rename": [200, 200, 403, 403, 403, 403, 403, 403, 403, 401], // the same name again changes nothing
+  "POST /api/v1/communities/{slug}/places/{kind}/{placeId}/move": [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "POST /api/v1/communities/{slug}/places/{kind}/{placeId}/merge": [200, 409, 403, 403, 403, 403, 403, 403, 403, 401], // staff merged it first
+  "POST /api/v1/communities/{slug}/places/{kind}/{placeId}/archive": [200, 200, 403, 403, 403, 403, 403, 403, 403, 401], // archiving twice changes nothing
+  "POST /api/v1/communities/{slug}/members/{userId}/home": [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "GET /api/v1/communities/{slug}/organizations":         [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
+  "POST /api/v1/communities/{slug}/organizations":        [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "POST /api/v1/communities/{slug}/organizations/{organizationId}/rename": [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "POST /api/v1/communities/{slug}/organizations/{organizationId}/archive": [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "POST /api/v1/communities/{slug}/organizations/{organizationId}/members": [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "DELETE /api/v1/communities/{slug}/organizations/{organizationId}/members/{userId}": [200, 404, 403, 403, 403, 403, 403, 403, 403, 401], // staff removed them first
+  "GET /api/v1/communities/{slug}/councils":              [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
+  "GET /api/v1/district":                                 [403, 403, 403, 403, 403, 403, 403, 403, 403, 401], // no demo role is a street office's super-user
+  "POST /api/v1/district/communities":                    [403, 403, 403, 403, 403, 403, 403, 403, 403, 401],
   "POST /api/v1/live/hand:raise":                         [409, 409, 409, 409, 409, 409, 409, 409, 403, 401], // members: session not open yet
   "POST /api/v1/live/hand:lower":                         [200, 200, 200, 200, 200, 200, 200, 200, 403, 401], // one's own hand: members only
   "POST /api/v1/live/floor:give":                         [409, 409, 403, 403, 403, 403, 403, 403, 403, 401],
@@ -237,6 +308,15 @@ const POLICY_RULES: Record<string, { action: string; resource: "community" | "se
   "DELETE /api/v1/communities/{slug}/members/{userId}/roles/{role}": { action: "member:manage", resource: "community" },
   "POST /api/v1/communities/{slug}/members/{userId}/status": { action: "member:manage", resource: "community" },
   "GET /api/v1/communities/{slug}/audit": { action: "audit:view", resource: "community" },
+  "GET /api/v1/communities/{slug}/places": { action: "community:view", resource: "community" },
+  "POST /api/v1/communities/{slug}/places": { action: "place:manage", resource: "community" },
+  "POST /api/v1/communities/{slug}/places/{kind}/{placeId}/rename": { action: "place:manage", resource: "community" },
+  "POST /api/v1/communities/{slug}/places/{kind}/{placeId}/archive": { action: "place:manage", resource: "community" },
+  "POST /api/v1/communities/{slug}/members/{userId}/home": { action: "member:manage", resource: "community" },
+  "GET /api/v1/communities/{slug}/organizations": { action: "community:view", resource: "community" },
+  "POST /api/v1/communities/{slug}/organizations": { action: "organization:manage", resource: "community" },
+  "POST /api/v1/communities/{slug}/organizations/{organizationId}/members": { action: "organization:manage", resource: "community" },
+  "GET /api/v1/communities/{slug}/councils": { action: "community:view", resource: "community" },
   "GET /api/v1/sessions/{sessionId}/live": { action: "session:view", resource: "session" },
   "GET /api/v1/sessions/{sessionId}/check-in-link": { action: "session:chair", resource: "session" },
   "POST /api/v1/live/hand:lower": { action: "session:attend", resource: "session" },
@@ -295,6 +375,19 @@ beforeAll(async () => {
   };
   const session = (await as("staff", `/api/v1/sessions/${sessionId}`)) as { council: { id: string }; agendaItems: { id: string }[] };
   const topics = (await as("staff", "/api/v1/communities/xingfuli/topics")) as { items: { id: string }[] };
+  const post = async (path: string, body: unknown) =>
+    (await as("staff", `/api/v1/communities/xingfuli/${path}`, { method: "POST", body: JSON.stringify(body) })) as { id: string };
+  const matrixPlaces = async () => {
+    const gridId = (await post("places", { kind: "grid", name: "矩阵网格" })).id;
+    return {
+      gridId,
+      buildingId: (await post("places", { kind: "building", name: "矩阵楼" })).id,
+      mergeGridId: (await post("places", { kind: "grid", name: "矩阵待合并网格" })).id,
+      archiveGridId: (await post("places", { kind: "grid", name: "矩阵待归档网格" })).id,
+      orgId: (await post("organizations", { kind: "urbanManagement", name: "矩阵城管" })).id,
+      archiveOrgId: (await post("organizations", { kind: "policeStation", name: "矩阵派出所" })).id,
+    };
+  };
   const me = async (role: Role) => ((await as(role, "/api/v1/me")) as { id: string }).id;
   ids = {
     sessionId,
@@ -309,6 +402,7 @@ beforeAll(async () => {
     inviteToken: invite.token,
     settings: null,
     itemIds: session.agendaItems.map((i) => i.id).concat(spare.agendaItemId),
+    ...(await matrixPlaces()),
   };
   const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
   operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));

@@ -5,12 +5,38 @@ import { en } from "./en";
 import { liveEn, liveErrorsEn } from "./live.en";
 import { liveErrorsZhCN, liveZhCN } from "./live.zh-CN";
 import { zhCN } from "./zh-CN";
-import { rosterEn, rosterErrorsEn } from "./roster.en";
-import { rosterErrorsZhCN, rosterZhCN } from "./roster.zh-CN";
+import { districtZhCN, organizationsZhCN, placesAuditZhCN, placesErrorsZhCN, placesZhCN, seatPlaceZhCN } from "./places.zh-CN";
+import { rosterAuditEn, rosterEn, rosterErrorsEn } from "./roster.en";
+import { rosterAuditZhCN, rosterErrorsZhCN, rosterZhCN } from "./roster.zh-CN";
+import { districtEn, organizationsEn, placesAuditEn, placesErrorsEn, placesEn, seatPlaceEn } from "./places.en";
 
 export const resources = {
-  "zh-CN": { translation: { ...zhCN, errors: { ...zhCN.errors, ...liveErrorsZhCN, ...rosterErrorsZhCN }, live: liveZhCN, roster: rosterZhCN } },
-  en: { translation: { ...en, errors: { ...en.errors, ...liveErrorsEn, ...rosterErrorsEn }, live: liveEn, roster: rosterEn } },
+  "zh-CN": {
+    translation: {
+      ...zhCN,
+      errors: { ...zhCN.errors, ...liveErrorsZhCN, ...placesErrorsZhCN, ...rosterErrorsZhCN },
+      live: liveZhCN,
+      places: placesZhCN,
+      organizations: organizationsZhCN,
+      district: districtZhCN,
+      seatPlace: seatPlaceZhCN,
+      roster: rosterZhCN,
+      audit: { ...zhCN.audit, actions: { ...zhCN.audit.actions, ...placesAuditZhCN, ...rosterAuditZhCN } },
+    },
+  },
+  en: {
+    translation: {
+      ...en,
+      errors: { ...en.errors, ...liveErrorsEn, ...placesErrorsEn, ...rosterErrorsEn },
+      live: liveEn,
+      places: placesEn,
+      organizations: organizationsEn,
+      district: districtEn,
+      seatPlace: seatPlaceEn,
+      roster: rosterEn,
+      audit: { ...en.audit, actions: { ...en.audit.actions, ...placesAuditEn, ...rosterAuditEn } },
+    },
+  },
 } as const;
 
 /** One instance per request on the server and one per page in the browser; resources are bundled, so init is synchronous. */

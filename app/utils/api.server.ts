@@ -192,7 +192,16 @@ export function unknownEndpoint(request: Request): Promise<Response> {
  * 403 unless the actor may `action` there — before the body is read.
  */
 export function mayInCommunity(
-  action: "community:view" | "community:invite" | "community:configure" | "member:manage" | "member:import" | "audit:view" | "topic:raise",
+  action:
+    | "community:view"
+    | "community:invite"
+    | "community:configure"
+    | "member:manage"
+    | "member:import"
+    | "audit:view"
+    | "topic:raise"
+    | "place:manage"
+    | "organization:manage",
 ) {
   return async ({ actor, params }: { actor: Actor | null; params: { slug: string } }) => {
     const community = await communityBySlug(params.slug);

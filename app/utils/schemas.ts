@@ -219,6 +219,13 @@ export const topicListSchema = z.object({
   status: z.string().trim().max(20).optional(),
   category: z.string().trim().max(32).optional(),
   gridId: z.string().trim().max(64).optional(),
+  /** A grid, building or unit id: topics there or anywhere under it (placeWhere in app/models/places.server.ts). */
+  place: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "errors.placeInvalid")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   from: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, "errors.dateInvalid")
