@@ -66,8 +66,8 @@ const agendaItemSummary = z.object({
 });
 
 export const api = {
-  ...importApi,
   ...placesApi,
+  ...importApi,
   token: endpoint({
     method: "POST",
     path: "/api/v1/auth/token",

@@ -6,34 +6,34 @@ import { liveEn, liveErrorsEn } from "./live.en";
 import { liveErrorsZhCN, liveZhCN } from "./live.zh-CN";
 import { zhCN } from "./zh-CN";
 import { districtZhCN, organizationsZhCN, placesAuditZhCN, placesErrorsZhCN, placesZhCN, seatPlaceZhCN } from "./places.zh-CN";
+import { districtEn, organizationsEn, placesAuditEn, placesErrorsEn, placesEn, seatPlaceEn } from "./places.en";
 import { rosterAuditEn, rosterEn, rosterErrorsEn } from "./roster.en";
 import { rosterAuditZhCN, rosterErrorsZhCN, rosterZhCN } from "./roster.zh-CN";
-import { districtEn, organizationsEn, placesAuditEn, placesErrorsEn, placesEn, seatPlaceEn } from "./places.en";
 
 export const resources = {
   "zh-CN": {
     translation: {
       ...zhCN,
-      errors: { ...zhCN.errors, ...liveErrorsZhCN, ...placesErrorsZhCN, ...rosterErrorsZhCN },
+      errors: { ...zhCN.errors, ...liveErrorsZhCN, ...rosterErrorsZhCN, ...placesErrorsZhCN },
       live: liveZhCN,
+      roster: rosterZhCN,
       places: placesZhCN,
       organizations: organizationsZhCN,
       district: districtZhCN,
       seatPlace: seatPlaceZhCN,
-      roster: rosterZhCN,
       audit: { ...zhCN.audit, actions: { ...zhCN.audit.actions, ...placesAuditZhCN, ...rosterAuditZhCN } },
     },
   },
   en: {
     translation: {
       ...en,
-      errors: { ...en.errors, ...liveErrorsEn, ...placesErrorsEn, ...rosterErrorsEn },
+      errors: { ...en.errors, ...liveErrorsEn, ...rosterErrorsEn, ...placesErrorsEn },
       live: liveEn,
+      roster: rosterEn,
       places: placesEn,
       organizations: organizationsEn,
       district: districtEn,
       seatPlace: seatPlaceEn,
-      roster: rosterEn,
       audit: { ...en.audit, actions: { ...en.audit.actions, ...placesAuditEn, ...rosterAuditEn } },
     },
   },

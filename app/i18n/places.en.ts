@@ -115,7 +115,6 @@ export const placesAuditEn: Shape<typeof placesAuditZhCN> = {
   "place.move": "Building moved to another grid",
   "place.merge": "Places merged",
   "place.archive": "Place archived",
-  "member.place": "Home recorded",
   "organization.create": "Organisation created",
   "organization.rename": "Organisation renamed",
   "organization.archive": "Organisation archived",

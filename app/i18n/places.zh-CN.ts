@@ -111,7 +111,6 @@ export const placesAuditZhCN = {
   "place.move": "楼栋调整网格",
   "place.merge": "合并地点",
   "place.archive": "归档地点",
-  "member.place": "登记住处",
   "organization.create": "新建组织",
   "organization.rename": "组织改名",
   "organization.archive": "归档组织",

@@ -20,12 +20,12 @@ export const AUDIT_ACTIONS = [
   "place.merge",
   "place.archive",
   "member.place",
+  "roster.import",
   "organization.create",
   "organization.rename",
   "organization.archive",
   "organization.member",
   "community.create",
-  "roster.import",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

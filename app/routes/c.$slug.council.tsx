@@ -91,7 +91,8 @@ export default function CouncilPage() {
                 </li>
               ))}
             </ul>
-            <Form method="post" className="stack">
+            {/* Keyed by the roll: after a seat is added the form starts empty again (no place left over from the last one). */}
+            <Form method="post" className="stack" key={`seat-${current.length}`}>
               <h3>{t("council.seatHeading")}</h3>
               <input type="hidden" name="councilId" value={council.id} />
               <div>

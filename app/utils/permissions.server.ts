@@ -84,7 +84,7 @@ const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean
   "council:seat": (a, r) => staffOrOverseer(a, r.communityId),
   // Granting and revoking roles, deactivating a member: staff only; the model keeps at least one staff member.
   "member:manage": (a, r) => staffOrOverseer(a, r.communityId),
-  // A roster import makes accounts and grants roles in bulk: whoever manages members (staff, the street office).
+  // A roster import makes accounts and grants roles in bulk: the community's staff (or the street office that oversees it).
   "member:import": (a, r) => staffOrOverseer(a, r.communityId),
   // The audit log names who changed what: the community's staff read it.
   "audit:view": (a, r) => staffOrOverseer(a, r.communityId),
