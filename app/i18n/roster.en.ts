@@ -95,4 +95,4 @@ export const rosterErrorsEn: Shape<typeof rosterErrorsZhCN> = {
   invitePlaceInvalid: "The chosen home is not in this community.",
 };
 
-export const rosterAuditEn: Shape<typeof rosterAuditZhCN> = { "roster.import": "Roster imported" };
+export const rosterAuditEn: Shape<typeof rosterAuditZhCN> = { "roster.import": "Roster imported", "member.place": "Home place changed" };

@@ -89,5 +89,5 @@ export const rosterErrorsZhCN = {
   invitePlaceInvalid: "所选住址不属于本社区。",
 };
 
-/** The audit log's name for an import (the audit page reads audit.actions.*). */
-export const rosterAuditZhCN = { "roster.import": "导入花名册" };
+/** The audit log's names for an import and a change of home (the audit page reads audit.actions.*). */
+export const rosterAuditZhCN = { "roster.import": "导入花名册", "member.place": "修改住址" };
