@@ -422,8 +422,6 @@ export const en: Shape<typeof zhCN> = {
       "seat.start": "Seated",
       "seat.end": "Unseated",
       "settings.update": "Settings changed",
-      "roster.import": "Roster imported",
-      "member.place": "Home place changed",
     },
   },
   settings: {

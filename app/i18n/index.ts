@@ -7,8 +7,8 @@ import { liveErrorsZhCN, liveZhCN } from "./live.zh-CN";
 import { zhCN } from "./zh-CN";
 import { districtZhCN, organizationsZhCN, placesAuditZhCN, placesErrorsZhCN, placesZhCN, seatPlaceZhCN } from "./places.zh-CN";
 import { districtEn, organizationsEn, placesAuditEn, placesErrorsEn, placesEn, seatPlaceEn } from "./places.en";
-import { rosterEn, rosterErrorsEn } from "./roster.en";
-import { rosterErrorsZhCN, rosterZhCN } from "./roster.zh-CN";
+import { rosterAuditEn, rosterEn, rosterErrorsEn } from "./roster.en";
+import { rosterAuditZhCN, rosterErrorsZhCN, rosterZhCN } from "./roster.zh-CN";
 
 export const resources = {
   "zh-CN": {
@@ -21,7 +21,7 @@ export const resources = {
       organizations: organizationsZhCN,
       district: districtZhCN,
       seatPlace: seatPlaceZhCN,
-      audit: { ...zhCN.audit, actions: { ...zhCN.audit.actions, ...placesAuditZhCN } },
+      audit: { ...zhCN.audit, actions: { ...zhCN.audit.actions, ...placesAuditZhCN, ...rosterAuditZhCN } },
     },
   },
   en: {
@@ -34,7 +34,7 @@ export const resources = {
       organizations: organizationsEn,
       district: districtEn,
       seatPlace: seatPlaceEn,
-      audit: { ...en.audit, actions: { ...en.audit.actions, ...placesAuditEn } },
+      audit: { ...en.audit, actions: { ...en.audit.actions, ...placesAuditEn, ...rosterAuditEn } },
     },
   },
 } as const;

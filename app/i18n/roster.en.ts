@@ -1,4 +1,4 @@
-import type { rosterErrorsZhCN, rosterZhCN } from "./roster.zh-CN";
+import type { rosterAuditZhCN, rosterErrorsZhCN, rosterZhCN } from "./roster.zh-CN";
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
@@ -94,3 +94,5 @@ export const rosterErrorsEn: Shape<typeof rosterErrorsZhCN> = {
   activationInvalid: "This activation link is not valid, already used or expired.",
   invitePlaceInvalid: "The chosen home is not in this community.",
 };
+
+export const rosterAuditEn: Shape<typeof rosterAuditZhCN> = { "roster.import": "Roster imported", "member.place": "Home place changed" };

@@ -88,3 +88,6 @@ export const rosterErrorsZhCN = {
   activationInvalid: "这个激活链接无效、已用过或已过期。",
   invitePlaceInvalid: "所选住址不属于本社区。",
 };
+
+/** The audit log's names for an import and a change of home (the audit page reads audit.actions.*). */
+export const rosterAuditZhCN = { "roster.import": "导入花名册", "member.place": "修改住址" };

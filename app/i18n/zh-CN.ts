@@ -397,8 +397,6 @@ export const zhCN = {
       "seat.start": "入席",
       "seat.end": "卸任",
       "settings.update": "修改社区设置",
-      "roster.import": "导入花名册",
-      "member.place": "修改住址",
     },
   },
   settings: {

@@ -137,10 +137,14 @@ export async function checkCredentials(identifier: string, password: string, add
   }
   return { ok: false, reason: "invalid" };
 }
-/** Whether staff deactivated this person in every community they belong to (someone in none is not). */
+/**
+ * Whether staff deactivated this person in every community they belong to (someone in none is
+ * not, and neither is a street office's super-user, whose rights come from the district).
+ */
 async function deactivatedEverywhere(userId: string): Promise<boolean> {
-  const memberships = await prisma.membership.findMany({ where: { userId }, select: { deactivatedAt: true } });
-  return memberships.length > 0 && memberships.every((m) => m.deactivatedAt !== null);
+  const user = await prisma.user.findUnique({ where: { id: userId }, select: { districtId: true, memberships: { select: { deactivatedAt: true } } } });
+  if (!user || user.districtId) return false;
+  return user.memberships.length > 0 && user.memberships.every((m) => m.deactivatedAt !== null);
 }
 const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$fC/NTXt9rl/8Ab/q/MR4JQ$Nxr1q+HOU2OQKpd9FO72gk0CwO6FCSsx7VFyXdN7QME";
 

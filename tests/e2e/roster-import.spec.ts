@@ -65,10 +65,14 @@ test("staff import an .xlsx roster after fixing two bad rows; an imported reside
   await expect(page.getByTestId("roster-problem")).toHaveCount(0);
   await page.getByRole("button", { name: "确认导入 4 人" }).click();
   await expect(page.getByTestId("roster-done")).toContainText("已导入 4 人，其中新建账号 4 人");
+  await expect(page.getByRole("link", { name: "新居民需要激活账号：去打印激活单" })).toBeVisible();
   await noSidewaysScroll(page);
+  await page.goto("/c/xingfuli/members");
+  await expect(page.getByTestId("member").filter({ hasText: "马晓兰" }).getByTestId("member-home")).toContainText("2号楼 / 1单元 / 301");
+  await page.goto("/c/xingfuli/members/import");
+  await page.getByRole("link", { name: "激活单" }).click();
 
   // The activation sheet of one of them.
-  await page.getByRole("link", { name: "新居民需要激活账号：去打印激活单" }).click();
   await expect(page.getByTestId("activation-pending")).toContainText("马晓兰");
   await page.getByRole("button", { name: "生成 马晓兰 的激活链接" }).click();
   const sheet = page.getByTestId("activation-sheet");
@@ -101,4 +105,31 @@ test("staff import an .xlsx roster after fixing two bad rows; an imported reside
   await resident.locator('main form button[type="submit"]').click();
   await expect(resident.getByTestId("current-user")).toHaveText("马晓兰");
   await phone.close();
+});
+
+test("an invitation for a unit shows its QR code, and whoever accepts it lives in that unit", async ({ page, browser }) => {
+  await signIn(page, USERS.staff);
+  await page.goto("/communities/xingfuli/invites");
+  await page.getByLabel("住址（可选）").selectOption({ label: "3号楼 2单元" });
+  await page.getByRole("button", { name: "生成邀请链接" }).click();
+  const qr = page.getByTestId("invite-qr");
+  await expect(qr.locator("svg")).toBeVisible();
+  await expect(qr).toHaveAttribute("aria-label", "邀请二维码");
+  const url = await page.getByTestId("invite-url").inputValue();
+  await noSidewaysScroll(page);
+
+  const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: "zh-CN" });
+  const invitee = await phone.newPage();
+  await invitee.goto(url);
+  await invitee.locator('input[name="displayName"]').fill("蒋新来");
+  await invitee.locator('input[name="username"]').fill("jiangxinlai");
+  await invitee.locator('input[name="phone"]').fill("15912340099");
+  await invitee.locator('input[name="password"]').fill("jiang-2026-spring");
+  await invitee.locator("main form button[type=submit]").click();
+  await expect(invitee.getByTestId("current-user")).toHaveText("蒋新来");
+  await phone.close();
+
+  // The newcomer's membership has the invitation's place (the members page shows it as their home).
+  await page.goto("/c/xingfuli/members");
+  await expect(page.getByTestId("member").filter({ hasText: "蒋新来" }).getByTestId("member-home")).toContainText("第二网格 / 3号楼 / 2单元");
 });
