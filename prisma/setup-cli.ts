@@ -69,16 +69,14 @@ try {
 }
 
 async function districtAdmin(): Promise<never> {
-  const parsed = setupSchema
-    .pick({ district: true, city: true, username: true, displayName: true, phone: true, password: true })
-    .safeParse({
-      district: values.district,
-      city: values.city ?? "",
-      username: values.username,
-      displayName: values.name ?? values.username,
-      phone: values.phone ?? "",
-      password,
-    });
+  const parsed = setupSchema.pick({ district: true, city: true, username: true, displayName: true, phone: true, password: true }).safeParse({
+    district: values.district,
+    city: values.city ?? "",
+    username: values.username,
+    displayName: values.name ?? values.username,
+    phone: values.phone ?? "",
+    password,
+  });
   if (!parsed.success || !parsed.data.district) {
     for (const issue of parsed.error?.issues ?? []) console.error(`--${String(issue.path[0] ?? "")}: ${t(issue.message)}`);
     console.error(
