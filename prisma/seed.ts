@@ -103,6 +103,7 @@ export async function seedDemo(): Promise<void> {
             communityId,
             role,
             organizationId: u.org ? orgs[u.org].id : undefined,
+            actsForOrganization: !!u.org,
             buildingId: building?.id,
             gridId: u.username === "grid1" ? grids[0]!.id : undefined,
           })),
@@ -171,6 +172,13 @@ export async function seedDemo(): Promise<void> {
     milestones: [],
   });
   await postProgress(await actor("wuye"), lampTask.id, { progress: 30, text: "已报修，灯具已订购，预计三天内到货。", photoKind: "before" });
+  // The street office of 金凤区 and its super-user (docs/decisions/0009-district-super-user.md): it oversees 幸福里,
+  // not 春华 (兴庆区).
+  const district = await prisma.district.create({ data: { name: "金凤区", city: "银川市" } });
+  await prisma.community.update({ where: { id: community.id }, data: { districtId: district.id } });
+  await prisma.user.create({
+    data: { username: "jiedao", phone: "13800000011", displayName: "金凤区街道办", passwordHash: await hashPassword(DEMO_PASSWORD), districtId: district.id },
+  });
 }
 
 /** Removes every row, children first, so the seed can run again. */
@@ -183,5 +191,6 @@ export async function wipe(): Promise<void> {
     prisma.yDocument.deleteMany(),
     prisma.community.deleteMany(),
     prisma.user.deleteMany(),
+    prisma.district.deleteMany(),
   ]);
 }

@@ -34,6 +34,13 @@ type Ids = {
   milestoneId: string;
   propertyId: string;
   wuyeId: string;
+  /** Places and organisations of 幸福里 made for the matrix (issue 11): merged, archived and renamed by the rows below. */
+  gridId: string;
+  buildingId: string;
+  mergeGridId: string;
+  archiveGridId: string;
+  orgId: string;
+  archiveOrgId: string;
 };
 type Call = { path: (ids: Ids) => string; body?: (ids: Ids, role: Role) => unknown };
 
@@ -154,6 +161,54 @@ const CALLS: Record<string, Call> = {
     path: () => "/api/v1/live/task:fromResolution",
     body: (i) => ({ motionId: "nosuchmotion", organizationId: i.propertyId, deadline: "2099-01-01T10:00" }),
   },
+  // Places, organisations and councils (issue 11); every change is made by staff first, so the secretary meets its outcome.
+  "GET /api/v1/communities/{slug}/places": { path: () => "/api/v1/communities/xingfuli/places" },
+  "POST /api/v1/communities/{slug}/places": {
+    path: () => "/api/v1/communities/xingfuli/places",
+    body: (_, role) => ({ kind: "grid", name: `矩阵网格 ${role}` }),
+  },
+  "POST /api/v1/communities/{slug}/places/{kind}/{placeId}/rename": {
+    path: (i) => `/api/v1/communities/xingfuli/places/grid/${i.gridId}/rename`,
+    body: () => ({ name: "矩阵改名网格" }),
+  },
+  "POST /api/v1/communities/{slug}/places/{kind}/{placeId}/move": {
+    path: (i) => `/api/v1/communities/xingfuli/places/building/${i.buildingId}/move`,
+    body: (i) => ({ parentId: i.gridId }),
+  },
+  "POST /api/v1/communities/{slug}/places/{kind}/{placeId}/merge": {
+    path: (i) => `/api/v1/communities/xingfuli/places/grid/${i.mergeGridId}/merge`,
+    body: (i) => ({ intoId: i.gridId }),
+  },
+  "POST /api/v1/communities/{slug}/places/{kind}/{placeId}/archive": { path: (i) => `/api/v1/communities/xingfuli/places/grid/${i.archiveGridId}/archive` },
+  "POST /api/v1/communities/{slug}/members/{userId}/home": {
+    path: (i) => `/api/v1/communities/xingfuli/members/${i.resident3Id}/home`,
+    body: (i) => ({ placeId: i.buildingId }),
+  },
+  "GET /api/v1/communities/{slug}/organizations": { path: () => "/api/v1/communities/xingfuli/organizations" },
+  "POST /api/v1/communities/{slug}/organizations": {
+    path: () => "/api/v1/communities/xingfuli/organizations",
+    body: (_, role) => ({ kind: "utility", name: `矩阵单位 ${role}` }),
+  },
+  "POST /api/v1/communities/{slug}/organizations/{organizationId}/rename": {
+    path: (i) => `/api/v1/communities/xingfuli/organizations/${i.orgId}/rename`,
+    body: () => ({ name: "矩阵改名单位" }),
+  },
+  "POST /api/v1/communities/{slug}/organizations/{organizationId}/archive": {
+    path: (i) => `/api/v1/communities/xingfuli/organizations/${i.archiveOrgId}/archive`,
+  },
+  "POST /api/v1/communities/{slug}/organizations/{organizationId}/members": {
+    path: (i) => `/api/v1/communities/xingfuli/organizations/${i.orgId}/members`,
+    body: (i) => ({ userId: i.resident3Id, actsForOrganization: true }),
+  },
+  "DELETE /api/v1/communities/{slug}/organizations/{organizationId}/members/{userId}": {
+    path: (i) => `/api/v1/communities/xingfuli/organizations/${i.orgId}/members/${i.resident3Id}`,
+  },
+  "GET /api/v1/communities/{slug}/councils": { path: () => "/api/v1/communities/xingfuli/councils" },
+  "GET /api/v1/district": { path: () => "/api/v1/district" },
+  "POST /api/v1/district/communities": {
+    path: () => "/api/v1/district/communities",
+    body: (i, role) => ({ staffMode: "existing", communityName: "矩阵社区", slug: `matrix-${ROLES.indexOf(role)}`, staffIdentifier: "staff" }),
+  },
   // Live actions on the demo session while it is still scheduled: the permission is checked before the session's rules.
   "POST /api/v1/live/hand:raise": { path: () => "/api/v1/live/hand:raise", body: (i) => ({ sessionId: i.sessionId }) },
   // Each role lowers its own hand (no userId): membership decides (issue 10: an outsider was answered 200).
@@ -190,6 +245,25 @@ const CALLS: Record<string, Call> = {
   // Last: these change the session's status for every later call.
   "POST /api/v1/live/session:adjourn": { path: () => "/api/v1/live/session:adjourn", body: (i) => ({ sessionId: i.sessionId }) },
   "POST /api/v1/live/session:open": { path: () => "/api/v1/live/session:open", body: (i) => ({ sessionId: i.sessionId }) },
+  "POST /api/v1/communities/{slug}/members/import/preview": {
+    path: () => "/api/v1/communities/xingfuli/members/import/preview",
+    body: (_, role) => ({
+      rows: [
+        ["姓名", "手机号", "楼栋"],
+        [`矩阵${role}`, `1370000${String(ROLES.indexOf(role)).padStart(4, "0")}`, "1号楼"],
+      ],
+    }),
+  },
+  "POST /api/v1/communities/{slug}/members/import": {
+    path: () => "/api/v1/communities/xingfuli/members/import",
+    body: (_, role) => ({
+      rows: [
+        ["姓名", "手机号", "楼栋"],
+        [`矩阵${role}`, `1370000${String(ROLES.indexOf(role)).padStart(4, "0")}`, "1号楼"],
+      ],
+    }),
+  },
+  "POST /api/v1/communities/{slug}/members/{userId}/activation-link": { path: (i) => `/api/v1/communities/xingfuli/members/${i.resident3Id}/activation-link` },
 };
 
 // prettier-ignore
@@ -264,6 +338,22 @@ const EXPECTED: Record<string, Row> = {
   "POST /api/v1/tasks/{taskId}/moves":                    [403, 403, 403, 200, 403, 403, 403, 403, 403, 401], // only the lead organisation submits
   "POST /api/v1/tasks/{taskId}/verifications":            [200, 409, 409, 409, 409, 409, 409, 409, 403, 401], // seated staff verified first (firstVerifier closes it)
   "POST /api/v1/live/task:fromResolution":                [404, 404, 404, 404, 404, 404, 404, 404, 404, 401], // no such motion
+  "GET /api/v1/communities/{slug}/places":                [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
+  "POST /api/v1/communities/{slug}/places":               [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "POST /api/v1/communities/{slug}/places/{kind}/{placeId}/rename": [200, 200, 403, 403, 403, 403, 403, 403, 403, 401], // the same name again changes nothing
+  "POST /api/v1/communities/{slug}/places/{kind}/{placeId}/move": [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "POST /api/v1/communities/{slug}/places/{kind}/{placeId}/merge": [200, 409, 403, 403, 403, 403, 403, 403, 403, 401], // staff merged it first
+  "POST /api/v1/communities/{slug}/places/{kind}/{placeId}/archive": [200, 200, 403, 403, 403, 403, 403, 403, 403, 401], // archiving twice changes nothing
+  "POST /api/v1/communities/{slug}/members/{userId}/home": [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "GET /api/v1/communities/{slug}/organizations":         [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
+  "POST /api/v1/communities/{slug}/organizations":        [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "POST /api/v1/communities/{slug}/organizations/{organizationId}/rename": [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "POST /api/v1/communities/{slug}/organizations/{organizationId}/archive": [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "POST /api/v1/communities/{slug}/organizations/{organizationId}/members": [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "DELETE /api/v1/communities/{slug}/organizations/{organizationId}/members/{userId}": [200, 404, 403, 403, 403, 403, 403, 403, 403, 401], // staff removed them first
+  "GET /api/v1/communities/{slug}/councils":              [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
+  "GET /api/v1/district":                                 [403, 403, 403, 403, 403, 403, 403, 403, 403, 401], // no demo role is a street office's super-user
+  "POST /api/v1/district/communities":                    [403, 403, 403, 403, 403, 403, 403, 403, 403, 401],
   "POST /api/v1/live/hand:raise":                         [409, 409, 409, 409, 409, 409, 409, 409, 403, 401], // members: session not open yet
   "POST /api/v1/live/hand:lower":                         [200, 200, 200, 200, 200, 200, 200, 200, 403, 401], // one's own hand: members only
   "POST /api/v1/live/floor:give":                         [409, 409, 403, 403, 403, 403, 403, 403, 403, 401],
@@ -279,6 +369,9 @@ const EXPECTED: Record<string, Row> = {
   "POST /api/v1/live/vote:close":                         [404, 404, 404, 404, 404, 404, 404, 404, 404, 401],
   "POST /api/v1/live/session:adjourn":                    [409, 409, 403, 403, 403, 403, 403, 403, 403, 401], // not open yet
   "POST /api/v1/live/session:open":                       [200, 409, 403, 403, 403, 403, 403, 403, 403, 401], // staff opened it first
+  "POST /api/v1/communities/{slug}/members/import/preview": [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "POST /api/v1/communities/{slug}/members/import":       [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "POST /api/v1/communities/{slug}/members/{userId}/activation-link": [409, 409, 403, 403, 403, 403, 403, 403, 403, 401], // resident3 has a password
 };
 
 /**
@@ -308,6 +401,15 @@ const POLICY_RULES: Record<string, { action: string; resource: "community" | "se
   "POST /api/v1/communities/{slug}/members/{userId}/status": { action: "member:manage", resource: "community" },
   "GET /api/v1/communities/{slug}/audit": { action: "audit:view", resource: "community" },
   "GET /api/v1/communities/{slug}/notices": { action: "community:view", resource: "community" },
+  "GET /api/v1/communities/{slug}/places": { action: "community:view", resource: "community" },
+  "POST /api/v1/communities/{slug}/places": { action: "place:manage", resource: "community" },
+  "POST /api/v1/communities/{slug}/places/{kind}/{placeId}/rename": { action: "place:manage", resource: "community" },
+  "POST /api/v1/communities/{slug}/places/{kind}/{placeId}/archive": { action: "place:manage", resource: "community" },
+  "POST /api/v1/communities/{slug}/members/{userId}/home": { action: "member:manage", resource: "community" },
+  "GET /api/v1/communities/{slug}/organizations": { action: "community:view", resource: "community" },
+  "POST /api/v1/communities/{slug}/organizations": { action: "organization:manage", resource: "community" },
+  "POST /api/v1/communities/{slug}/organizations/{organizationId}/members": { action: "organization:manage", resource: "community" },
+  "GET /api/v1/communities/{slug}/councils": { action: "community:view", resource: "community" },
   "GET /api/v1/sessions/{sessionId}/live": { action: "session:view", resource: "session" },
   "GET /api/v1/sessions/{sessionId}/check-in-link": { action: "session:chair", resource: "session" },
   "POST /api/v1/live/hand:lower": { action: "session:attend", resource: "session" },
@@ -317,6 +419,9 @@ const POLICY_RULES: Record<string, { action: string; resource: "community" | "se
   "POST /api/v1/live/session:proxy": { action: "session:chair", resource: "session" },
   "POST /api/v1/live/session:adjourn": { action: "session:chair", resource: "session" },
   "POST /api/v1/live/session:open": { action: "session:chair", resource: "session" },
+  "POST /api/v1/communities/{slug}/members/import/preview": { action: "member:import", resource: "community" },
+  "POST /api/v1/communities/{slug}/members/import": { action: "member:import", resource: "community" },
+  "POST /api/v1/communities/{slug}/members/{userId}/activation-link": { action: "member:manage", resource: "community" },
 };
 
 let server: RunningServer;
@@ -363,6 +468,19 @@ beforeAll(async () => {
   };
   const session = (await as("staff", `/api/v1/sessions/${sessionId}`)) as { council: { id: string }; agendaItems: { id: string }[] };
   const topics = (await as("staff", "/api/v1/communities/xingfuli/topics")) as { items: { id: string }[] };
+  const post = async (path: string, body: unknown) =>
+    (await as("staff", `/api/v1/communities/xingfuli/${path}`, { method: "POST", body: JSON.stringify(body) })) as { id: string };
+  const matrixPlaces = async () => {
+    const gridId = (await post("places", { kind: "grid", name: "矩阵网格" })).id;
+    return {
+      gridId,
+      buildingId: (await post("places", { kind: "building", name: "矩阵楼" })).id,
+      mergeGridId: (await post("places", { kind: "grid", name: "矩阵待合并网格" })).id,
+      archiveGridId: (await post("places", { kind: "grid", name: "矩阵待归档网格" })).id,
+      orgId: (await post("organizations", { kind: "urbanManagement", name: "矩阵城管" })).id,
+      archiveOrgId: (await post("organizations", { kind: "policeStation", name: "矩阵派出所" })).id,
+    };
+  };
   const me = async (role: Role) => ((await as(role, "/api/v1/me")) as { id: string }).id;
   const orgs = (await as("staff", "/api/v1/communities/xingfuli/tasks/organizations")) as { id: string; kind: string }[];
   const propertyId = orgs.find((o) => o.kind === "propertyCompany")!.id;
@@ -402,6 +520,7 @@ beforeAll(async () => {
     milestoneId,
     propertyId,
     wuyeId,
+    ...(await matrixPlaces()),
   };
   const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
   operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));

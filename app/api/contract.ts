@@ -3,11 +3,14 @@
 import { z } from "zod";
 import { endpoint, type Endpoint } from "~/utils/api.server";
 import { minutesApi } from "./contract.minutes";
+import { importApi } from "./contract.import";
 import { AUDIT_ACTIONS } from "~/models/audit.server";
 import { CONSTITUENCIES, ROLES, SESSION_STATUSES } from "~/utils/domain";
 import { LIVE_ACTIONS, liveActionNames, type LiveActionName } from "~/models/live-actions.server";
 import { TOPIC_MOVES, TOPIC_STATUSES } from "~/models/topic-states";
 import { taskEndpoints } from "./contract.tasks";
+import { placesApi, seatTermWithPlace } from "./contract.places";
+import { seatWithPlaceSchema } from "~/utils/places-schemas";
 import {
   agendaAddSchema,
   agendaReorderSchema,
@@ -16,7 +19,6 @@ import {
   inviteCreateSchema,
   memberStatusSchema,
   roleGrantSchema,
-  seatCreateSchema,
   sessionCreateSchema,
   sessionListSchema,
   tokenRequestSchema,
@@ -50,14 +52,7 @@ const settingsResponse = z.object({
   categories: z.array(categorySchema),
 });
 const councilParam = z.object({ councilId: idSchema });
-const seatTerm = z.object({
-  id: z.string(),
-  userId: z.string(),
-  displayName: z.string(),
-  constituency: z.enum(CONSTITUENCIES),
-  from: date,
-  to: date.nullable().describe("null while the term is current"),
-});
+const seatTerm = seatTermWithPlace;
 const memberParam = slugParam.extend({ userId: idSchema });
 const member = z.object({ userId: z.string(), displayName: z.string(), roles: z.array(z.enum(ROLES)), active: z.boolean() });
 const memberChange = member.omit({ displayName: true });
@@ -75,6 +70,8 @@ const agendaItemSummary = z.object({
 export const api = {
   ...minutesApi,
   ...taskEndpoints,
+  ...placesApi,
+  ...importApi,
   token: endpoint({
     method: "POST",
     path: "/api/v1/auth/token",
@@ -117,7 +114,8 @@ export const api = {
   me: endpoint({
     method: "GET",
     path: "/api/v1/me",
-    summary: "The signed-in person: their active memberships (one per role), the same grouped by community, and their current council seats",
+    summary:
+      "The signed-in person: their active memberships (one per role, with its organisation and place), the same grouped by community, their current council seats, and the street office they are super-user of (district, or null)",
     tag: "auth",
     auth: true,
     response: z.object({
@@ -125,9 +123,28 @@ export const api = {
       username: z.string(),
       displayName: z.string(),
       locale: z.string(),
-      memberships: z.array(z.object({ communityId: z.string(), communitySlug: z.string(), communityName: z.string(), role: z.enum(ROLES) })),
+      memberships: z.array(
+        z.object({
+          communityId: z.string(),
+          communitySlug: z.string(),
+          communityName: z.string(),
+          role: z.enum(ROLES),
+          organization: z.object({ id: z.string(), name: z.string(), actsForOrganization: z.boolean() }).nullable(),
+          place: z
+            .object({
+              gridId: z.string().nullable(),
+              buildingId: z.string().nullable(),
+              unitId: z.string().nullable(),
+              householdId: z.string().nullable(),
+              label: z.string().describe("第一网格 / 3号楼 / 1单元 / 1201"),
+            })
+            .nullable(),
+        }),
+      ),
       communities: z.array(z.object({ id: z.string(), slug: z.string(), name: z.string(), roles: z.array(z.enum(ROLES)) })),
       seats: z.array(z.object({ councilId: z.string(), councilName: z.string(), constituency: z.enum(CONSTITUENCIES) })),
+      superUser: z.boolean().describe("true for a street office's super-user"),
+      district: z.object({ id: z.string(), name: z.string(), city: z.string(), communities: z.array(z.string()).describe("slugs") }).nullable(),
     }),
   }),
   session: endpoint({
@@ -169,7 +186,8 @@ export const api = {
   createInvite: endpoint({
     method: "POST",
     path: "/api/v1/communities/{slug}/invites",
-    summary: "Create an invitation link that makes an account in the community with a role (community staff)",
+    summary:
+      "Create an invitation link that makes an account in the community with a role, and optionally an organisation and a home place (grid, building, unit or household: the most specific decides, the rest are derived) (community staff)",
     tag: "communities",
     auth: true,
     params: z.object({ slug: z.string().regex(/^[a-z0-9-]{1,64}$/) }),
@@ -191,7 +209,8 @@ export const api = {
   listTopics: endpoint({
     method: "GET",
     path: "/api/v1/communities/{slug}/topics",
-    summary: "The community's topic board: search (Chinese substrings too), filters, pages of 20",
+    summary:
+      "The community's topic board: search (Chinese substrings too), filters (place: a grid, building or unit id, everything under it included), pages of 20",
     tag: "topics",
     auth: true,
     params: slugParam,
@@ -271,10 +290,11 @@ export const api = {
   triage: endpoint({
     method: "GET",
     path: "/api/v1/communities/{slug}/triage",
-    summary: "Staff triage queue, most urgent first (co-signs, age, deadlines)",
+    summary: "Staff triage queue, most urgent first (co-signs, age, deadlines); ?place= a grid, building or unit id (everything under it)",
     tag: "topics",
     auth: true,
     params: slugParam,
+    query: z.object({ place: idSchema.optional() }),
     response: z.object({
       items: z.array(
         topicSummary
@@ -449,7 +469,7 @@ export const api = {
     tag: "councils",
     auth: true,
     params: councilParam,
-    body: seatCreateSchema,
+    body: seatWithPlaceSchema,
     response: seatTerm.omit({ displayName: true }),
     errors: [403, 404, 409],
   }),

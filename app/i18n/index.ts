@@ -9,15 +9,25 @@ import { minutesErrorsZhCN, minutesNotificationsZhCN, minutesZhCN } from "./minu
 import { zhCN } from "./zh-CN";
 import { tasksEn, tasksErrorsEn, tasksNotificationsEn } from "./tasks.en";
 import { tasksErrorsZhCN, tasksNotificationsZhCN, tasksZhCN } from "./tasks.zh-CN";
+import { districtZhCN, organizationsZhCN, placesAuditZhCN, placesErrorsZhCN, placesZhCN, seatPlaceZhCN } from "./places.zh-CN";
+import { districtEn, organizationsEn, placesAuditEn, placesErrorsEn, placesEn, seatPlaceEn } from "./places.en";
+import { rosterAuditEn, rosterEn, rosterErrorsEn } from "./roster.en";
+import { rosterAuditZhCN, rosterErrorsZhCN, rosterZhCN } from "./roster.zh-CN";
 
 export const resources = {
   "zh-CN": {
     translation: {
       ...zhCN,
-      errors: { ...zhCN.errors, ...liveErrorsZhCN, ...minutesErrorsZhCN, ...tasksErrorsZhCN },
+      errors: { ...zhCN.errors, ...liveErrorsZhCN, ...minutesErrorsZhCN, ...tasksErrorsZhCN, ...rosterErrorsZhCN, ...placesErrorsZhCN },
       live: liveZhCN,
       minutes: minutesZhCN,
       tasks: tasksZhCN,
+      roster: rosterZhCN,
+      places: placesZhCN,
+      organizations: organizationsZhCN,
+      district: districtZhCN,
+      seatPlace: seatPlaceZhCN,
+      audit: { ...zhCN.audit, actions: { ...zhCN.audit.actions, ...placesAuditZhCN, ...rosterAuditZhCN } },
       notifications: {
         ...zhCN.notifications,
         types: { ...zhCN.notifications.types, ...minutesNotificationsZhCN, ...tasksNotificationsZhCN },
@@ -27,10 +37,16 @@ export const resources = {
   en: {
     translation: {
       ...en,
-      errors: { ...en.errors, ...liveErrorsEn, ...minutesErrorsEn, ...tasksErrorsEn },
+      errors: { ...en.errors, ...liveErrorsEn, ...minutesErrorsEn, ...tasksErrorsEn, ...rosterErrorsEn, ...placesErrorsEn },
       live: liveEn,
       minutes: minutesEn,
       tasks: tasksEn,
+      roster: rosterEn,
+      places: placesEn,
+      organizations: organizationsEn,
+      district: districtEn,
+      seatPlace: seatPlaceEn,
+      audit: { ...en.audit, actions: { ...en.audit.actions, ...placesAuditEn, ...rosterAuditEn } },
       notifications: {
         ...en.notifications,
         types: { ...en.notifications.types, ...minutesNotificationsEn, ...tasksNotificationsEn },

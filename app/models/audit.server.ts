@@ -6,7 +6,27 @@ import type { Prisma } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
 import { requirePermission, type Actor } from "~/utils/permissions.server";
 
-export const AUDIT_ACTIONS = ["role.grant", "role.revoke", "member.deactivate", "member.reactivate", "seat.start", "seat.end", "settings.update"] as const;
+export const AUDIT_ACTIONS = [
+  "role.grant",
+  "role.revoke",
+  "member.deactivate",
+  "member.reactivate",
+  "seat.start",
+  "seat.end",
+  "settings.update",
+  "place.create",
+  "place.rename",
+  "place.move",
+  "place.merge",
+  "place.archive",
+  "member.place",
+  "roster.import",
+  "organization.create",
+  "organization.rename",
+  "organization.archive",
+  "organization.member",
+  "community.create",
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 type Tx = Prisma.TransactionClient;

@@ -10,7 +10,7 @@ import type { Constituency } from "~/utils/domain";
 import { InputRejected, RuleBroken } from "~/utils/errors";
 import { ACTIVE_MEMBERSHIP, NotFound, requirePermission, type Actor } from "~/utils/permissions.server";
 import { rightsChanged } from "~/utils/rights.server";
-import type { seatCreateSchema } from "~/utils/schemas";
+import type { seatWithPlaceSchema } from "~/utils/places-schemas";
 import { audit } from "./audit.server";
 import { announce } from "./live-state.server";
 import { CURRENT_SEAT } from "./seat-terms";
@@ -28,13 +28,24 @@ export async function listSeats(actor: Actor, councilId: string) {
   const rows = await prisma.councilSeat.findMany({
     where: { councilId },
     orderBy: [{ seatedAt: "desc" }],
-    select: { id: true, userId: true, constituency: true, seatedAt: true, endedAt: true, user: { select: { displayName: true } } },
+    select: {
+      id: true,
+      userId: true,
+      constituency: true,
+      seatedAt: true,
+      endedAt: true,
+      user: { select: { displayName: true } },
+      grid: { select: { id: true, name: true } },
+      building: { select: { id: true, name: true } },
+    },
   });
   const seat = (r: (typeof rows)[number]) => ({
     id: r.id,
     userId: r.userId,
     displayName: r.user.displayName,
     constituency: r.constituency as Constituency,
+    /** The building or grid a resident seat speaks for. */
+    place: r.building ? { kind: "building" as const, ...r.building } : r.grid ? { kind: "grid" as const, ...r.grid } : null,
     from: r.seatedAt.toISOString(),
     to: r.endedAt?.toISOString() ?? null,
   });
@@ -72,7 +83,7 @@ async function announceOpenSessions(councilId: string) {
 }
 
 /** Seats a member of the council's community; a second current seat in the same council is refused. */
-export async function seatMember(actor: Actor, councilId: string, input: z.infer<typeof seatCreateSchema>) {
+export async function seatMember(actor: Actor, councilId: string, input: z.infer<typeof seatWithPlaceSchema>) {
   const council = await councilOrThrow(councilId);
   requirePermission(actor, "council:seat", { type: "community", communityId: council.communityId });
   const member = await prisma.membership.findFirst({
@@ -80,12 +91,19 @@ export async function seatMember(actor: Actor, councilId: string, input: z.infer
     select: { user: { select: { displayName: true } } },
   });
   if (!member) throw new InputRejected("userId", "errors.notCommunityMember");
+  // The constituency's place: an active grid or building of the same community.
+  const place = input.buildingId
+    ? await prisma.building.findFirst({ where: { id: input.buildingId, communityId: council.communityId, archivedAt: null }, select: { id: true, name: true } })
+    : input.gridId
+      ? await prisma.grid.findFirst({ where: { id: input.gridId, communityId: council.communityId, archivedAt: null }, select: { id: true, name: true } })
+      : null;
+  if ((input.buildingId || input.gridId) && !place) throw new InputRejected(input.buildingId ? "buildingId" : "gridId", "errors.placeInvalid");
   let seat;
   try {
     // The unique key (councilId, userId, current) makes a double seat impossible, even for two staff at once.
     seat = await prisma.$transaction(async (tx) => {
       const created = await tx.councilSeat.create({
-        data: { councilId, userId: input.userId, constituency: input.constituency },
+        data: { councilId, userId: input.userId, constituency: input.constituency, gridId: input.gridId ?? null, buildingId: input.buildingId ?? null },
         select: { id: true, seatedAt: true },
       });
       await refreshAttendance(tx, [councilId], input.userId, { constituency: input.constituency });
@@ -95,7 +113,13 @@ export async function seatMember(actor: Actor, councilId: string, input: z.infer
         action: "seat.start",
         subject: { id: input.userId, name: member.user.displayName },
         before: null,
-        after: { councilId, council: council.name, constituency: input.constituency, from: created.seatedAt.toISOString() },
+        after: {
+          councilId,
+          council: council.name,
+          constituency: input.constituency,
+          ...(place ? { place: { kind: input.buildingId ? "building" : "grid", ...place } } : {}),
+          from: created.seatedAt.toISOString(),
+        },
       });
       return created;
     });
@@ -105,7 +129,14 @@ export async function seatMember(actor: Actor, councilId: string, input: z.infer
   }
   rightsChanged({ userId: input.userId });
   await announceOpenSessions(councilId);
-  return { id: seat.id, userId: input.userId, constituency: input.constituency, from: seat.seatedAt.toISOString(), to: null };
+  return {
+    id: seat.id,
+    userId: input.userId,
+    constituency: input.constituency,
+    place: place ? { kind: input.buildingId ? ("building" as const) : ("grid" as const), ...place } : null,
+    from: seat.seatedAt.toISOString(),
+    to: null,
+  };
 }
 
 /** Ends a person's current term; the row stays as history. */
@@ -149,4 +180,17 @@ export async function councilsOf(actor: Actor, communityId: string) {
     }),
   ]);
   return { councils: await Promise.all(councils.map((c) => listSeats(actor, c.id))), members };
+}
+
+/** For the API: the community's councils, their quorum rule and current seats (any member may read them). */
+export async function councilsWithSeats(actor: Actor, communityId: string) {
+  requirePermission(actor, "community:view", { type: "community", communityId });
+  const councils = await prisma.council.findMany({
+    where: { communityId },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, name: true, quorumRatio: true, quorumInclusive: true },
+  });
+  return {
+    councils: await Promise.all(councils.map(async (c) => ({ ...c, seats: (await listSeats(actor, c.id)).current }))),
+  };
 }

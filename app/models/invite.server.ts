@@ -6,14 +6,17 @@ import type { z } from "zod";
 import { hashPassword, hashToken } from "~/utils/auth.server";
 import { prisma } from "~/utils/db.server";
 import { LIMITS, RateLimited, hit, peek } from "~/utils/rate-limit.server";
+import type { Prisma } from "~/generated/prisma/client";
 import { audit } from "./audit.server";
 import type { inviteAcceptSchema, inviteCreateSchema } from "~/utils/schemas";
 
 export async function createInvite(communityId: string, createdById: string, input: z.infer<typeof inviteCreateSchema>) {
   if (input.organizationId) {
     const org = await prisma.organization.findFirst({ where: { id: input.organizationId, communityId }, select: { id: true } });
-    if (!org) return { error: { organizationId: "errors.idInvalid" } };
+    if (!org) return { error: { organizationId: "errors.idInvalid" } as Record<string, string> };
   }
+  const place = await invitePlace(prisma, communityId, input);
+  if (!place) return { error: { place: "errors.invitePlaceInvalid" } as Record<string, string> };
   const token = randomBytes(18).toString("base64url");
   const invite = await prisma.invite.create({
     data: {
@@ -23,12 +26,55 @@ export async function createInvite(communityId: string, createdById: string, inp
       organizationId: input.organizationId,
       note: input.note,
       maxUses: input.maxUses,
+      ...place,
       tokenHash: hashToken(token),
       expiresAt: new Date(Date.now() + input.expiresInDays * 24 * 3600 * 1000),
     },
     select: { id: true, role: true, expiresAt: true, maxUses: true },
   });
   return { token, path: `/invite/${token}`, invite };
+}
+
+type Place = { gridId: string | null; buildingId: string | null; unitId: string | null; householdId: string | null };
+
+/**
+ * The place an invite grants, from the most specific id given (household → unit → building →
+ * grid), the rest derived from it; null if a place is not this community's, is archived, or
+ * the ids given do not belong together.
+ */
+async function invitePlace(
+  db: Prisma.TransactionClient,
+  communityId: string,
+  input: Partial<Record<keyof Place, string | null | undefined>>,
+): Promise<Place | null> {
+  let place: Place = { gridId: null, buildingId: null, unitId: null, householdId: null };
+  const live = { archivedAt: null };
+  if (input.householdId) {
+    const h = await db.household.findFirst({
+      where: { id: input.householdId, ...live, unit: { ...live, building: { communityId, ...live } } },
+      select: { id: true, unit: { select: { id: true, building: { select: { id: true, gridId: true } } } } },
+    });
+    if (!h) return null;
+    place = { householdId: h.id, unitId: h.unit.id, buildingId: h.unit.building.id, gridId: h.unit.building.gridId };
+  } else if (input.unitId) {
+    const u = await db.unit.findFirst({
+      where: { id: input.unitId, ...live, building: { communityId, ...live } },
+      select: { id: true, building: { select: { id: true, gridId: true } } },
+    });
+    if (!u) return null;
+    place = { householdId: null, unitId: u.id, buildingId: u.building.id, gridId: u.building.gridId };
+  } else if (input.buildingId) {
+    const b = await db.building.findFirst({ where: { id: input.buildingId, communityId, ...live }, select: { id: true, gridId: true } });
+    if (!b) return null;
+    place = { householdId: null, unitId: null, buildingId: b.id, gridId: b.gridId };
+  } else if (input.gridId) {
+    const g = await db.grid.findFirst({ where: { id: input.gridId, communityId, ...live }, select: { id: true } });
+    if (!g) return null;
+    place = { householdId: null, unitId: null, buildingId: null, gridId: g.id };
+  }
+  // A less specific id given beside a more specific one must be the one derived (not another building's grid).
+  for (const k of ["gridId", "buildingId", "unitId"] as const) if (input[k] && input[k] !== place[k]) return null;
+  return place;
 }
 
 /** The invite behind a token if it can still be used; null otherwise. */
@@ -39,6 +85,10 @@ export async function findUsableInvite(token: string) {
       id: true,
       role: true,
       organizationId: true,
+      gridId: true,
+      buildingId: true,
+      unitId: true,
+      householdId: true,
       expiresAt: true,
       uses: true,
       maxUses: true,
@@ -88,7 +138,23 @@ export async function acceptInvite(token: string, who: { userId: string } | { ac
       // Staff deactivated this person here: a link does not bring them back (staff reactivate them).
       if (held.some((m) => m.deactivatedAt)) throw new Refused({ _form: "errors.memberDeactivated" });
       if (!held.some((m) => m.role === invite.role)) {
-        await tx.membership.create({ data: { userId, communityId: invite.community.id, role: invite.role, organizationId: invite.organizationId } });
+        const { gridId, buildingId, unitId, householdId } = invite;
+        // The invite's place, unless it was archived since the link was made (then no place rather than a stale one).
+        const place =
+          householdId || unitId || buildingId || gridId
+            ? ((await invitePlace(tx, invite.community.id, { gridId, buildingId, unitId, householdId })) ?? {})
+            : {};
+        await tx.membership.create({
+          // Invited for an organisation: staff chose them to act for it (they can take that back on the organisations page).
+          data: {
+            userId,
+            communityId: invite.community.id,
+            role: invite.role,
+            organizationId: invite.organizationId,
+            actsForOrganization: !!invite.organizationId,
+            ...place,
+          },
+        });
         // A role granted through a link is a change of role like any other: the person accepting is who made it.
         const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { displayName: true } });
         const before = held.map((m) => m.role);
@@ -98,7 +164,7 @@ export async function acceptInvite(token: string, who: { userId: string } | { ac
           action: "role.grant",
           subject: { id: userId, name: user.displayName },
           before: { roles: before },
-          after: { roles: [...before, invite.role], invite: invite.id },
+          after: { roles: [...before, invite.role], invite: invite.id, ...(gridId || buildingId || unitId || householdId ? { place } : {}) },
         });
       }
       return { ok: true as const, userId };

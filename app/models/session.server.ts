@@ -112,7 +112,7 @@ export async function listSessions(actor: Actor, filters: z.infer<typeof session
     if (!c) throw new NotFound("community");
     requirePermission(actor, "community:view", { type: "community", communityId: c.id });
     communityIds = [c.id];
-  } else communityIds = [...new Set(actor.memberships.map((m) => m.communityId))];
+  } else communityIds = [...new Set([...actor.memberships.map((m) => m.communityId), ...(actor.district?.communityIds ?? [])])];
   const where = {
     council: { communityId: { in: communityIds } },
     ...(filters.status ? { status: filters.status } : {}),

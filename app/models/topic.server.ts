@@ -6,6 +6,7 @@ import type { Prisma } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
 import { agendaItemDocumentName } from "~/utils/domain";
 import { beijingDayRange } from "~/utils/format";
+import { placeWhere } from "./places.server";
 import { InputRejected } from "~/utils/errors";
 import { NotFound, can, loadTopicResource, requirePermission, type Actor, type TopicResource } from "~/utils/permissions.server";
 import { publish, socketRooms } from "~/utils/realtime.server";
@@ -25,21 +26,28 @@ function event(tx: Tx, topicId: string, type: string, actorId: string | null, da
 
 const community = (communityId: string) => ({ type: "community" as const, communityId });
 
+/** The topic's place, checked (active places of this community only) and completed upwards: a unit's building and grid, a building's grid. */
 async function checkPlace(communityId: string, input: { gridId?: string; buildingId?: string; unitId?: string }) {
-  if (input.gridId && !(await prisma.grid.findFirst({ where: { id: input.gridId, communityId }, select: { id: true } })))
+  const active = { archivedAt: null };
+  if (input.gridId && !(await prisma.grid.findFirst({ where: { id: input.gridId, communityId, ...active }, select: { id: true } })))
     throw new InputRejected("gridId", "errors.placeInvalid");
-  if (input.buildingId && !(await prisma.building.findFirst({ where: { id: input.buildingId, communityId }, select: { id: true } })))
-    throw new InputRejected("buildingId", "errors.placeInvalid");
-  if (input.unitId && !(await prisma.unit.findFirst({ where: { id: input.unitId, buildingId: input.buildingId ?? "-" }, select: { id: true } })))
+  const building = input.buildingId
+    ? await prisma.building.findFirst({ where: { id: input.buildingId, communityId, ...active }, select: { id: true, gridId: true } })
+    : null;
+  if (input.buildingId && !building) throw new InputRejected("buildingId", "errors.placeInvalid");
+  if (input.unitId && !(await prisma.unit.findFirst({ where: { id: input.unitId, buildingId: input.buildingId ?? "-", ...active }, select: { id: true } })))
     throw new InputRejected("unitId", "errors.placeInvalid");
+  return { gridId: building?.gridId ?? input.gridId, buildingId: input.buildingId, unitId: input.unitId };
 }
+
+const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 export async function raiseTopic(actor: Actor, communityId: string, input: z.infer<typeof topicRaiseSchema>, photos: File[] = []) {
   requirePermission(actor, "topic:raise", community(communityId));
   if (input.onBehalfOf) requirePermission(actor, "topic:raiseOnBehalf", community(communityId));
   const category = await prisma.topicCategory.findFirst({ where: { communityId, key: input.category, archived: false }, select: { key: true } });
   if (!category) throw new InputRejected("category", "errors.categoryInvalid");
-  await checkPlace(communityId, input);
+  const place = await checkPlace(communityId, input);
   // Encode every photo before saving anything: one bad file and nothing is kept.
   const encoded = await encodePhotos(photos, actor.userId);
   const saved = await savePhotos(encoded);
@@ -52,9 +60,9 @@ export async function raiseTopic(actor: Actor, communityId: string, input: z.inf
           title: input.title,
           description: input.description,
           category: input.category,
-          gridId: input.gridId,
-          buildingId: input.buildingId,
-          unitId: input.unitId,
+          gridId: place.gridId,
+          buildingId: place.buildingId,
+          unitId: place.unitId,
           onBehalfOf: input.onBehalfOf,
           photos: { create: encoded.map((p, i) => ({ file: saved.files[i]!, width: p.width, height: p.height, bytes: p.data.length, position: i })) },
         },
@@ -160,7 +168,7 @@ export async function moveTopic(actor: Actor, topicId: string, input: TopicMoveI
       break;
     case "refer": {
       const org = await prisma.organization.findFirst({
-        where: { id: input.organizationId, communityId: topic.communityId },
+        where: { id: input.organizationId, communityId: topic.communityId, archivedAt: null },
         select: { id: true, name: true },
       });
       if (!org) throw new InputRejected("organizationId", "errors.organizationInvalid");
@@ -339,8 +347,9 @@ export async function listTopics(actor: Actor, communityId: string, filters: z.i
   else if (filters.status) where.status = filters.status;
   if (filters.category) where.category = filters.category;
   if (filters.gridId) where.gridId = filters.gridId;
+  if (filters.place) where.AND = [...asArray(where.AND), await placeWhere(communityId, filters.place)];
   if (filters.from || filters.to) where.createdAt = beijingDayRange(filters.from, filters.to);
-  if (filters.mine) where.AND = [{ OR: [{ raisedById: actor.userId }, { coSigns: { some: { userId: actor.userId } } }] }];
+  if (filters.mine) where.AND = [...asArray(where.AND), { OR: [{ raisedById: actor.userId }, { coSigns: { some: { userId: actor.userId } } }] }];
   const [items, total] = await Promise.all([
     prisma.topic.findMany({
       where,
@@ -368,10 +377,10 @@ export async function listTopics(actor: Actor, communityId: string, filters: z.i
 }
 
 /** Staff triage queue: open topics, most urgent first (co-signs, age, deadlines). */
-export async function triageQueue(actor: Actor, communityId: string) {
+export async function triageQueue(actor: Actor, communityId: string, { place }: { place?: string } = {}) {
   requirePermission(actor, "topic:triage", community(communityId));
   const open = await prisma.topic.findMany({
-    where: { communityId, status: { in: ["raised", "referred", "accepted"] } },
+    where: { communityId, status: { in: ["raised", "referred", "accepted"] }, ...(place ? { AND: [await placeWhere(communityId, place)] } : {}) },
     take: 500,
     orderBy: { createdAt: "asc" },
     select: {
@@ -400,7 +409,9 @@ export async function triageQueue(actor: Actor, communityId: string) {
 
 /** An organisation's queue: topics referred to it, waiting for its formal answer. */
 export async function referralQueue(actor: Actor, communityId: string) {
-  const orgIds = actor.memberships.filter((m) => m.communityId === communityId && m.organizationId).map((m) => m.organizationId!);
+  const orgIds = actor.memberships
+    .filter((m) => m.communityId === communityId && m.organizationId && m.actsForOrganization !== false)
+    .map((m) => m.organizationId!);
   if (orgIds.length === 0) return [];
   const topics = await prisma.topic.findMany({
     where: { communityId, status: "referred", referredOrgId: { in: orgIds } },

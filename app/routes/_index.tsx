@@ -33,6 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
   return {
     signedIn: true as const,
+    superUser: !!actor.district,
     communities: communities.map((c) => ({
       ...c,
       roles: actor.memberships.filter((m) => m.communityId === c.id).map((m) => m.role),
@@ -61,6 +62,13 @@ export default function Index() {
   return (
     <div>
       <h1>{t("home.title")}</h1>
+      {data.superUser ? (
+        <p>
+          <a className="btn block" href="/district" data-testid="district-link">
+            {t("district.link")}
+          </a>
+        </p>
+      ) : null}
       {data.communities.map((community) => (
         <section key={community.id} className="card" aria-label={community.name}>
           <h2 style={{ marginTop: 0 }}>{community.name}</h2>
@@ -119,6 +127,12 @@ export default function Index() {
               </a>
               <a className="btn secondary" href={`/c/${community.slug}/members`}>
                 {t("members.link")}
+              </a>
+              <a className="btn secondary" href={`/c/${community.slug}/places`}>
+                {t("places.link")}
+              </a>
+              <a className="btn secondary" href={`/c/${community.slug}/organizations`}>
+                {t("organizations.link")}
               </a>
               <a className="btn secondary" href={`/c/${community.slug}/audit`}>
                 {t("audit.link")}

@@ -8,6 +8,7 @@ export const action = addressLimited("sign-in", LIMITS.signInRequests, (args: Ac
   handle(api.token, async ({ body, request }) => {
     const check = await checkCredentials(body.identifier, body.password, clientAddress(args.context));
     if (!check.ok && check.reason === "locked") return tooManyRequests(request, new RateLimited(check.retryAfterSec, "errors.tooManyAttempts"));
+    if (!check.ok && check.reason === "deactivated") throw new ApiError(403, "errors.accountDeactivated");
     if (!check.ok) throw new ApiError(401, "login.failed");
     const { user } = check;
     const { token, expiresAt } = await createApiToken(user.id, body.name, body.expiresInDays);

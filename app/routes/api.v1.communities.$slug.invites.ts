@@ -9,7 +9,10 @@ export const action = handle(
     const community = await communityBySlug(params.slug);
     requirePermission(actor, "community:invite", { type: "community", communityId: community.id });
     const result = await createInvite(community.id, actor!.userId, body);
-    if ("error" in result) throw new ApiError(400, "errors.idInvalid", [{ path: "organizationId", message: "errors.idInvalid" }]);
+    if (result.error) {
+      const [path, key] = Object.entries(result.error)[0]!;
+      throw new ApiError(400, key, [{ path, message: key }]);
+    }
     return { token: result.token, path: result.path, role: body.role, expiresAt: result.invite.expiresAt.toISOString(), maxUses: result.invite.maxUses };
   },
   mayInCommunity("community:invite"),

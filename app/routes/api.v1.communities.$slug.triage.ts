@@ -3,8 +3,8 @@ import { triageQueue } from "~/models/topic.server";
 import { handle } from "~/utils/api.server";
 import { api } from "~/api/contract";
 
-export const loader = handle(api.triage, async ({ actor, params }) => {
-  const queue = await triageQueue(actor!, await communityIdBySlug(params.slug));
+export const loader = handle(api.triage, async ({ actor, params, query }) => {
+  const queue = await triageQueue(actor!, await communityIdBySlug(params.slug), query);
   return {
     items: queue.map((t) => ({
       id: t.id,

@@ -7,11 +7,14 @@ import { councilsOf, seatMember, unseatMember } from "~/models/council.server";
 import { CONSTITUENCIES } from "~/utils/domain";
 import { formatDateTime } from "~/utils/format";
 import { communityPage, formOf, problemsFrom, zodProblems, type Problems } from "~/utils/forms.server";
-import { idSchema, seatCreateSchema } from "~/utils/schemas";
+import { placeOptions } from "~/models/places.server";
+import { seatWithPlaceSchema } from "~/utils/places-schemas";
+import { idSchema } from "~/utils/schemas";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, community } = await communityPage(request, params.slug ?? "", "council:seat");
-  return { community, ...(await councilsOf(actor, community.id)) };
+  const places = (await placeOptions(community.id)).filter((p) => p.kind === "grid" || p.kind === "building");
+  return { community, places, ...(await councilsOf(actor, community.id)) };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -26,7 +29,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
       await unseatMember(actor, councilId.data, userId.data);
       return { problems: {} as Problems, done: "unseated" as const };
     }
-    const parsed = seatCreateSchema.safeParse({ userId: form.get("userId"), constituency: form.get("constituency") });
+    // One picker for the constituency's place: "grid:<id>" or "building:<id>".
+    const [placeKind, placeId] = String(form.get("place") ?? "").split(":");
+    const parsed = seatWithPlaceSchema.safeParse({
+      userId: form.get("userId"),
+      constituency: form.get("constituency"),
+      gridId: placeKind === "grid" ? placeId : undefined,
+      buildingId: placeKind === "building" ? placeId : undefined,
+    });
     if (!parsed.success) return { problems: zodProblems(parsed.error), done: null };
     await seatMember(actor, councilId.data, parsed.data);
     return { problems: {} as Problems, done: "seated" as const };
@@ -36,7 +46,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function CouncilPage() {
-  const { community, councils, members } = useLoaderData<typeof loader>();
+  const { community, councils, members, places } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t, i18n } = useTranslation();
@@ -60,6 +70,7 @@ export default function CouncilPage() {
                 <li key={s.id} style={{ display: "flex", alignItems: "center", justifyContent: "space-between", gap: "0.5rem", flexWrap: "wrap" }}>
                   <span>
                     <strong>{s.displayName}</strong> · {t(`constituencies.${s.constituency}`)}
+                    {s.place ? <span data-testid="seat-place"> · {t("seatPlace.represents", { place: s.place.name })}</span> : null}
                     <br />
                     <span className="muted">{t("council.since", { from: formatDateTime(s.from, i18n.language) })}</span>
                   </span>
@@ -80,7 +91,8 @@ export default function CouncilPage() {
                 </li>
               ))}
             </ul>
-            <Form method="post" className="stack">
+            {/* Keyed by the roll: after a seat is added the form starts empty again (no place left over from the last one). */}
+            <Form method="post" className="stack" key={`seat-${current.length}`}>
               <h3>{t("council.seatHeading")}</h3>
               <input type="hidden" name="councilId" value={council.id} />
               <div>
@@ -106,6 +118,17 @@ export default function CouncilPage() {
                   ))}
                 </select>
               </div>
+              <div>
+                <label htmlFor={`place-${council.id}`}>{t("seatPlace.place")}</label>
+                <select id={`place-${council.id}`} name="place" defaultValue="">
+                  <option value="">{t("seatPlace.none")}</option>
+                  {places.map((p) => (
+                    <option key={p.id} value={`${p.kind}:${p.id}`}>
+                      {t(`places.kinds.${p.kind}`)} · {p.label}
+                    </option>
+                  ))}
+                </select>
+              </div>
               <button className="btn block" type="submit" name="intent" value="seat" disabled={busy}>
                 {t("council.seat")}
               </button>
@@ -117,6 +140,7 @@ export default function CouncilPage() {
                   {history.map((s) => (
                     <li key={s.id}>
                       {s.displayName} · {t(`constituencies.${s.constituency}`)}
+                      {s.place ? ` · ${t("seatPlace.represents", { place: s.place.name })}` : null}
                       <br />
                       <span className="muted">
                         {t("council.term", { from: formatDateTime(s.from, i18n.language), to: formatDateTime(s.to!, i18n.language) })}

@@ -7,10 +7,16 @@ import { grantRole, listMembers, revokeRole, setMemberActive } from "~/models/me
 import { ROLES, roleSchema } from "~/utils/domain";
 import { communityPage, formOf, problemsFrom, zodProblems, type Problems } from "~/utils/forms.server";
 import { idSchema } from "~/utils/schemas";
+import { homePlaces, placeOptions, setHomePlace } from "~/models/places.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, community } = await communityPage(request, params.slug ?? "", "member:manage");
-  return { community, ...(await listMembers(actor, community.id)) };
+  const [members, places, homes] = await Promise.all([
+    listMembers(actor, community.id),
+    placeOptions(community.id, { households: true }),
+    homePlaces(community.id),
+  ]);
+  return { community, ...members, places, homes };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -20,6 +26,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!userId.success) return { problems: zodProblems(userId.error), done: null };
   const intent = String(form.get("intent") ?? "");
   try {
+    if (intent === "home") {
+      const placeId = form.get("placeId") ? idSchema.safeParse(form.get("placeId")) : ({ success: true, data: null } as const);
+      if (!placeId.success) return { problems: zodProblems(placeId.error), done: null };
+      await setHomePlace(actor, community.id, userId.data, placeId.data);
+      return { problems: {} as Problems, done: "home" as const };
+    }
     if (intent === "deactivate" || intent === "reactivate") {
       await setMemberActive(actor, community.id, userId.data, intent === "reactivate");
       return { problems: {} as Problems, done: intent };
@@ -35,7 +47,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function MembersPage() {
-  const { community, members } = useLoaderData<typeof loader>();
+  const { community, members, places, homes } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const { t } = useTranslation();
@@ -43,9 +55,44 @@ export default function MembersPage() {
     <div className="card stack">
       <h1>{t("members.title")}</h1>
       <p className="muted">
-        {community.name} · <a href={`/c/${community.slug}/audit`}>{t("audit.link")}</a>
+        {community.name} · <a href={`/c/${community.slug}/audit`}>{t("audit.link")}</a> · <a href={`/c/${community.slug}/members/import`}>{t("roster.link")}</a>{" "}
+        · <a href={`/c/${community.slug}/members/activation`}>{t("roster.activation.link")}</a>
       </p>
-      <Outcome done={data?.done ? `members.done.${data.done}` : null} problems={data?.problems} />
+      <Outcome done={data?.done === "home" ? "places.done.home" : data?.done ? `members.done.${data.done}` : null} problems={data?.problems} />
+      <details data-testid="home-form">
+        <summary>{t("places.home")}</summary>
+        <Form method="post" className="stack">
+          <div>
+            <label htmlFor="home-member">{t("council.member")}</label>
+            <select id="home-member" name="userId" required defaultValue="">
+              <option value="" disabled>
+                {t("places.choose")}
+              </option>
+              {members
+                .filter((m) => m.active)
+                .map((m) => (
+                  <option key={m.userId} value={m.userId}>
+                    {m.displayName}
+                  </option>
+                ))}
+            </select>
+          </div>
+          <div>
+            <label htmlFor="home-place">{t("places.home")}</label>
+            <select id="home-place" name="placeId" defaultValue="">
+              <option value="">{t("places.noHome")}</option>
+              {places.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {t(`places.kinds.${p.kind}`)} · {p.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button className="btn block" type="submit" name="intent" value="home" disabled={busy}>
+            {t("places.setHome")}
+          </button>
+        </Form>
+      </details>
       <ul className="list" data-testid="members">
         {members.map((m) => (
           <li key={m.userId} className="stack" data-testid="member" data-active={m.active}>
@@ -53,6 +100,11 @@ export default function MembersPage() {
               {m.displayName}
               {m.active ? null : <span className="pill warn"> {t("members.deactivated")}</span>}
             </strong>
+            {homes[m.userId] ? (
+              <span className="muted" data-testid="member-home">
+                {t("places.home")}: {homes[m.userId]}
+              </span>
+            ) : null}
             <div style={{ display: "flex", flexWrap: "wrap", gap: "0.5rem" }}>
               {m.roles.map((r) => (
                 <Form method="post" key={r}>

@@ -5,11 +5,12 @@ import { useTranslation } from "react-i18next";
 import { Age, Pager, StatusPill, categoryName, placeText } from "~/components/topic-ui";
 import { TOPIC_STATUSES } from "~/models/topic-states";
 import { listTopics } from "~/models/topic.server";
-import { prisma } from "~/utils/db.server";
 import { categoriesOf, communityPage } from "~/utils/forms.server";
 import { orHttpError } from "~/utils/http.server";
 import { can } from "~/utils/permissions.server";
 import { topicListSchema } from "~/utils/schemas";
+import { PlaceFilter } from "~/components/place-filter";
+import { placeOptions } from "~/models/places.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, community } = await communityPage(request, params.slug ?? "");
@@ -23,10 +24,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     parsed = topicListSchema.safeParse(Object.fromEntries(Object.entries(query).filter(([k]) => !bad.has(k))));
   }
   const filters = parsed.success ? parsed.data : topicListSchema.parse({});
-  const [list, categories, grids] = await Promise.all([
-    orHttpError(() => listTopics(actor, community.id, filters)),
+  const [list, categories, places] = await Promise.all([
+    // An unknown place (a hand-edited URL) is dropped like any other filter that does not parse.
+    orHttpError(() =>
+      listTopics(actor, community.id, filters).catch((error: unknown) => {
+        if ((error as { field?: string }).field !== "place") throw error;
+        invalid = true;
+        filters.place = undefined;
+        return listTopics(actor, community.id, filters);
+      }),
+    ),
     categoriesOf(community.id, { archived: true }),
-    prisma.grid.findMany({ where: { communityId: community.id }, orderBy: { code: "asc" }, select: { id: true, name: true } }),
+    placeOptions(community.id),
   ]);
   const here = { type: "community" as const, communityId: community.id };
   const triage = can(actor, "topic:triage", here);
@@ -36,7 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     filters: { ...filters, mine: filters.mine ?? false },
     invalid,
     categories,
-    grids,
+    places,
     now: Date.now(),
     may: {
       raise: can(actor, "topic:raise", here),
@@ -48,11 +57,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function TopicBoard() {
-  const { community, list, filters, invalid, categories, grids, now, may } = useLoaderData<typeof loader>();
+  const { community, list, filters, invalid, categories, places, now, may } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const location = useLocation();
   const base = `/c/${community.slug}/topics`;
-  const filtered = !!(filters.q || filters.status || filters.category || filters.gridId || filters.from || filters.to);
+  const filtered = !!(filters.q || filters.status || filters.category || filters.gridId || filters.place || filters.from || filters.to);
   return (
     <div>
       <p className="muted">
@@ -126,17 +135,8 @@ export default function TopicBoard() {
                   ))}
               </select>
             </div>
-            <div>
-              <label htmlFor="filter-grid">{t("topics.grid")}</label>
-              <select id="filter-grid" name="gridId" defaultValue={filters.gridId ?? ""}>
-                <option value="">{t("topics.gridAll")}</option>
-                {grids.map((g) => (
-                  <option key={g.id} value={g.id}>
-                    {g.name}
-                  </option>
-                ))}
-              </select>
-            </div>
+            {filters.gridId ? <input type="hidden" name="gridId" value={filters.gridId} /> : null}
+            <PlaceFilter places={places} value={filters.place} />
             <div className="two">
               <div>
                 <label htmlFor="filter-from">{t("topics.from")}</label>

@@ -1,6 +1,6 @@
 // 社区领题: the staff's queue of open topics, most urgent first.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Age, StatusPill, categoryName } from "~/components/topic-ui";
 import { triageQueue } from "~/models/topic.server";
@@ -8,13 +8,30 @@ import { formatDateTime } from "~/utils/format";
 import { categoriesOf, communityPage } from "~/utils/forms.server";
 import { orHttpError } from "~/utils/http.server";
 import { can } from "~/utils/permissions.server";
+import { PlaceFilter } from "~/components/place-filter";
+import { placeOptions } from "~/models/places.server";
+import { placeFilterSchema } from "~/utils/places-schemas";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, community } = await communityPage(request, params.slug ?? "", "topic:triage");
-  const [queue, categories] = await Promise.all([orHttpError(() => triageQueue(actor, community.id)), categoriesOf(community.id, { archived: true })]);
+  const place = placeFilterSchema.safeParse(new URL(request.url).searchParams.get("place") ?? undefined);
+  const filter = place.success ? place.data : undefined;
+  const [queue, categories, places] = await Promise.all([
+    // A place of another community (a hand-edited URL) shows the whole queue rather than an error.
+    orHttpError(() =>
+      triageQueue(actor, community.id, { place: filter }).catch((error: unknown) => {
+        if ((error as { field?: string }).field !== "place") throw error;
+        return triageQueue(actor, community.id);
+      }),
+    ),
+    categoriesOf(community.id, { archived: true }),
+    placeOptions(community.id),
+  ]);
   return {
     community,
     queue,
+    place: filter,
+    places,
     categories,
     now: Date.now(),
     maySchedule: can(actor, "session:schedule", { type: "community", communityId: community.id }),
@@ -22,7 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function TriageQueue() {
-  const { community, queue, categories, now, maySchedule } = useLoaderData<typeof loader>();
+  const { community, queue, categories, now, maySchedule, place, places } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const overdue = queue.filter((q) => q.overdue).length;
   return (
@@ -39,6 +56,12 @@ export default function TriageQueue() {
           </a>
         ) : null}
       </div>
+      <Form method="get" className="actions" style={{ alignItems: "end" }}>
+        <PlaceFilter places={places} value={place} />
+        <button className="btn secondary" type="submit">
+          {t("topics.filter")}
+        </button>
+      </Form>
       <p className="muted" data-testid="triage-total">
         {t("triage.total", { count: queue.length })}
         {overdue ? ` · ${t("triage.overdueCount", { count: overdue })}` : ""}

@@ -46,6 +46,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.success) return json<ActionData>({ errors: fieldErrors(parsed.error), identifier: String(form.identifier ?? "") });
   const check = await checkCredentials(parsed.data.identifier, parsed.data.password, clientAddress(context));
   if (!check.ok && check.reason === "locked") return refused("errors.tooManyAttempts", check.retryAfterSec, parsed.data.identifier);
+  if (!check.ok && check.reason === "deactivated")
+    return json<ActionData>({ errors: { _form: "errors.accountDeactivated" }, identifier: parsed.data.identifier }, { status: 403 });
   if (!check.ok) return json<ActionData>({ errors: { _form: "login.failed" }, identifier: parsed.data.identifier });
   const user = check.user;
   const headers = new Headers();

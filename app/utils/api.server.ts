@@ -25,6 +25,8 @@ export type Endpoint<P extends z.ZodType = z.ZodType, B extends z.ZodType = z.Zo
   body?: B;
   /** The body may also come as multipart/form-data, with files (photos) beside the fields. */
   multipart?: boolean;
+  /** One file (not photos) of at most maxFileBytes in a multipart body, and a JSON body of at most jsonBytes (a roster's rows). */
+  upload?: { maxFileBytes: number; jsonBytes: number };
   response: R;
   /** The 4xx statuses this endpoint can answer with, besides 400 for bad input. */
   errors?: number[];
@@ -97,10 +99,12 @@ type Context<P extends z.ZodType, B extends z.ZodType, Q extends z.ZodType> = {
 };
 
 /** Reads a JSON or (where the endpoint allows it) multipart body into fields and files, within the limits of body.server.ts. */
-async function readBody(request: Request, multipart: boolean): Promise<{ fields: unknown; files: File[] }> {
+async function readBody(request: Request, multipart: boolean, upload?: Endpoint["upload"]): Promise<{ fields: unknown; files: File[] }> {
   const type = request.headers.get("content-type") ?? "";
   if (multipart && /^multipart\/form-data\b/i.test(type)) {
-    const form = await readForm(request, { files: { maxFiles: MAX_PHOTOS, maxFileBytes: MAX_PHOTO_BYTES } });
+    const form = await readForm(request, {
+      files: upload ? { maxFiles: 1, maxFileBytes: upload.maxFileBytes } : { maxFiles: MAX_PHOTOS, maxFileBytes: MAX_PHOTO_BYTES },
+    });
     // Own keys only, and no __proto__ surprises: the fields land in a null-prototype object.
     const fields: Record<string, string> = Object.create(null);
     const files: File[] = [];
@@ -112,7 +116,7 @@ async function readBody(request: Request, multipart: boolean): Promise<{ fields:
   }
   if (multipart && !/^application\/json\b/i.test(type))
     throw new Refusal(415, "errors.unsupportedMediaType", { expected: "application/json, multipart/form-data" });
-  return { fields: await readJson(request, LIMITS.jsonBytes), files: [] };
+  return { fields: await readJson(request, upload?.jsonBytes ?? LIMITS.jsonBytes), files: [] };
 }
 
 /** Whoever the path parameters point at, checked before the body is read (an outsider's upload is never parsed). */
@@ -149,7 +153,7 @@ export function handle<P extends z.ZodType, B extends z.ZodType, R extends z.Zod
       let body: unknown = undefined;
       let files: File[] = [];
       if (e.body) {
-        const read = await readBody(request, e.multipart ?? false);
+        const read = await readBody(request, e.multipart ?? false, e.upload);
         files = read.files;
         const b = e.body.safeParse(read.fields);
         if (!b.success) throw invalid("body", b.error);
@@ -187,7 +191,18 @@ export function unknownEndpoint(request: Request): Promise<Response> {
  * A guard for endpoints under /communities/{slug}: 404 without the community,
  * 403 unless the actor may `action` there — before the body is read.
  */
-export function mayInCommunity(action: "community:view" | "community:invite" | "community:configure" | "member:manage" | "audit:view" | "topic:raise") {
+export function mayInCommunity(
+  action:
+    | "community:view"
+    | "community:invite"
+    | "community:configure"
+    | "member:manage"
+    | "member:import"
+    | "audit:view"
+    | "topic:raise"
+    | "place:manage"
+    | "organization:manage",
+) {
   return async ({ actor, params }: { actor: Actor | null; params: { slug: string } }) => {
     const community = await communityBySlug(params.slug);
     requirePermission(actor, "community:view", { type: "community", communityId: community.id });

@@ -11,6 +11,7 @@ import { sqlitePath } from "./database-url.server";
 import { env } from "./env.server";
 import { LIMITS, forgive, hit, reset, type Limit } from "./rate-limit.server";
 import { rightsChanged } from "./rights.server";
+import { MOBILE, normalisePhone } from "./phone";
 
 const SESSION_DAYS = 30;
 export const SESSION_COOKIE = "yishi_session";
@@ -83,7 +84,9 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
 export type CredentialCheck =
   | { ok: true; user: { id: string; displayName: string; passwordHash: string; locale: string } }
   | { ok: false; reason: "invalid" }
-  | { ok: false; reason: "locked"; retryAfterSec: number };
+  | { ok: false; reason: "locked"; retryAfterSec: number }
+  /** The right password, but staff deactivated this person in every community they belong to. */
+  | { ok: false; reason: "deactivated" };
 
 /**
  * Phone number or username, and password. Same answer and same work for "no such user" and
@@ -102,8 +105,10 @@ export type CredentialCheck =
  */
 export async function checkCredentials(identifier: string, password: string, address: string | null = null): Promise<CredentialCheck> {
   const id = identifier.trim();
+  // A phone number as people type it: with spaces or dashes, +86, full-width digits from a Chinese keyboard.
+  const phone = MOBILE.test(normalisePhone(id)) ? normalisePhone(id) : id;
   const user = await prisma.user.findFirst({
-    where: { OR: [{ username: id.toLowerCase() }, { phone: id }] },
+    where: { OR: [{ username: id.toLowerCase() }, { phone }] },
     select: { id: true, displayName: true, passwordHash: true, locale: true },
   });
   // Counted per person, so guessing by username and by phone number share one budget; a name
@@ -125,9 +130,21 @@ export async function checkCredentials(identifier: string, password: string, add
   if (good && user) {
     await reset(counters[0]![0]);
     for (const [key] of counters.slice(1)) await forgive(key);
+    // Told only to whoever knows the password. Deactivated in some communities but not all, they
+    // sign in and act where they still may (loadActor reads active memberships only).
+    if (await deactivatedEverywhere(user.id)) return { ok: false, reason: "deactivated" };
     return { ok: true, user };
   }
   return { ok: false, reason: "invalid" };
+}
+/**
+ * Whether staff deactivated this person in every community they belong to (someone in none is
+ * not, and neither is a street office's super-user, whose rights come from the district).
+ */
+async function deactivatedEverywhere(userId: string): Promise<boolean> {
+  const user = await prisma.user.findUnique({ where: { id: userId }, select: { districtId: true, memberships: { select: { deactivatedAt: true } } } });
+  if (!user || user.districtId) return false;
+  return user.memberships.length > 0 && user.memberships.every((m) => m.deactivatedAt !== null);
 }
 const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$fC/NTXt9rl/8Ab/q/MR4JQ$Nxr1q+HOU2OQKpd9FO72gk0CwO6FCSsx7VFyXdN7QME";
 

@@ -22,8 +22,25 @@ export const CONSTITUENCIES = ["resident", "propertyCompany", "ownersCommittee",
 export const constituencySchema = z.enum(CONSTITUENCIES);
 export type Constituency = z.infer<typeof constituencySchema>;
 
-export const ORGANIZATION_KINDS = ["propertyCompany", "ownersCommittee", "communityOffice", "partyBranch", "volunteerTeam", "other"] as const;
+/** Co-handling units (协办单位: utility, police station, urban management) take referrals like the property company does. */
+export const ORGANIZATION_KINDS = [
+  "propertyCompany",
+  "ownersCommittee",
+  "communityOffice",
+  "utility",
+  "policeStation",
+  "urbanManagement",
+  "partyBranch",
+  "volunteerTeam",
+  "other",
+] as const;
 export const organizationKindSchema = z.enum(ORGANIZATION_KINDS);
+export type OrganizationKind = z.infer<typeof organizationKindSchema>;
+
+/** The place hierarchy under a community: 网格 → 楼栋 → 单元 → 户. */
+export const PLACE_KINDS = ["grid", "building", "unit", "household"] as const;
+export const placeKindSchema = z.enum(PLACE_KINDS);
+export type PlaceKind = z.infer<typeof placeKindSchema>;
 
 export const SESSION_MODES = ["inPerson", "online", "hybrid"] as const;
 export const SESSION_STATUSES = ["scheduled", "open", "adjourned", "cancelled"] as const;

@@ -59,7 +59,17 @@ export async function communityPage(
   slug: string,
   action: Action &
     (
-      "community:view" | "community:configure" | "council:seat" | "member:manage" | "audit:view" | "topic:raise" | "topic:triage" | "session:schedule"
+      | "community:view"
+      | "community:configure"
+      | "council:seat"
+      | "member:manage"
+      | "member:import"
+      | "audit:view"
+      | "topic:raise"
+      | "topic:triage"
+      | "session:schedule"
+      | "place:manage"
+      | "organization:manage"
     ) = "community:view",
 ) {
   const actor: Actor = await requireActor(request);

@@ -11,8 +11,15 @@ export type Actor = {
   userId: string;
   /** The name others see (presence, rolls); loaded with the rest so realtime auth is one query. */
   displayName: string;
-  memberships: { communityId: string; role: Role; organizationId: string | null }[];
+  /** actsForOrganization: staff let this person act for organizationId (answer its referrals); absent counts as yes. */
+  memberships: { communityId: string; role: Role; organizationId: string | null; actsForOrganization?: boolean }[];
   seats: { councilId: string; constituency: Constituency }[];
+  /**
+   * A street-office super-user (User.districtId): their district, and the communities linked to
+   * it, which they oversee as that community's staff would (docs/decisions/0009-district-super-user.md).
+   * Absent for everyone else.
+   */
+  district?: { id: string; communityIds: string[] } | null;
 };
 
 /** Memberships that give rights: staff can deactivate a person in a community without deleting anything (app/models/member.server.ts). */
@@ -33,6 +40,7 @@ export type MinutesResource = {
   state: string;
   attendeeIds: string[];
 };
+export type DistrictResource = { type: "district"; districtId: string };
 export type TopicResource = { type: "topic"; topicId: string; communityId: string; raisedById: string; referredOrgId: string | null; status: string };
 /** A joint-handling task (联办任务): its lead organisation, owner, co-handlers and who may verify it. */
 export type TaskResource = {
@@ -55,7 +63,11 @@ type Resources = {
   "community:configure": CommunityResource;
   "council:seat": CommunityResource;
   "member:manage": CommunityResource;
+  "member:import": CommunityResource;
   "audit:view": CommunityResource;
+  "place:manage": CommunityResource;
+  "organization:manage": CommunityResource;
+  "district:manage": DistrictResource;
   "topic:raise": CommunityResource;
   "topic:raiseOnBehalf": CommunityResource;
   "topic:triage": CommunityResource;
@@ -103,6 +115,10 @@ const RELAY_ROLES: readonly Role[] = ["gridWorker", "buildingHead", "unitHead", 
 const hasRole = (actor: Actor, communityId: string, roles: readonly Role[]) =>
   actor.memberships.some((m) => m.communityId === communityId && roles.includes(m.role));
 const isMember = (actor: Actor, communityId: string) => actor.memberships.some((m) => m.communityId === communityId);
+/** The street office's super-user over one of its communities: they set it up and may act as its staff. */
+const oversees = (actor: Actor, communityId: string) => actor.district?.communityIds.includes(communityId) ?? false;
+/** The community's own staff, or the super-user of its district. */
+const staffOrOverseer = (actor: Actor, communityId: string) => hasRole(actor, communityId, ["communityStaff"]) || oversees(actor, communityId);
 const isSeated = (actor: Actor, councilId: string) => actor.seats.some((s) => s.councilId === councilId);
 const inOrganization = (actor: Actor, communityId: string, organizationId: string) =>
   actor.memberships.some((m) => m.communityId === communityId && m.organizationId === organizationId);
@@ -115,15 +131,22 @@ const isMinutesChair = (a: Actor, r: MinutesResource) => (r.chairId ? r.chairId 
 const MINUTES_WRITABLE_STATES = ["draft", "inReview"];
 
 const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean } = {
-  "community:view": (a, r) => isMember(a, r.communityId),
+  "community:view": (a, r) => isMember(a, r.communityId) || oversees(a, r.communityId),
   "community:invite": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
   "community:configure": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
   // Seating and unseating decides who votes: the community's staff only (issue 11).
-  "council:seat": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
+  "council:seat": (a, r) => staffOrOverseer(a, r.communityId),
   // Granting and revoking roles, deactivating a member: staff only; the model keeps at least one staff member.
-  "member:manage": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
+  "member:manage": (a, r) => staffOrOverseer(a, r.communityId),
+  // A roster import makes accounts and grants roles in bulk: the community's staff (or the street office that oversees it).
+  "member:import": (a, r) => staffOrOverseer(a, r.communityId),
   // The audit log names who changed what: the community's staff read it.
-  "audit:view": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
+  "audit:view": (a, r) => staffOrOverseer(a, r.communityId),
+  // Grids, buildings, units and homes; organisations and who acts for them: staff, or the street office.
+  "place:manage": (a, r) => staffOrOverseer(a, r.communityId),
+  "organization:manage": (a, r) => staffOrOverseer(a, r.communityId),
+  // Creating communities and their first staff: the district's own super-users only.
+  "district:manage": (a, r) => a.district?.id === r.districtId,
   // Anyone in the community may raise a topic, except observers, who only watch.
   "topic:raise": (a, r) => a.memberships.some((m) => m.communityId === r.communityId && m.role !== "observer"),
   "topic:raiseOnBehalf": (a, r) => hasRole(a, r.communityId, RELAY_ROLES),
@@ -134,7 +157,9 @@ const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean
   "topic:coSign": (a, r) =>
     r.raisedById !== a.userId && !isClosed(r.status) && a.memberships.some((m) => m.communityId === r.communityId && m.role !== "observer"),
   // The organisation a topic was referred to answers it through its own representatives.
-  "topic:orgAnswer": (a, r) => r.referredOrgId !== null && a.memberships.some((m) => m.communityId === r.communityId && m.organizationId === r.referredOrgId),
+  "topic:orgAnswer": (a, r) =>
+    r.referredOrgId !== null &&
+    a.memberships.some((m) => m.communityId === r.communityId && m.organizationId === r.referredOrgId && m.actsForOrganization !== false),
   "session:editAgenda": (a, r) => hasRole(a, r.communityId, STAFF_ROLES),
   // The session's own chair, or whoever chairs for the community (staff, 主持人).
   "session:chair": (a, r) => r.chairId === a.userId || hasRole(a, r.communityId, ["communityStaff", "chair"]),
@@ -205,9 +230,10 @@ export async function loadActor(userId: string): Promise<Actor | null> {
     select: {
       id: true,
       displayName: true,
-      memberships: { where: ACTIVE_MEMBERSHIP, select: { communityId: true, role: true, organizationId: true } },
+      memberships: { where: ACTIVE_MEMBERSHIP, select: { communityId: true, role: true, organizationId: true, actsForOrganization: true } },
       // Only current terms (CURRENT_SEAT in app/models/seat-terms.ts): an ended seat gives no right (a past session's roll reads the history instead).
       seats: { where: { current: true }, select: { councilId: true, constituency: true } },
+      district: { select: { id: true, communities: { select: { id: true } } } },
     },
   });
   if (!user) return null;
@@ -216,6 +242,7 @@ export async function loadActor(userId: string): Promise<Actor | null> {
     displayName: user.displayName,
     memberships: user.memberships.map((m) => ({ ...m, role: m.role as Role })),
     seats: user.seats.map((s) => ({ ...s, constituency: s.constituency as Constituency })),
+    district: user.district ? { id: user.district.id, communityIds: user.district.communities.map((c) => c.id) } : null,
   };
 }
 

@@ -89,6 +89,13 @@ export const setupSchema = z.object({
   ...accountFields,
 });
 
+const optionalPlaceId = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, "errors.idInvalid")
+  .optional()
+  .or(z.literal("").transform(() => undefined));
+
 export const inviteCreateSchema = z.object({
   role: roleSchema,
   organizationId: z
@@ -99,6 +106,11 @@ export const inviteCreateSchema = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined)),
   note: z.string().trim().max(200, "errors.noteTooLong").default(""),
+  // The place the accepted membership gets: the most specific one given decides (the rest are derived).
+  gridId: optionalPlaceId,
+  buildingId: optionalPlaceId,
+  unitId: optionalPlaceId,
+  householdId: optionalPlaceId,
   expiresInDays: z.coerce.number().int().min(1, "errors.expiryRange").max(90, "errors.expiryRange").default(7),
   maxUses: z.coerce.number().int().min(1, "errors.maxUsesRange").max(500, "errors.maxUsesRange").default(1),
 });
@@ -207,6 +219,13 @@ export const topicListSchema = z.object({
   status: z.string().trim().max(20).optional(),
   category: z.string().trim().max(32).optional(),
   gridId: z.string().trim().max(64).optional(),
+  /** A grid, building or unit id: topics there or anywhere under it (placeWhere in app/models/places.server.ts). */
+  place: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "errors.placeInvalid")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   from: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, "errors.dateInvalid")

@@ -1,0 +1,83 @@
+// 激活账号: a person whose account the community made opens their one-time link, sets a
+// password and is signed in; from then on they sign in with their phone number.
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { Field } from "~/components/field";
+import { activate, findUsableActivation } from "~/models/activation.server";
+import { createAuthSession } from "~/utils/auth.server";
+import { fieldsOf, formOf } from "~/utils/forms.server";
+import { LIMITS, RateLimited, limitAddress } from "~/utils/rate-limit.server";
+import { activateSchema } from "~/utils/roster-schemas";
+import { fieldErrors } from "~/utils/schemas";
+
+// Retry-After from a refused action reaches the browser.
+export { passRetryAfter as headers } from "~/utils/rate-limit.server";
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const link = await findUsableActivation(params.token ?? "");
+  return { link: link ? { name: link.displayName, phone: link.phone ?? "", community: link.community } : null };
+}
+
+type ActionData = { errors: Record<string, string>; values?: Record<string, number> };
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  try {
+    // Per address, before the body is read: the same bound as invitation links.
+    await limitAddress("activate", context, LIMITS.inviteAccept);
+  } catch (error) {
+    if (error instanceof RateLimited)
+      return json<ActionData>(
+        { errors: { _form: error.key }, values: { minutes: Math.ceil(error.retryAfterSec / 60) } },
+        { status: 429, headers: { "Retry-After": String(error.retryAfterSec) } },
+      );
+    throw error;
+  }
+  const parsed = activateSchema.safeParse(fieldsOf(await formOf(request)));
+  if (!parsed.success) return json<ActionData>({ errors: fieldErrors(parsed.error) });
+  const result = await activate(params.token ?? "", parsed.data.password);
+  if (!result.ok) return json<ActionData>({ errors: { _form: "errors.activationInvalid" } }, { status: 410 });
+  throw redirect("/", { headers: { "Set-Cookie": await createAuthSession(result.userId, request) } });
+}
+
+export default function ActivatePage() {
+  const { link } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  const { t } = useTranslation();
+  if (!link)
+    return (
+      <div className="card" role="alert">
+        <h1>{t("roster.activate.title")}</h1>
+        <p>{t("roster.activate.invalid")}</p>
+      </div>
+    );
+  const errors = data?.errors ?? {};
+  return (
+    <div className="card">
+      <h1>{t("roster.activate.title")}</h1>
+      <p>{t("roster.activate.intro", link)}</p>
+      {errors._form ? (
+        <p className="error" role="alert">
+          {t(errors._form, data?.values)}
+        </p>
+      ) : null}
+      <Form method="post" className="stack" noValidate>
+        {/* For password managers: the account this password belongs to. */}
+        <input type="hidden" name="username" autoComplete="username" value={link.phone} />
+        <Field
+          name="password"
+          type="password"
+          label={t("roster.activate.password")}
+          hint={t("invite.passwordHint")}
+          autoComplete="new-password"
+          error={errors.password}
+          required
+        />
+        <button className="btn block" type="submit" disabled={busy}>
+          {t("roster.activate.submit")}
+        </button>
+      </Form>
+    </div>
+  );
+}
