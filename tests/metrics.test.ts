@@ -7,7 +7,6 @@ import {
   figuresOf,
   handedOverAt,
   monthOf,
-  monthPeriod,
   monthsUpTo,
   quarterOf,
   quarterPeriod,
@@ -15,112 +14,9 @@ import {
   splitInput,
   starsOf,
   type MetricInput,
-  type TaskRow,
 } from "~/models/metrics";
 
-const d = (iso: string) => new Date(iso);
-const NOV = monthPeriod("2026-11");
-const NOW = d("2026-12-05T00:00:00Z");
-const rules = new Map([
-  ["c1", { satisfiedRatings: [4, 5], responseDeadlineHours: 48 }],
-  ["c2", { satisfiedRatings: [3, 4, 5], responseDeadlineHours: 24 }],
-]);
-
-const topic = (id: string, createdAt: string, category: string, gridId: string | null, communityId = "c1") => ({
-  id,
-  communityId,
-  createdAt: d(createdAt),
-  category,
-  gridId,
-  referredOrgId: id === "T3" ? "org1" : null,
-});
-const task = (t: Partial<TaskRow> & Pick<TaskRow, "id" | "createdAt" | "deadline">): TaskRow => ({
-  communityId: "c1",
-  organizationId: "org1",
-  gridId: "g1",
-  category: "parking",
-  status: "closed",
-  firstResponseAt: null,
-  closedAt: null,
-  ...t,
-});
-
-const data: MetricInput = {
-  topics: [
-    topic("T1", "2026-11-03T02:00:00Z", "parking", "g1"),
-    topic("T2", "2026-11-05T02:00:00Z", "greenery", "g2"),
-    topic("T3", "2026-10-20T02:00:00Z", "parking", "g1"),
-    topic("T4", "2026-11-29T02:00:00Z", "greenery", null),
-    // 00:30 on 1 December in Beijing: December, though it is still 30 November in UTC.
-    topic("T5", "2026-11-30T16:30:00Z", "parking", "g1"),
-  ],
-  topicSteps: [
-    { topicId: "T1", type: "answered", at: d("2026-11-04T02:00:00Z") },
-    { topicId: "T2", type: "accepted", at: d("2026-11-06T02:00:00Z") },
-    { topicId: "T2", type: "scheduled", at: d("2026-11-10T02:00:00Z") },
-    { topicId: "T3", type: "referred", at: d("2026-11-02T02:00:00Z") },
-    { topicId: "T5", type: "answered", at: d("2026-12-01T02:00:00Z") },
-  ],
-  tasks: [
-    // Responded in 24 h, handed over 8 Nov, closed by verification 12 Nov: on time.
-    task({
-      id: "K1",
-      createdAt: d("2026-11-01T10:00:00Z"),
-      deadline: d("2026-11-10T10:00:00Z"),
-      firstResponseAt: d("2026-11-02T10:00:00Z"),
-      closedAt: d("2026-11-12T10:00:00Z"),
-    }),
-    // Responded after 72 h; sent back twice; finally handed over after its deadline.
-    task({
-      id: "K2",
-      organizationId: "org2",
-      gridId: "g2",
-      category: "greenery",
-      createdAt: d("2026-11-02T10:00:00Z"),
-      deadline: d("2026-11-15T10:00:00Z"),
-      firstResponseAt: d("2026-11-05T10:00:00Z"),
-      closedAt: d("2026-11-22T10:00:00Z"),
-    }),
-    // No response; its 48 h ran out before now.
-    task({ id: "K3", status: "pending", createdAt: d("2026-11-20T10:00:00Z"), deadline: d("2026-12-20T10:00:00Z") }),
-    // Opened in October, deadline extended to 5 November (the stored deadline), still in progress: overdue.
-    task({
-      id: "K4",
-      status: "inProgress",
-      createdAt: d("2026-10-01T10:00:00Z"),
-      deadline: d("2026-11-05T10:00:00Z"),
-      firstResponseAt: d("2026-10-02T10:00:00Z"),
-    }),
-    // Handed over the day before its deadline, residents still verifying: due, not closed, not overdue.
-    task({
-      id: "K5",
-      status: "awaitingVerification",
-      createdAt: d("2026-11-28T10:00:00Z"),
-      deadline: d("2026-11-30T10:00:00Z"),
-      firstResponseAt: d("2026-11-28T12:00:00Z"),
-    }),
-    // All in September: counts nowhere in November.
-    task({ id: "K6", createdAt: d("2026-09-01T10:00:00Z"), deadline: d("2026-09-20T10:00:00Z"), closedAt: d("2026-09-30T10:00:00Z") }),
-  ],
-  taskSteps: [
-    { taskId: "K1", kind: "submitted", at: d("2026-11-08T10:00:00Z") },
-    { taskId: "K2", kind: "submitted", at: d("2026-11-12T10:00:00Z") },
-    { taskId: "K2", kind: "sentBack", at: d("2026-11-13T10:00:00Z") },
-    { taskId: "K2", kind: "submitted", at: d("2026-11-14T10:00:00Z") },
-    { taskId: "K2", kind: "sentBack", at: d("2026-11-16T10:00:00Z") },
-    { taskId: "K2", kind: "submitted", at: d("2026-11-20T10:00:00Z") },
-    { taskId: "K5", kind: "submitted", at: d("2026-11-29T10:00:00Z") },
-    { taskId: "K6", kind: "submitted", at: d("2026-09-10T10:00:00Z") },
-  ],
-  verifications: [
-    { taskId: "K1", communityId: "c1", verdict: "confirm", rating: 5, at: d("2026-11-11T10:00:00Z") },
-    { taskId: "K1", communityId: "c1", verdict: "confirm", rating: 3, at: d("2026-11-12T09:00:00Z") },
-    { taskId: "K2", communityId: "c1", verdict: "sendBack", rating: 2, at: d("2026-11-13T10:00:00Z") },
-    { taskId: "K2", communityId: "c1", verdict: "confirm", rating: 4, at: d("2026-11-21T10:00:00Z") },
-    { taskId: "K2", communityId: "c1", verdict: "confirm", rating: 1, at: d("2026-12-02T10:00:00Z") },
-  ],
-  rules,
-};
+import { NOV, NOW, d, data, task } from "./fixtures/metric-data";
 
 describe("periods (Beijing time)", () => {
   it("months, quarters and their boundaries", () => {

@@ -1,14 +1,16 @@
 import i18next, { type i18n, type TFunction } from "i18next";
 import { initReactI18next } from "react-i18next";
 import { DEFAULT_LOCALE, type Locale } from "~/utils/domain";
+import { dashboardEn } from "./dashboard.en";
+import { dashboardZhCN } from "./dashboard.zh-CN";
 import { en } from "./en";
 import { liveEn, liveErrorsEn } from "./live.en";
 import { liveErrorsZhCN, liveZhCN } from "./live.zh-CN";
 import { zhCN } from "./zh-CN";
 
 export const resources = {
-  "zh-CN": { translation: { ...zhCN, errors: { ...zhCN.errors, ...liveErrorsZhCN }, live: liveZhCN } },
-  en: { translation: { ...en, errors: { ...en.errors, ...liveErrorsEn }, live: liveEn } },
+  "zh-CN": { translation: { ...zhCN, errors: { ...zhCN.errors, ...liveErrorsZhCN }, live: liveZhCN, dashboard: dashboardZhCN } },
+  en: { translation: { ...en, errors: { ...en.errors, ...liveErrorsEn }, live: liveEn, dashboard: dashboardEn } },
 } as const;
 
 /** One instance per request on the server and one per page in the browser; resources are bundled, so init is synchronous. */

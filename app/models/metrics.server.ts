@@ -80,7 +80,12 @@ export async function loadMetricInput(scope: Scope, window: Period): Promise<Met
     }),
     prisma.topicEvent.findMany({
       where: { type: { in: TOPIC_STEPS }, createdAt: range, topic: topicWhere(scope) },
-      select: { topicId: true, type: true, createdAt: true, topic: { select: { communityId: true, createdAt: true, category: true, gridId: true, referredOrgId: true } } },
+      select: {
+        topicId: true,
+        type: true,
+        createdAt: true,
+        topic: { select: { communityId: true, createdAt: true, category: true, gridId: true, referredOrgId: true } },
+      },
     }),
     // A task counts if it was opened, closed or due in the window, or is still open from before.
     prisma.task.findMany({
@@ -98,7 +103,10 @@ export async function loadMetricInput(scope: Scope, window: Period): Promise<Met
         topic: { select: { category: true } },
       },
     }),
-    prisma.taskEvent.findMany({ where: { kind: { in: TASK_STEPS }, createdAt: { lt: window.to }, task: tw }, select: { taskId: true, kind: true, createdAt: true } }),
+    prisma.taskEvent.findMany({
+      where: { kind: { in: TASK_STEPS }, createdAt: { lt: window.to }, task: tw },
+      select: { taskId: true, kind: true, createdAt: true },
+    }),
     prisma.taskVerification.findMany({
       where: { updatedAt: range, task: tw },
       select: { taskId: true, verdict: true, rating: true, updatedAt: true, task: { select: { communityId: true } } },
@@ -127,7 +135,10 @@ export type Breakdown = { key: string; counts: Counts };
 /** The whole dashboard of a scope in one load: the period's figures, the months' trend, and the period by category, grid and organisation. */
 export async function dashboardData(scope: Scope, period: Period, months: string[], now = new Date()) {
   const first = monthPeriod(months[0]!);
-  const window: Period = { from: new Date(Math.min(first.from.getTime(), period.from.getTime())), to: new Date(Math.max(monthPeriod(months.at(-1)!).to.getTime(), period.to.getTime())) };
+  const window: Period = {
+    from: new Date(Math.min(first.from.getTime(), period.from.getTime())),
+    to: new Date(Math.max(monthPeriod(months.at(-1)!).to.getTime(), period.to.getTime())),
+  };
   const input = await loadMetricInput(scope, window);
   const counts = countPeriod(input, period, now);
   const trend = months.map((month) => ({ key: month, counts: countPeriod(input, monthPeriod(month), now) }));

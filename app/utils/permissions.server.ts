@@ -21,6 +21,10 @@ export const ACTIVE_MEMBERSHIP = { deactivatedAt: null };
 export type CommunityResource = { type: "community"; communityId: string };
 export type SessionResource = { type: "session"; communityId: string; councilId: string; sessionId: string; status: string; chairId: string | null };
 export type AgendaItemResource = Omit<SessionResource, "type"> & { type: "agendaItem"; itemId: string };
+/** A community's dashboard figures and scorecards: its councils (seated members are the council) and its setting for residents. */
+export type DashboardResource = { type: "dashboard"; communityId: string; councilIds: string[]; residentsSeeScorecards: boolean };
+/** A street office (街道) and its super-users (places: User.districtId). */
+export type DistrictResource = { type: "district"; districtId: string; superUserIds: string[] };
 export type TopicResource = { type: "topic"; topicId: string; communityId: string; raisedById: string; referredOrgId: string | null; status: string };
 
 type Resources = {
@@ -45,6 +49,11 @@ type Resources = {
   "session:view": SessionResource;
   "agendaItem:view": AgendaItemResource;
   "agendaItem:edit": AgendaItemResource;
+  "dashboard:view": DashboardResource;
+  "dashboard:configure": DashboardResource;
+  "scorecard:view": DashboardResource;
+  "district:dashboard": DistrictResource;
+  "district:configureScorecard": DistrictResource;
 };
 export type Action = keyof Resources;
 
@@ -95,6 +104,18 @@ const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean
   "agendaItem:view": (a, r) => isMember(a, r.communityId),
   // Seated members and the staff who run the council co-edit; observers and other residents only watch.
   "agendaItem:edit": (a, r) => EDITABLE_SESSION_STATUSES.includes(r.status) && (isSeated(a, r.councilId) || hasRole(a, r.communityId, STAFF_ROLES)),
+  // 看板: aggregate figures without names, for everyone of the community (observers too).
+  "dashboard:view": (a, r) => isMember(a, r.communityId),
+  "dashboard:configure": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
+  // 物业考评: staff, the council (seated members, the owners' committee), grid workers and the
+  // property companies themselves; residents only when the community publishes it.
+  "scorecard:view": (a, r) =>
+    r.residentsSeeScorecards
+      ? isMember(a, r.communityId)
+      : hasRole(a, r.communityId, [...STAFF_ROLES, "gridWorker", "ownersCommittee", "propertyCompany"]) || r.councilIds.some((id) => isSeated(a, id)),
+  // A street office's super-users see all its communities' figures and set its star formula's weights.
+  "district:dashboard": (a, r) => r.superUserIds.includes(a.userId),
+  "district:configureScorecard": (a, r) => r.superUserIds.includes(a.userId),
 };
 
 export function can<A extends Action>(actor: Actor | null, action: A, resource: Resources[A]): boolean {
