@@ -8,6 +8,7 @@ import type { Locale } from "~/utils/domain";
 import { InputRejected } from "~/utils/errors";
 import { NotFound, requirePermission, type Actor, type DashboardResource, type DistrictResource } from "~/utils/permissions.server";
 import type { DataTable } from "./charts.server";
+import { jobOverview } from "./scheduler.server";
 import { beijingDay, monthOf, monthPeriod, monthsUpTo, quarterPeriod, ratesOf, yearPeriod, type Figures, type Period, type ScorecardWeights } from "./metrics";
 import { dashboardData, scorecards, weightsFor, type Breakdown, type Scope, type ScorecardRow } from "./metrics.server";
 
@@ -40,6 +41,8 @@ export const figureKind = (key: string): "rate" | "number" | "count" => (RATE_KE
 
 export type PeriodChoice = { key: string; period: Period };
 const PERIOD_RE = /^(\d{4})(?:-(Q[1-4]|\d{2}))?$/;
+/** A period key the pages and the API accept: a year, a quarter or a month. */
+export const PERIOD_KEY = /^20\d\d(?:-(?:Q[1-4]|0[1-9]|1[0-2]))?$/;
 
 export function parsePeriod(key: string | null | undefined, now: Date): PeriodChoice {
   if (!key) {
@@ -261,11 +264,12 @@ export async function communityDashboard(
   periodKey: string | null | undefined,
   locale: Locale,
   now = new Date(),
+  narrow: Omit<Scope, "communityIds"> = {},
 ): Promise<DashboardView> {
   requirePermission(actor, "dashboard:view", await dashboardResource(community.id));
   const choice = parsePeriod(periodKey, now);
   const t = translator(locale);
-  const scope: Scope = { communityIds: [community.id] };
+  const scope: Scope = { ...narrow, communityIds: [community.id] };
   const [data, labels] = await Promise.all([dashboardData(scope, choice.period, trendMonths(choice.period, now), now), labelsOf(scope.communityIds, locale)]);
   return {
     period: { key: choice.key, from: choice.period.from.toISOString(), to: choice.period.to.toISOString() },
@@ -308,6 +312,13 @@ export async function districtDashboard(actor: Actor | null, districtId: string,
     tables: [communityTable, ...tablesOf(t, data, labels)],
     communities: communities.map((c) => ({ slug: c.slug, name: c.name })),
   };
+}
+
+/** The scheduled jobs' log (scheduler.server.ts), for staff of any community and super-users. */
+export async function jobLog(actor: Actor | null, limit = 50) {
+  const superUsers = await prisma.user.findMany({ where: { districtId: { not: null } }, select: { id: true } });
+  requirePermission(actor, "jobs:view", { type: "deployment", superUserIds: superUsers.map((u) => u.id) });
+  return jobOverview(prisma, { limit });
 }
 
 // ——— 物业考评 ———

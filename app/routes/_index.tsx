@@ -69,6 +69,9 @@ export default function Index() {
             <a className="btn" href={`/c/${community.slug}/topics`} data-testid="topic-board-link">
               {t("home.topics")}
             </a>
+            <a className="btn secondary" href={`/c/${community.slug}/dashboard`} data-testid="dashboard-link">
+              {t("dashboard.title")}
+            </a>
             {community.mayTriage ? (
               <a className="btn secondary" href={`/c/${community.slug}/triage`}>
                 {t("topics.triage")}

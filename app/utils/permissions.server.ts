@@ -25,6 +25,8 @@ export type AgendaItemResource = Omit<SessionResource, "type"> & { type: "agenda
 export type DashboardResource = { type: "dashboard"; communityId: string; councilIds: string[]; residentsSeeScorecards: boolean };
 /** A street office (街道) and its super-users (places: User.districtId). */
 export type DistrictResource = { type: "district"; districtId: string; superUserIds: string[] };
+/** The whole site (the scheduled jobs' log): its street offices' super-users. */
+export type DeploymentResource = { type: "deployment"; superUserIds: string[] };
 export type TopicResource = { type: "topic"; topicId: string; communityId: string; raisedById: string; referredOrgId: string | null; status: string };
 
 type Resources = {
@@ -54,6 +56,7 @@ type Resources = {
   "scorecard:view": DashboardResource;
   "district:dashboard": DistrictResource;
   "district:configureScorecard": DistrictResource;
+  "jobs:view": DeploymentResource;
 };
 export type Action = keyof Resources;
 
@@ -116,6 +119,8 @@ const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean
   // A street office's super-users see all its communities' figures and set its star formula's weights.
   "district:dashboard": (a, r) => r.superUserIds.includes(a.userId),
   "district:configureScorecard": (a, r) => r.superUserIds.includes(a.userId),
+  // The jobs' log names no one and no community: staff of any community and super-users read it.
+  "jobs:view": (a, r) => r.superUserIds.includes(a.userId) || a.memberships.some((m) => m.role === "communityStaff"),
 };
 
 export function can<A extends Action>(actor: Actor | null, action: A, resource: Resources[A]): boolean {
