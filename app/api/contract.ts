@@ -7,6 +7,7 @@ import { dashboardApi } from "./contract.dashboard";
 import { CONSTITUENCIES, ROLES, SESSION_STATUSES } from "~/utils/domain";
 import { LIVE_ACTIONS, liveActionNames, type LiveActionName } from "~/models/live-actions.server";
 import { TOPIC_MOVES, TOPIC_STATUSES } from "~/models/topic-states";
+import { taskEndpoints } from "./contract.tasks";
 import {
   agendaAddSchema,
   agendaReorderSchema,
@@ -72,6 +73,7 @@ const agendaItemSummary = z.object({
 });
 
 export const api = {
+  ...taskEndpoints,
   token: endpoint({
     method: "POST",
     path: "/api/v1/auth/token",

@@ -7,10 +7,30 @@ import { en } from "./en";
 import { liveEn, liveErrorsEn } from "./live.en";
 import { liveErrorsZhCN, liveZhCN } from "./live.zh-CN";
 import { zhCN } from "./zh-CN";
+import { tasksEn, tasksErrorsEn, tasksNotificationsEn } from "./tasks.en";
+import { tasksErrorsZhCN, tasksNotificationsZhCN, tasksZhCN } from "./tasks.zh-CN";
 
 export const resources = {
-  "zh-CN": { translation: { ...zhCN, errors: { ...zhCN.errors, ...liveErrorsZhCN }, live: liveZhCN, dashboard: dashboardZhCN } },
-  en: { translation: { ...en, errors: { ...en.errors, ...liveErrorsEn }, live: liveEn, dashboard: dashboardEn } },
+  "zh-CN": {
+    translation: {
+      ...zhCN,
+      errors: { ...zhCN.errors, ...liveErrorsZhCN, ...tasksErrorsZhCN },
+      live: liveZhCN,
+      tasks: tasksZhCN,
+      dashboard: dashboardZhCN,
+      notifications: { ...zhCN.notifications, types: { ...zhCN.notifications.types, ...tasksNotificationsZhCN } },
+    },
+  },
+  en: {
+    translation: {
+      ...en,
+      errors: { ...en.errors, ...liveErrorsEn, ...tasksErrorsEn },
+      live: liveEn,
+      tasks: tasksEn,
+      dashboard: dashboardEn,
+      notifications: { ...en.notifications, types: { ...en.notifications.types, ...tasksNotificationsEn } },
+    },
+  },
 } as const;
 
 /** One instance per request on the server and one per page in the browser; resources are bundled, so init is synchronous. */

@@ -9,6 +9,8 @@ import { assertRotatingCheckInToken } from "./check-in-link.server";
 import { castBallot } from "./live-ballots.server";
 import * as live from "./live-session.server";
 import { ballotInputSchema, motionInputSchema } from "./vote-rules";
+import { taskFromResolutionSchema } from "~/utils/task-schemas";
+import { createTaskFromResolution } from "./task.server";
 
 const session = z.object({ sessionId: idSchema }).strict();
 const motion = z.object({ motionId: idSchema }).strict();
@@ -78,6 +80,11 @@ export const LIVE_ACTIONS = {
     summary: "Chair closes the vote; the server computes, stores and announces the result",
     schema: motion,
     run: (a, i) => live.closeVote(a, i.motionId),
+  }),
+  "task:fromResolution": action({
+    summary: "Chair or staff turns a passed motion's resolution into a joint-handling task (联办任务): lead organisation, owner, deadline",
+    schema: taskFromResolutionSchema,
+    run: (a, i) => createTaskFromResolution(a, i),
   }),
 } satisfies Record<string, Action<z.ZodType>>;
 

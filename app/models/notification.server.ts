@@ -3,18 +3,31 @@
 import { prisma } from "~/utils/db.server";
 import { publish, socketRooms } from "~/utils/realtime.server";
 
-export type NotificationType = "topicMoved" | "topicReady" | "topicReferred" | "agendaPublished";
+export type NotificationType =
+  | "topicMoved"
+  | "topicReady"
+  | "topicReferred"
+  | "agendaPublished"
+  // 联办任务 (app/models/task.server.ts); taskDueSoon / taskOverdue come from the scheduler.
+  | "taskAssigned"
+  | "taskVerify"
+  | "taskSentBack"
+  | "taskClosed"
+  | "taskExtensionRequested"
+  | "taskExtensionDecided"
+  | "taskDueSoon"
+  | "taskOverdue";
 
 export async function notify(
   userIds: Iterable<string>,
   type: NotificationType,
-  refs: { topicId?: string; sessionId?: string },
+  refs: { topicId?: string; sessionId?: string; taskId?: string },
   data: Record<string, unknown> = {},
 ): Promise<void> {
   const to = [...new Set(userIds)];
   if (to.length === 0) return;
   await prisma.notification.createMany({
-    data: to.map((userId) => ({ userId, type, topicId: refs.topicId, sessionId: refs.sessionId, data: JSON.stringify(data) })),
+    data: to.map((userId) => ({ userId, type, topicId: refs.topicId, sessionId: refs.sessionId, taskId: refs.taskId, data: JSON.stringify(data) })),
   });
   // Everyone's unread count in one statement: a council of a thousand is one query, not a thousand.
   const unread = await prisma.notification.groupBy({ by: ["userId"], where: { userId: { in: to }, readAt: null }, _count: { _all: true } });
@@ -38,6 +51,7 @@ export async function listNotifications(userId: string, page = 1, pageSize = 30)
         data: true,
         readAt: true,
         createdAt: true,
+        taskId: true,
         topic: { select: { id: true, title: true, status: true } },
         session: { select: { id: true, title: true } },
       },

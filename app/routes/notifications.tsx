@@ -18,7 +18,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 /** Where a notification leads: its topic, else its session. */
-function target(n: { topicId: string | null; sessionId: string | null }): string {
+function target(n: { topicId: string | null; sessionId: string | null; taskId?: string | null }): string {
+  if (n.taskId) return `/tasks/${n.taskId}`;
   if (n.topicId) return `/topics/${n.topicId}`;
   if (n.sessionId) return `/sessions/${n.sessionId}`;
   return "/notifications";
@@ -37,7 +38,7 @@ export async function action({ request }: ActionFunctionArgs) {
   // Only the person's own notifications: markRead and this lookup both filter by userId.
   await markRead(actor.userId, [id.data]);
   if (intent === "open") {
-    const n = await prisma.notification.findFirst({ where: { id: id.data, userId: actor.userId }, select: { topicId: true, sessionId: true } });
+    const n = await prisma.notification.findFirst({ where: { id: id.data, userId: actor.userId }, select: { topicId: true, sessionId: true, taskId: true } });
     if (!n) return refuse(request, 404, "errors.notFound");
     throw redirect(target(n));
   }

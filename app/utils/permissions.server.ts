@@ -28,6 +28,20 @@ export type DistrictResource = { type: "district"; districtId: string; superUser
 /** The whole site (the scheduled jobs' log): its street offices' super-users. */
 export type DeploymentResource = { type: "deployment"; superUserIds: string[] };
 export type TopicResource = { type: "topic"; topicId: string; communityId: string; raisedById: string; referredOrgId: string | null; status: string };
+/** A joint-handling task (联办任务): its lead organisation, owner, co-handlers and who may verify it. */
+export type TaskResource = {
+  type: "task";
+  taskId: string;
+  communityId: string;
+  organizationId: string;
+  ownerId: string | null;
+  coHandlerOrgIds: string[];
+  status: string;
+  /** The topic's raiser and co-signers (they verify with the community's seated council members). */
+  verifierIds: string[];
+  /** The community's councils: a current seat on one of them entitles its holder to verify. */
+  councilIds: string[];
+};
 
 type Resources = {
   "community:view": CommunityResource;
@@ -57,6 +71,13 @@ type Resources = {
   "district:dashboard": DistrictResource;
   "district:configureScorecard": DistrictResource;
   "jobs:view": DeploymentResource;
+  "task:create": CommunityResource;
+  "task:createFromResolution": SessionResource;
+  "task:view": TaskResource;
+  "task:work": TaskResource;
+  "task:workShare": TaskResource;
+  "task:decideExtension": TaskResource;
+  "task:verify": TaskResource;
 };
 export type Action = keyof Resources;
 
@@ -72,6 +93,8 @@ const hasRole = (actor: Actor, communityId: string, roles: readonly Role[]) =>
   actor.memberships.some((m) => m.communityId === communityId && roles.includes(m.role));
 const isMember = (actor: Actor, communityId: string) => actor.memberships.some((m) => m.communityId === communityId);
 const isSeated = (actor: Actor, councilId: string) => actor.seats.some((s) => s.councilId === councilId);
+const inOrganization = (actor: Actor, communityId: string, organizationId: string) =>
+  actor.memberships.some((m) => m.communityId === communityId && m.organizationId === organizationId);
 
 const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean } = {
   "community:view": (a, r) => isMember(a, r.communityId),
@@ -121,6 +144,20 @@ const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean
   "district:configureScorecard": (a, r) => r.superUserIds.includes(a.userId),
   // The jobs' log names no one and no community: staff of any community and super-users read it.
   "jobs:view": (a, r) => r.superUserIds.includes(a.userId) || a.memberships.some((m) => m.role === "communityStaff"),
+  // 联办任务 are assigned by the community's staff; from a resolution, also by whoever chairs the session.
+  "task:create": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
+  "task:createFromResolution": (a, r) => r.chairId === a.userId || hasRole(a, r.communityId, ["communityStaff", "chair"]),
+  "task:view": (a, r) => isMember(a, r.communityId),
+  // The lead organisation works on its own tasks only (its owner, or any of its active members); another organisation never.
+  "task:work": (a, r) => isMember(a, r.communityId) && (r.ownerId === a.userId || inOrganization(a, r.communityId, r.organizationId)),
+  // A co-handling organisation posts progress on its own share only.
+  "task:workShare": (a, r) => r.coHandlerOrgIds.some((orgId) => inOrganization(a, r.communityId, orgId)),
+  "task:decideExtension": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
+  // The residents who raised and co-signed the topic, and the council's seated members, verify; the lead organisation never its own work.
+  "task:verify": (a, r) =>
+    isMember(a, r.communityId) &&
+    !inOrganization(a, r.communityId, r.organizationId) &&
+    (r.verifierIds.includes(a.userId) || a.seats.some((s) => r.councilIds.includes(s.councilId))),
 };
 
 export function can<A extends Action>(actor: Actor | null, action: A, resource: Resources[A]): boolean {
@@ -203,6 +240,34 @@ export async function loadTopicResource(topicId: string): Promise<TopicResource 
     select: { id: true, communityId: true, raisedById: true, referredOrgId: true, status: true },
   });
   return t ? { type: "topic", topicId: t.id, communityId: t.communityId, raisedById: t.raisedById, referredOrgId: t.referredOrgId, status: t.status } : null;
+}
+
+export async function loadTaskResource(taskId: string): Promise<TaskResource | null> {
+  const t = await prisma.task.findUnique({
+    where: { id: taskId },
+    select: {
+      id: true,
+      communityId: true,
+      organizationId: true,
+      ownerId: true,
+      status: true,
+      coHandlers: { select: { organizationId: true } },
+      topic: { select: { raisedById: true, coSigns: { select: { userId: true } } } },
+      community: { select: { councils: { select: { id: true } } } },
+    },
+  });
+  if (!t) return null;
+  return {
+    type: "task",
+    taskId: t.id,
+    communityId: t.communityId,
+    organizationId: t.organizationId,
+    ownerId: t.ownerId,
+    status: t.status,
+    coHandlerOrgIds: t.coHandlers.map((c) => c.organizationId),
+    verifierIds: t.topic ? [t.topic.raisedById, ...t.topic.coSigns.map((c) => c.userId)] : [],
+    councilIds: t.community.councils.map((c) => c.id),
+  };
 }
 
 export type DocumentAccess = "write" | "read" | "none" | "missing";

@@ -7,13 +7,14 @@ import { Server as Engine } from "engine.io";
 import { Server, type Socket } from "socket.io";
 import type { z } from "zod";
 import { sessionJoinSchema, topicJoinSchema } from "~/utils/schemas";
+import { taskJoinSchema } from "~/utils/task-schemas";
 import { LIVE_ACTIONS } from "~/models/live-actions.server";
 import { liveState } from "~/models/live-state.server";
 import { InputRejected, Refusal as RefusalError } from "~/utils/errors";
 import { rateLimitsEnabled } from "~/utils/rate-limit.server";
 import { DEFAULT_LOCALE, type Locale } from "~/utils/domain";
 import { localeOfHeaders } from "~/utils/locale.server";
-import { NotFound, can, loadSessionResource, loadTopicResource, requirePermission } from "~/utils/permissions.server";
+import { NotFound, can, loadSessionResource, loadTaskResource, loadTopicResource, requirePermission } from "~/utils/permissions.server";
 import { issueOf, refusalOf } from "~/utils/refusal.server";
 import type { RightsChange } from "~/utils/rights.server";
 import { socketRooms } from "~/utils/realtime.server";
@@ -99,6 +100,18 @@ export function createSocketServer() {
       await socket.leave(socketRooms.topic(topicId));
       return { ok: true };
     });
+    // A task's page follows its progress live (app/models/task.server.ts publishes task:changed).
+    on(socket, "task:join", taskJoinSchema, async ({ taskId }) => {
+      const task = await loadTaskResource(taskId);
+      if (!task) throw new NotFound("task");
+      requirePermission(socket.data.user.actor, "task:view", task);
+      await socket.join(`task:${taskId}`);
+      return { ok: true };
+    });
+    on(socket, "task:leave", taskJoinSchema, async ({ taskId }) => {
+      await socket.leave(`task:${taskId}`);
+      return { ok: true };
+    });
     on(socket, "session:join", sessionJoinSchema, async ({ sessionId }) => {
       const session = await loadSessionResource(sessionId);
       if (!session) throw new NotFound("session");
@@ -180,6 +193,9 @@ export function createSocketServer() {
           if (kind === "topic") {
             const topic = await loadTopicResource(id);
             allowed = !!topic && can(now.actor, "topic:view", topic);
+          } else if (kind === "task") {
+            const task = await loadTaskResource(id);
+            allowed = !!task && can(now.actor, "task:view", task);
           } else if (kind === "session") {
             const session = await loadSessionResource(id);
             allowed = !!session && can(now.actor, "session:view", session);
