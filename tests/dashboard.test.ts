@@ -252,4 +252,36 @@ describe("deadline reminders", () => {
     const run = await prisma.jobRun.findFirstOrThrow({ where: { job: "deadlineReminders" }, orderBy: { startedAt: "desc" } });
     expect(run).toMatchObject({ ok: true, detail: expect.stringMatching(/^\d+ reminders to \d+ people$/) });
   });
+
+  it("verification windows: after downtime the community's silence rule closes a task once, whichever scheduler runs", async () => {
+    await prisma.task.create({
+      data: {
+        id: "V1",
+        communityId: "c3",
+        organizationId: "org3",
+        createdById: "u3-staff",
+        ownerId: "u3-owner",
+        title: "修电梯",
+        status: "awaitingVerification",
+        verificationRound: 1,
+        verificationRequestedAt: at("2027-01-01T02:00:00Z"),
+        deadline: at("2027-01-03T10:00:00Z"),
+      },
+    });
+    const jobs = siteJobs().filter((j) => j.name === "verificationWindows");
+    const one = new Scheduler({ db: prisma, jobs, id: "one", log: () => {} });
+    const two = new Scheduler({ db: prisma, jobs, id: "two", log: () => {} });
+    await one.tick(at("2027-01-02T10:30:00Z"));
+    expect(await one.tick(at("2027-01-03T11:00:00Z"))).toEqual([{ job: "verificationWindows", ok: true, detail: "0 tasks settled" }]);
+    expect((await prisma.task.findUniqueOrThrow({ where: { id: "V1" } })).status).toBe("awaitingVerification");
+    // Nobody answered within the community's 7 days; the site was down from the 3rd to the 12th.
+    const back = at("2027-01-12T08:10:00Z");
+    const results = (await Promise.all([one.tick(back), two.tick(back)])).flat();
+    expect(results).toEqual([{ job: "verificationWindows", ok: true, detail: "1 tasks settled" }]);
+    expect(await prisma.task.findUniqueOrThrow({ where: { id: "V1" }, select: { status: true, closedVia: true } })).toEqual({
+      status: "closed",
+      closedVia: "silence",
+    });
+    expect(await prisma.taskEvent.count({ where: { taskId: "V1", kind: "closed" } })).toBe(1);
+  });
 });

@@ -8,6 +8,7 @@ import { publish, socketRooms } from "~/utils/realtime.server";
 import { beijingDay } from "./metrics";
 import { rollUpMonths } from "./metrics.server";
 import { Scheduler, dailyAtBeijing, every, type JobDefinition } from "./scheduler.server";
+import { settleVerifications } from "./task.server";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -95,6 +96,10 @@ export async function sendDeadlineReminders(db: PrismaClient, now: Date): Promis
  * - deadlineReminders (hourly): the one run looks at every working task, so whatever fell due
  *   while the site was down is sent then, once, and only the reminder that fits now (a task
  *   whose "3 days before" passed during the downtime gets "on the day" or the escalation).
+ * - verificationWindows (hourly): settles every task awaiting verification whose window has
+ *   ended by the community's rule, silence included (the tasks model's settleVerifications, a
+ *   compare-and-set per task): after downtime the one run settles every window that closed
+ *   meanwhile, each task once, as of the time of the run.
  * - metricRollup (daily, 02:00 Beijing): writes every month without a snapshot and refreshes
  *   the last three, so one late run fills every gap.
  */
@@ -106,6 +111,13 @@ export function siteJobs(): JobDefinition[] {
       async run({ db, now }) {
         const { sent, notified } = await sendDeadlineReminders(db, now);
         return `${sent} reminders to ${notified} people`;
+      },
+    },
+    {
+      name: "verificationWindows",
+      nextDue: every(HOUR),
+      async run({ now }) {
+        return `${await settleVerifications(now)} tasks settled`;
       },
     },
     {
