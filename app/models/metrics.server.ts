@@ -69,23 +69,21 @@ async function rulesOf(communityIds: string[] | undefined): Promise<Map<string, 
   );
 }
 
-/** Every row that can count in [window.from, window.to): narrow selects, four queries. */
+/**
+ * Every row that can count in [window.from, window.to): narrow selects and no nested relation
+ * selects (each would be a second query and a second decoding of thousands of rows); what the
+ * rows need of each other (a step's topic, a task's category, a verdict's community) is joined
+ * here from the rows already loaded.
+ */
 export async function loadMetricInput(scope: Scope, window: Period): Promise<MetricInput> {
   const range = { gte: window.from, lt: window.to };
   const tw = taskWhere(scope);
+  const topicSelect = { id: true, communityId: true, createdAt: true, category: true, gridId: true, referredOrgId: true } as const;
   const [topics, topicSteps, tasks, taskSteps, verifications, rules] = await Promise.all([
-    prisma.topic.findMany({
-      where: { ...topicWhere(scope), createdAt: range },
-      select: { id: true, communityId: true, createdAt: true, category: true, gridId: true, referredOrgId: true },
-    }),
+    prisma.topic.findMany({ where: { ...topicWhere(scope), createdAt: range }, select: topicSelect }),
     prisma.topicEvent.findMany({
       where: { type: { in: TOPIC_STEPS }, createdAt: range, topic: topicWhere(scope) },
-      select: {
-        topicId: true,
-        type: true,
-        createdAt: true,
-        topic: { select: { communityId: true, createdAt: true, category: true, gridId: true, referredOrgId: true } },
-      },
+      select: { topicId: true, type: true, createdAt: true },
     }),
     // A task counts if it was opened, closed or due in the window, or is still open from before.
     prisma.task.findMany({
@@ -100,28 +98,52 @@ export async function loadMetricInput(scope: Scope, window: Period): Promise<Met
         deadline: true,
         firstResponseAt: true,
         closedAt: true,
-        topic: { select: { category: true } },
+        topicId: true,
       },
     }),
     prisma.taskEvent.findMany({
       where: { kind: { in: TASK_STEPS }, createdAt: { lt: window.to }, task: tw },
       select: { taskId: true, kind: true, createdAt: true },
     }),
-    prisma.taskVerification.findMany({
-      where: { updatedAt: range, task: tw },
-      select: { taskId: true, verdict: true, rating: true, updatedAt: true, task: { select: { communityId: true } } },
-    }),
+    prisma.taskVerification.findMany({ where: { updatedAt: range, task: tw }, select: { taskId: true, verdict: true, rating: true, updatedAt: true } }),
     rulesOf(scope.communityIds),
   ]);
-  // Steps of topics raised before the window still count (taken on in the window); keep their rows for grouping.
-  const topicRows = new Map(topics.map((t) => [t.id, t]));
-  for (const s of topicSteps) if (!topicRows.has(s.topicId)) topicRows.set(s.topicId, { id: s.topicId, ...s.topic, createdAt: new Date(0) });
+  const topicRows = new Map<
+    string,
+    { id: string; communityId: string; createdAt: Date; category: string; gridId: string | null; referredOrgId: string | null }
+  >(topics.map((t) => [t.id, t]));
+  // Topics raised before the window that were taken on in it, and topics of tasks: usually few.
+  const missing = [...new Set([...topicSteps.map((s) => s.topicId), ...tasks.map((t) => t.topicId).filter((id): id is string => id !== null)])].filter(
+    (id) => !topicRows.has(id),
+  );
+  const outside = new Set<string>();
+  for (let i = 0; i < missing.length; i += 5_000)
+    for (const t of await prisma.topic.findMany({ where: { id: { in: missing.slice(i, i + 5_000) } }, select: topicSelect })) {
+      topicRows.set(t.id, t);
+      outside.add(t.id);
+    }
+  const communityOfTask = new Map(tasks.map((t) => [t.id, t.communityId]));
+  const stepped = new Set(topicSteps.map((s) => s.topicId));
+  // A verdict given in the window on a task closed before it (a verifier changing their rating).
+  const unloaded = [...new Set(verifications.map((v) => v.taskId).filter((id) => !communityOfTask.has(id)))];
+  for (let i = 0; i < unloaded.length; i += 5_000)
+    for (const t of await prisma.task.findMany({ where: { id: { in: unloaded.slice(i, i + 5_000) } }, select: { id: true, communityId: true } }))
+      communityOfTask.set(t.id, t.communityId);
   return {
-    topics: [...topicRows.values()],
+    // A topic raised outside the window is there for its steps and tasks, never counted as raised in it.
+    topics: [...topicRows.values()]
+      .filter((t) => !outside.has(t.id) || stepped.has(t.id))
+      .map((t) => (outside.has(t.id) ? { ...t, createdAt: new Date(0) } : t)),
     topicSteps: topicSteps.map((s) => ({ topicId: s.topicId, type: s.type, at: s.createdAt })),
-    tasks: tasks.map(({ topic, ...t }) => ({ ...t, category: topic?.category ?? null })),
+    tasks: tasks.map(({ topicId, ...t }) => ({ ...t, category: topicId ? (topicRows.get(topicId)?.category ?? null) : null })),
     taskSteps: taskSteps.map((s) => ({ taskId: s.taskId, kind: s.kind, at: s.createdAt })),
-    verifications: verifications.map((v) => ({ taskId: v.taskId, communityId: v.task.communityId, verdict: v.verdict, rating: v.rating, at: v.updatedAt })),
+    verifications: verifications.map((v) => ({
+      taskId: v.taskId,
+      communityId: communityOfTask.get(v.taskId)!,
+      verdict: v.verdict,
+      rating: v.rating,
+      at: v.updatedAt,
+    })),
     rules,
   };
 }
