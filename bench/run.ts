@@ -15,11 +15,12 @@ import { BENCH_DIR, build, configurePinning, pinning, ROOT, startYishi, TARGET_L
 import { kb, ms, num, ratio, table } from "./lib/table";
 import { runCapacity, runPeerCapacity, type CapacityResult, type PeerCapacityResult } from "./scenarios/capacity";
 import { mergeRounds, runFanoutRound, type FanoutResult, type FanoutRound } from "./scenarios/fanout";
+import { DASHBOARD_FULL, DASHBOARD_QUICK, runDashboard, type DashboardResult } from "./scenarios/dashboard";
 import { runPageWeight, type PageWeightResult } from "./scenarios/page-weight";
 import type { InsertRun } from "./setup/sqlite-inserts";
 import { runVoteBurst, VOTE_FULL, VOTE_QUICK, type VoteBurstResult } from "./scenarios/vote-burst";
 
-const SCENARIOS = ["sqlite", "page", "fanout", "capacity", "votes"] as const;
+const SCENARIOS = ["sqlite", "page", "fanout", "capacity", "votes", "dashboard"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const TARGETS: Target[] = ["yishi", "y-websocket-server", "hocuspocus"];
 
@@ -138,6 +139,7 @@ type Results = {
   capacity?: CapacityResult;
   capacityPeers?: PeerCapacityResult[];
   votes: { denominatorRowsPerSecond: number | null; result?: VoteBurstResult };
+  dashboard?: DashboardResult;
   checks: Check[];
   targets: Goal[];
   errors: { scenario: string; error: string }[];
@@ -247,6 +249,7 @@ async function main(): Promise<number> {
     }
   }
   if (only.has("votes")) results.votes.result = await attempt("votes", () => runVoteBurst(ctx, quick ? VOTE_QUICK : VOTE_FULL));
+  if (only.has("dashboard")) results.dashboard = await attempt("dashboard", () => runDashboard(ctx, quick ? DASHBOARD_QUICK : DASHBOARD_FULL));
 
   evaluate(results);
   results.durationSeconds = Math.round((now() - t0) / 100) / 10;
@@ -352,6 +355,23 @@ function evaluate(r: Results): void {
       p.totalGzipBytes < 250 * 1024,
     );
     goal("session page render time", "p95 reported (no target set)", `p95 ${ms(p.renderMs.p95)} ms`, null);
+  }
+  if (r.dashboard) {
+    const d = r.dashboard;
+    check("dashboard: the headline equals a fresh count of the year", d.consistent, `${d.topicsRaised} topics raised, ${d.tasksClosed} tasks closed`);
+    goal(
+      `community dashboard (${d.topics} topics, ${d.tasks} tasks): query and count`,
+      "p95 < 300 ms",
+      `p50 ${ms(d.dashboardMs.p50)} ms, p95 ${ms(d.dashboardMs.p95)} ms`,
+      r.mode === "full" ? d.dashboardMs.p95 < 300 : null,
+      r.mode === "quick" ? "a tenth of the data in --quick; judged on the full run" : undefined,
+    );
+    goal(
+      `dashboard SVG charts (${d.charts})`,
+      "p95 reported (no target set)",
+      `p50 ${ms(d.svgMs.p50)} ms, p95 ${ms(d.svgMs.p95)} ms, ${kb(d.svgBytes)} KB`,
+      null,
+    );
   }
   const v = r.votes.result;
   if (v) {
@@ -500,6 +520,19 @@ function report(r: Results): string {
           p.documentsLoadedIdle === null ? "n/a" : String(p.documentsLoadedIdle),
           p.documentsLoadedAfterClose === null ? "n/a (no count; stock keeps docs without persistence)" : String(p.documentsLoadedAfterClose),
         ]),
+      ),
+    );
+  }
+  if (r.dashboard) {
+    const d = r.dashboard;
+    out.push(
+      "",
+      `Dashboard: one community, ${d.topics} topics and ${d.tasks} tasks over a year (generated in ${num(d.generationSeconds)} s), ${d.reps} renders after a warm-up`,
+    );
+    out.push(
+      table(
+        ["dashboard p50 ms", "dashboard p95 ms", "max ms", `${d.charts} SVG charts p50 ms`, "SVG p95 ms", "SVG KB", "matches fresh count"],
+        [[ms(d.dashboardMs.p50), ms(d.dashboardMs.p95), ms(d.dashboardMs.max), ms(d.svgMs.p50), ms(d.svgMs.p95), kb(d.svgBytes), d.consistent ? "yes" : "NO"]],
       ),
     );
   }
