@@ -362,7 +362,7 @@ function evaluate(r: Results): void {
     goal(
       `community dashboard (${d.topics} topics, ${d.tasks} tasks): query and count`,
       "p95 < 300 ms",
-      `p50 ${ms(d.dashboardMs.p50)} ms, p95 ${ms(d.dashboardMs.p95)} ms`,
+      `p50 ${ms(d.dashboardMs.p50)} ms, p95 ${ms(d.dashboardMs.p95)} ms (CPU time p95 ${ms(d.dashboardCpuMs.p95)} ms)`,
       r.mode === "full" ? d.dashboardMs.p95 < 300 : null,
       r.mode === "quick" ? "a tenth of the data in --quick; judged on the full run" : undefined,
     );
@@ -531,8 +531,30 @@ function report(r: Results): string {
     );
     out.push(
       table(
-        ["dashboard p50 ms", "dashboard p95 ms", "max ms", `${d.charts} SVG charts p50 ms`, "SVG p95 ms", "SVG KB", "matches fresh count"],
-        [[ms(d.dashboardMs.p50), ms(d.dashboardMs.p95), ms(d.dashboardMs.max), ms(d.svgMs.p50), ms(d.svgMs.p95), kb(d.svgBytes), d.consistent ? "yes" : "NO"]],
+        [
+          "dashboard p50 ms",
+          "dashboard p95 ms",
+          "max ms",
+          "CPU p50 ms",
+          "CPU p95 ms",
+          `${d.charts} SVG charts p50 ms`,
+          "SVG p95 ms",
+          "SVG KB",
+          "matches fresh count",
+        ],
+        [
+          [
+            ms(d.dashboardMs.p50),
+            ms(d.dashboardMs.p95),
+            ms(d.dashboardMs.max),
+            ms(d.dashboardCpuMs.p50),
+            ms(d.dashboardCpuMs.p95),
+            ms(d.svgMs.p50),
+            ms(d.svgMs.p95),
+            kb(d.svgBytes),
+            d.consistent ? "yes" : "NO",
+          ],
+        ],
       ),
     );
   }

@@ -14,6 +14,8 @@ type Summary = { p50: number; p95: number; max: number };
 export type DashboardResult = DashboardSizes & {
   generationSeconds: number;
   dashboardMs: Summary;
+  /** The process's CPU time per render (user + system): what the render costs when the machine is shared. */
+  dashboardCpuMs: Summary;
   svgMs: Summary;
   charts: number;
   svgBytes: number;
