@@ -6,7 +6,16 @@ import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { renderChart } from "~/models/charts.server";
-import { communityDashboard, communityScorecards, communityTable, parsePeriod, setResidentsSeeScorecards } from "~/models/dashboard.server";
+import {
+  communityDashboard,
+  communityScorecards,
+  communityTable,
+  districtDashboard,
+  jobLog,
+  parsePeriod,
+  setResidentsSeeScorecards,
+  setScorecardWeights,
+} from "~/models/dashboard.server";
 import { downloadResponse, tableCsv, tableXlsx } from "~/models/downloads.server";
 import { reminderDue, sendDeadlineReminders, siteJobs } from "~/models/jobs.server";
 import { countPeriod, figuresOf, monthPeriod, quarterPeriod, ratesOf, starsOf, type MetricInput } from "~/models/metrics";
@@ -126,6 +135,35 @@ describe("物业考评", () => {
     await prisma.membership.create({ data: { userId: "u-other", communityId: "c2", role: "communityStaff" } });
     const other = (await loadActor("u-other"))!;
     await expect(communityDashboard(other, { id: "c1", slug: "alpha" }, "2026-11", "zh-CN", NOW)).rejects.toBeInstanceOf(PermissionDenied);
+  });
+});
+
+describe("a street office (街道)", () => {
+  it("its super-users see every linked community and set the star weights; nobody else", async () => {
+    await prisma.district.create({ data: { id: "d1", name: "兴庆街道" } });
+    await prisma.community.updateMany({ where: { id: { in: ["c1", "c2"] } }, data: { districtId: "d1" } });
+    await prisma.user.create({ data: { id: "u-super", username: "u-super", displayName: "街道管理员", passwordHash: "x", districtId: "d1" } });
+    const superUser = (await loadActor("u-super"))!;
+    const staff = (await loadActor("u-staff"))!;
+    const view = await districtDashboard(superUser, "d1", "2026-11", "zh-CN", NOW);
+    expect(view.communities.map((c) => c.slug).sort()).toEqual(["alpha", "beta"]);
+    expect(view.figures.find((f) => f.key === "topicsRaised")!.value).toBe(4);
+    expect(view.tables[0]!.rows.map((r) => [r[0], r[1]])).toEqual([
+      ["贝塔社区", 1],
+      ["阿尔法社区", 3],
+    ]);
+    await expect(districtDashboard(staff, "d1", "2026-11", "zh-CN", NOW)).rejects.toBeInstanceOf(PermissionDenied);
+    await expect(setScorecardWeights(staff, "d1", { onTime: 0, reopen: 0, rating: 1, response: 0 })).rejects.toBeInstanceOf(PermissionDenied);
+    await setScorecardWeights(superUser, "d1", { onTime: 0, reopen: 0, rating: 1, response: 0 });
+    // Only ratings now: org2's Q4 average 7/3 → 1 + 4 × (4/3 ÷ 4) = 2.33 → 2.5 stars.
+    const { rows, weights } = await communityScorecards(staff, "c1", "zh-CN", NOW);
+    expect(weights).toEqual({ onTime: 0, reopen: 0, rating: 1, response: 0 });
+    expect(rows.find((r) => r.organizationId === "org2" && r.quarter === "2026-Q4")!.stars).toBe(2.5);
+    // The job log: staff of any community and super-users; a resident is refused.
+    expect((await jobLog(superUser)).jobs).toBeInstanceOf(Array);
+    expect((await jobLog(staff)).runs).toBeInstanceOf(Array);
+    await expect(jobLog((await loadActor("u-raiser"))!)).rejects.toBeInstanceOf(PermissionDenied);
+    await prisma.community.updateMany({ where: { id: { in: ["c1", "c2"] } }, data: { districtId: null } });
   });
 });
 
