@@ -128,6 +128,32 @@ export function handedOverAt(task: Pick<TaskRow, "closedAt" | "status">, submitt
   return best === null ? null : new Date(best);
 }
 
+/**
+ * What does not depend on the period, worked out once per input (the dashboard counts the same
+ * rows for the period, twelve months and every breakdown): whether each task was handed over by
+ * its deadline, and which tasks the input holds.
+ */
+const preparedInputs = new WeakMap<MetricInput, { onTime: Map<string, boolean>; known: Set<string> }>();
+function prepare(input: MetricInput) {
+  let p = preparedInputs.get(input);
+  if (p) return p;
+  const submittedBy = new Map<string, Date[]>();
+  for (const s of input.taskSteps) {
+    if (s.kind !== "submitted") continue;
+    const list = submittedBy.get(s.taskId) ?? [];
+    list.push(s.at);
+    submittedBy.set(s.taskId, list);
+  }
+  const onTime = new Map<string, boolean>();
+  for (const t of input.tasks) {
+    const handed = handedOverAt(t, submittedBy.get(t.id) ?? []);
+    onTime.set(t.id, handed !== null && handed.getTime() <= t.deadline.getTime());
+  }
+  p = { onTime, known: new Set(input.tasks.map((t) => t.id)) };
+  preparedInputs.set(input, p);
+  return p;
+}
+
 /** The counts of one period, as of `now` (a period still running is counted up to now). */
 export function countPeriod(input: MetricInput, period: Period, now: Date): Counts {
   const c = emptyCounts();
@@ -147,26 +173,20 @@ export function countPeriod(input: MetricInput, period: Period, now: Date): Coun
   c.topicsAnsweredAtOnce = atOnce.size;
   c.topicsDeliberated = deliberated.size;
 
-  const submittedBy = new Map<string, Date[]>();
+  const prepared = prepare(input);
   const reopened = new Set<string>();
   const handedOver = new Set<string>();
   for (const s of input.taskSteps) {
-    if (s.kind === "submitted") {
-      const list = submittedBy.get(s.taskId) ?? [];
-      list.push(s.at);
-      submittedBy.set(s.taskId, list);
-      if (inPeriod(s.at, period)) handedOver.add(s.taskId);
-    }
-    if (s.kind === "sentBack" && inPeriod(s.at, period)) reopened.add(s.taskId);
+    if (!inPeriod(s.at, period)) continue;
+    if (s.kind === "submitted") handedOver.add(s.taskId);
+    if (s.kind === "sentBack") reopened.add(s.taskId);
   }
-  const known = new Set(input.tasks.map((t) => t.id));
-  c.tasksReopened = [...reopened].filter((id) => known.has(id)).length;
-  c.tasksHandedOver = [...handedOver].filter((id) => known.has(id)).length;
+  c.tasksReopened = [...reopened].filter((id) => prepared.known.has(id)).length;
+  c.tasksHandedOver = [...handedOver].filter((id) => prepared.known.has(id)).length;
 
   for (const t of input.tasks) {
     const rules = input.rules.get(t.communityId);
-    const handed = handedOverAt(t, submittedBy.get(t.id) ?? []);
-    const onTime = handed !== null && handed.getTime() <= t.deadline.getTime();
+    const onTime = prepared.onTime.get(t.id) === true;
     if (inPeriod(t.createdAt, period)) {
       c.tasksOpened++;
       const responseDue = t.createdAt.getTime() + (rules?.responseDeadlineHours ?? 48) * HOUR_MS;
