@@ -1,6 +1,7 @@
 // A topic's timeline: what happened, when (Beijing time) and by whom.
 import { useTranslation } from "react-i18next";
 import { formatDateTime } from "~/utils/format";
+import { TaskEventDetail } from "./task-ui";
 
 export type TimelineEvent = {
   id: string;
@@ -56,6 +57,16 @@ function Details({ event }: { event: TimelineEvent }) {
           {t("timeline.session")} <a href={`/sessions/${str(d.sessionId)}`}>{str(d.sessionTitle) ?? t("timeline.sessionLink")}</a>
         </p>
       ) : null;
+    case "task":
+      // A step of one of the topic's tasks (app/models/task.server.ts topicTaskEvents): the story goes on after the vote.
+      return (
+        <>
+          <p>
+            <a href={`/tasks/${str(d.taskId) ?? ""}`}>{str(d.taskTitle) ?? ""}</a>
+          </p>
+          <TaskEventDetail kind={str(d.kind) ?? ""} data={d} />
+        </>
+      );
     default:
       return null;
   }
@@ -66,9 +77,9 @@ export function TopicTimeline({ events }: { events: readonly TimelineEvent[] }) 
   return (
     <ol className="timeline" data-testid="timeline">
       {events.map((e) => (
-        <li key={e.id} data-event={e.type}>
+        <li key={e.id} data-event={e.type === "task" ? `task-${str(e.data.kind) ?? ""}` : e.type}>
           <div className="what">
-            <strong>{t(`timeline.${e.type}`, { defaultValue: e.type })}</strong>
+            <strong>{e.type === "task" ? t(`tasks.event.${str(e.data.kind) ?? ""}`, { defaultValue: str(e.data.kind) }) : t(`timeline.${e.type}`, { defaultValue: e.type })}</strong>
             <span className="muted">
               {" · "}
               {e.actor?.displayName ?? t("timeline.system")}

@@ -14,6 +14,7 @@ import type { TopicMoveInput, topicListSchema, topicRaiseSchema } from "~/utils/
 import { encodePhotos, savePhotos } from "~/utils/uploads.server";
 import { createAgendaItem } from "./agenda-item.server";
 import { notify } from "./notification.server";
+import { topicTaskEvents } from "./task.server";
 import { CLOSED_STATUSES, assertMove, canMove, isClosed, IllegalMove, type TopicMove } from "./topic-states";
 
 type Tx = Prisma.TransactionClient;
@@ -312,11 +313,16 @@ export async function getTopic(actor: Actor, topicId: string) {
     },
   });
   const { coSigns, events, ...rest } = topic;
+  // One story: the topic's own steps and its tasks' (progress, verification), in time order.
+  const taskSteps = await topicTaskEvents(topicId);
+  const steps = [...events.map((e) => ({ ...e, data: JSON.parse(e.data) as Record<string, unknown> })), ...taskSteps].sort(
+    (a, b) => a.createdAt.getTime() - b.createdAt.getTime(),
+  );
   return {
     ...rest,
     coSignedByMe: coSigns.length > 0,
     overdue: topic.status === "referred" && !!topic.referralDue && topic.referralDue < new Date(),
-    events: events.map((e) => ({ ...e, data: JSON.parse(e.data) as Record<string, unknown> })),
+    events: steps,
     mayCoSign: can(actor, "topic:coSign", resource),
     moves: allowedMoves(actor, resource),
   };

@@ -69,6 +69,12 @@ export default function Index() {
             <a className="btn" href={`/c/${community.slug}/topics`} data-testid="topic-board-link">
               {t("home.topics")}
             </a>
+            <a className="btn secondary" href={`/c/${community.slug}/tasks`} data-testid="community-tasks-link">
+              {t("tasks.nav")}
+            </a>
+            <a className="btn secondary" href="/tasks" data-testid="my-tasks-link">
+              {t("tasks.mine")}
+            </a>
             <a className="btn secondary" href={`/c/${community.slug}/dashboard`} data-testid="dashboard-link">
               {t("dashboard.title")}
             </a>

@@ -1,9 +1,9 @@
-// A topic's photo, only for signed-in members of the topic's community.
+// A topic's or a task's photo, only for signed-in members of its community.
 import { readFile } from "node:fs/promises";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { prisma } from "~/utils/db.server";
 import { orHttpError } from "~/utils/http.server";
-import { NotFound, requireActor, requirePermission } from "~/utils/permissions.server";
+import { NotFound, loadTaskResource, requireActor, requirePermission } from "~/utils/permissions.server";
 import { photoPath } from "~/utils/uploads.server";
 import { refuse } from "~/utils/refusal.server";
 
@@ -17,7 +17,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       where: { file },
       select: { topic: { select: { id: true, communityId: true, raisedById: true, referredOrgId: true, status: true } } },
     });
-    if (!photo) throw new NotFound("photo");
+    if (!photo) {
+      // A task's progress photo (before/after): for the task's community, like the task itself.
+      const taskPhoto = await prisma.taskPhoto.findFirst({ where: { file }, select: { taskId: true } });
+      const task = taskPhoto ? await loadTaskResource(taskPhoto.taskId) : null;
+      if (!task) throw new NotFound("photo");
+      requirePermission(actor, "task:view", task);
+      return readFile(path).catch(() => {
+        throw new NotFound("photo file");
+      });
+    }
     const t = photo.topic;
     requirePermission(actor, "topic:view", {
       type: "topic",

@@ -3,6 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { getSessionWithAgenda } from "~/models/agenda-item.server";
+import { prisma } from "~/utils/db.server";
 import { formatDateTime } from "~/utils/format";
 import { orHttpError } from "~/utils/http.server";
 import { useLiveEvents } from "~/utils/live-events";
@@ -16,12 +17,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     requirePermission(actor, "session:view", resource);
     const session = await getSessionWithAgenda(resource.sessionId);
     if (!session) throw new NotFound("session");
-    return { session, mayEditAgenda: can(actor, "session:editAgenda", resource) && resource.status === "scheduled" };
+    // Resolutions of passed votes may become 联办任务 afterwards too (staff, from here).
+    const resolved = can(actor, "task:create", { type: "community", communityId: resource.communityId })
+      ? (
+          await prisma.agendaItem.findMany({
+            where: { sessionId: resource.sessionId, resolutionMotionId: { not: null } },
+            select: { id: true, resolutionMotionId: true, motions: { where: { status: "closed" }, select: { id: true, result: true } } },
+          })
+        )
+          .filter((i) => i.motions.some((m) => m.id === i.resolutionMotionId && m.result && (JSON.parse(m.result) as { passed?: boolean }).passed))
+          .map((i) => i.id)
+      : [];
+    return { session, mayEditAgenda: can(actor, "session:editAgenda", resource) && resource.status === "scheduled", resolved };
   });
 }
 
 export default function SessionPage() {
-  const { session, mayEditAgenda } = useLoaderData<typeof loader>();
+  const { session, mayEditAgenda, resolved } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const [previews, setPreviews] = useState<Record<string, string>>({});
   const [viewers, setViewers] = useState<{ count: number; viewers: { id: string; name: string }[] }>({ count: 0, viewers: [] });
@@ -86,6 +98,11 @@ export default function SessionPage() {
               {item.topicId ? (
                 <a className="topic-link" href={`/topics/${item.topicId}`}>
                   {t("session.fromTopic")}
+                </a>
+              ) : null}
+              {resolved.includes(item.id) ? (
+                <a className="topic-link" href={`/c/${session.council.community.slug}/tasks/new?agendaItemId=${item.id}`} data-testid="resolution-new-task">
+                  {t("tasks.new.create")}
                 </a>
               ) : null}
             </li>

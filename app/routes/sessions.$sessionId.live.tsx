@@ -1,10 +1,12 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { useFetcher, useLoaderData } from "@remix-run/react";
+import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { clock, useNow } from "~/components/live/clock";
 import { MotionForm } from "~/components/live/motion-form";
 import { ProxyForm } from "~/components/live/proxy-form";
+import { TaskFromResolutionForm } from "~/components/live/task-form";
+import { beijingInputValue } from "~/components/topic-ui";
 import { useLiveSession, type Refusal } from "~/components/live/use-live-session";
 import { VoteButtons } from "~/components/live/vote-buttons";
 import { Result, Tally } from "~/components/live/vote-results";
@@ -39,7 +41,30 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         (byId.get(m.user.id) ?? byId.set(m.user.id, { id: m.user.id, name: m.user.displayName, roles: [] }).get(m.user.id)!).roles.push(m.role);
       people = [...byId.values()];
     }
-    return { state, isChair, userId: actor.userId, qr, people };
+    // 联办任务 made from this session's resolutions, and (for whoever may make them) the organisations and their members.
+    const mayCreateTask = can(actor, "task:createFromResolution", resource);
+    const [tasks, organizations] = await Promise.all([
+      prisma.task.findMany({ where: { motion: { sessionId: resource.sessionId } }, orderBy: { createdAt: "asc" }, select: { id: true, title: true, motionId: true } }),
+      mayCreateTask
+        ? prisma.organization.findMany({
+            where: { communityId: resource.communityId },
+            orderBy: { name: "asc" },
+            select: {
+              id: true,
+              name: true,
+              kind: true,
+              memberships: { where: ACTIVE_MEMBERSHIP, select: { user: { select: { id: true, displayName: true } } } },
+            },
+          })
+        : [],
+    ]);
+    organizations.sort((a, b) => Number(b.kind === "propertyCompany") - Number(a.kind === "propertyCompany"));
+    const taskOrgs = organizations.map((o) => ({
+      id: o.id,
+      name: o.name,
+      members: [...new Map(o.memberships.map((m) => [m.user.id, { id: m.user.id, name: m.user.displayName }])).values()],
+    }));
+    return { state, isChair, userId: actor.userId, qr, people, tasks, taskOrgs, mayCreateTask, taskDeadline: beijingInputValue(Date.now() + 14 * 86_400_000) };
   });
 }
 
@@ -47,6 +72,7 @@ export default function LiveSessionPage() {
   const data = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const { state, tally, connected, ballots, act, vote } = useLiveSession(data.state.sessionId, data.state as LiveState);
+  const revalidator = useRevalidator();
   const [error, setError] = useState<string | null>(null);
   const [showQr, setShowQr] = useState(false);
   // The check-in code rotates every minute: while it is shown, fetch the next one as it is issued.
@@ -272,6 +298,32 @@ export default function LiveSessionPage() {
                 </button>
               ) : null}
             </div>
+            {m.status === "closed" && m.result?.passed ? (
+              <div data-testid="resolution-tasks">
+                {data.tasks
+                  .filter((task) => task.motionId === m.id)
+                  .map((task) => (
+                    <p key={task.id} className="notice ok">
+                      {t("tasks.live.created")}{" "}
+                      <a href={`/tasks/${task.id}`} data-testid="resolution-task-link">
+                        {task.title}
+                      </a>
+                    </p>
+                  ))}
+                {data.mayCreateTask ? (
+                  <TaskFromResolutionForm
+                    motionId={m.id}
+                    organizations={data.taskOrgs}
+                    defaultDeadline={data.taskDeadline}
+                    onSubmit={async (payload) => {
+                      const ok = await send("task:fromResolution", payload);
+                      if (ok) revalidator.revalidate();
+                      return ok;
+                    }}
+                  />
+                ) : null}
+              </div>
+            ) : null}
             {m.status === "voting" && canVote ? (
               <VoteButtons motionId={m.id} options={m.options} label={optionLabel} ballot={ballots[m.id]} onVote={(c) => vote(m.id, c)} />
             ) : null}

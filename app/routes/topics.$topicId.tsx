@@ -14,7 +14,7 @@ import { formatDateTime } from "~/utils/format";
 import { categoriesOf, problemsFrom, zodProblems, fieldsOf, formOf } from "~/utils/forms.server";
 import { orHttpError } from "~/utils/http.server";
 import { useLiveEvents } from "~/utils/live-events";
-import { requireActor } from "~/utils/permissions.server";
+import { can, requireActor } from "~/utils/permissions.server";
 import { topicMoveSchema } from "~/utils/schemas";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -55,6 +55,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       defaultDue: beijingInputValue(now + 5 * 86_400_000),
       minDue: beijingInputValue(now),
       isRaiser: topic.raisedBy.id === actor.userId,
+      mayCreateTask: can(actor, "task:create", { type: "community", communityId: topic.communityId }),
     };
   });
 }
@@ -92,7 +93,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function TopicPage() {
-  const { topic, categories, organizations, openTopics, sessions, defaultDue, minDue, isRaiser } = useLoaderData<typeof loader>();
+  const { topic, categories, organizations, openTopics, sessions, defaultDue, minDue, isRaiser, mayCreateTask } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const revalidator = useRevalidator();
@@ -113,6 +114,8 @@ export default function TopicPage() {
       "topic:moved": (p: { topicId: string }) => {
         if (p.topicId === topic.id) revalidator.revalidate();
       },
+      // One of its tasks moved on (progress, verification): the timeline grows.
+      "topic:task": () => revalidator.revalidate(),
     },
     { event: "topic:join", leave: "topic:leave", payload: { topicId: topic.id } },
   );
@@ -315,6 +318,14 @@ export default function TopicPage() {
             busy={navigation.state !== "idle"}
           />
         </section>
+      ) : null}
+
+      {mayCreateTask ? (
+        <p>
+          <a className="btn secondary block" href={`/c/${topic.community.slug}/tasks/new?topicId=${topic.id}`} data-testid="topic-new-task">
+            {t("tasks.new.create")}
+          </a>
+        </p>
       ) : null}
 
       <section className="card" aria-labelledby="timeline-heading">

@@ -1,0 +1,109 @@
+// A community's tasks: by status, organisation, place and due date; staff assign new ones; CSV export.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData, useLocation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { TaskList } from "~/components/task-ui";
+import { Pager } from "~/components/topic-ui";
+import { listTasks } from "~/models/task.server";
+import { TASK_STATUSES } from "~/models/task-states";
+import { prisma } from "~/utils/db.server";
+import { communityPage } from "~/utils/forms.server";
+import { can } from "~/utils/permissions.server";
+import { taskListSchema } from "~/utils/task-schemas";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { actor, community } = await communityPage(request, params.slug ?? "");
+  const url = new URL(request.url);
+  const parsed = taskListSchema.safeParse(Object.fromEntries(url.searchParams));
+  // A hand-edited query that does not parse shows the whole list rather than an error page.
+  const filters = parsed.success ? parsed.data : taskListSchema.parse({});
+  const [list, organizations, grids, buildings] = await Promise.all([
+    listTasks(actor, community.id, filters),
+    prisma.organization.findMany({ where: { communityId: community.id }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
+    prisma.grid.findMany({ where: { communityId: community.id }, orderBy: { code: "asc" }, select: { id: true, name: true } }),
+    prisma.building.findMany({ where: { communityId: community.id }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
+  ]);
+  return {
+    community,
+    list,
+    filters,
+    organizations,
+    grids,
+    buildings,
+    mayCreate: can(actor, "task:create", { type: "community", communityId: community.id }),
+  };
+}
+
+export default function CommunityTasks() {
+  const { community, list, filters, organizations, grids, buildings, mayCreate } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  const location = useLocation();
+  const exportQuery = new URLSearchParams(location.search);
+  exportQuery.delete("page");
+  return (
+    <div className="tasks-page">
+      <p className="muted">
+        <a href="/tasks">{t("tasks.mine")}</a>
+      </p>
+      <h1>{t("tasks.communityTitle", { community: community.name })}</h1>
+      <div className="actions">
+        {mayCreate ? (
+          <a className="btn" href={`/c/${community.slug}/tasks/new`} data-testid="new-task">
+            {t("tasks.new.create")}
+          </a>
+        ) : null}
+        <a className="btn secondary" href={`/api/v1/communities/${community.slug}/tasks/export?${exportQuery.toString()}`} download>
+          {t("tasks.export")}
+        </a>
+      </div>
+      <form method="get" className="card stack filters">
+        <label htmlFor="f-status">{t("tasks.filters.status")}</label>
+        <select id="f-status" name="status" defaultValue={filters.status ?? ""}>
+          <option value="">{t("tasks.filters.all")}</option>
+          <option value="open">{t("tasks.filters.open")}</option>
+          <option value="overdue">{t("tasks.filters.overdue")}</option>
+          {TASK_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {t(`tasks.status.${s}`)}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="f-org">{t("tasks.filters.organization")}</label>
+        <select id="f-org" name="organizationId" defaultValue={filters.organizationId ?? ""}>
+          <option value="">{t("tasks.filters.all")}</option>
+          {organizations.map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.name}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="f-grid">{t("tasks.filters.grid")}</label>
+        <select id="f-grid" name="gridId" defaultValue={filters.gridId ?? ""}>
+          <option value="">{t("tasks.filters.all")}</option>
+          {grids.map((g) => (
+            <option key={g.id} value={g.id}>
+              {g.name}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="f-building">{t("tasks.filters.building")}</label>
+        <select id="f-building" name="buildingId" defaultValue={filters.buildingId ?? ""}>
+          <option value="">{t("tasks.filters.all")}</option>
+          {buildings.map((b) => (
+            <option key={b.id} value={b.id}>
+              {b.name}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="f-due">{t("tasks.filters.dueBy")}</label>
+        <input id="f-due" type="date" name="dueBy" defaultValue={filters.dueBy ?? ""} />
+        <button className="btn secondary block" type="submit">
+          {t("tasks.filters.apply")}
+        </button>
+      </form>
+      <p className="muted">{t("tasks.count", { count: list.total })}</p>
+      <TaskList items={list.items} />
+      <Pager page={list.page} pages={list.pages} search={location.search} />
+    </div>
+  );
+}
