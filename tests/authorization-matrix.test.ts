@@ -28,6 +28,12 @@ type Ids = {
   inviteToken: string;
   settings: unknown;
   itemIds: string[];
+  /** A task led by the property company (owner wuye), co-handled by the owners' committee, from resident3's topic. */
+  taskId: string;
+  extensionId: string;
+  milestoneId: string;
+  propertyId: string;
+  wuyeId: string;
 };
 type Call = { path: (ids: Ids) => string; body?: (ids: Ids, role: Role) => unknown };
 
@@ -93,6 +99,36 @@ const CALLS: Record<string, Call> = {
   "GET /api/v1/tokens": { path: () => "/api/v1/tokens" },
   "DELETE /api/v1/tokens/{id}": { path: () => "/api/v1/tokens/nosuchtoken" },
   "POST /api/v1/realtime/ticket": { path: () => "/api/v1/realtime/ticket", body: () => ({}) },
+  // 联办任务, in the order of a task's life: the lead organisation works, staff decide extensions, verifiers verify.
+  "GET /api/v1/tasks": { path: () => "/api/v1/tasks" },
+  "GET /api/v1/communities/{slug}/tasks": { path: () => "/api/v1/communities/xingfuli/tasks?status=open" },
+  "GET /api/v1/communities/{slug}/tasks/export": { path: () => "/api/v1/communities/xingfuli/tasks/export" },
+  "GET /api/v1/communities/{slug}/tasks/organizations": { path: () => "/api/v1/communities/xingfuli/tasks/organizations" },
+  "GET /api/v1/communities/{slug}/task-settings": { path: () => "/api/v1/communities/xingfuli/task-settings" },
+  "POST /api/v1/communities/{slug}/task-settings": {
+    path: () => "/api/v1/communities/xingfuli/task-settings",
+    body: () => ({ rule: "firstVerifier", days: 7, silence: "accepted", responseDeadlineHours: 48, satisfiedRatings: [4, 5] }),
+  },
+  "POST /api/v1/communities/{slug}/tasks": {
+    path: () => "/api/v1/communities/xingfuli/tasks",
+    body: (i, role) => ({ title: `矩阵任务 ${role}`, organizationId: i.propertyId, deadline: "2099-01-01T10:00" }),
+  },
+  "GET /api/v1/tasks/{taskId}": { path: (i) => `/api/v1/tasks/${i.taskId}` },
+  "POST /api/v1/tasks/{taskId}/progress": { path: (i) => `/api/v1/tasks/${i.taskId}/progress`, body: () => ({ progress: 50, text: "矩阵进展" }) },
+  "POST /api/v1/tasks/{taskId}/owner": { path: (i) => `/api/v1/tasks/${i.taskId}/owner`, body: (i) => ({ ownerId: i.wuyeId }) },
+  // One request is pending already (made by wuye before the table): a second is refused.
+  "POST /api/v1/tasks/{taskId}/extensions": {
+    path: (i) => `/api/v1/tasks/${i.taskId}/extensions`,
+    body: () => ({ deadline: "2099-06-01T10:00", reason: "矩阵延期" }),
+  },
+  "POST /api/v1/task-extensions/{extensionId}/decision": { path: (i) => `/api/v1/task-extensions/${i.extensionId}/decision`, body: () => ({ approve: true }) },
+  "POST /api/v1/task-milestones/{milestoneId}/done": { path: (i) => `/api/v1/task-milestones/${i.milestoneId}/done` },
+  "POST /api/v1/tasks/{taskId}/moves": { path: (i) => `/api/v1/tasks/${i.taskId}/moves`, body: () => ({ move: "submit" }) },
+  "POST /api/v1/tasks/{taskId}/verifications": { path: (i) => `/api/v1/tasks/${i.taskId}/verifications`, body: () => ({ verdict: "confirm", rating: 5 }) },
+  "POST /api/v1/live/task:fromResolution": {
+    path: () => "/api/v1/live/task:fromResolution",
+    body: (i) => ({ motionId: "nosuchmotion", organizationId: i.propertyId, deadline: "2099-01-01T10:00" }),
+  },
   // Live actions on the demo session while it is still scheduled: the permission is checked before the session's rules.
   "POST /api/v1/live/hand:raise": { path: () => "/api/v1/live/hand:raise", body: (i) => ({ sessionId: i.sessionId }) },
   // Each role lowers its own hand (no userId): membership decides (issue 10: an outsider was answered 200).
@@ -172,6 +208,22 @@ const EXPECTED: Record<string, Row> = {
   "GET /api/v1/tokens":                                   [200, 200, 200, 200, 200, 200, 200, 200, 200, 401], // one's own tokens
   "DELETE /api/v1/tokens/{id}":                           [404, 404, 404, 404, 404, 404, 404, 404, 404, 401], // only one's own, and this one is no one's
   "POST /api/v1/realtime/ticket":                         [200, 200, 200, 200, 200, 200, 200, 200, 200, 401],
+  "GET /api/v1/tasks":                                    [200, 200, 200, 200, 200, 200, 200, 200, 200, 401], // one's own lists
+  "GET /api/v1/communities/{slug}/tasks":                 [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
+  "GET /api/v1/communities/{slug}/tasks/export":          [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
+  "GET /api/v1/communities/{slug}/tasks/organizations":   [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
+  "GET /api/v1/communities/{slug}/task-settings":         [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
+  "POST /api/v1/communities/{slug}/task-settings":        [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "POST /api/v1/communities/{slug}/tasks":                [200, 200, 403, 403, 403, 403, 403, 403, 403, 401], // staff assign tasks
+  "GET /api/v1/tasks/{taskId}":                           [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
+  "POST /api/v1/tasks/{taskId}/progress":                 [403, 403, 403, 200, 200, 403, 403, 403, 403, 401], // the lead (wuye), the co-handler on its share (yeweihui)
+  "POST /api/v1/tasks/{taskId}/owner":                    [200, 200, 403, 200, 403, 403, 403, 403, 403, 401], // staff or the lead organisation
+  "POST /api/v1/tasks/{taskId}/extensions":               [403, 403, 403, 409, 403, 403, 403, 403, 403, 401], // wuye's first request is still pending
+  "POST /api/v1/task-extensions/{extensionId}/decision":  [200, 409, 403, 403, 403, 403, 403, 403, 403, 401], // staff decided it first
+  "POST /api/v1/task-milestones/{milestoneId}/done":      [403, 403, 403, 200, 403, 403, 403, 403, 403, 401],
+  "POST /api/v1/tasks/{taskId}/moves":                    [403, 403, 403, 200, 403, 403, 403, 403, 403, 401], // only the lead organisation submits
+  "POST /api/v1/tasks/{taskId}/verifications":            [200, 409, 409, 409, 409, 409, 409, 409, 403, 401], // seated staff verified first (firstVerifier closes it)
+  "POST /api/v1/live/task:fromResolution":                [404, 404, 404, 404, 404, 404, 404, 404, 404, 401], // no such motion
   "POST /api/v1/live/hand:raise":                         [409, 409, 409, 409, 409, 409, 409, 409, 403, 401], // members: session not open yet
   "POST /api/v1/live/hand:lower":                         [200, 200, 200, 200, 200, 200, 200, 200, 403, 401], // one's own hand: members only
   "POST /api/v1/live/floor:give":                         [409, 409, 403, 403, 403, 403, 403, 403, 403, 401],
@@ -271,6 +323,26 @@ beforeAll(async () => {
   const session = (await as("staff", `/api/v1/sessions/${sessionId}`)) as { council: { id: string }; agendaItems: { id: string }[] };
   const topics = (await as("staff", "/api/v1/communities/xingfuli/topics")) as { items: { id: string }[] };
   const me = async (role: Role) => ((await as(role, "/api/v1/me")) as { id: string }).id;
+  const orgs = (await as("staff", "/api/v1/communities/xingfuli/tasks/organizations")) as { id: string; kind: string }[];
+  const propertyId = orgs.find((o) => o.kind === "propertyCompany")!.id;
+  const wuyeId = await me("wuye");
+  const task = (await as("staff", "/api/v1/communities/xingfuli/tasks", {
+    method: "POST",
+    body: JSON.stringify({
+      title: "矩阵：修好5号楼路灯",
+      organizationId: propertyId,
+      ownerId: wuyeId,
+      deadline: "2099-01-01T10:00",
+      topicId: own.id,
+      coHandlers: [{ organizationId: orgs.find((o) => o.kind === "ownersCommittee")!.id, share: "张贴告示" }],
+      milestones: [{ title: "采购灯具", dueAt: "2098-12-01T10:00" }],
+    }),
+  })) as { id: string };
+  const extension = (await as("wuye", `/api/v1/tasks/${task.id}/extensions`, {
+    method: "POST",
+    body: JSON.stringify({ deadline: "2099-02-01T10:00", reason: "等待灯具到货" }),
+  })) as { extensionId: string };
+  const milestoneId = ((await as("staff", `/api/v1/tasks/${task.id}`)) as { milestones: { id: string }[] }).milestones[0]!.id;
   ids = {
     sessionId,
     itemId: session.agendaItems[0]!.id,
@@ -284,6 +356,11 @@ beforeAll(async () => {
     inviteToken: invite.token,
     settings: null,
     itemIds: session.agendaItems.map((i) => i.id).concat(spare.agendaItemId),
+    taskId: task.id,
+    extensionId: extension.extensionId,
+    milestoneId,
+    propertyId,
+    wuyeId,
   };
   const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
   operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));

@@ -1,6 +1,6 @@
 // The task state machine, move by move, and "overdue" from the deadline.
 import { describe, expect, it } from "vitest";
-import { IllegalTaskMove, TASK_MOVES, TASK_MOVE_NAMES, TASK_STATUSES, assertTaskMove, canMoveTask, isOverdue, isWorking } from "~/models/task-states";
+import { IllegalTaskMove, type TASK_MOVES, TASK_MOVE_NAMES, TASK_STATUSES, assertTaskMove, canMoveTask, isOverdue, isWorking } from "~/models/task-states";
 
 // Every (status, move) pair: the target, or null when the move is illegal from there.
 const TABLE: Record<(typeof TASK_STATUSES)[number], Record<keyof typeof TASK_MOVES, string | null>> = {

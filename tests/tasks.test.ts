@@ -79,10 +79,34 @@ describe("verification rules on known response sets", () => {
     { rule: "firstVerifier", silence: "notAccepted", now: 8, responses: [], expected: { outcome: "sentBack", via: "silence" } },
     // majorityWithinDays: a majority of those who respond; early once it cannot change.
     { rule: "majorityWithinDays", silence: "accepted", now: 1, responses: [r("confirm", 1)], expected: { outcome: "pending" } },
-    { rule: "majorityWithinDays", silence: "accepted", now: 1, responses: [r("confirm", 1), r("confirm", 1), r("confirm", 1)], expected: { outcome: "closed", via: "verified" } },
-    { rule: "majorityWithinDays", silence: "accepted", now: 2, responses: [r("sendBack", 1), r("sendBack", 1), r("confirm", 1), r("sendBack", 2)], expected: { outcome: "sentBack", via: "verified" } },
-    { rule: "majorityWithinDays", silence: "accepted", now: 8, responses: [r("confirm", 1), r("sendBack", 2), r("confirm", 3)], expected: { outcome: "closed", via: "verified" } },
-    { rule: "majorityWithinDays", silence: "accepted", now: 8, responses: [r("confirm", 1), r("sendBack", 2)], expected: { outcome: "sentBack", via: "verified" } }, // a tie is no majority
+    {
+      rule: "majorityWithinDays",
+      silence: "accepted",
+      now: 1,
+      responses: [r("confirm", 1), r("confirm", 1), r("confirm", 1)],
+      expected: { outcome: "closed", via: "verified" },
+    },
+    {
+      rule: "majorityWithinDays",
+      silence: "accepted",
+      now: 2,
+      responses: [r("sendBack", 1), r("sendBack", 1), r("confirm", 1), r("sendBack", 2)],
+      expected: { outcome: "sentBack", via: "verified" },
+    },
+    {
+      rule: "majorityWithinDays",
+      silence: "accepted",
+      now: 8,
+      responses: [r("confirm", 1), r("sendBack", 2), r("confirm", 3)],
+      expected: { outcome: "closed", via: "verified" },
+    },
+    {
+      rule: "majorityWithinDays",
+      silence: "accepted",
+      now: 8,
+      responses: [r("confirm", 1), r("sendBack", 2)],
+      expected: { outcome: "sentBack", via: "verified" },
+    }, // a tie is no majority
     { rule: "majorityWithinDays", silence: "notAccepted", now: 8, responses: [r("confirm", 1)], expected: { outcome: "closed", via: "verified" } }, // one who answered outweighs silence
     { rule: "majorityWithinDays", silence: "accepted", now: 9, responses: [r("sendBack", 8)], expected: { outcome: "closed", via: "silence" } }, // late answers do not count
     { rule: "majorityWithinDays", silence: "notAccepted", now: 7, responses: [], expected: { outcome: "sentBack", via: "silence" } },
@@ -92,7 +116,16 @@ describe("verification rules on known response sets", () => {
   });
 
   it("everyone entitled answered: decided before the window ends", () => {
-    expect(decideVerification({ ...base, entitled: 3, rule: "majorityWithinDays", silence: "accepted", now: at(1), responses: [r("confirm", 1), r("sendBack", 1), r("confirm", 1)] })).toEqual({
+    expect(
+      decideVerification({
+        ...base,
+        entitled: 3,
+        rule: "majorityWithinDays",
+        silence: "accepted",
+        now: at(1),
+        responses: [r("confirm", 1), r("sendBack", 1), r("confirm", 1)],
+      }),
+    ).toEqual({
       outcome: "closed",
       via: "verified",
     });
@@ -100,7 +133,13 @@ describe("verification rules on known response sets", () => {
 
   it("reads the community's settings, falling back on anything unreadable", () => {
     expect(
-      taskSettingsOf({ taskVerificationRule: "bogus", taskVerificationDays: 0, taskSilenceCounts: "x", taskResponseDeadlineHours: 24, taskSatisfiedRatings: "not json" }),
+      taskSettingsOf({
+        taskVerificationRule: "bogus",
+        taskVerificationDays: 0,
+        taskSilenceCounts: "x",
+        taskResponseDeadlineHours: 24,
+        taskSatisfiedRatings: "not json",
+      }),
     ).toEqual({ rule: "firstVerifier", days: 7, silence: "accepted", responseDeadlineHours: 24, satisfiedRatings: [4, 5] });
   });
 });
@@ -192,18 +231,23 @@ describe("creating tasks", () => {
 
   it("a deactivated member of the lead organisation cannot be named owner", async () => {
     const user = await prisma.user.create({
-      data: { username: "wuye-left", displayName: "离职物业", passwordHash: "x", memberships: { create: { communityId, role: "propertyCompany", organizationId: propertyId, deactivatedAt: new Date() } } },
+      data: {
+        username: "wuye-left",
+        displayName: "离职物业",
+        passwordHash: "x",
+        memberships: { create: { communityId, role: "propertyCompany", organizationId: propertyId, deactivatedAt: new Date() } },
+      },
     });
     await expect(newTask({ ownerId: user.id })).rejects.toMatchObject({ key: "errors.ownerNotInOrganization" });
   });
 
   it("only staff create tasks directly", async () => {
-    await expect(createTask(wuye, communityId, taskCreateSchema.parse({ title: "自己派给自己", organizationId: propertyId, deadline: future(3).toISOString() }))).rejects.toBeInstanceOf(
-      PermissionDenied,
-    );
-    await expect(createTask(outsider, communityId, taskCreateSchema.parse({ title: "外人派发", organizationId: propertyId, deadline: future(3).toISOString() }))).rejects.toBeInstanceOf(
-      PermissionDenied,
-    );
+    await expect(
+      createTask(wuye, communityId, taskCreateSchema.parse({ title: "自己派给自己", organizationId: propertyId, deadline: future(3).toISOString() })),
+    ).rejects.toBeInstanceOf(PermissionDenied);
+    await expect(
+      createTask(outsider, communityId, taskCreateSchema.parse({ title: "外人派发", organizationId: propertyId, deadline: future(3).toISOString() })),
+    ).rejects.toBeInstanceOf(PermissionDenied);
   });
 });
 
@@ -262,8 +306,12 @@ describe("deadline extensions", () => {
   it("the owner asks with a reason, staff approve: the deadline moves and the history stays", async () => {
     const task = await newTask();
     const old = (await prisma.task.findUniqueOrThrow({ where: { id: task.id } })).deadline;
-    await expect(requestExtension(wuye, task.id, { deadline: new Date(old.getTime() - DAY), reason: "需要更多时间" })).rejects.toMatchObject({ key: "errors.extensionNotLater" });
-    await expect(requestExtension(wuye, task.id, { deadline: new Date(Date.now() - DAY), reason: "需要更多时间" })).rejects.toMatchObject({ key: "errors.deadlinePast" });
+    await expect(requestExtension(wuye, task.id, { deadline: new Date(old.getTime() - DAY), reason: "需要更多时间" })).rejects.toMatchObject({
+      key: "errors.extensionNotLater",
+    });
+    await expect(requestExtension(wuye, task.id, { deadline: new Date(Date.now() - DAY), reason: "需要更多时间" })).rejects.toMatchObject({
+      key: "errors.deadlinePast",
+    });
     const wanted = new Date(old.getTime() + 5 * DAY);
     const { extensionId } = await requestExtension(wuye, task.id, { deadline: wanted, reason: "需等待配件到货" });
     await expect(requestExtension(wuye, task.id, { deadline: wanted, reason: "再次申请" })).rejects.toMatchObject({ key: "errors.extensionPending" });
@@ -290,7 +338,9 @@ describe("residents' verification", () => {
   it("refuses a rating on a task not awaiting verification — nothing written", async () => {
     const task = await newTask();
     const before = await counts();
-    await expect(verifyTask(resident2, task.id, { verdict: "confirm", rating: 5, comment: "" })).rejects.toMatchObject({ key: "errors.taskNotAwaitingVerification" });
+    await expect(verifyTask(resident2, task.id, { verdict: "confirm", rating: 5, comment: "" })).rejects.toMatchObject({
+      key: "errors.taskNotAwaitingVerification",
+    });
     expect(await counts()).toEqual(before);
   });
 
@@ -310,7 +360,9 @@ describe("residents' verification", () => {
     let t = await prisma.task.findUniqueOrThrow({ where: { id: task.id } });
     expect(t).toMatchObject({ status: "sentBack", sentBackReason: "草坪上仍有狗粪" });
     expect(await prisma.notification.count({ where: { userId: wuye.userId, taskId: task.id, type: "taskSentBack" } })).toBe(1);
-    await expect(verifyTask(resident1, task.id, { verdict: "confirm", rating: 5, comment: "" })).rejects.toMatchObject({ key: "errors.taskNotAwaitingVerification" });
+    await expect(verifyTask(resident1, task.id, { verdict: "confirm", rating: 5, comment: "" })).rejects.toMatchObject({
+      key: "errors.taskNotAwaitingVerification",
+    });
 
     await postProgress(wuye, task.id, { progress: 100, text: "再次清理并加装提示牌", photoKind: "after" });
     await moveTask(wuye, task.id, "submit");
@@ -324,11 +376,29 @@ describe("residents' verification", () => {
     ]);
     // The topic's timeline tells the task's whole story.
     const kinds = (await topicTaskEvents(dogsTopicId)).filter((e) => e.data.taskId === task.id).map((e) => e.data.kind);
-    expect(kinds).toEqual(["created", "started", "progress", "submitted", "verification", "sentBack", "started", "progress", "submitted", "verification", "closed"]);
+    expect(kinds).toEqual([
+      "created",
+      "started",
+      "progress",
+      "submitted",
+      "verification",
+      "sentBack",
+      "started",
+      "progress",
+      "submitted",
+      "verification",
+      "closed",
+    ]);
   });
 
   it("majorityWithinDays: a repeat by the same person changes their row, never double-counts", async () => {
-    await updateTaskSettings(staff, communityId, { rule: "majorityWithinDays", days: 7, silence: "accepted", responseDeadlineHours: 48, satisfiedRatings: [4, 5] });
+    await updateTaskSettings(staff, communityId, {
+      rule: "majorityWithinDays",
+      days: 7,
+      silence: "accepted",
+      responseDeadlineHours: 48,
+      satisfiedRatings: [4, 5],
+    });
     const task = await newTask();
     await moveTask(wuye, task.id, "submit");
     // Entitled: raiser resident2, co-signer resident1, seated staff, grid1, yeweihui (wuye leads): 5.

@@ -67,6 +67,18 @@ export const taskEndpoints = {
     response: z.string().describe("text/csv"),
     errors: [403, 404],
   }),
+  taskOrganizations: endpoint({
+    method: "GET",
+    path: "/api/v1/communities/{slug}/tasks/organizations",
+    summary: "The organisations that may lead or co-handle a task, each with its active members (who may be named owner)",
+    tag: "tasks",
+    auth: true,
+    params: slugParam,
+    response: z.array(
+      z.object({ id: z.string(), name: z.string(), kind: z.string(), members: z.array(z.object({ id: z.string(), displayName: z.string() })) }),
+    ),
+    errors: [403, 404],
+  }),
   createTask: endpoint({
     method: "POST",
     path: "/api/v1/communities/{slug}/tasks",
@@ -82,7 +94,8 @@ export const taskEndpoints = {
   getTask: endpoint({
     method: "GET",
     path: "/api/v1/tasks/{taskId}",
-    summary: "One task: progress (rolled up), co-handlers and their shares, milestones, sub-tasks, photos, extensions, verifications with ratings, the timeline, and what the caller may do",
+    summary:
+      "One task: progress (rolled up), co-handlers and their shares, milestones, sub-tasks, photos, extensions, verifications with ratings, the timeline, and what the caller may do",
     tag: "tasks",
     auth: true,
     params: taskParam,

@@ -67,7 +67,12 @@ export function TaskEventDetail({ kind, data }: { kind: string; data: Record<str
   const date = (v: unknown) => (str(v) ? formatDateTime(str(v)!, i18n.language) : "");
   switch (kind) {
     case "created":
-      return <p>{t("tasks.eventDetail.deadline", { date: date(data.deadline) })}{str(data.organization) ? ` · ${str(data.organization)}` : ""}</p>;
+      return (
+        <p>
+          {t("tasks.eventDetail.deadline", { date: date(data.deadline) })}
+          {str(data.organization) ? ` · ${str(data.organization)}` : ""}
+        </p>
+      );
     case "progress":
       return (
         <p>

@@ -79,7 +79,11 @@ export function TopicTimeline({ events }: { events: readonly TimelineEvent[] }) 
       {events.map((e) => (
         <li key={e.id} data-event={e.type === "task" ? `task-${str(e.data.kind) ?? ""}` : e.type}>
           <div className="what">
-            <strong>{e.type === "task" ? t(`tasks.event.${str(e.data.kind) ?? ""}`, { defaultValue: str(e.data.kind) }) : t(`timeline.${e.type}`, { defaultValue: e.type })}</strong>
+            <strong>
+              {e.type === "task"
+                ? t(`tasks.event.${str(e.data.kind) ?? ""}`, { defaultValue: str(e.data.kind) })
+                : t(`timeline.${e.type}`, { defaultValue: e.type })}
+            </strong>
             <span className="muted">
               {" · "}
               {e.actor?.displayName ?? t("timeline.system")}

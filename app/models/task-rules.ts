@@ -2,17 +2,11 @@
 // roll-up of sub-tasks, the community's verification rule, what counts as satisfied.
 import { z } from "zod";
 
-/** 1 非常不满意 … 5 非常满意 (stored as the number; the dashboard averages it). */
-export const RATINGS = [5, 4, 3, 2, 1] as const;
+import { RATINGS, SILENCE_COUNTS, VERDICTS, VERIFICATION_RULES, type SilenceCounts, type Verdict, type VerificationRule } from "~/utils/task-domain";
+
+export { RATINGS, SILENCE_COUNTS, VERDICTS, VERIFICATION_RULES, type SilenceCounts, type Verdict, type VerificationRule };
 export const RATING_KEYS = { 5: "verySatisfied", 4: "satisfied", 3: "neutral", 2: "dissatisfied", 1: "veryDissatisfied" } as const;
 export const ratingSchema = z.coerce.number().int("errors.ratingInvalid").min(1, "errors.ratingInvalid").max(5, "errors.ratingInvalid");
-
-export const VERIFICATION_RULES = ["firstVerifier", "majorityWithinDays"] as const;
-export type VerificationRule = (typeof VERIFICATION_RULES)[number];
-export const SILENCE_COUNTS = ["accepted", "notAccepted"] as const;
-export type SilenceCounts = (typeof SILENCE_COUNTS)[number];
-export const VERDICTS = ["confirm", "sendBack"] as const;
-export type Verdict = (typeof VERDICTS)[number];
 
 export type TaskSettings = {
   rule: VerificationRule;
@@ -68,9 +62,7 @@ function clampPercent(p: number): number {
 }
 
 export type VerificationDecision =
-  | { outcome: "pending" }
-  | { outcome: "closed"; via: "verified" | "silence" }
-  | { outcome: "sentBack"; via: "verified" | "silence" };
+  { outcome: "pending" } | { outcome: "closed"; via: "verified" | "silence" } | { outcome: "sentBack"; via: "verified" | "silence" };
 
 /**
  * Whether a round of verification is decided, by the community's rule.
@@ -99,7 +91,8 @@ export function decideVerification(input: {
     if (!windowOver) return { outcome: "pending" };
     return input.silence === "accepted" ? { outcome: "closed", via: "silence" } : { outcome: "sentBack", via: "silence" };
   }
-  if (input.rule === "firstVerifier") return inWindow[0]!.verdict === "confirm" ? { outcome: "closed", via: "verified" } : { outcome: "sentBack", via: "verified" };
+  if (input.rule === "firstVerifier")
+    return inWindow[0]!.verdict === "confirm" ? { outcome: "closed", via: "verified" } : { outcome: "sentBack", via: "verified" };
   const confirms = inWindow.filter((r) => r.verdict === "confirm").length;
   const sendBacks = inWindow.length - confirms;
   const everyone = Math.max(input.entitled, inWindow.length);

@@ -5,8 +5,9 @@
 import { z } from "zod";
 import { Refusal } from "~/utils/errors";
 
-export const TASK_STATUSES = ["pending", "inProgress", "awaitingVerification", "closed", "sentBack"] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
+import { TASK_STATUSES, type TaskStatus } from "~/utils/task-domain";
+
+export { TASK_STATUSES, type TaskStatus };
 export const taskStatusSchema = z.enum(TASK_STATUSES);
 
 export const TASK_MOVES = {

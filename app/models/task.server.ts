@@ -143,11 +143,15 @@ async function insertTask(actor: Actor, communityId: string, input: TaskCreateIn
     agendaItemId = motion.agendaItemId;
   }
   if (agendaItemId) {
-    const item = await prisma.agendaItem.findFirst({ where: { id: agendaItemId, session: { council: { communityId } } }, select: { topicId: true, resolvedAt: true } });
+    const item = await prisma.agendaItem.findFirst({
+      where: { id: agendaItemId, session: { council: { communityId } } },
+      select: { topicId: true, resolvedAt: true },
+    });
     if (!item) throw new InputRejected("agendaItemId", "errors.resolutionInvalid");
     topicId ??= item.topicId;
   }
-  if (topicId && !(await prisma.topic.findFirst({ where: { id: topicId, communityId }, select: { id: true } }))) throw new InputRejected("topicId", "errors.topicInvalid");
+  if (topicId && !(await prisma.topic.findFirst({ where: { id: topicId, communityId }, select: { id: true } })))
+    throw new InputRejected("topicId", "errors.topicInvalid");
   if (input.parentId) {
     const parent = await prisma.task.findFirst({ where: { id: input.parentId, communityId }, select: { parentId: true, status: true } });
     // One level of sub-tasks: enough for "the drain, the paving, the notice", and the roll-up stays legible.
@@ -404,7 +408,10 @@ export async function requestExtension(actor: Actor, taskId: string, input: { de
 }
 
 export async function decideExtension(actor: Actor, extensionId: string, input: { approve: boolean; note: string }, now = new Date()) {
-  const e = await prisma.taskExtension.findUnique({ where: { id: extensionId }, select: { taskId: true, status: true, requestedById: true, requestedDeadline: true } });
+  const e = await prisma.taskExtension.findUnique({
+    where: { id: extensionId },
+    select: { taskId: true, status: true, requestedById: true, requestedDeadline: true },
+  });
   if (!e) throw new NotFound("extension");
   const r = await taskOrThrow(e.taskId);
   requirePermission(actor, "task:decideExtension", r);
@@ -537,7 +544,14 @@ export async function settleVerifications(now = new Date()): Promise<number> {
 
 // ——— Deadline notices (sent by the dashboard's scheduler) ———
 
-export type TaskDeadlineNotice = { taskId: string; kind: "taskDueSoon" | "taskOverdue"; userIds: string[]; title: string; deadline: Date; topicId: string | null };
+export type TaskDeadlineNotice = {
+  taskId: string;
+  kind: "taskDueSoon" | "taskOverdue";
+  userIds: string[];
+  title: string;
+  deadline: Date;
+  topicId: string | null;
+};
 
 /**
  * What to notify now: tasks still being worked on whose deadline is within DEADLINE_NOTICE_DAYS
@@ -632,7 +646,12 @@ export async function myTasks(actor: Actor, now = new Date()) {
   const open = { status: { not: "closed" } };
   const [owned, coHandling, organization, candidates] = await Promise.all([
     prisma.task.findMany({ where: { ownerId: actor.userId, ...open }, orderBy: { deadline: "asc" }, take: 100, select: listSelect }),
-    prisma.task.findMany({ where: { coHandlers: { some: { organizationId: { in: orgIds } } }, ...open }, orderBy: { deadline: "asc" }, take: 100, select: listSelect }),
+    prisma.task.findMany({
+      where: { coHandlers: { some: { organizationId: { in: orgIds } } }, ...open },
+      orderBy: { deadline: "asc" },
+      take: 100,
+      select: listSelect,
+    }),
     prisma.task.findMany({ where: { organizationId: { in: orgIds }, ...open }, orderBy: { deadline: "asc" }, take: 100, select: listSelect }),
     prisma.task.findMany({
       where: {
@@ -650,7 +669,9 @@ export async function myTasks(actor: Actor, now = new Date()) {
       select: { ...listSelect, verificationRound: true, verifications: { where: { userId: actor.userId }, select: { round: true } } },
     }),
   ]);
-  const toVerify = candidates.filter((c) => !c.verifications.some((v) => v.round === c.verificationRound)).map(({ verifications: _v, verificationRound: _r, ...rest }) => rest);
+  const toVerify = candidates
+    .filter((c) => !c.verifications.some((v) => v.round === c.verificationRound))
+    .map(({ verifications: _v, verificationRound: _r, ...rest }) => rest);
   return { owned: shape(owned, now), coHandling: shape(coHandling, now), organization: shape(organization, now), toVerify: shape(toVerify, now) };
 }
 
@@ -709,7 +730,17 @@ export async function getTask(actor: Actor, taskId: string, now = new Date()) {
       },
       verifications: {
         orderBy: [{ round: "asc" }, { createdAt: "asc" }],
-        select: { id: true, round: true, verdict: true, rating: true, comment: true, basis: true, userId: true, updatedAt: true, user: { select: { displayName: true } } },
+        select: {
+          id: true,
+          round: true,
+          verdict: true,
+          rating: true,
+          comment: true,
+          basis: true,
+          userId: true,
+          updatedAt: true,
+          user: { select: { displayName: true } },
+        },
       },
       events: { orderBy: { createdAt: "asc" }, select: { id: true, kind: true, data: true, createdAt: true, actor: { select: { displayName: true } } } },
     },
@@ -741,6 +772,17 @@ export async function getTask(actor: Actor, taskId: string, now = new Date()) {
   };
 }
 
+/** The community's organisations with their active members: who may lead, co-handle and own tasks. */
+export async function taskOrganizations(actor: Actor, communityId: string) {
+  requirePermission(actor, "community:view", community(communityId));
+  const orgs = await prisma.organization.findMany({
+    where: { communityId },
+    orderBy: { name: "asc" },
+    select: { id: true, name: true, kind: true, memberships: { where: ACTIVE_MEMBERSHIP, select: { user: { select: { id: true, displayName: true } } } } },
+  });
+  return orgs.map(({ memberships, ...o }) => ({ ...o, members: [...new Map(memberships.map((m) => [m.user.id, m.user])).values()] }));
+}
+
 /** The people the lead organisation may name as owner (its active members). */
 export async function ownerCandidates(communityId: string, organizationId: string) {
   const ms = await prisma.membership.findMany({
@@ -767,7 +809,22 @@ export async function topicTaskEvents(topicId: string) {
   }));
 }
 
-const CSV_COLUMNS = ["id", "title", "status", "overdue", "organization", "owner", "deadline", "progress", "place", "topic", "createdAt", "closedAt", "ratings", "averageRating"] as const;
+const CSV_COLUMNS = [
+  "id",
+  "title",
+  "status",
+  "overdue",
+  "organization",
+  "owner",
+  "deadline",
+  "progress",
+  "place",
+  "topic",
+  "createdAt",
+  "closedAt",
+  "ratings",
+  "averageRating",
+] as const;
 
 /** The community's tasks (same filters as the list) as CSV with a UTF-8 BOM, so Excel reads the Chinese right. */
 export async function exportTasksCsv(actor: Actor, communityId: string, filters: Omit<TaskListFilters, "page">, now = new Date()): Promise<string> {

@@ -36,7 +36,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           select: { id: true, title: true, resolutionText: true, resolutionMotionId: true, topic: { select: { buildingId: true, gridId: true } } },
         })
       : null,
-    topicId ? prisma.topic.findFirst({ where: { id: topicId, communityId: community.id }, select: { id: true, title: true, description: true, gridId: true, buildingId: true } }) : null,
+    topicId
+      ? prisma.topic.findFirst({
+          where: { id: topicId, communityId: community.id },
+          select: { id: true, title: true, description: true, gridId: true, buildingId: true },
+        })
+      : null,
     parentId ? prisma.task.findFirst({ where: { id: parentId, communityId: community.id }, select: { id: true, title: true, organizationId: true } }) : null,
   ]);
   organizations.sort((a, b) => Number(b.kind === "propertyCompany") - Number(a.kind === "propertyCompany"));
@@ -100,13 +105,25 @@ export default function NewTask() {
         {item?.resolutionMotionId ? <input type="hidden" name="motionId" value={item.resolutionMotionId} /> : null}
         {topic ? <input type="hidden" name="topicId" value={topic.id} /> : null}
         {parent ? <input type="hidden" name="parentId" value={parent.id} /> : null}
-        <Field name="title" label={t("tasks.new.name")} defaultValue={v.title ?? item?.title ?? topic?.title ?? ""} error={err("title")} required maxLength={80} />
+        <Field
+          name="title"
+          label={t("tasks.new.name")}
+          defaultValue={v.title ?? item?.title ?? topic?.title ?? ""}
+          error={err("title")}
+          required
+          maxLength={80}
+        />
         <div>
           <label htmlFor="field-description">{t("tasks.new.description")}</label>
           <textarea id="field-description" name="description" rows={4} defaultValue={v.description ?? item?.resolutionText ?? topic?.description ?? ""} />
           <ProblemText problem={problems.description} />
         </div>
-        <SelectField name="organizationId" label={t("tasks.new.organization")} defaultValue={v.organizationId ?? parent?.organizationId ?? organizations[0]?.id} error={problems.organizationId}>
+        <SelectField
+          name="organizationId"
+          label={t("tasks.new.organization")}
+          defaultValue={v.organizationId ?? parent?.organizationId ?? organizations[0]?.id}
+          error={problems.organizationId}
+        >
           {organizations.map((o) => (
             <option key={o.id} value={o.id}>
               {o.name}
@@ -121,8 +138,21 @@ export default function NewTask() {
             </option>
           ))}
         </SelectField>
-        <Field name="deadline" type="datetime-local" label={t("tasks.new.deadline")} defaultValue={v.deadline ?? defaultDeadline} min={minDeadline} error={err("deadline")} required />
-        <SelectField name="gridId" label={t("tasks.filters.grid")} defaultValue={v.gridId ?? topic?.gridId ?? item?.topic?.gridId ?? ""} error={problems.gridId}>
+        <Field
+          name="deadline"
+          type="datetime-local"
+          label={t("tasks.new.deadline")}
+          defaultValue={v.deadline ?? defaultDeadline}
+          min={minDeadline}
+          error={err("deadline")}
+          required
+        />
+        <SelectField
+          name="gridId"
+          label={t("tasks.filters.grid")}
+          defaultValue={v.gridId ?? topic?.gridId ?? item?.topic?.gridId ?? ""}
+          error={problems.gridId}
+        >
           <option value="">{t("tasks.new.none")}</option>
           {grids.map((g) => (
             <option key={g.id} value={g.id}>
@@ -130,7 +160,12 @@ export default function NewTask() {
             </option>
           ))}
         </SelectField>
-        <SelectField name="buildingId" label={t("tasks.filters.building")} defaultValue={v.buildingId ?? topic?.buildingId ?? item?.topic?.buildingId ?? ""} error={problems.buildingId}>
+        <SelectField
+          name="buildingId"
+          label={t("tasks.filters.building")}
+          defaultValue={v.buildingId ?? topic?.buildingId ?? item?.topic?.buildingId ?? ""}
+          error={problems.buildingId}
+        >
           <option value="">{t("tasks.new.none")}</option>
           {buildings.map((b) => (
             <option key={b.id} value={b.id}>
@@ -148,8 +183,26 @@ export default function NewTask() {
         </SelectField>
         <Field name="coHandlerShare" label={t("tasks.new.coHandlerShare")} defaultValue={v.coHandlerShare ?? ""} maxLength={500} />
         <Field name="milestoneTitle" label={t("tasks.new.milestone")} defaultValue={v.milestoneTitle ?? ""} error={err("milestones.0.title")} maxLength={80} />
-        <Field name="milestoneDue" type="datetime-local" label={t("tasks.new.milestoneDue")} defaultValue={v.milestoneDue ?? ""} min={minDeadline} error={err("milestones") ?? err("milestones.0.dueAt")} />
-        {parent ? <Field name="weight" type="number" inputMode="numeric" min={1} max={100} label={t("tasks.new.weight")} defaultValue={v.weight ?? "1"} error={err("weight")} /> : null}
+        <Field
+          name="milestoneDue"
+          type="datetime-local"
+          label={t("tasks.new.milestoneDue")}
+          defaultValue={v.milestoneDue ?? ""}
+          min={minDeadline}
+          error={err("milestones") ?? err("milestones.0.dueAt")}
+        />
+        {parent ? (
+          <Field
+            name="weight"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={100}
+            label={t("tasks.new.weight")}
+            defaultValue={v.weight ?? "1"}
+            error={err("weight")}
+          />
+        ) : null}
         <ProblemText problem={problems._form ?? problems.agendaItemId ?? problems.motionId ?? problems.topicId ?? problems.parentId} />
         <button className="btn block" type="submit" disabled={navigation.state !== "idle"} data-testid="create-task">
           {t("tasks.new.submit")}

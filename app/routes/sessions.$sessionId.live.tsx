@@ -44,7 +44,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // 联办任务 made from this session's resolutions, and (for whoever may make them) the organisations and their members.
     const mayCreateTask = can(actor, "task:createFromResolution", resource);
     const [tasks, organizations] = await Promise.all([
-      prisma.task.findMany({ where: { motion: { sessionId: resource.sessionId } }, orderBy: { createdAt: "asc" }, select: { id: true, title: true, motionId: true } }),
+      prisma.task.findMany({
+        where: { motion: { sessionId: resource.sessionId } },
+        orderBy: { createdAt: "asc" },
+        select: { id: true, title: true, motionId: true },
+      }),
       mayCreateTask
         ? prisma.organization.findMany({
             where: { communityId: resource.communityId },

@@ -29,7 +29,14 @@ import { useLiveEvents } from "~/utils/live-events";
 import { requireActor } from "~/utils/permissions.server";
 import { refusalOf, refusalResponse } from "~/utils/refusal.server";
 import { idSchema } from "~/utils/schemas";
-import { extensionDecisionSchema, extensionRequestSchema, taskAssignSchema, taskMoveSchema, taskProgressSchema, verificationSchema } from "~/utils/task-schemas";
+import {
+  extensionDecisionSchema,
+  extensionRequestSchema,
+  taskAssignSchema,
+  taskMoveSchema,
+  taskProgressSchema,
+  verificationSchema,
+} from "~/utils/task-schemas";
 import { MAX_PHOTOS, MAX_PHOTO_BYTES } from "~/utils/uploads.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -248,7 +255,8 @@ export default function TaskPage() {
               <li key={c.id} className="row">
                 <a href={`/tasks/${c.id}`}>{c.title}</a>
                 <span className="muted">
-                  {t(`tasks.status.${c.status}`)} · {t("tasks.progress", { progress: c.status === "closed" ? 100 : c.progress })} · {t("tasks.weight", { weight: c.weight })}
+                  {t(`tasks.status.${c.status}`)} · {t("tasks.progress", { progress: c.status === "closed" ? 100 : c.progress })} ·{" "}
+                  {t("tasks.weight", { weight: c.weight })}
                 </span>
               </li>
             ))}
@@ -293,7 +301,9 @@ export default function TaskPage() {
             {t("tasks.verify.heading")}
           </h2>
           <p>{t("tasks.verify.intro")}</p>
-          {task.myVerification ? <p className="muted">{t("tasks.verify.yours", { verdict: t(`tasks.verify.verdicts.${task.myVerification.verdict}`) })}</p> : null}
+          {task.myVerification ? (
+            <p className="muted">{t("tasks.verify.yours", { verdict: t(`tasks.verify.verdicts.${task.myVerification.verdict}`) })}</p>
+          ) : null}
           <Form method="post" className="stack" ref={verifyForm} noValidate>
             <input type="hidden" name="intent" value="verify" />
             <fieldset>
@@ -303,7 +313,13 @@ export default function TaskPage() {
                 {t("tasks.verify.confirm")}
               </label>
               <label className="choice">
-                <input type="radio" name="verdict" value="sendBack" defaultChecked={task.myVerification?.verdict === "sendBack"} data-testid="verdict-sendBack" />{" "}
+                <input
+                  type="radio"
+                  name="verdict"
+                  value="sendBack"
+                  defaultChecked={task.myVerification?.verdict === "sendBack"}
+                  data-testid="verdict-sendBack"
+                />{" "}
                 {t("tasks.verify.sendBack")}
               </label>
               <ProblemText problem={vp.verdict} />
@@ -312,7 +328,8 @@ export default function TaskPage() {
               <legend>{t("tasks.verify.rating")}</legend>
               {RATINGS.map((r) => (
                 <label key={r} className="choice">
-                  <input type="radio" name="rating" value={r} defaultChecked={task.myVerification?.rating === r} data-testid={`rating-${r}`} /> {t(`tasks.rating.${r}`)}
+                  <input type="radio" name="rating" value={r} defaultChecked={task.myVerification?.rating === r} data-testid={`rating-${r}`} />{" "}
+                  {t(`tasks.rating.${r}`)}
                 </label>
               ))}
               <ProblemText problem={vp.rating} />
@@ -422,7 +439,15 @@ export default function TaskPage() {
           <summary>{t("tasks.extension.heading")}</summary>
           <Form method="post" className="stack" noValidate>
             <input type="hidden" name="intent" value="extension" />
-            <Field name="deadline" type="datetime-local" label={t("tasks.extension.deadline")} defaultValue={suggestedDeadline} min={minDeadline} error={ep.deadline?.key} required />
+            <Field
+              name="deadline"
+              type="datetime-local"
+              label={t("tasks.extension.deadline")}
+              defaultValue={suggestedDeadline}
+              min={minDeadline}
+              error={ep.deadline?.key}
+              required
+            />
             <div>
               <label htmlFor="extension-reason">{t("tasks.extension.reason")}</label>
               <textarea id="extension-reason" name="reason" rows={2} maxLength={1000} required />
@@ -482,7 +507,14 @@ export default function TaskPage() {
             {task.photos.map((photo, i) => (
               <li key={photo.id}>
                 <a href={`/photos/${photo.file}`} target="_blank" rel="noreferrer">
-                  <img src={`/photos/${photo.file}`} width={photo.width} height={photo.height} loading="lazy" decoding="async" alt={`${t(photo.kind === "before" ? "tasks.photoBefore" : "tasks.photoAfter")} ${i + 1}`} />
+                  <img
+                    src={`/photos/${photo.file}`}
+                    width={photo.width}
+                    height={photo.height}
+                    loading="lazy"
+                    decoding="async"
+                    alt={`${t(photo.kind === "before" ? "tasks.photoBefore" : "tasks.photoAfter")} ${i + 1}`}
+                  />
                 </a>
                 <span className="muted">{t(photo.kind === "before" ? "tasks.photoBefore" : "tasks.photoAfter")}</span>
               </li>
@@ -497,7 +529,11 @@ export default function TaskPage() {
           <ul className="list" data-testid="verification-records">
             {task.verifications.map((v) => (
               <li key={v.id}>
-                <strong>{v.user.displayName}</strong> <span className="muted">({t(`tasks.verify.basis.${v.basis}`)} · #{v.round})</span>：{t(`tasks.verify.verdicts.${v.verdict}`)}
+                <strong>{v.user.displayName}</strong>{" "}
+                <span className="muted">
+                  ({t(`tasks.verify.basis.${v.basis}`)} · #{v.round})
+                </span>
+                ：{t(`tasks.verify.verdicts.${v.verdict}`)}
                 {v.rating ? ` · ${t(`tasks.rating.${v.rating}`)}` : ""}
                 {v.comment ? <div className="muted">{v.comment}</div> : null}
               </li>

@@ -1,8 +1,7 @@
 // zod schemas of joint-handling tasks (联办任务), shared by the pages, the JSON API and
 // the live action. Messages are i18n keys (errors.*).
 import { z } from "zod";
-import { RATINGS, SILENCE_COUNTS, VERDICTS, VERIFICATION_RULES } from "~/models/task-rules";
-import { TASK_STATUSES } from "~/models/task-states";
+import { RATINGS, SILENCE_COUNTS, TASK_STATUSES, VERDICTS, VERIFICATION_RULES } from "./task-domain";
 import { beijingDateTime, idSchema } from "./schemas";
 
 const optionalId = idSchema.optional().or(z.literal("").transform(() => undefined));
@@ -19,9 +18,7 @@ const title = z.string({ error: "errors.titleRequired" }).trim().min(2, "errors.
 const description = z.string().trim().max(4000, "errors.descriptionTooLong").default("");
 const reason = z.string({ error: "errors.reasonRequired" }).trim().min(2, "errors.reasonRequired").max(1000, "errors.replyTooLong");
 
-export const coHandlerInputSchema = z
-  .object({ organizationId: idSchema, share: z.string().trim().max(500, "errors.replyTooLong").default("") })
-  .strict();
+export const coHandlerInputSchema = z.object({ organizationId: idSchema, share: z.string().trim().max(500, "errors.replyTooLong").default("") }).strict();
 
 export const milestoneInputSchema = z.object({ title, dueAt: beijingDateTime }).strict();
 
@@ -79,8 +76,20 @@ export const extensionDecisionSchema = z
 export const verificationSchema = z.discriminatedUnion(
   "verdict",
   [
-    z.object({ verdict: z.literal("confirm"), rating: z.coerce.number().int("errors.ratingInvalid").min(1, "errors.ratingInvalid").max(5, "errors.ratingInvalid"), comment: z.string().trim().max(1000, "errors.replyTooLong").default("") }).strict(),
-    z.object({ verdict: z.literal("sendBack"), rating: blankToUndefined(z.coerce.number().int("errors.ratingInvalid").min(1, "errors.ratingInvalid").max(5, "errors.ratingInvalid")), comment: reason }).strict(),
+    z
+      .object({
+        verdict: z.literal("confirm"),
+        rating: z.coerce.number().int("errors.ratingInvalid").min(1, "errors.ratingInvalid").max(5, "errors.ratingInvalid"),
+        comment: z.string().trim().max(1000, "errors.replyTooLong").default(""),
+      })
+      .strict(),
+    z
+      .object({
+        verdict: z.literal("sendBack"),
+        rating: blankToUndefined(z.coerce.number().int("errors.ratingInvalid").min(1, "errors.ratingInvalid").max(5, "errors.ratingInvalid")),
+        comment: reason,
+      })
+      .strict(),
   ],
   { error: "errors.verdictInvalid" },
 );

@@ -133,7 +133,10 @@ test("a vote's resolution becomes a task live; the owner reports from a phone; t
 
     // A rating once it is closed is refused, precisely, through the API.
     const taskId = taskPath.split("/").pop()!;
-    const late = await raiser.page.request.post(`/api/v1/tasks/${taskId}/verifications`, { headers: fromPage(raiser.page), data: { verdict: "confirm", rating: 1 } });
+    const late = await raiser.page.request.post(`/api/v1/tasks/${taskId}/verifications`, {
+      headers: fromPage(raiser.page),
+      data: { verdict: "confirm", rating: 1 },
+    });
     expect(late.status()).toBe(409);
     expect(((await late.json()) as { key: string }).key).toBe("errors.taskNotAwaitingVerification");
 
@@ -143,7 +146,10 @@ test("a vote's resolution becomes a task live; the owner reports from a phone; t
     const steps = await timeline.locator("li").evaluateAll((lis) => lis.map((li) => li.getAttribute("data-event")));
     const order = ["raised", "referred", "scheduled", "resolved", "task-created", "task-progress", "task-submitted", "task-sentBack", "task-closed"];
     const positions = order.map((e) => steps.indexOf(e));
-    expect(positions.every((p) => p >= 0), `timeline: ${steps.join(", ")}`).toBe(true);
+    expect(
+      positions.every((p) => p >= 0),
+      `timeline: ${steps.join(", ")}`,
+    ).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     await expect(timeline).toContainText("清理5号楼前草坪并张贴提示");
   } finally {
