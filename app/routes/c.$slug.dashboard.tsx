@@ -23,7 +23,7 @@ import { prisma } from "~/utils/db.server";
 import { communityPage, formOf, problemsFrom, type Problems } from "~/utils/forms.server";
 import { orHttpError } from "~/utils/http.server";
 import { getLocale } from "~/utils/locale.server";
-import { can } from "~/utils/permissions.server";
+import { can, requirePermission } from "~/utils/permissions.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
@@ -54,6 +54,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor, community } = await communityPage(request, params.slug ?? "");
+  // Not staff: the error page (403), before the body is read.
+  await orHttpError(async () => requirePermission(actor, "dashboard:configure", await dashboardResource(community.id)), request);
   const form = await formOf(request);
   try {
     await setResidentsSeeScorecards(actor, community.id, form.get("residentsSeeScorecards") === "on");
