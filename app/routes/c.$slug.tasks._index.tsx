@@ -31,11 +31,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     grids,
     buildings,
     mayCreate: can(actor, "task:create", { type: "community", communityId: community.id }),
+    mayConfigure: can(actor, "community:configure", { type: "community", communityId: community.id }),
   };
 }
 
 export default function CommunityTasks() {
-  const { community, list, filters, organizations, grids, buildings, mayCreate } = useLoaderData<typeof loader>();
+  const { community, list, filters, organizations, grids, buildings, mayCreate, mayConfigure } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const location = useLocation();
   const exportQuery = new URLSearchParams(location.search);
@@ -55,6 +56,11 @@ export default function CommunityTasks() {
         <a className="btn secondary" href={`/api/v1/communities/${community.slug}/tasks/export?${exportQuery.toString()}`} download>
           {t("tasks.export")}
         </a>
+        {mayConfigure ? (
+          <a className="btn secondary" href={`/c/${community.slug}/task-settings`}>
+            {t("tasks.settings.heading")}
+          </a>
+        ) : null}
       </div>
       <form method="get" className="card stack filters">
         <label htmlFor="f-status">{t("tasks.filters.status")}</label>
