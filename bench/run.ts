@@ -16,11 +16,12 @@ import { kb, ms, num, ratio, table } from "./lib/table";
 import { runCapacity, runPeerCapacity, type CapacityResult, type PeerCapacityResult } from "./scenarios/capacity";
 import { mergeRounds, runFanoutRound, type FanoutResult, type FanoutRound } from "./scenarios/fanout";
 import { PDF_FULL, PDF_QUICK, runMinutesPdf, type MinutesPdfResult } from "./scenarios/minutes-pdf";
+import { DASHBOARD_FULL, DASHBOARD_QUICK, runDashboard, type DashboardResult } from "./scenarios/dashboard";
 import { runPageWeight, type PageWeightResult } from "./scenarios/page-weight";
 import type { InsertRun } from "./setup/sqlite-inserts";
 import { runVoteBurst, VOTE_FULL, VOTE_QUICK, type VoteBurstResult } from "./scenarios/vote-burst";
 
-const SCENARIOS = ["sqlite", "page", "fanout", "capacity", "votes", "pdf"] as const;
+const SCENARIOS = ["sqlite", "page", "fanout", "capacity", "votes", "pdf", "dashboard"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const TARGETS: Target[] = ["yishi", "y-websocket-server", "hocuspocus"];
 
@@ -140,6 +141,7 @@ type Results = {
   capacityPeers?: PeerCapacityResult[];
   votes: { denominatorRowsPerSecond: number | null; result?: VoteBurstResult };
   pdf?: MinutesPdfResult;
+  dashboard?: DashboardResult;
   checks: Check[];
   targets: Goal[];
   errors: { scenario: string; error: string }[];
@@ -250,6 +252,7 @@ async function main(): Promise<number> {
   }
   if (only.has("votes")) results.votes.result = await attempt("votes", () => runVoteBurst(ctx, quick ? VOTE_QUICK : VOTE_FULL));
   if (only.has("pdf")) results.pdf = await attempt("pdf", async () => runMinutesPdf(ctx, quick ? PDF_QUICK : PDF_FULL));
+  if (only.has("dashboard")) results.dashboard = await attempt("dashboard", () => runDashboard(ctx, quick ? DASHBOARD_QUICK : DASHBOARD_FULL));
 
   evaluate(results);
   results.durationSeconds = Math.round((now() - t0) / 100) / 10;
@@ -362,6 +365,23 @@ function evaluate(r: Results): void {
       "minutes PDF, 30-item session",
       "time reported (no target set; the issue measured ~0.2 s for two pages)",
       `warm median ${ms(r.pdf.warmMs.median)} ms over ${r.pdf.runs}, cold first ${ms(r.pdf.coldMs)} ms (+ ${ms(r.pdf.importMs)} ms module load), ${r.pdf.pages} pages`,
+      null,
+    );
+  }
+  if (r.dashboard) {
+    const d = r.dashboard;
+    check("dashboard: the headline equals a fresh count of the year", d.consistent, `${d.topicsRaised} topics raised, ${d.tasksClosed} tasks closed`);
+    goal(
+      `community dashboard (${d.topics} topics, ${d.tasks} tasks): query and count`,
+      "p95 < 300 ms",
+      `p50 ${ms(d.dashboardMs.p50)} ms, p95 ${ms(d.dashboardMs.p95)} ms (CPU time p95 ${ms(d.dashboardCpuMs.p95)} ms)`,
+      r.mode === "full" ? d.dashboardMs.p95 < 300 : null,
+      r.mode === "quick" ? "a tenth of the data in --quick; judged on the full run" : undefined,
+    );
+    goal(
+      `dashboard SVG charts (${d.charts})`,
+      "p95 reported (no target set)",
+      `p50 ${ms(d.svgMs.p50)} ms, p95 ${ms(d.svgMs.p95)} ms, ${kb(d.svgBytes)} KB`,
       null,
     );
   }
@@ -512,6 +532,41 @@ function report(r: Results): string {
           p.documentsLoadedIdle === null ? "n/a" : String(p.documentsLoadedIdle),
           p.documentsLoadedAfterClose === null ? "n/a (no count; stock keeps docs without persistence)" : String(p.documentsLoadedAfterClose),
         ]),
+      ),
+    );
+  }
+  if (r.dashboard) {
+    const d = r.dashboard;
+    out.push(
+      "",
+      `Dashboard: one community, ${d.topics} topics and ${d.tasks} tasks over a year (generated in ${num(d.generationSeconds)} s), ${d.reps} renders after a warm-up`,
+    );
+    out.push(
+      table(
+        [
+          "dashboard p50 ms",
+          "dashboard p95 ms",
+          "max ms",
+          "CPU p50 ms",
+          "CPU p95 ms",
+          `${d.charts} SVG charts p50 ms`,
+          "SVG p95 ms",
+          "SVG KB",
+          "matches fresh count",
+        ],
+        [
+          [
+            ms(d.dashboardMs.p50),
+            ms(d.dashboardMs.p95),
+            ms(d.dashboardMs.max),
+            ms(d.dashboardCpuMs.p50),
+            ms(d.dashboardCpuMs.p95),
+            ms(d.svgMs.p50),
+            ms(d.svgMs.p95),
+            kb(d.svgBytes),
+            d.consistent ? "yes" : "NO",
+          ],
+        ],
       ),
     );
   }

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { isEmpty, seedDemo } from "../prisma/seed";
+import { startScheduler } from "~/models/jobs.server";
 import { issueSetupCode, needsSetup } from "~/models/setup.server";
 import { prisma } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
@@ -68,8 +69,12 @@ export async function startRuntime(): Promise<Runtime> {
   attachRealtime({ emitter: socket.io, stats: () => ({ documentsLoaded: rooms.size, connections: rooms.connections }) });
   // Server-side changes of co-edited documents (the minutes' fact blocks) go through the rooms.
   attachDocumentAccessor({ change: (name, fn) => rooms.change(name, fn), read: (name, fn) => rooms.read(name, fn) });
+  // Reminders and roll-ups: every process runs the scheduler; the lease in the database runs each job once.
+  const scheduler = startScheduler(prisma);
 
   async function close() {
+    // First, so a job in hand finishes (and logs) while the database and sockets are still there.
+    await scheduler.stop();
     stopRights();
     attachRealtime(null);
     attachDocumentAccessor(null);

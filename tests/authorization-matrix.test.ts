@@ -132,6 +132,15 @@ const CALLS: Record<string, Call> = {
   "DELETE /api/v1/tokens/{id}": { path: () => "/api/v1/tokens/nosuchtoken" },
   "POST /api/v1/realtime/ticket": { path: () => "/api/v1/realtime/ticket", body: () => ({}) },
   // 联办任务, in the order of a task's life: the lead organisation works, staff decide extensions, verifiers verify.
+  "GET /api/v1/communities/{slug}/dashboard": { path: () => "/api/v1/communities/xingfuli/dashboard?p=2026-Q4" },
+  "GET /api/v1/communities/{slug}/scorecards": { path: () => "/api/v1/communities/xingfuli/scorecards" },
+  // The demo has no street office: nobody finds this one.
+  "GET /api/v1/districts/{districtId}/dashboard": { path: () => "/api/v1/districts/no-such-district/dashboard" },
+  "POST /api/v1/districts/{districtId}/scorecard-weights": {
+    path: () => "/api/v1/districts/no-such-district/scorecard-weights",
+    body: () => ({ onTime: 0.4, reopen: 0.1, rating: 0.4, response: 0.1 }),
+  },
+  "GET /api/v1/jobs": { path: () => "/api/v1/jobs" },
   "GET /api/v1/tasks": { path: () => "/api/v1/tasks" },
   "GET /api/v1/communities/{slug}/tasks": { path: () => "/api/v1/communities/xingfuli/tasks?status=open" },
   "GET /api/v1/communities/{slug}/tasks/export": { path: () => "/api/v1/communities/xingfuli/tasks/export" },
@@ -322,6 +331,11 @@ const EXPECTED: Record<string, Row> = {
   "GET /api/v1/tokens":                                   [200, 200, 200, 200, 200, 200, 200, 200, 200, 401], // one's own tokens
   "DELETE /api/v1/tokens/{id}":                           [404, 404, 404, 404, 404, 404, 404, 404, 404, 401], // only one's own, and this one is no one's
   "POST /api/v1/realtime/ticket":                         [200, 200, 200, 200, 200, 200, 200, 200, 200, 401],
+  "GET /api/v1/communities/{slug}/dashboard":             [200, 200, 200, 200, 200, 200, 200, 200, 403, 401], // aggregate figures: every member
+  "GET /api/v1/communities/{slug}/scorecards":            [200, 200, 200, 200, 200, 200, 403, 403, 403, 401], // staff, council, grid, companies; residents only if published
+  "GET /api/v1/districts/{districtId}/dashboard":          [404, 404, 404, 404, 404, 404, 404, 404, 404, 401],
+  "POST /api/v1/districts/{districtId}/scorecard-weights": [404, 404, 404, 404, 404, 404, 404, 404, 404, 401],
+  "GET /api/v1/jobs":                                     [200, 200, 403, 403, 403, 403, 403, 403, 403, 401], // staff of any community
   "GET /api/v1/tasks":                                    [200, 200, 200, 200, 200, 200, 200, 200, 200, 401], // one's own lists
   "GET /api/v1/communities/{slug}/tasks":                 [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
   "GET /api/v1/communities/{slug}/tasks/export":          [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],

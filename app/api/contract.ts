@@ -5,6 +5,7 @@ import { endpoint, type Endpoint } from "~/utils/api.server";
 import { minutesApi } from "./contract.minutes";
 import { importApi } from "./contract.import";
 import { AUDIT_ACTIONS } from "~/models/audit.server";
+import { dashboardApi } from "./contract.dashboard";
 import { CONSTITUENCIES, ROLES, SESSION_STATUSES } from "~/utils/domain";
 import { LIVE_ACTIONS, liveActionNames, type LiveActionName } from "~/models/live-actions.server";
 import { TOPIC_MOVES, TOPIC_STATUSES } from "~/models/topic-states";
@@ -591,6 +592,7 @@ export const api = {
       uptimeSeconds: z.number().optional(),
     }),
   }),
+  ...dashboardApi,
 };
 
 /** POST /api/v1/live/<action>: one endpoint per live-session action (docs/realtime.md), same schema as the Socket.IO event. */

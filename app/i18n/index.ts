@@ -1,6 +1,8 @@
 import i18next, { type i18n, type TFunction } from "i18next";
 import { initReactI18next } from "react-i18next";
 import { DEFAULT_LOCALE, type Locale } from "~/utils/domain";
+import { dashboardEn } from "./dashboard.en";
+import { dashboardZhCN } from "./dashboard.zh-CN";
 import { en } from "./en";
 import { liveEn, liveErrorsEn } from "./live.en";
 import { liveErrorsZhCN, liveZhCN } from "./live.zh-CN";
@@ -22,6 +24,7 @@ export const resources = {
       live: liveZhCN,
       minutes: minutesZhCN,
       tasks: tasksZhCN,
+      dashboard: dashboardZhCN,
       roster: rosterZhCN,
       places: placesZhCN,
       organizations: organizationsZhCN,
@@ -41,6 +44,7 @@ export const resources = {
       live: liveEn,
       minutes: minutesEn,
       tasks: tasksEn,
+      dashboard: dashboardEn,
       roster: rosterEn,
       places: placesEn,
       organizations: organizationsEn,

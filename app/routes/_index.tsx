@@ -86,6 +86,9 @@ export default function Index() {
             <a className="btn secondary" href="/tasks" data-testid="my-tasks-link">
               {t("tasks.mine")}
             </a>
+            <a className="btn secondary" href={`/c/${community.slug}/dashboard`} data-testid="dashboard-link">
+              {t("dashboard.title")}
+            </a>
             {community.mayTriage ? (
               <a className="btn secondary" href={`/c/${community.slug}/triage`}>
                 {t("topics.triage")}

@@ -41,6 +41,11 @@ export type MinutesResource = {
   attendeeIds: string[];
 };
 export type DistrictResource = { type: "district"; districtId: string };
+/** A community's dashboard figures and scorecards: its councils (seated members are the council) and its setting for residents. */
+export type DashboardResource = { type: "dashboard"; communityId: string; councilIds: string[]; residentsSeeScorecards: boolean };
+/** A street office (街道) and its super-users (places: User.districtId). */
+/** The whole site (the scheduled jobs' log): its street offices' super-users. */
+export type DeploymentResource = { type: "deployment"; superUserIds: string[] };
 export type TopicResource = { type: "topic"; topicId: string; communityId: string; raisedById: string; referredOrgId: string | null; status: string };
 /** A joint-handling task (联办任务): its lead organisation, owner, co-handlers and who may verify it. */
 export type TaskResource = {
@@ -94,6 +99,12 @@ type Resources = {
   "minutes:downloadDraft": MinutesResource;
   "notice:object": CommunityResource;
   "notice:answer": CommunityResource;
+  "dashboard:view": DashboardResource;
+  "dashboard:configure": DashboardResource;
+  "scorecard:view": DashboardResource;
+  "district:dashboard": DistrictResource;
+  "district:configureScorecard": DistrictResource;
+  "jobs:view": DeploymentResource;
   "task:create": CommunityResource;
   "task:createFromResolution": SessionResource;
   "task:view": TaskResource;
@@ -188,6 +199,20 @@ const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean
   // 异议 on a public notice: any member but observers; staff must answer each.
   "notice:object": (a, r) => a.memberships.some((m) => m.communityId === r.communityId && m.role !== "observer"),
   "notice:answer": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
+  // 看板: aggregate figures without names, for everyone of the community (observers too).
+  "dashboard:view": (a, r) => isMember(a, r.communityId),
+  "dashboard:configure": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
+  // 物业考评: staff, the council (seated members, the owners' committee), grid workers and the
+  // property companies themselves; residents only when the community publishes it.
+  "scorecard:view": (a, r) =>
+    r.residentsSeeScorecards
+      ? isMember(a, r.communityId)
+      : hasRole(a, r.communityId, [...STAFF_ROLES, "gridWorker", "ownersCommittee", "propertyCompany"]) || r.councilIds.some((id) => isSeated(a, id)),
+  // A street office's super-users see all its communities' figures and set its star formula's weights.
+  "district:dashboard": (a, r) => a.district?.id === r.districtId,
+  "district:configureScorecard": (a, r) => a.district?.id === r.districtId,
+  // The jobs' log names no one and no community: staff of any community and super-users read it.
+  "jobs:view": (a, r) => r.superUserIds.includes(a.userId) || a.memberships.some((m) => m.role === "communityStaff"),
   // 联办任务 are assigned by the community's staff; from a resolution, also by whoever chairs the session.
   "task:create": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
   "task:createFromResolution": (a, r) => r.chairId === a.userId || hasRole(a, r.communityId, ["communityStaff", "chair"]),

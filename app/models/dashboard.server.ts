@@ -1,0 +1,367 @@
+// 看板: what the dashboard pages, the downloads and the API show — the figures of a scope and
+// period with a link to each one's definition and to the list it counts, and the tables from
+// which the charts are drawn. Permissions are asked here (app/utils/permissions.server.ts).
+import type { TFunction } from "i18next";
+import { translator } from "~/i18n";
+import { prisma } from "~/utils/db.server";
+import type { Locale } from "~/utils/domain";
+import { InputRejected } from "~/utils/errors";
+import { NotFound, requirePermission, type Actor, type DashboardResource, type DistrictResource } from "~/utils/permissions.server";
+import type { DataTable } from "./charts.server";
+import { jobOverview } from "./scheduler.server";
+import { beijingDay, monthOf, monthPeriod, monthsUpTo, quarterPeriod, ratesOf, yearPeriod, type Figures, type Period, type ScorecardWeights } from "./metrics";
+import { dashboardData, scorecards, weightsFor, type Breakdown, type Scope, type ScorecardRow } from "./metrics.server";
+
+export const FIGURE_KEYS = [
+  "topicsRaised",
+  "topicsAccepted",
+  "topicsAnsweredAtOnce",
+  "topicsDeliberated",
+  "tasksOpened",
+  "tasksClosed",
+  "tasksClosedOnTime",
+  "tasksOverdue",
+  "tasksReopened",
+  "responseRate",
+  "closeRate",
+  "onTimeRate",
+  "solveRate",
+  "satisfactionRate",
+  "averageRating",
+  "averageDaysToClose",
+] as const satisfies readonly (keyof Figures)[];
+export type FigureKey = (typeof FIGURE_KEYS)[number];
+export const TABLE_IDS = ["trend", "rates", "byCategory", "byGrid", "byOrganization", "scorecard"] as const;
+export type TableId = (typeof TABLE_IDS)[number];
+
+const RATE_KEYS = new Set<string>(["responseRate", "closeRate", "onTimeRate", "solveRate", "satisfactionRate", "reopenRate"]);
+export const figureKind = (key: string): "rate" | "number" | "count" => (RATE_KEYS.has(key) ? "rate" : key.startsWith("average") ? "number" : "count");
+
+// ——— Periods: "2026", "2026-Q4", "2026-11" ———
+
+export type PeriodChoice = { key: string; period: Period };
+const PERIOD_RE = /^(\d{4})(?:-(Q[1-4]|\d{2}))?$/;
+/** A period key the pages and the API accept: a year, a quarter or a month. */
+export const PERIOD_KEY = /^20\d\d(?:-(?:Q[1-4]|0[1-9]|1[0-2]))?$/;
+
+export function parsePeriod(key: string | null | undefined, now: Date): PeriodChoice {
+  if (!key) {
+    const year = Number(monthOf(now).slice(0, 4));
+    return { key: String(year), period: yearPeriod(year) };
+  }
+  const m = PERIOD_RE.exec(key);
+  const month = m?.[2] && !m[2].startsWith("Q") ? Number(m[2]) : null;
+  if (!m || Number(m[1]) < 2000 || Number(m[1]) > 2100 || (month !== null && (month < 1 || month > 12))) throw new InputRejected("p", "errors.dateInvalid");
+  if (!m[2]) return { key, period: yearPeriod(Number(m[1])) };
+  if (m[2].startsWith("Q")) return { key, period: quarterPeriod(key) };
+  return { key, period: monthPeriod(key) };
+}
+
+export function periodLabel(t: TFunction, key: string): string {
+  const m = PERIOD_RE.exec(key)!;
+  if (!m[2]) return t("dashboard.periodYear", { year: m[1] });
+  if (m[2].startsWith("Q")) return t("dashboard.periodQuarter", { year: m[1], q: m[2].slice(1) });
+  return t("dashboard.periodMonth", { year: m[1], month: Number(m[2]) });
+}
+
+/** The choices the page offers: this year and last, this year's quarters so far, the last 12 months. */
+export function periodChoices(now: Date): string[] {
+  const year = Number(monthOf(now).slice(0, 4));
+  const q = Math.floor((Number(monthOf(now).slice(5)) - 1) / 3) + 1;
+  const quarters = Array.from({ length: q }, (_, i) => `${year}-Q${q - i}`);
+  return [String(year), String(year - 1), ...quarters, ...monthsUpTo(now, 12).reverse()];
+}
+
+// ——— Resources ———
+
+export async function dashboardResource(communityId: string): Promise<DashboardResource> {
+  const [councils, setting] = await Promise.all([
+    prisma.council.findMany({ where: { communityId }, select: { id: true } }),
+    prisma.dashboardSetting.findUnique({ where: { communityId }, select: { residentsSeeScorecards: true } }),
+  ]);
+  return { type: "dashboard", communityId, councilIds: councils.map((c) => c.id), residentsSeeScorecards: setting?.residentsSeeScorecards ?? false };
+}
+
+export async function districtResource(districtId: string): Promise<DistrictResource> {
+  const d = await prisma.district.findUnique({ where: { id: districtId }, select: { id: true } });
+  if (!d) throw new NotFound("district");
+  return { type: "district", districtId: d.id };
+}
+
+// ——— Tables ———
+
+type Labels = { category: Map<string, string>; grid: Map<string, string>; organization: Map<string, string> };
+
+async function labelsOf(communityIds: string[] | undefined, locale: Locale): Promise<Labels> {
+  const where = communityIds ? { communityId: { in: communityIds } } : {};
+  const [categories, grids, orgs] = await Promise.all([
+    prisma.topicCategory.findMany({ where, select: { key: true, nameZh: true, nameEn: true } }),
+    prisma.grid.findMany({ where, select: { id: true, name: true } }),
+    prisma.organization.findMany({ where, select: { id: true, name: true } }),
+  ]);
+  return {
+    category: new Map(categories.map((c) => [c.key, locale === "en" ? c.nameEn : c.nameZh])),
+    grid: new Map(grids.map((g) => [g.id, g.name])),
+    organization: new Map(orgs.map((o) => [o.id, o.name])),
+  };
+}
+
+function countsTable(
+  t: TFunction,
+  id: TableId,
+  labelKey: string,
+  rows: Breakdown[],
+  label: (key: string) => string,
+  keys: string[],
+  series: string[],
+  type: "bar" | "line" = "bar",
+): DataTable {
+  return {
+    id,
+    title: t(`dashboard.charts.${id}`),
+    columns: [
+      { key: labelKey, label: t(`dashboard.columns.${labelKey}`), kind: "label" },
+      ...keys.map((k) => ({ key: k, label: t(`dashboard.figures.${k}`), kind: figureKind(k) })),
+    ],
+    rows: rows.map((b) => {
+      const all: Record<string, number | null> = { ...b.counts, ...ratesOf(b.counts) };
+      return [label(b.key), ...keys.map((k) => all[k] ?? null)];
+    }),
+    chart: { type, series },
+  };
+}
+
+export function scorecardTable(t: TFunction, rows: ScorecardRow[]): DataTable {
+  return {
+    id: "scorecard",
+    title: t("dashboard.scorecard.title"),
+    columns: [
+      { key: "organization", label: t("dashboard.columns.organization"), kind: "label" },
+      { key: "quarter", label: t("dashboard.columns.quarter"), kind: "label" },
+      { key: "tasksHandled", label: t("dashboard.columns.tasksHandled"), kind: "count" },
+      { key: "onTimeRate", label: t("dashboard.figures.onTimeRate"), kind: "rate" },
+      { key: "reopenRate", label: t("dashboard.figures.reopenRate"), kind: "rate" },
+      { key: "averageRating", label: t("dashboard.figures.averageRating"), kind: "number" },
+      { key: "responseRate", label: t("dashboard.figures.responseRate"), kind: "rate" },
+      { key: "stars", label: t("dashboard.columns.stars"), kind: "number" },
+    ],
+    rows: rows.map((r) => [r.name, r.quarter, r.tasksHandled, r.onTimeRate, r.reopenRate, r.averageRating, r.responseRate, r.stars]),
+    chart: { type: "line", series: ["stars"] },
+  };
+}
+
+// ——— Figures with their links ———
+
+export type FigureView = { key: FigureKey; value: number | null; kind: "rate" | "number" | "count"; definition: string; list: string | null };
+
+/** Where the list of what a figure counts lives: the topic board or the task list, filtered. */
+function listHref(slug: string, key: FigureKey, period: Period, now: Date): string | null {
+  const from = beijingDay(period.from);
+  const to = beijingDay(new Date(Math.min(period.to.getTime(), now.getTime()) - 1));
+  const topics = (extra = "") => `/c/${slug}/topics?from=${from}&to=${to}${extra}`;
+  const tasks = (status?: string) => `/c/${slug}/tasks${status ? `?status=${status}` : ""}`;
+  switch (key) {
+    case "topicsRaised":
+    case "topicsAccepted":
+      return topics();
+    case "topicsAnsweredAtOnce":
+      return topics("&status=answered");
+    case "topicsDeliberated":
+      return topics("&status=accepted");
+    case "tasksOpened":
+    case "responseRate":
+      return tasks();
+    case "tasksClosed":
+    case "tasksClosedOnTime":
+    case "onTimeRate":
+    case "closeRate":
+    case "solveRate":
+    case "satisfactionRate":
+    case "averageRating":
+    case "averageDaysToClose":
+      return tasks("closed");
+    case "tasksOverdue":
+      return tasks("overdue");
+    case "tasksReopened":
+      return tasks("sentBack");
+  }
+}
+
+function figureViews(figures: Figures, slug: string | null, period: Period, now: Date): FigureView[] {
+  return FIGURE_KEYS.map((key) => ({
+    key,
+    value: figures[key],
+    kind: figureKind(key),
+    definition: `/dashboard/definitions#${key}`,
+    list: slug ? listHref(slug, key, period, now) : null,
+  }));
+}
+
+export type DashboardView = {
+  period: { key: string; from: string; to: string };
+  figures: FigureView[];
+  tables: DataTable[];
+};
+
+function tablesOf(t: TFunction, data: Awaited<ReturnType<typeof dashboardData>>, labels: Labels): DataTable[] {
+  const noGrid = t("dashboard.noGrid");
+  return [
+    countsTable(
+      t,
+      "trend",
+      "month",
+      data.trend,
+      (k) => k,
+      ["topicsRaised", "topicsAccepted", "tasksOpened", "tasksClosed", "tasksOverdue"],
+      ["topicsRaised", "tasksClosed"],
+    ),
+    countsTable(
+      t,
+      "rates",
+      "month",
+      data.trend,
+      (k) => k,
+      ["closeRate", "onTimeRate", "satisfactionRate", "responseRate"],
+      ["closeRate", "satisfactionRate"],
+      "line",
+    ),
+    countsTable(
+      t,
+      "byCategory",
+      "category",
+      data.byCategory,
+      (k) => labels.category.get(k) ?? k,
+      ["topicsRaised", "tasksClosed", "satisfactionRate"],
+      ["topicsRaised", "tasksClosed"],
+    ),
+    countsTable(
+      t,
+      "byGrid",
+      "grid",
+      data.byGrid,
+      (k) => labels.grid.get(k) ?? noGrid,
+      ["topicsRaised", "tasksClosed", "satisfactionRate"],
+      ["topicsRaised", "tasksClosed"],
+    ),
+    countsTable(
+      t,
+      "byOrganization",
+      "organization",
+      data.byOrganization,
+      (k) => labels.organization.get(k) ?? k,
+      ["tasksClosed", "onTimeRate", "averageRating", "satisfactionRate"],
+      ["tasksClosed"],
+    ),
+  ];
+}
+
+/** The months of the trend: the 12 ending with the period's last month (or this month, if sooner). */
+const trendMonths = (period: Period, now: Date) => monthsUpTo(new Date(Math.min(period.to.getTime() - 1, now.getTime())), 12);
+
+export async function communityDashboard(
+  actor: Actor | null,
+  community: { id: string; slug: string },
+  periodKey: string | null | undefined,
+  locale: Locale,
+  now = new Date(),
+  narrow: Omit<Scope, "communityIds"> = {},
+): Promise<DashboardView> {
+  requirePermission(actor, "dashboard:view", await dashboardResource(community.id));
+  const choice = parsePeriod(periodKey, now);
+  const t = translator(locale);
+  const scope: Scope = { ...narrow, communityIds: [community.id] };
+  const [data, labels] = await Promise.all([dashboardData(scope, choice.period, trendMonths(choice.period, now), now), labelsOf(scope.communityIds, locale)]);
+  return {
+    period: { key: choice.key, from: choice.period.from.toISOString(), to: choice.period.to.toISOString() },
+    figures: figureViews(data.figures, community.slug, choice.period, now),
+    tables: tablesOf(t, data, labels),
+  };
+}
+
+/** A street office's view: every community linked to it. The trend comes from the monthly roll-ups (fast at city scale). */
+export async function districtDashboard(actor: Actor | null, districtId: string, periodKey: string | null | undefined, locale: Locale, now = new Date()) {
+  requirePermission(actor, "district:dashboard", await districtResource(districtId));
+  const choice = parsePeriod(periodKey, now);
+  const t = translator(locale);
+  const communities = await prisma.community.findMany({ where: { districtId }, select: { id: true, slug: true, name: true }, orderBy: { name: "asc" } });
+  const ids = communities.map((c) => c.id);
+  const [data, labels] = await Promise.all([dashboardData({ communityIds: ids }, choice.period, trendMonths(choice.period, now), now), labelsOf(ids, locale)]);
+  const perCommunity = await Promise.all(
+    communities.map(async (c) => ({
+      ...c,
+      figures: (await dashboardData({ communityIds: [c.id] }, choice.period, [monthOf(choice.period.from)], now)).figures,
+    })),
+  );
+  const communityTable: DataTable = {
+    id: "byCommunity" as TableId,
+    title: t("dashboard.communities"),
+    columns: [
+      { key: "community", label: t("dashboard.communities"), kind: "label" },
+      ...(["topicsRaised", "tasksClosed", "closeRate", "satisfactionRate"] as const).map((k) => ({
+        key: k,
+        label: t(`dashboard.figures.${k}`),
+        kind: figureKind(k),
+      })),
+    ],
+    rows: perCommunity.map((c) => [c.name, c.figures.topicsRaised, c.figures.tasksClosed, c.figures.closeRate, c.figures.satisfactionRate]),
+    chart: { type: "bar", series: ["topicsRaised", "tasksClosed"] },
+  };
+  return {
+    period: { key: choice.key, from: choice.period.from.toISOString(), to: choice.period.to.toISOString() },
+    figures: figureViews(data.figures, null, choice.period, now),
+    tables: [communityTable, ...tablesOf(t, data, labels)],
+    communities: communities.map((c) => ({ slug: c.slug, name: c.name })),
+  };
+}
+
+/** The scheduled jobs' log (scheduler.server.ts), for staff of any community and super-users. */
+export async function jobLog(actor: Actor | null, limit = 50) {
+  const superUsers = await prisma.user.findMany({ where: { districtId: { not: null } }, select: { id: true } });
+  requirePermission(actor, "jobs:view", { type: "deployment", superUserIds: superUsers.map((u) => u.id) });
+  return jobOverview(prisma, { limit });
+}
+
+// ——— 物业考评 ———
+
+export async function communityScorecards(actor: Actor | null, communityId: string, locale: Locale, now = new Date()) {
+  const resource = await dashboardResource(communityId);
+  requirePermission(actor, "scorecard:view", resource);
+  const district = await prisma.community.findUnique({ where: { id: communityId }, select: { districtId: true } });
+  const weights = await weightsFor(district?.districtId ?? null);
+  const rows = await scorecards([communityId], now, 4, weights);
+  return { weights, rows, table: scorecardTable(translator(locale), rows) };
+}
+
+export async function setScorecardWeights(actor: Actor | null, districtId: string, weights: ScorecardWeights) {
+  requirePermission(actor, "district:configureScorecard", await districtResource(districtId));
+  const json = JSON.stringify(weights);
+  await prisma.scorecardWeights.upsert({
+    where: { district: districtId },
+    create: { district: districtId, weights: json, updatedById: actor!.userId },
+    update: { weights: json, updatedById: actor!.userId },
+  });
+  return weightsFor(districtId);
+}
+
+export async function setResidentsSeeScorecards(actor: Actor | null, communityId: string, value: boolean) {
+  requirePermission(actor, "dashboard:configure", await dashboardResource(communityId));
+  await prisma.dashboardSetting.upsert({
+    where: { communityId },
+    create: { communityId, residentsSeeScorecards: value },
+    update: { residentsSeeScorecards: value },
+  });
+}
+
+/** One table of the community's dashboard or scorecard, for its download. */
+export async function communityTable(
+  actor: Actor | null,
+  community: { id: string; slug: string },
+  id: TableId,
+  periodKey: string | null | undefined,
+  locale: Locale,
+  now = new Date(),
+): Promise<DataTable> {
+  if (id === "scorecard") return (await communityScorecards(actor, community.id, locale, now)).table;
+  const view = await communityDashboard(actor, community, periodKey, locale, now);
+  return view.tables.find((t) => t.id === id)!;
+}
