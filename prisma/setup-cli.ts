@@ -8,7 +8,7 @@ import { SetupRefused, createFirstAccount } from "~/models/setup.server";
 import { translator } from "~/i18n";
 import { prisma } from "~/utils/db.server";
 import { setupSchema } from "~/utils/schemas";
-import { migrate } from "../server/migrate";
+import { migrateDatabase } from "../server/migrate";
 
 const { values } = parseArgs({
   options: {
@@ -46,7 +46,7 @@ if (!parsed.success) {
   );
   process.exit(2);
 }
-migrate();
+await migrateDatabase();
 try {
   const { code: _code, ...input } = parsed.data;
   await createFirstAccount(input, null);

@@ -8,11 +8,11 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { isEmpty, seedDemo } from "../prisma/seed";
 import { issueSetupCode, needsSetup } from "~/models/setup.server";
-import { prisma } from "~/utils/db.server";
+import { prisma, provider } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { attachRealtime } from "~/utils/realtime.server";
 import { refuseUpgrade } from "./realtime/refuse-upgrade";
-import { migrate } from "./migrate";
+import { migrateDatabase } from "./migrate";
 import { connectRedis } from "./realtime/redis";
 import { enforceRightsChanges } from "./realtime/rights";
 import { SOCKET_IO_PATH, createSocketServer } from "./realtime/socket";
@@ -35,13 +35,25 @@ export type Runtime = {
 const pathOf = (request: IncomingMessage) => new URL(request.url ?? "/", "http://localhost").pathname;
 
 export async function startRuntime(): Promise<Runtime> {
-  const { applied } = migrate();
+  const { applied } = await migrateDatabase();
   if (applied.length) console.log(`[db] applied migrations: ${applied.join(", ")}`);
-  // Every commit is synced to disk (FULL; better-sqlite3's WAL default is NORMAL, which survives a
-  // crashed process but not a power cut in the community office), and deleted rows (a secret
-  // vote's ballots) are overwritten on disk, not just unlinked.
-  await prisma.$queryRawUnsafe("PRAGMA synchronous = FULL");
-  await prisma.$queryRawUnsafe("PRAGMA secure_delete = ON");
+  if (provider === "sqlite") {
+    // Every commit is synced to disk (FULL; better-sqlite3's WAL default is NORMAL, which survives a
+    // crashed process but not a power cut in the community office), and deleted rows (a secret
+    // vote's ballots) are overwritten on disk, not just unlinked.
+    await prisma.$queryRawUnsafe("PRAGMA synchronous = FULL");
+    await prisma.$queryRawUnsafe("PRAGMA secure_delete = ON");
+  } else {
+    // PostgreSQL's counterparts: a commit waits for the WAL flush unless the server was told
+    // otherwise, which would break store-then-relay (0005); refuse to run on such a server.
+    // Erasure is VACUUM after the delete (eraseDeletedRows, 0010).
+    const [row] = await prisma.$queryRawUnsafe<{ synchronous_commit: string; fsync: string }[]>(
+      "SELECT current_setting('synchronous_commit') AS synchronous_commit, current_setting('fsync') AS fsync",
+    );
+    if (row?.synchronous_commit === "off")
+      throw new Error("PostgreSQL runs with synchronous_commit = off: an acknowledged ballot or edit could be lost; turn it on");
+    if (row?.fsync === "off") console.warn("[db] PostgreSQL runs with fsync = off: fine for tests, never for a real council");
+  }
   // The demo (published password) only when asked for; a real install starts with first-run setup.
   if (env().YISHI_DEMO === "1" && (await isEmpty())) {
     await seedDemo();
