@@ -2,7 +2,7 @@
 // (Vitest runs files in separate processes: see vite.config.ts): a SQLite file, or
 // with YISHI_TEST_DATABASE=postgresql a database of its own on YISHI_TEST_POSTGRES_URL.
 import { afterAll } from "vitest";
-import { createPostgresDatabase, dropPostgresDatabase, freshSqliteFile, onPostgres } from "./fixtures/database";
+import { createPostgresDatabase, dropPostgresDatabase, dropServerDatabases, freshSqliteFile, onPostgres } from "./fixtures/database";
 
 process.env.SESSION_SECRET = "vitest-secret";
 if (onPostgres) {
@@ -14,6 +14,7 @@ if (onPostgres) {
     const { prisma } = await import("~/utils/db.server");
     await prisma.$disconnect();
     await dropPostgresDatabase(url);
+    await dropServerDatabases(process.pid);
   });
 } else {
   process.env.DATABASE_URL = `file:${freshSqliteFile("")}`;
