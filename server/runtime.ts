@@ -32,6 +32,9 @@ export type Runtime = {
   stop(): Promise<void>;
 };
 
+/** How often a node re-reads its loaded documents when it shares them with others (Rooms.catchUpAll). */
+const CATCH_UP_MS = Number(process.env.YISHI_YJS_CATCH_UP_MS ?? 10_000);
+
 const pathOf = (request: IncomingMessage) => new URL(request.url ?? "/", "http://localhost").pathname;
 
 export async function startRuntime(): Promise<Runtime> {
@@ -66,7 +69,7 @@ export async function startRuntime(): Promise<Runtime> {
   const { REDIS_URL } = env();
   const redis = REDIS_URL ? await connectRedis(REDIS_URL) : null;
   if (redis) {
-    redis.attach(socket.io);
+    await redis.attach(socket.io);
     console.log("[redis] Socket.IO rooms, Yjs documents and rights changes are shared with the other processes");
   }
   const rooms = new Rooms(
@@ -74,11 +77,20 @@ export async function startRuntime(): Promise<Runtime> {
     renderedCopyHooks(prisma, (room, event, payload) => socket.io.to(room).emit(event, payload)),
     redis?.relay,
   );
+  // With several nodes, a loaded document is re-read from the database after Redis comes back
+  // and now and then: an update stored by a node that died before publishing it still arrives.
+  let catchUp: NodeJS.Timeout | undefined;
+  if (redis) {
+    redis.onReconnect(() => void rooms.catchUpAll());
+    catchUp = setInterval(() => void rooms.catchUpAll(), CATCH_UP_MS);
+    catchUp.unref();
+  }
   const yjs = createYjsEndpoint(rooms);
   const stopRights = await enforceRightsChanges([yjs.recheck, socket.recheck], redis?.rights);
   attachRealtime({ emitter: socket.io, stats: () => ({ documentsLoaded: rooms.size, connections: rooms.connections }) });
 
   async function close() {
+    clearInterval(catchUp);
     stopRights();
     attachRealtime(null);
     await socket.close();
