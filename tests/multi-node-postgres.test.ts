@@ -66,14 +66,17 @@ describe.skipIf(!enabled)("two nodes on PostgreSQL and Redis", () => {
     await until(() => proseText(onB.doc).includes("甲节点写入") && proseText(onA.doc).includes("乙节点写入"), "each node's edit on the other");
 
     // A vote: the chair on node a, members on both.
-    const members = await addSeatedMembersTo(url, 4, "node");
+    // Eight more seated members present (the quorum); four of them vote, two on each node.
+    const seated = await addSeatedMembersTo(url, 8, "node");
+    const members = seated.slice(0, 4);
     const chair = await connect(a, staff);
     await must(chair, "session:join", { sessionId });
     const onNode = await Promise.all(members.map((m, i) => connect(i < 2 ? a : b, m.token)));
     await Promise.all(onNode.map((s) => must(s, "session:join", { sessionId })));
     const tallies: number[] = [];
     onNode[2]!.on("vote:tally", (t: { cast: number }) => tallies.push(t.cast));
-    for (const m of members) await must(chair, "session:checkIn", { sessionId, userId: m.userId });
+    await must(chair, "session:open", { sessionId });
+    for (const m of seated) await must(chair, "session:checkIn", { sessionId, userId: m.userId });
     await must(chair, "session:openItem", { sessionId, itemId: items[1]!.id });
     const { id: motionId } = (await must(chair, "motion:propose", {
       sessionId,
