@@ -23,8 +23,8 @@ export const prisma = singleton("prisma", () => {
     // differ only in provider extras the app does not use (e.g. `mode: "insensitive"`),
     // which is why this one cast is sound.
     return new PostgresPrismaClient({
-      adapter: oneWriteTransactionAtATime(new PrismaPg({ connectionString: url, max: POOL_SIZE })),
-      // Waiting for a pooled connection and for the lock below counts toward maxWait.
+      adapter: new PrismaPg({ connectionString: url, max: POOL_SIZE }),
+      // Waiting for a pooled connection counts toward maxWait.
       transactionOptions: { maxWait: 15_000, timeout: 30_000 },
     }) as unknown as PrismaClient;
   }
@@ -47,37 +47,4 @@ export async function eraseDeletedRows(tables: string[]): Promise<void> {
     if (!/^[A-Za-z]+$/.test(t)) throw new Error(`not a table name: ${t}`);
     await prisma.$executeRawUnsafe(`VACUUM "${t}"`);
   }
-}
-
-/** Any 64-bit number the app owns (the migrator's lock is 7_364_953_001). */
-const TRANSACTION_LOCK = 7_364_953_002;
-
-/**
- * The models were written for SQLite, where one transaction writes at a time: a transaction
- * that reads the highest agenda position, or a rate-limit row, and then writes from it can
- * rely on nobody writing between the two. PostgreSQL's READ COMMITTED gives no such
- * guarantee (two adds would take one position). So every transaction, on every node, first
- * takes one cluster-wide advisory lock, held until it commits or rolls back: the same
- * serial order SQLite gives, at the same cost (one writing transaction at a time), while
- * single statements and reads outside transactions run in parallel. Finer locks (per
- * session, per document) are the way to more write throughput (docs/decisions/0010).
- */
-function oneWriteTransactionAtATime(factory: PrismaPg): PrismaPg {
-  const connect = factory.connect.bind(factory);
-  factory.connect = async () => {
-    const adapter = await connect();
-    const startTransaction = adapter.startTransaction.bind(adapter);
-    adapter.startTransaction = async (isolation) => {
-      const tx = await startTransaction(isolation);
-      try {
-        await tx.executeRaw({ sql: `SELECT pg_advisory_xact_lock(${TRANSACTION_LOCK})`, args: [], argTypes: [] });
-      } catch (error) {
-        await tx.rollback();
-        throw error;
-      }
-      return tx;
-    };
-    return adapter;
-  };
-  return factory;
 }
