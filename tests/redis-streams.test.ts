@@ -15,8 +15,8 @@ let topicId: string;
 beforeAll(async () => {
   redis = await startRedis();
   const dbFile = freshDbFile("streams");
-  a = await startServer(dbFile, undefined, { REDIS_URL: redis.url });
-  b = await startServer(dbFile, undefined, { REDIS_URL: redis.url });
+  a = await startServer(dbFile, undefined, { REDIS_URL: redis.url, YISHI_SOCKET_RECOVERY: "1" });
+  b = await startServer(dbFile, undefined, { REDIS_URL: redis.url, YISHI_SOCKET_RECOVERY: "1" });
   const [topic] = await queryRows<{ id: string }>(databaseUrlOf(dbFile), `SELECT "id" FROM "Topic" WHERE "title" = $1`, ["小区东门路灯不亮"]);
   topicId = topic!.id;
 });

@@ -37,10 +37,12 @@ export function createSocketServer() {
   const io = new Server<Record<string, never>, Record<string, (...args: unknown[]) => void>, Record<string, never>, SocketData>({
     path: SOCKET_IO_PATH,
     serveClient: false,
-    // A phone that drops off for a moment (a lift, a tunnel) gets back its rooms and the events
-    // it missed, from any node (the Redis streams adapter keeps the session). The sign-in is
-    // checked again on recovery, and the restored rooms too (recheckSocket, below).
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+    // YISHI_SOCKET_RECOVERY=1: a phone that drops off for a moment (a lift, a tunnel) gets back
+    // its rooms and the events it missed, from any node (the Redis streams adapter keeps the
+    // session); the sign-in is checked again on recovery, and the restored rooms too
+    // (recheckSocket, below). Off by default until signing out reliably ends a socket with it on
+    // (tests/live-rights.test.ts "signing out" times out with it: issue 17, docs/decisions/0010).
+    ...(process.env.YISHI_SOCKET_RECOVERY === "1" ? { connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false } } : {}),
   });
   // Paths are routed by the Node entry; the engine sees only requests under /socket.io/.
   const engine = new Engine();
