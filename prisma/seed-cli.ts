@@ -1,9 +1,9 @@
 // `npm run seed`: wipe the database and build the demo community again.
 import { prisma } from "~/utils/db.server";
-import { migrate } from "../server/migrate";
+import { migrateDatabase } from "../server/migrate";
 import { DEMO_PASSWORD, seedDemo, wipe } from "./seed";
 
-migrate();
+await migrateDatabase();
 await wipe();
 await seedDemo();
 console.log(`Seeded the demo community. Every demo account's password is ${DEMO_PASSWORD}.`);

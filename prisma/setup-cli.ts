@@ -12,7 +12,7 @@ import { createDistrictSuperUser } from "~/models/district.server";
 import { translator } from "~/i18n";
 import { prisma } from "~/utils/db.server";
 import { setupSchema } from "~/utils/schemas";
-import { migrate } from "../server/migrate";
+import { migrateDatabase } from "../server/migrate";
 
 const { values } = parseArgs({
   options: {
@@ -52,7 +52,7 @@ if (!parsed.success) {
   );
   process.exit(2);
 }
-migrate();
+await migrateDatabase();
 try {
   const { code: _code, ...input } = parsed.data;
   await createFirstAccount(input, null);
@@ -84,7 +84,7 @@ async function districtAdmin(): Promise<never> {
     );
     process.exit(2);
   }
-  migrate();
+  await migrateDatabase();
   try {
     const input = parsed.data;
     const made = await createDistrictSuperUser({ ...input, password });

@@ -3,8 +3,9 @@
 import { build } from "esbuild";
 
 await build({
-  entryPoints: ["server/index.ts"],
-  outfile: "build/server.js",
+  // build/migrate.js: migrations only, for a deployment's one-shot migration step (deploy/).
+  entryPoints: { server: "server/index.ts", migrate: "server/migrate-cli.ts" },
+  outdir: "build",
   bundle: true,
   platform: "node",
   format: "esm",

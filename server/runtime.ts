@@ -9,12 +9,12 @@ import type { Duplex } from "node:stream";
 import { isEmpty, seedDemo } from "../prisma/seed";
 import { startScheduler } from "~/models/jobs.server";
 import { issueSetupCode, needsSetup } from "~/models/setup.server";
-import { prisma } from "~/utils/db.server";
+import { prisma, provider } from "~/utils/db.server";
 import { env } from "~/utils/env.server";
 import { attachRealtime } from "~/utils/realtime.server";
 import { attachDocumentAccessor } from "~/models/minutes/live-doc.server";
 import { refuseUpgrade } from "./realtime/refuse-upgrade";
-import { migrate } from "./migrate";
+import { migrateDatabase } from "./migrate";
 import { connectRedis } from "./realtime/redis";
 import { enforceRightsChanges } from "./realtime/rights";
 import { SOCKET_IO_PATH, createSocketServer } from "./realtime/socket";
@@ -34,16 +34,31 @@ export type Runtime = {
   stop(): Promise<void>;
 };
 
+/** How often a node re-reads its loaded documents when it shares them with others (Rooms.catchUpAll). */
+const CATCH_UP_MS = Number(process.env.YISHI_YJS_CATCH_UP_MS ?? 10_000);
+
 const pathOf = (request: IncomingMessage) => new URL(request.url ?? "/", "http://localhost").pathname;
 
 export async function startRuntime(): Promise<Runtime> {
-  const { applied } = migrate();
+  const { applied } = await migrateDatabase();
   if (applied.length) console.log(`[db] applied migrations: ${applied.join(", ")}`);
-  // Every commit is synced to disk (FULL; better-sqlite3's WAL default is NORMAL, which survives a
-  // crashed process but not a power cut in the community office), and deleted rows (a secret
-  // vote's ballots) are overwritten on disk, not just unlinked.
-  await prisma.$queryRawUnsafe("PRAGMA synchronous = FULL");
-  await prisma.$queryRawUnsafe("PRAGMA secure_delete = ON");
+  if (provider === "sqlite") {
+    // Every commit is synced to disk (FULL; better-sqlite3's WAL default is NORMAL, which survives a
+    // crashed process but not a power cut in the community office), and deleted rows (a secret
+    // vote's ballots) are overwritten on disk, not just unlinked.
+    await prisma.$queryRawUnsafe("PRAGMA synchronous = FULL");
+    await prisma.$queryRawUnsafe("PRAGMA secure_delete = ON");
+  } else {
+    // PostgreSQL's counterparts: a commit waits for the WAL flush unless the server was told
+    // otherwise, which would break store-then-relay (0005); refuse to run on such a server.
+    // Erasure is VACUUM after the delete (eraseDeletedRows, 0010).
+    const [row] = await prisma.$queryRawUnsafe<{ synchronous_commit: string; fsync: string }[]>(
+      "SELECT current_setting('synchronous_commit') AS synchronous_commit, current_setting('fsync') AS fsync",
+    );
+    if (row?.synchronous_commit === "off")
+      throw new Error("PostgreSQL runs with synchronous_commit = off: an acknowledged ballot or edit could be lost; turn it on");
+    if (row?.fsync === "off") console.warn("[db] PostgreSQL runs with fsync = off: fine for tests, never for a real council");
+  }
   // The demo (published password) only when asked for; a real install starts with first-run setup.
   if (env().YISHI_DEMO === "1" && (await isEmpty())) {
     await seedDemo();
@@ -56,7 +71,7 @@ export async function startRuntime(): Promise<Runtime> {
   const { REDIS_URL } = env();
   const redis = REDIS_URL ? await connectRedis(REDIS_URL) : null;
   if (redis) {
-    redis.attach(socket.io);
+    await redis.attach(socket.io);
     console.log("[redis] Socket.IO rooms, Yjs documents and rights changes are shared with the other processes");
   }
   const rooms = new Rooms(
@@ -64,6 +79,14 @@ export async function startRuntime(): Promise<Runtime> {
     renderedCopyHooks(prisma, (room, event, payload) => socket.io.to(room).emit(event, payload)),
     redis?.relay,
   );
+  // With several nodes, a loaded document is re-read from the database after Redis comes back
+  // and now and then: an update stored by a node that died before publishing it still arrives.
+  let catchUp: NodeJS.Timeout | undefined;
+  if (redis) {
+    redis.onReconnect(() => void rooms.catchUpAll());
+    catchUp = setInterval(() => void rooms.catchUpAll(), CATCH_UP_MS);
+    catchUp.unref();
+  }
   const yjs = createYjsEndpoint(rooms);
   const stopRights = await enforceRightsChanges([yjs.recheck, socket.recheck], redis?.rights);
   attachRealtime({ emitter: socket.io, stats: () => ({ documentsLoaded: rooms.size, connections: rooms.connections }) });
@@ -75,6 +98,7 @@ export async function startRuntime(): Promise<Runtime> {
   async function close() {
     // First, so a job in hand finishes (and logs) while the database and sockets are still there.
     await scheduler.stop();
+    clearInterval(catchUp);
     stopRights();
     attachRealtime(null);
     attachDocumentAccessor(null);

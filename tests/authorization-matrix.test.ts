@@ -9,7 +9,7 @@
 // a later one gets (a 409 after the first staff member accepted a topic), and
 // the table says so. YISHI_MATRIX_RECORD=1 prints the observed table instead.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDbFile, startServer, tokenFor, type RunningServer } from "./fixtures/server";
+import { databaseUrlOf, freshDbFile, startServer, tokenFor, type RunningServer } from "./fixtures/server";
 
 const ROLES = ["staff", "secretary", "grid1", "wuye", "yeweihui", "resident1", "resident3", "observer", "outsider", "anonymous"] as const;
 type Role = (typeof ROLES)[number];
@@ -575,7 +575,7 @@ describe("authorisation matrix: every demo role × every API operation", () => {
 
   it("refuses (403) exactly the signed-in roles that POLICY refuses, for operations decided by one rule", async () => {
     // The permission module reads the server's own database (SQLite allows a second reader).
-    process.env.DATABASE_URL = `file:${server.dbFile}`;
+    process.env.DATABASE_URL = databaseUrlOf(server.dbFile);
     const { can, loadActor, loadAgendaItemResource, loadSessionResource, loadTopicResource } = await import("~/utils/permissions.server");
     const { prisma } = await import("~/utils/db.server");
     const community = await prisma.community.findUniqueOrThrow({ where: { slug: "xingfuli" }, select: { id: true } });

@@ -5,8 +5,9 @@ import { prisma } from "~/utils/db.server";
 import { MemoryDocumentStore } from "../server/yjs/memory-store";
 import { PrismaDocumentStore } from "../server/yjs/store";
 import { documentStoreContract } from "./document-store.contract";
+import { onPostgres } from "./fixtures/database";
 
-documentStoreContract("PrismaDocumentStore (SQLite)", {
+documentStoreContract(`PrismaDocumentStore (${onPostgres ? "PostgreSQL" : "SQLite"})`, {
   create: () => new PrismaDocumentStore(prisma),
   reopen: () => new PrismaDocumentStore(prisma),
 });

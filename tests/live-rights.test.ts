@@ -3,10 +3,10 @@
 // client that connected while signed in, are re-checked the moment the session
 // adjourns, the item leaves the agenda, or the person signs out — on the
 // process that made the change and on another process sharing Redis.
-import Database from "better-sqlite3";
+import { queryRows } from "./fixtures/database";
 import { io as ioClient, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDbFile, startRedis, startServer, tokenFor, type RunningServer } from "./fixtures/server";
+import { databaseUrlOf, freshDbFile, startRedis, startServer, tokenFor, type RunningServer } from "./fixtures/server";
 import { addParagraph, connectDoc, proseText, until } from "./fixtures/yjs-client";
 
 let redis: Awaited<ReturnType<typeof startRedis>>;
@@ -59,11 +59,11 @@ function deniedOf(doc: ReturnType<typeof connectDoc>): { denied: boolean } {
 }
 
 /** Updates stored for an item's document beside its snapshot (compaction only ever lowers it). */
-function storedUpdates(s: RunningServer, itemId: string): number {
-  const db = new Database(s.dbFile, { readonly: true });
-  const row = db.prepare(`SELECT COUNT(*) AS n FROM "YUpdate" WHERE "docName" = ?`).get(`agenda-item:${itemId}`) as { n: number };
-  db.close();
-  return row.n;
+async function storedUpdates(s: RunningServer, itemId: string): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(databaseUrlOf(s.dbFile), `SELECT CAST(COUNT(*) AS INTEGER) AS "n" FROM "YUpdate" WHERE "docName" = $1`, [
+    `agenda-item:${itemId}`,
+  ]);
+  return row!.n;
 }
 
 describe("rights that change reach open connections", () => {
@@ -104,11 +104,11 @@ describe("rights that change reach open connections", () => {
     expect((await api(a, staff, "/api/v1/live/session:adjourn", { sessionId })).status).toBe(200);
     await until(() => denied.denied && deniedToo.denied, "both editors to be told they are read-only");
 
-    const before = storedUpdates(a, itemId);
+    const before = await storedUpdates(a, itemId);
     addParagraph(editor.doc, "休会后的修改");
     addParagraph(sameProcess.doc, "休会后主持人的修改");
     await new Promise((r) => setTimeout(r, 800));
-    expect(storedUpdates(a, itemId)).toBe(before);
+    expect(await storedUpdates(a, itemId)).toBe(before);
     const item = (await (await api(a, staff, `/api/v1/agenda-items/${itemId}`)).json()) as { text: string; canEdit: boolean };
     expect(item.canEdit).toBe(false);
     expect(item.text).not.toContain("休会后");

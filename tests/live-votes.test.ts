@@ -4,9 +4,9 @@
 import { randomBytes } from "node:crypto";
 import { io as ioClient, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addSeatedMembers } from "./fixtures/bulk";
-import { freshDbFile, startServer, tokenFor, type RunningServer } from "./fixtures/server";
-import Database from "better-sqlite3";
+import { addSeatedMembersTo } from "./fixtures/bulk";
+import { queryRows } from "./fixtures/database";
+import { databaseUrlOf, freshDbFile, startServer, tokenFor, type RunningServer } from "./fixtures/server";
 
 let server: RunningServer;
 let staff: string;
@@ -66,7 +66,7 @@ afterAll(async () => {
 
 describe("a vote of 200 members", () => {
   it("counts every ballot exactly once through duplicates, retries, changed minds and dropped connections", async () => {
-    const members = addSeatedMembers(server.dbFile, 200, "v");
+    const members = await addSeatedMembersTo(server.dbFile, 200, "v");
     const chair = await connect(staff);
     await must(chair, "session:join", { sessionId });
     const link = (await (
@@ -132,15 +132,18 @@ describe("a vote of 200 members", () => {
     expect((await closed).result.counts).toEqual(expected);
     expect(tallies.length).toBeGreaterThan(0);
 
-    const db = new Database(server.dbFile, { readonly: true });
-    const stored = db.prepare(`SELECT choice, COUNT(*) AS n FROM "Ballot" WHERE motionId = ? GROUP BY choice`).all(motionId) as { choice: string; n: number }[];
-    const receipts = db.prepare(`SELECT COUNT(*) AS n FROM "BallotReceipt" WHERE motionId = ?`).get(motionId) as { n: number };
-    const motion = db.prepare(`SELECT status, result FROM "Motion" WHERE id = ?`).get(motionId) as { status: string; result: string };
-    db.close();
+    const url = databaseUrlOf(server.dbFile);
+    const stored = await queryRows<{ choice: string; n: number }>(
+      url,
+      `SELECT "choice", CAST(COUNT(*) AS INTEGER) AS "n" FROM "Ballot" WHERE "motionId" = $1 GROUP BY "choice"`,
+      [motionId],
+    );
+    const [receipts] = await queryRows<{ n: number }>(url, `SELECT CAST(COUNT(*) AS INTEGER) AS "n" FROM "BallotReceipt" WHERE "motionId" = $1`, [motionId]);
+    const [motion] = await queryRows<{ status: string; result: string }>(url, `SELECT "status", "result" FROM "Motion" WHERE "id" = $1`, [motionId]);
     expect(Object.fromEntries(stored.map((r) => [r.choice, r.n]))).toEqual(expected);
-    expect(receipts.n).toBe(200);
-    expect(motion.status).toBe("closed");
-    expect(JSON.parse(motion.result).counts).toEqual(expected);
+    expect(receipts!.n).toBe(200);
+    expect(motion!.status).toBe("closed");
+    expect(JSON.parse(motion!.result).counts).toEqual(expected);
 
     // A ballot that arrives after the close is refused, clearly, and changes nothing.
     const late = await ask(sockets[1]!.connected ? sockets[1]! : await connect(members[1]!.token), "vote:cast", {
@@ -156,7 +159,7 @@ describe("a vote of 200 members", () => {
   it("a secret ballot keeps only the counts, and observers never vote", async () => {
     const chair = await connect(staff);
     await must(chair, "session:join", { sessionId });
-    const members = addSeatedMembers(server.dbFile, 6, "s");
+    const members = await addSeatedMembersTo(server.dbFile, 6, "s");
     const sockets = await Promise.all(members.map((m) => connect(m.token)));
     for (const m of members) await must(chair, "session:checkIn", { sessionId, userId: m.userId });
     await must(chair, "session:openItem", { sessionId, itemId: items[1]!.id });
@@ -188,10 +191,9 @@ describe("a vote of 200 members", () => {
     const result = (await must(chair, "vote:close", { motionId })) as unknown as { counts: Record<string, number>; roll?: unknown };
     expect(result.counts).toEqual({ 方案一: 4, 方案二: 2 });
     expect(result.roll).toBeUndefined();
-    const db = new Database(server.dbFile, { readonly: true });
-    expect(db.prepare(`SELECT COUNT(*) AS n FROM "Ballot" WHERE motionId = ?`).get(motionId)).toEqual({ n: 0 });
-    expect(db.prepare(`SELECT secretKey FROM "Motion" WHERE id = ?`).get(motionId)).toEqual({ secretKey: null });
-    expect(db.prepare(`SELECT COUNT(*) AS n FROM "BallotReceipt" WHERE motionId = ?`).get(motionId)).toEqual({ n: 6 });
-    db.close();
+    const url = databaseUrlOf(server.dbFile);
+    expect(await queryRows(url, `SELECT CAST(COUNT(*) AS INTEGER) AS "n" FROM "Ballot" WHERE "motionId" = $1`, [motionId])).toEqual([{ n: 0 }]);
+    expect(await queryRows(url, `SELECT "secretKey" FROM "Motion" WHERE "id" = $1`, [motionId])).toEqual([{ secretKey: null }]);
+    expect(await queryRows(url, `SELECT CAST(COUNT(*) AS INTEGER) AS "n" FROM "BallotReceipt" WHERE "motionId" = $1`, [motionId])).toEqual([{ n: 6 }]);
   });
 });

@@ -1,10 +1,10 @@
 // Two server processes on one database and one Redis, as a city deployment
 // runs them: a document co-edited through both stays one document, and live
 // events reach people connected to the other process.
-import Database from "better-sqlite3";
+import { queryRows } from "./fixtures/database";
 import { io as ioClient } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshDbFile, startRedis, startServer, tokenFor, type RunningServer } from "./fixtures/server";
+import { databaseUrlOf, freshDbFile, startRedis, startServer, tokenFor, type RunningServer } from "./fixtures/server";
 import { addParagraph, connectDoc, proseText, until } from "./fixtures/yjs-client";
 
 let redis: Awaited<ReturnType<typeof startRedis>>;
@@ -63,14 +63,12 @@ describe("two processes", () => {
   it("delivers a live event to a person connected to the other process", async () => {
     const r1 = await tokenFor(a, "resident1");
     const r2 = await tokenFor(b, "resident2");
-    const db = new Database(dbFile, { readonly: true });
-    const topic = db.prepare(`SELECT id FROM "Topic" WHERE title = ?`).get("小区东门路灯不亮") as { id: string };
-    db.close();
+    const [topic] = await queryRows<{ id: string }>(databaseUrlOf(dbFile), `SELECT "id" FROM "Topic" WHERE "title" = $1`, ["小区东门路灯不亮"]);
     const socket = ioClient(a.url, { path: "/socket.io", transports: ["websocket"], auth: { token: r1 }, forceNew: true });
     await new Promise((r) => socket.on("connect", () => r(null)));
-    await new Promise((r) => socket.emit("topic:join", { topicId: topic.id }, r));
+    await new Promise((r) => socket.emit("topic:join", { topicId: topic!.id }, r));
     const heard = new Promise<{ count: number }>((r) => socket.on("topic:coSigns", r));
-    await fetch(`${b.url}/api/v1/topics/${topic.id}/co-sign`, { method: "DELETE", headers: { Authorization: `Bearer ${r2}` } });
+    await fetch(`${b.url}/api/v1/topics/${topic!.id}/co-sign`, { method: "DELETE", headers: { Authorization: `Bearer ${r2}` } });
     expect((await heard).count).toBe(1); // resident2's co-sign withdrawn on process b, heard on process a
     socket.close();
   });

@@ -1,14 +1,23 @@
-// Each test file gets its own SQLite database, migrated, before any app module
-// opens it (Vitest runs files in separate processes: see vite.config.ts).
-import { mkdirSync, rmSync } from "node:fs";
-import path from "node:path";
+// Each test file gets its own database, migrated, before any app module opens it
+// (Vitest runs files in separate processes: see vite.config.ts): a SQLite file, or
+// with YISHI_TEST_DATABASE=postgresql a database of its own on YISHI_TEST_POSTGRES_URL.
+import { afterAll } from "vitest";
+import { createPostgresDatabase, dropPostgresDatabase, dropServerDatabases, freshSqliteFile, onPostgres } from "./fixtures/database";
 
-const dir = path.resolve("tmp/vitest");
-mkdirSync(dir, { recursive: true });
-const file = path.join(dir, `${process.pid}-${Date.now()}.db`);
-for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
-process.env.DATABASE_URL = `file:${file}`;
 process.env.SESSION_SECRET = "vitest-secret";
-
-const { migrate } = await import("../server/migrate");
-migrate();
+if (onPostgres) {
+  const url = await createPostgresDatabase("vitest");
+  process.env.DATABASE_URL = url;
+  const { migrateDatabase } = await import("../server/migrate");
+  await migrateDatabase(url);
+  afterAll(async () => {
+    const { prisma } = await import("~/utils/db.server");
+    await prisma.$disconnect();
+    await dropPostgresDatabase(url);
+    await dropServerDatabases(process.pid);
+  });
+} else {
+  process.env.DATABASE_URL = `file:${freshSqliteFile("")}`;
+  const { migrate } = await import("../server/migrate");
+  migrate();
+}

@@ -6,6 +6,8 @@ import * as Y from "yjs";
 import { prisma } from "~/utils/db.server";
 import { PrismaDocumentStore } from "../server/yjs/store";
 import { edit, textOf } from "./document-store.contract";
+import { onPostgres, queryRows } from "./fixtures/database";
+import pg from "pg";
 
 describe("PrismaDocumentStore across processes", () => {
   const store = new PrismaDocumentStore(prisma);
@@ -31,5 +33,36 @@ describe("PrismaDocumentStore across processes", () => {
     const text = textOf(await store.load(name));
     expect(text.replaceAll("b", "")).toBe("a".repeat(60));
     expect(text.replaceAll("a", "")).toBe("b".repeat(60));
+  });
+});
+
+// PostgreSQL draws update ids before the commit, so they may commit out of id order.
+describe.skipIf(!onPostgres)("PrismaDocumentStore on PostgreSQL", () => {
+  const store = new PrismaDocumentStore(prisma);
+
+  it("folds only settled updates: an update that commits after a higher id is not hidden by a compaction", async () => {
+    const name = "t:order";
+    await store.load(name);
+    const doc = new Y.Doc();
+    const early = edit(doc, "early");
+    const late = edit(doc, "late");
+    // A writer in another connection draws its id first, the way an append does, and stalls before its commit.
+    const slow = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await slow.connect();
+    await slow.query("BEGIN");
+    await slow.query(`SELECT 1 FROM "YDocument" WHERE "name" = $1 FOR SHARE`, [name]);
+    const [{ id: earlyId }] = (await slow.query(`INSERT INTO "YUpdate" ("docName", "data") VALUES ($1, $2) RETURNING "id"`, [name, Buffer.from(early)])).rows;
+    await store.append(name, [late]); // a higher id, committed first
+    const [latest] = await queryRows<{ id: number }>(process.env.DATABASE_URL!, `SELECT max("id") AS "id" FROM "YUpdate" WHERE "docName" = $1`, [name]);
+    expect(latest!.id).toBeGreaterThan(earlyId as number);
+    let compacted = false;
+    const compaction = store.compact(name).then(() => (compacted = true));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(compacted).toBe(false); // waits for the writer in flight rather than folding past it
+    await slow.query("COMMIT");
+    await slow.end();
+    await compaction;
+    expect(textOf(await new PrismaDocumentStore(prisma).load(name))).toBe("earlylate");
+    expect(await store.pendingCount(name)).toBe(0);
   });
 });

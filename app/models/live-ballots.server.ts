@@ -182,12 +182,13 @@ async function castGroup(group: Job[]): Promise<void> {
  * A ballot lands only while its motion is voting (the close flips the status in
  * its own transaction, so nothing lands after it); the unique key holds one row
  * per voter, replaced only by a newer seq. Returns the rows changed per ballot.
+ * The CASTs: PostgreSQL types an untyped parameter in a SELECT list as text (SQLite ignores them).
  */
 async function writeBallots(ballots: Checked[]): Promise<number[]> {
   const results = await prisma.$transaction(
     ballots.flatMap((b) => [
       prisma.$executeRaw`INSERT INTO "Ballot" ("id", "motionId", "voterKey", "choice", "constituency", "clientBallotId", "seq", "castById", "proxy")
-        SELECT ${randomBytes(12).toString("base64url")}, ${b.motionId}, ${b.voterKey}, ${b.input.choice}, ${b.constituency}, ${b.input.clientBallotId}, ${b.input.seq}, ${b.castById}, ${b.proxy}
+        SELECT ${randomBytes(12).toString("base64url")}, ${b.motionId}, ${b.voterKey}, ${b.input.choice}, ${b.constituency}, ${b.input.clientBallotId}, CAST(${b.input.seq} AS INTEGER), ${b.castById}, CAST(${b.proxy} AS BOOLEAN)
         WHERE EXISTS (SELECT 1 FROM "Motion" WHERE "id" = ${b.motionId} AND "status" = 'voting')
         ON CONFLICT ("motionId", "voterKey") DO UPDATE SET "choice" = excluded."choice", "seq" = excluded."seq", "clientBallotId" = excluded."clientBallotId",
           "castById" = excluded."castById", "proxy" = excluded."proxy"

@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import type { z } from "zod";
 import { sign, verifySignature } from "~/utils/auth.server";
-import { prisma } from "~/utils/db.server";
+import { eraseDeletedRows, prisma } from "~/utils/db.server";
 import type { Constituency } from "~/utils/domain";
 import { InputRejected, RuleBroken } from "~/utils/errors";
 import { ACTIVE_MEMBERSHIP, NotFound, loadSessionResource, requirePermission, type Actor, type SessionResource } from "~/utils/permissions.server";
@@ -352,6 +352,9 @@ export async function closeVote(actor: Actor, motionId: string): Promise<MotionR
     }
     return { r, topicId: item.topicId };
   });
+  // A secret vote's deleted ballots and erased key: gone from the disk too (SQLite does it as it
+  // deletes). In the background: VACUUM may take a while on a city's table, the result may not wait.
+  if (motion.ballot === "secret") eraseDeletedRows(["Ballot", "Motion"]).catch((e) => console.error("[db] VACUUM after a secret vote", e));
   publish(socketRooms.session(session.sessionId), "vote:closed", { motionId, result: result.r });
   announce(session.sessionId);
   // The result and the resolution, in the item's section of the minutes on every open screen.

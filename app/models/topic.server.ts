@@ -3,7 +3,7 @@
 // the topic's timeline and tells the people it concerns.
 import type { z } from "zod";
 import type { Prisma } from "~/generated/prisma/client";
-import { prisma } from "~/utils/db.server";
+import { prisma, provider } from "~/utils/db.server";
 import { agendaItemDocumentName } from "~/utils/domain";
 import { beijingDayRange } from "~/utils/format";
 import { placeWhere } from "./places.server";
@@ -78,10 +78,21 @@ export async function raiseTopic(actor: Actor, communityId: string, input: z.inf
   }
 }
 
-/** The count column always equals the rows; one statement, so two processes cannot skew it. */
-async function refreshCoSignCount(topicId: string, tx: Tx = prisma): Promise<number> {
-  await tx.$executeRaw`UPDATE "Topic" SET "coSignCount" = (SELECT COUNT(*) FROM "CoSign" WHERE "topicId" = ${topicId}) WHERE "id" = ${topicId}`;
-  return (await tx.topic.findUniqueOrThrow({ where: { id: topicId }, select: { coSignCount: true } })).coSignCount;
+/**
+ * The count column always equals the rows. On SQLite one statement suffices (one writer at a
+ * time, so two processes cannot skew it). On PostgreSQL (READ COMMITTED) the count in that
+ * statement comes from the snapshot taken when it started: a refresh that waited for another's
+ * row lock would then write its older count over the newer one. So lock the row first; the
+ * count, in a later statement, sees every co-sign committed before the lock.
+ */
+async function refreshCoSignCount(topicId: string, tx?: Tx): Promise<number> {
+  const refresh = async (t: Tx) => {
+    if (provider === "postgresql") await t.$executeRaw`SELECT 1 FROM "Topic" WHERE "id" = ${topicId} FOR UPDATE`;
+    await t.$executeRaw`UPDATE "Topic" SET "coSignCount" = (SELECT COUNT(*) FROM "CoSign" WHERE "topicId" = ${topicId}) WHERE "id" = ${topicId}`;
+    return (await t.topic.findUniqueOrThrow({ where: { id: topicId }, select: { coSignCount: true } })).coSignCount;
+  };
+  if (tx) return refresh(tx);
+  return provider === "postgresql" ? prisma.$transaction(refresh) : refresh(prisma);
 }
 
 /** Marks the topic ready for the council the first time co-signs reach the threshold (once, even under races). */

@@ -2,12 +2,12 @@
 // A browser carries a signed cookie naming a row in AuthSession; scripts and
 // integrations carry a bearer token whose hash is in ApiToken.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { hash, verify } from "@node-rs/argon2";
 import { createCookie, redirect } from "@remix-run/node";
 import { prisma } from "./db.server";
-import { sqlitePath } from "./database-url.server";
+import { dataDir } from "./database-url.server";
 import { env } from "./env.server";
 import { LIMITS, forgive, hit, reset, type Limit } from "./rate-limit.server";
 import { rightsChanged } from "./rights.server";
@@ -24,8 +24,9 @@ export const SESSION_COOKIE = "yishi_session";
 function sessionSecret(): string {
   const fromEnv = env().SESSION_SECRET;
   if (fromEnv) return fromEnv;
-  const db = sqlitePath();
-  const file = path.join(db === ":memory:" ? process.cwd() : path.dirname(db), ".session-secret");
+  const dir = dataDir();
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, ".session-secret");
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   const secret = randomBytes(32).toString("hex");
   writeFileSync(file, secret, { mode: 0o600 });

@@ -13,7 +13,13 @@ const schema = z.object({
   PORT: withDefault(z.coerce.number().int().min(1).max(65535), 3000),
   HOST: withDefault(z.string().trim().min(1), "0.0.0.0"),
   DATABASE_URL: withDefault(
-    z.string().trim().startsWith("file:", "must be a SQLite file: URL for the embedded default, e.g. file:./data/yishi.db (docs/decisions/0002-database.md)"),
+    z
+      .string()
+      .trim()
+      .regex(
+        /^(file:|postgres(ql)?:\/\/)/i,
+        "must be a SQLite file: URL (the embedded default, e.g. file:./data/yishi.db) or a PostgreSQL URL (postgresql://user:password@host:5432/yishi); docs/decisions/0010-postgresql.md",
+      ),
     "file:./data/yishi.db",
   ),
   SESSION_SECRET: optional(z.string().trim().min(8, "must be at least 8 characters (a long random string; the same on every process of one site)")),

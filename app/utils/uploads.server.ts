@@ -6,7 +6,7 @@ import { mkdirSync } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
-import { sqlitePath } from "./database-url.server";
+import { dataDir } from "./database-url.server";
 import { env } from "./env.server";
 import { LIMITS, RateLimited, limitUser } from "./rate-limit.server";
 import { Refusal } from "./errors";
@@ -30,8 +30,7 @@ export class UploadRejected extends Refusal {
 }
 
 export function uploadsDir(): string {
-  const db = sqlitePath();
-  const dir = env().UPLOADS_DIR ?? path.join(db === ":memory:" ? "data" : path.dirname(db), "uploads");
+  const dir = env().UPLOADS_DIR ?? path.join(dataDir(), "uploads");
   mkdirSync(dir, { recursive: true });
   return dir;
 }

@@ -32,10 +32,18 @@ export const SOCKET_IO_PATH = "/socket.io/";
  * requests and upgrades under /socket.io/, so it can be replaced (in
  * development, when the app's code changes) without touching the listener.
  */
+type LiveSocket = Socket<Record<string, never>, Record<string, (...args: unknown[]) => void>, Record<string, never>, SocketData>;
+
 export function createSocketServer() {
   const io = new Server<Record<string, never>, Record<string, (...args: unknown[]) => void>, Record<string, never>, SocketData>({
     path: SOCKET_IO_PATH,
     serveClient: false,
+    // YISHI_SOCKET_RECOVERY=1: a phone that drops off for a moment (a lift, a tunnel) gets back
+    // its rooms and the events it missed, from any node (the Redis streams adapter keeps the
+    // session); the sign-in is checked again on recovery, and the restored rooms too
+    // (recheckSocket, below). Off by default until signing out reliably ends a socket with it on
+    // (tests/live-rights.test.ts "signing out" times out with it: issue 17, docs/decisions/0010).
+    ...(process.env.YISHI_SOCKET_RECOVERY === "1" ? { connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false } } : {}),
   });
   // Paths are routed by the Node entry; the engine sees only requests under /socket.io/.
   const engine = new Engine();
@@ -87,6 +95,8 @@ export function createSocketServer() {
         (ack as Ack)(tooFast);
       });
     }
+    // Recovered (connectionStateRecovery): its rooms came back with it; rights may have changed meanwhile.
+    if (socket.recovered) void recheckSocket(socket).catch((e) => console.error("[socket] recheck", e));
     // Each person's own room: notifications and their unread badge.
     void socket.join(socketRooms.user(socket.data.user.actor.userId));
     on(socket, "topic:join", topicJoinSchema, async ({ topicId }) => {
@@ -172,41 +182,43 @@ export function createSocketServer() {
   async function recheck(change: RightsChange): Promise<void> {
     if (!("userId" in change) && !("communityId" in change) && !("everyone" in change)) return; // sessions and items change documents' rights, not who may follow what
     // This process's own sockets: every process hears the change and handles its own.
-    const touched = (socket: Socket<never, never, never, SocketData>) =>
+    const touched = (socket: LiveSocket) =>
       "everyone" in change ||
       ("userId" in change
         ? socket.data.user.actor.userId === change.userId
         : socket.data.user.actor.memberships.some((m) => m.communityId === change.communityId));
     const sockets = [...io.of("/").sockets.values()].filter(touched);
-    await Promise.all(
-      sockets.map(async (socket) => {
-        const now = await authenticateAgain(socket.data.user.credentials);
-        if (!now) {
-          socket.emit("rights:revoked", { status: 401, key: "errors.signedOut" });
-          return socket.disconnect(true);
-        }
-        socket.data.user = now;
-        for (const room of socket.rooms) {
-          const [kind, id] = room.split(":") as [string, string | undefined];
-          if (!id) continue;
-          let allowed = true;
-          if (kind === "topic") {
-            const topic = await loadTopicResource(id);
-            allowed = !!topic && can(now.actor, "topic:view", topic);
-          } else if (kind === "task") {
-            const task = await loadTaskResource(id);
-            allowed = !!task && can(now.actor, "task:view", task);
-          } else if (kind === "session") {
-            const session = await loadSessionResource(id);
-            allowed = !!session && can(now.actor, "session:view", session);
-          }
-          if (allowed) continue;
-          socket.leave(room);
-          socket.emit("rights:left", { room, status: 403, key: "errors.forbidden" });
-          if (kind === "session") void announceViewers(room);
-        }
-      }),
-    );
+    await Promise.all(sockets.map(recheckSocket));
+  }
+
+  /** One socket's sign-in and rooms, checked again (a right changed, or it came back with its rooms restored). */
+  async function recheckSocket(socket: LiveSocket): Promise<void> {
+    const now = await authenticateAgain(socket.data.user.credentials);
+    if (!now) {
+      socket.emit("rights:revoked", { status: 401, key: "errors.signedOut" });
+      socket.disconnect(true);
+      return;
+    }
+    socket.data.user = now;
+    for (const room of socket.rooms) {
+      const [kind, id] = room.split(":") as [string, string | undefined];
+      if (!id) continue;
+      let allowed = true;
+      if (kind === "topic") {
+        const topic = await loadTopicResource(id);
+        allowed = !!topic && can(now.actor, "topic:view", topic);
+      } else if (kind === "task") {
+        const task = await loadTaskResource(id);
+        allowed = !!task && can(now.actor, "task:view", task);
+      } else if (kind === "session") {
+        const session = await loadSessionResource(id);
+        allowed = !!session && can(now.actor, "session:view", session);
+      }
+      if (allowed) continue;
+      socket.leave(room);
+      socket.emit("rights:left", { room, status: 403, key: "errors.forbidden" });
+      if (kind === "session") void announceViewers(room);
+    }
   }
 
   return {

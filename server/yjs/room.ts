@@ -285,6 +285,22 @@ export class Room {
     for (const p of this.peers.keys()) p.send(message);
   }
 
+  /**
+   * What the database holds for this document, applied: after a Redis outage, or when another
+   * node died between its commit and its publish, this copy (and its clients) would otherwise
+   * lack updates every other node has. Only what was missing goes to the clients.
+   */
+  catchUp(stored: Uint8Array[]): void {
+    if (this.closed || stored.length === 0) return;
+    const before = Y.encodeStateVector(this.doc);
+    const missing = Y.diffUpdate(Y.mergeUpdates(stored), before);
+    Y.applyUpdate(this.doc, missing, RELAYED);
+    if (Buffer.from(Y.encodeStateVector(this.doc)).equals(Buffer.from(before))) return;
+    this.bytes += missing.length;
+    const message = updateMessage(missing);
+    for (const p of this.peers.keys()) p.send(message);
+  }
+
   answerAwarenessQuery(peer: Peer): void {
     const states = [...this.awareness.getStates().keys()];
     peer.send(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)));

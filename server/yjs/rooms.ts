@@ -70,6 +70,22 @@ export class Rooms {
     this.idle.set(room.name, timer);
   }
 
+  /**
+   * Re-reads every loaded document from the store (Room.catchUp). With several nodes this runs
+   * after the relay reconnects to Redis and every CATCH_UP_MS, so no document stays half-loaded
+   * on one node because another died between storing an update and publishing it.
+   */
+  async catchUpAll(): Promise<void> {
+    for (const room of [...this.loaded.values()]) {
+      if (room.closed) continue;
+      try {
+        room.catchUp(await this.store.load(room.name));
+      } catch (error) {
+        console.error(`[yjs] catching up ${room.name}`, error);
+      }
+    }
+  }
+
   /** Documents in memory now (the capacity benchmark watches this return to zero). */
   get size(): number {
     return this.loaded.size;

@@ -4,6 +4,7 @@
 // one process while another appends, without losing either's updates.
 import * as Y from "yjs";
 import { bytes } from "~/utils/bytes";
+import { databaseProvider, type DatabaseProvider } from "~/utils/database-url.server";
 import type { Db } from "~/utils/db.server";
 
 export interface DocumentStore {
@@ -40,8 +41,19 @@ export function foldUpdates(parts: Uint8Array[]): Uint8Array {
   return folded;
 }
 
+/**
+ * On SQLite one writer at a time means update ids commit in id order. PostgreSQL's sequence
+ * hands out ids before the commit, so id 41 may commit after id 42: a compaction that saw 42
+ * and set compactedTo = 42 would hide 41 forever. There, an append holds a shared lock on the
+ * document's row from before its ids are drawn until its commit, and a compaction takes the
+ * row exclusively before it reads: it waits for every append in flight and folds only
+ * settled updates; appends after it draw higher ids (docs/decisions/0010-postgresql.md).
+ */
 export class PrismaDocumentStore implements DocumentStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly provider: DatabaseProvider = databaseProvider(),
+  ) {}
 
   async load(name: string): Promise<Uint8Array[]> {
     // The row is created here, not per append, so an append is one INSERT.
@@ -57,7 +69,9 @@ export class PrismaDocumentStore implements DocumentStore {
   async append(name: string, updates: Uint8Array[]): Promise<void> {
     if (updates.length === 0) return;
     try {
-      await this.db.yUpdate.createMany({ data: updates.map((data) => ({ docName: name, data: bytes(data) })) });
+      const insert = this.db.yUpdate.createMany({ data: updates.map((data) => ({ docName: name, data: bytes(data) })) });
+      if (this.provider === "postgresql") await this.db.$transaction([this.db.$executeRaw`SELECT 1 FROM "YDocument" WHERE "name" = ${name} FOR SHARE`, insert]);
+      else await insert;
     } catch (error) {
       // P2003: the YDocument row is gone (foreign key), deleted with its agenda item.
       if ((error as { code?: string }).code === "P2003") throw new DocumentGone(name);
@@ -66,6 +80,7 @@ export class PrismaDocumentStore implements DocumentStore {
   }
 
   async compact(name: string): Promise<void> {
+    if (this.provider === "postgresql") return this.compactSettled(name);
     // Read outside any transaction, then swap in one short write transaction
     // guarded on compactedTo: a compaction racing another (in this process or
     // another) changes nothing rather than deleting updates it did not fold in.
@@ -87,6 +102,25 @@ export class PrismaDocumentStore implements DocumentStore {
       this.db.$executeRaw`DELETE FROM "YUpdate" WHERE "docName" = ${name} AND "id" <= ${lastId}
         AND EXISTS (SELECT 1 FROM "YDocument" WHERE "name" = ${name} AND "compactedTo" = ${lastId})`,
     ]);
+  }
+
+  /** PostgreSQL: read and swap under the document's row lock, so every update read is settled (see the class). */
+  private async compactSettled(name: string): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      const locked = await tx.$executeRaw`SELECT 1 FROM "YDocument" WHERE "name" = ${name} FOR UPDATE`;
+      if (locked === 0) return;
+      const doc = await tx.yDocument.findUniqueOrThrow({ where: { name }, select: { snapshot: true, compactedTo: true } });
+      const updates = await tx.yUpdate.findMany({
+        where: { docName: name, id: { gt: doc.compactedTo } },
+        orderBy: { id: "asc" },
+        select: { id: true, data: true },
+      });
+      if (updates.length === 0) return;
+      const parts = [...(doc.snapshot ? [bytes(doc.snapshot)] : []), ...updates.map((u) => bytes(u.data))];
+      const lastId = updates[updates.length - 1]!.id;
+      await tx.yDocument.update({ where: { name }, data: { snapshot: bytes(foldUpdates(parts)), compactedTo: lastId } });
+      await tx.yUpdate.deleteMany({ where: { docName: name, id: { lte: lastId } } });
+    });
   }
 
   async pendingCount(name: string): Promise<number> {

@@ -1,0 +1,76 @@
+// Socket.IO across two nodes through the Redis streams adapter: a Redis restart
+// in the middle of a session loses no event, and a client that drops off for a
+// moment gets back its rooms and the events it missed (connection-state recovery).
+import { io as ioClient } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryRows } from "./fixtures/database";
+import { databaseUrlOf, freshDbFile, startRedis, startServer, tokenFor, type RunningServer } from "./fixtures/server";
+import { until } from "./fixtures/yjs-client";
+
+let redis: Awaited<ReturnType<typeof startRedis>>;
+let a: RunningServer;
+let b: RunningServer;
+let topicId: string;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  const dbFile = freshDbFile("streams");
+  a = await startServer(dbFile, undefined, { REDIS_URL: redis.url, YISHI_SOCKET_RECOVERY: "1" });
+  b = await startServer(dbFile, undefined, { REDIS_URL: redis.url, YISHI_SOCKET_RECOVERY: "1" });
+  const [topic] = await queryRows<{ id: string }>(databaseUrlOf(dbFile), `SELECT "id" FROM "Topic" WHERE "title" = $1`, ["小区东门路灯不亮"]);
+  topicId = topic!.id;
+});
+afterAll(async () => {
+  await a?.stop();
+  await b?.stop();
+  await redis?.stop();
+});
+
+async function follow(s: RunningServer, username: string, options: { reconnectionDelay?: number } = {}) {
+  const socket = ioClient(s.url, { path: "/socket.io", transports: ["websocket"], auth: { token: await tokenFor(s, username) }, forceNew: true, ...options });
+  await new Promise((r) => socket.once("connect", () => r(null)));
+  await new Promise((r) => socket.emit("topic:join", { topicId }, r));
+  const heard: number[] = [];
+  socket.on("topic:coSigns", ({ count }: { count: number }) => heard.push(count));
+  return { socket, heard };
+}
+
+/** resident2 co-signs on node b, or withdraws: one topic:coSigns event each. */
+async function toggle(token: string, on: boolean) {
+  const res = await fetch(`${b.url}/api/v1/topics/${topicId}/co-sign`, { method: on ? "POST" : "DELETE", headers: { Authorization: `Bearer ${token}` } });
+  expect(res.status).toBeLessThan(300);
+  return ((await res.json()) as { count: number }).count;
+}
+
+describe("Socket.IO on two nodes through the Redis streams adapter", () => {
+  it("loses no event published while Redis restarts", async () => {
+    const { socket, heard } = await follow(a, "resident1");
+    const r2 = await tokenFor(b, "resident2");
+    const sent = [await toggle(r2, false)];
+    await until(() => heard.length === 1, "the first event across nodes");
+
+    await redis.stop();
+    for (const on of [true, false, true]) sent.push(await toggle(r2, on)); // published on b while Redis is down
+    redis = await startRedis(redis.port);
+    sent.push(await toggle(r2, false));
+
+    await until(() => heard.length === sent.length, `${sent.length} events on node a (heard ${heard.length})`, 30_000);
+    expect(heard).toEqual(sent);
+    socket.close();
+  });
+
+  it("gives a client that drops off its rooms and the events it missed (connection-state recovery)", async () => {
+    const { socket, heard } = await follow(a, "resident1", { reconnectionDelay: 1500 });
+    const r2 = await tokenFor(b, "resident2");
+    const before = await toggle(r2, true);
+    await until(() => heard.length === 1, "an event before the drop");
+    const back = new Promise<void>((r) => socket.once("connect", () => r()));
+    socket.io.engine.close(); // the transport drops; the client reconnects by itself
+    const missed = await toggle(r2, false); // sent while it is away
+    await back;
+    expect(socket.recovered).toBe(true);
+    await until(() => heard.length === 2, "the missed event");
+    expect(heard).toEqual([before, missed]);
+    socket.close();
+  });
+});
