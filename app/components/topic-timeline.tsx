@@ -47,6 +47,9 @@ function Details({ event }: { event: TimelineEvent }) {
           {t("timeline.mergedFromTopic")} <a href={`/topics/${str(d.fromTopicId)}`}>{str(d.fromTitle) ?? t("timeline.topic")}</a>
         </p>
       ) : null;
+    case "resolved":
+    case "voteFailed":
+      return str(d.motion) ? <p>{t("timeline.motion", { text: str(d.motion) })}</p> : null;
     case "declined":
       return str(d.reason) ? <blockquote className="reply">{str(d.reason)}</blockquote> : null;
     case "scheduled":
@@ -68,7 +71,7 @@ export function TopicTimeline({ events }: { events: readonly TimelineEvent[] }) 
       {events.map((e) => (
         <li key={e.id} data-event={e.type}>
           <div className="what">
-            <strong>{t(`timeline.${e.type}`, { defaultValue: e.type })}</strong>
+            <strong>{t(`timeline.${e.type}`, { defaultValue: t("timeline.unknown") })}</strong>
             <span className="muted">
               {" · "}
               {e.actor?.displayName ?? t("timeline.system")}

@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import type { z } from "zod";
 import { sign, verifySignature } from "~/utils/auth.server";
 import { prisma } from "~/utils/db.server";
-import type { Constituency } from "~/utils/domain";
+import type { Constituency, TopicEventKind } from "~/utils/domain";
 import { InputRejected, RuleBroken } from "~/utils/errors";
 import { ACTIVE_MEMBERSHIP, NotFound, loadSessionResource, requirePermission, type Actor, type SessionResource } from "~/utils/permissions.server";
 import { publish, socketRooms } from "~/utils/realtime.server";
@@ -331,7 +331,7 @@ export async function closeVote(actor: Actor, motionId: string): Promise<MotionR
       await tx.topicEvent.create({
         data: {
           topicId: item.topicId,
-          type: r.passed ? "resolved" : "voteFailed",
+          type: (r.passed ? "resolved" : "voteFailed") satisfies TopicEventKind,
           actorId: actor.userId,
           data: JSON.stringify({ motion: motion.text, counts: r.counts, sessionId: session.sessionId }),
         },

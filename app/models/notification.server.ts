@@ -3,7 +3,9 @@
 import { prisma } from "~/utils/db.server";
 import { publish, socketRooms } from "~/utils/realtime.server";
 
-export type NotificationType = "topicMoved" | "topicReady" | "topicReferred" | "agendaPublished";
+import type { NotificationType } from "~/utils/domain";
+
+export type { NotificationType };
 
 export async function notify(
   userIds: Iterable<string>,

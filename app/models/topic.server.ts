@@ -4,7 +4,7 @@
 import type { z } from "zod";
 import type { Prisma } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
-import { agendaItemDocumentName } from "~/utils/domain";
+import { agendaItemDocumentName, type TopicEventKind } from "~/utils/domain";
 import { beijingDayRange } from "~/utils/format";
 import { InputRejected } from "~/utils/errors";
 import { NotFound, can, loadTopicResource, requirePermission, type Actor, type TopicResource } from "~/utils/permissions.server";
@@ -18,7 +18,7 @@ import { CLOSED_STATUSES, assertMove, canMove, isClosed, IllegalMove, type Topic
 
 type Tx = Prisma.TransactionClient;
 
-function event(tx: Tx, topicId: string, type: string, actorId: string | null, data: Record<string, unknown> = {}) {
+function event(tx: Tx, topicId: string, type: TopicEventKind, actorId: string | null, data: Record<string, unknown> = {}) {
   return tx.topicEvent.create({ data: { topicId, type, actorId, data: JSON.stringify(data) } });
 }
 
@@ -256,7 +256,7 @@ async function carryCoSigns(tx: Tx, fromId: string, intoId: string): Promise<voi
 }
 
 /** The timeline step each move leaves (app/i18n: timeline.<event>). */
-const MOVE_EVENTS: Record<TopicMove, string> = {
+const MOVE_EVENTS: Record<TopicMove, TopicEventKind> = {
   answer: "answered",
   refer: "referred",
   orgAnswer: "orgAnswered",
