@@ -179,6 +179,12 @@ export const beijingDateTime = z
 
 const reply = z.string({ error: "errors.replyRequired" }).trim().min(2, "errors.replyRequired").max(2000, "errors.replyTooLong");
 
+/** An agenda item's optional time slot in minutes: a field left empty means "no slot", never 0. */
+const optionalTimeSlot = z.preprocess(
+  (v) => ((typeof v === "string" && v.trim() === "") || v === null ? undefined : v),
+  z.coerce.number({ error: "errors.timeSlotRange" }).int().min(1, "errors.timeSlotRange").max(240, "errors.timeSlotRange").optional(),
+);
+
 export const topicMoveSchema = z.discriminatedUnion(
   "move",
   [
@@ -194,7 +200,7 @@ export const topicMoveSchema = z.discriminatedUnion(
     z.object({
       move: z.literal("schedule"),
       sessionId: idSchema,
-      timeSlotMin: z.coerce.number().int().min(1, "errors.timeSlotRange").max(240, "errors.timeSlotRange").optional(),
+      timeSlotMin: optionalTimeSlot,
     }),
     z.object({ move: z.literal("unschedule") }),
   ],
@@ -235,11 +241,11 @@ export const sessionCreateSchema = z.object({
 });
 
 export const agendaAddSchema = z.union([
-  z.object({ topicId: idSchema, timeSlotMin: z.coerce.number().int().min(1, "errors.timeSlotRange").max(240, "errors.timeSlotRange").optional() }),
+  z.object({ topicId: idSchema, timeSlotMin: optionalTimeSlot }),
   z.object({
     title: z.string({ error: "errors.titleRequired" }).trim().min(2, "errors.titleRequired").max(80, "errors.titleTooLong"),
     text: text(4000, "errors.descriptionTooLong").default(""),
-    timeSlotMin: z.coerce.number().int().min(1, "errors.timeSlotRange").max(240, "errors.timeSlotRange").optional(),
+    timeSlotMin: optionalTimeSlot,
   }),
 ]);
 
