@@ -22,3 +22,16 @@ describe("the optional agenda time slot", () => {
     expect(topicMoveSchema.parse({ move: "schedule", sessionId, timeSlotMin: "30" })).toMatchObject({ timeSlotMin: 30 });
   });
 });
+
+describe("presence chips", () => {
+  /** WCAG 2 contrast ratio of white text on `hex`. */
+  function contrastWithWhite(hex: string): number {
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    const l = 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    return 1.05 / (l + 0.05);
+  }
+  it("every caret colour carries white text at 4.5:1 or more (WCAG AA)", async () => {
+    const { CARET_COLORS, PRESENCE_FALLBACK_COLOR } = await import("~/utils/color");
+    for (const c of [...CARET_COLORS, PRESENCE_FALLBACK_COLOR]) expect(contrastWithWhite(c), c).toBeGreaterThanOrEqual(4.5);
+  });
+});

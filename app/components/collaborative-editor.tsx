@@ -8,6 +8,7 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
+import { CARET_COLORS, PRESENCE_FALLBACK_COLOR } from "~/utils/color";
 import { websocketOrigin } from "~/utils/live";
 
 type Person = { clientId: number; id?: string; name: string; color: string };
@@ -74,7 +75,8 @@ function BoundEditor({ doc, provider, editable, me }: { doc: Y.Doc; provider: We
       const list: Person[] = [];
       provider.awareness.getStates().forEach((state, clientId) => {
         const user = state.user as { id?: string; name?: string; color?: string } | undefined;
-        if (user?.name) list.push({ clientId, id: user.id, name: user.name, color: user.color ?? "#888" });
+        if (user?.name)
+          list.push({ clientId, id: user.id, name: user.name, color: user.color && CARET_COLORS.includes(user.color) ? user.color : PRESENCE_FALLBACK_COLOR });
       });
       setPeople(list);
     };
@@ -102,7 +104,7 @@ function BoundEditor({ doc, provider, editable, me }: { doc: Y.Doc; provider: We
         // setting the same here keeps this client's own entry consistent with what others see.
         CollaborationCaret.configure({ provider, user: me }),
       ],
-      editorProps: { attributes: { "aria-label": "agenda item text", "data-testid": "agenda-editor" } },
+      editorProps: { attributes: { role: "textbox", "aria-multiline": "true", "aria-label": t("ux.editorLabel"), "data-testid": "agenda-editor" } },
     },
     [doc, provider, editable, revoked, me.name, me.color],
   );

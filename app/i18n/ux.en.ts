@@ -21,6 +21,8 @@ export const uxEn = {
     cancel: "Keep meeting",
   },
   chairControls: "Chair's controls",
+  editorLabel: "Agenda item text",
+  inviteLink: "Invitation link (copy it and send it on)",
   dismiss: "Close",
   readOnlyAdjourned: "The session has adjourned: the agenda text is now the record and can only be read.",
 } as const;

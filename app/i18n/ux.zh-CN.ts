@@ -21,6 +21,8 @@ export const uxZhCN = {
     cancel: "继续开会",
   },
   chairControls: "主持人操作",
+  editorLabel: "议程项正文",
+  inviteLink: "邀请链接（复制后发给对方）",
   dismiss: "关闭",
   readOnlyAdjourned: "会议已休会，议程文字已成为记录，只能查看。",
 } as const;

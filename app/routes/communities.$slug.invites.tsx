@@ -49,7 +49,8 @@ export default function InvitesPage() {
       {data?.url ? (
         <div className="notice ok stack" role="status">
           <p>{t("invites.created")}</p>
-          <input readOnly value={data.url} data-testid="invite-url" onFocus={(e) => e.currentTarget.select()} />
+          <label htmlFor="invite-url">{t("ux.inviteLink")}</label>
+          <input id="invite-url" readOnly value={data.url} data-testid="invite-url" onFocus={(e) => e.currentTarget.select()} />
         </div>
       ) : null}
       <Form method="post" className="stack" noValidate>

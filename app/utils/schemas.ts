@@ -105,7 +105,8 @@ export const inviteCreateSchema = z.object({
 
 export const languageSchema = z.object({
   locale: localeSchema,
-  redirectTo: z.string().default("/"),
+  /** Absent when the page switches in place (root.tsx); the no-JavaScript form names the page to return to. */
+  redirectTo: z.string().max(2000).optional(),
 });
 
 export const idSchema = z
