@@ -23,6 +23,15 @@ export const uxEn = {
   chairControls: "Chair's controls",
   editorLabel: "Agenda item text",
   inviteLink: "Invitation link (copy it and send it on)",
+  photos: {
+    addMore: "Add another",
+    preparing: "Preparing the photos…",
+    nth: "Photo {{n}}",
+    remove: "Remove photo {{n}}",
+    uploading: "Uploading: {{percent}}%",
+    processing: "Uploaded, saving…",
+    failed: "The connection dropped and the topic was not sent. What you typed and the photos are still here: press submit again.",
+  },
   dismiss: "Close",
   readOnlyAdjourned: "The session has adjourned: the agenda text is now the record and can only be read.",
 } as const;

@@ -23,6 +23,15 @@ export const uxZhCN = {
   chairControls: "主持人操作",
   editorLabel: "议程项正文",
   inviteLink: "邀请链接（复制后发给对方）",
+  photos: {
+    addMore: "再加一张",
+    preparing: "正在处理照片…",
+    nth: "第 {{n}} 张照片",
+    remove: "删除第 {{n}} 张",
+    uploading: "正在上传：{{percent}}%",
+    processing: "已上传，正在保存…",
+    failed: "网络中断，议题还没有提交。填写的内容和照片都还在，请再点一次提交。",
+  },
   dismiss: "关闭",
   readOnlyAdjourned: "会议已休会，议程文字已成为记录，只能查看。",
 } as const;
