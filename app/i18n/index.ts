@@ -4,13 +4,13 @@ import { DEFAULT_LOCALE, type Locale } from "~/utils/domain";
 import { en } from "./en";
 import { liveEn, liveErrorsEn } from "./live.en";
 import { liveErrorsZhCN, liveZhCN } from "./live.zh-CN";
-import { uxEn } from "./ux.en";
-import { uxZhCN } from "./ux.zh-CN";
+import { uxEn, uxErrorsEn } from "./ux.en";
+import { uxErrorsZhCN, uxZhCN } from "./ux.zh-CN";
 import { zhCN } from "./zh-CN";
 
 export const resources = {
-  "zh-CN": { translation: { ...zhCN, errors: { ...zhCN.errors, ...liveErrorsZhCN }, live: liveZhCN, ux: uxZhCN } },
-  en: { translation: { ...en, errors: { ...en.errors, ...liveErrorsEn }, live: liveEn, ux: uxEn } },
+  "zh-CN": { translation: { ...zhCN, errors: { ...zhCN.errors, ...liveErrorsZhCN, ...uxErrorsZhCN }, live: liveZhCN, ux: uxZhCN } },
+  en: { translation: { ...en, errors: { ...en.errors, ...liveErrorsEn, ...uxErrorsEn }, live: liveEn, ux: uxEn } },
 } as const;
 
 /** One instance per request on the server and one per page in the browser; resources are bundled, so init is synchronous. */

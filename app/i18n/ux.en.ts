@@ -32,6 +32,17 @@ export const uxEn = {
     processing: "Uploaded, saving…",
     failed: "The connection dropped and the topic was not sent. What you typed and the photos are still here: press submit again.",
   },
+  checkIn: {
+    allow: "Let members who are not in the room check themselves in",
+    fromAfar: "I'm joining online: check me in",
+    fromAfarHint: "Not in the room? The chair has opened check-in from afar.",
+    done: "Checked in!",
+  },
   dismiss: "Close",
   readOnlyAdjourned: "The session has adjourned: the agenda text is now the record and can only be read.",
+} as const;
+
+export const uxErrorsEn = {
+  selfCheckInOff: "The chair has not opened check-in from afar; ask the chair to check you in.",
+  selfCheckInInPerson: "This session meets in person: scan the code in the room to check in.",
 } as const;

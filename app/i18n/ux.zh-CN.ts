@@ -32,6 +32,17 @@ export const uxZhCN = {
     processing: "已上传，正在保存…",
     failed: "网络中断，议题还没有提交。填写的内容和照片都还在，请再点一次提交。",
   },
+  checkIn: {
+    allow: "允许不在会场的成员线上自助签到",
+    fromAfar: "我在线上参会，签到",
+    fromAfarHint: "不在会场？主持人已开放线上签到。",
+    done: "签到成功！",
+  },
   dismiss: "关闭",
   readOnlyAdjourned: "会议已休会，议程文字已成为记录，只能查看。",
+} as const;
+
+export const uxErrorsZhCN = {
+  selfCheckInOff: "主持人尚未开放线上自助签到，请联系主持人签到。",
+  selfCheckInInPerson: "这是线下会议，请在会场扫码签到。",
 } as const;

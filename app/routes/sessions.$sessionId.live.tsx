@@ -40,7 +40,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         (byId.get(m.user.id) ?? byId.set(m.user.id, { id: m.user.id, name: m.user.displayName, roles: [] }).get(m.user.id)!).roles.push(m.role);
       people = [...byId.values()];
     }
-    return { state, isChair, userId: actor.userId, qr, people };
+    const arrivedCheckedIn = new URL(request.url).searchParams.get("checkedIn") === "1";
+    return { state, isChair, userId: actor.userId, qr, people, arrivedCheckedIn };
   });
 }
 
@@ -51,6 +52,8 @@ export default function LiveSessionPage() {
   const [error, setError] = useState<string | null>(null);
   const [showQr, setShowQr] = useState(false);
   const [confirmAdjourn, setConfirmAdjourn] = useState(false);
+  // Arriving from the QR code's check-in page (?checkedIn=1), or just now by the button: say it worked, plainly.
+  const [justCheckedIn, setJustCheckedIn] = useState(data.arrivedCheckedIn);
   // The check-in code rotates every minute: while it is shown, fetch the next one as it is issued.
   const qrFetcher = useFetcher<NonNullable<typeof data.qr>>();
   const qr = qrFetcher.data ?? data.qr;
@@ -106,11 +109,31 @@ export default function LiveSessionPage() {
         </p>
         <p data-testid="quorum-line">{t("live.quorum", { present: q.present, seated: q.seated, required: q.required })}</p>
         {me.checkedIn ? (
-          <p className="muted" data-testid="my-check-in">
-            {t("live.checkedInAs", { kind: t(me.checkedIn === "member" ? "live.kindMember" : "live.kindObserver") })}
-          </p>
-        ) : state.status !== "adjourned" ? (
-          <p className="notice">{t("live.scanToCheckIn")}</p>
+          <>
+            {justCheckedIn ? (
+              <p className="notice ok big-text" role="status" data-testid="check-in-done">
+                {t("ux.checkIn.done")}
+              </p>
+            ) : null}
+            <p className="muted" data-testid="my-check-in">
+              {t("live.checkedInAs", { kind: t(me.checkedIn === "member" ? "live.kindMember" : "live.kindObserver") })}
+            </p>
+          </>
+        ) : state.status !== "adjourned" && state.status !== "cancelled" ? (
+          state.selfCheckIn ? (
+            <div className="stack">
+              <p className="muted">{t("ux.checkIn.fromAfarHint")}</p>
+              <button
+                className="btn big block"
+                onClick={() => void run("session:checkInSelf", {}).then((ok) => ok && setJustCheckedIn(true))}
+                data-testid="check-in-self"
+              >
+                {t("ux.checkIn.fromAfar")}
+              </button>
+            </div>
+          ) : (
+            <p className="notice">{t("live.scanToCheckIn")}</p>
+          )
         ) : null}
         {state.status === "scheduled" ? <p className="muted">{t("live.notOpen")}</p> : null}
         {state.status === "adjourned" ? <p className="muted">{t("live.adjourned")}</p> : null}
@@ -166,6 +189,17 @@ export default function LiveSessionPage() {
                 </button>
               </div>
             </div>
+          ) : null}
+          {state.mode !== "inPerson" && state.status !== "adjourned" && state.status !== "cancelled" ? (
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={state.selfCheckIn}
+                onChange={(e) => void run("session:selfCheckIn", { allowed: e.currentTarget.checked })}
+                data-testid="allow-self-check-in"
+              />
+              {t("ux.checkIn.allow")}
+            </label>
           ) : null}
           {qrShown && qr ? (
             <figure className="qr">

@@ -149,3 +149,39 @@ test("a vote opening reaches the phone; refusals show where the chair looks; adj
     await member.context.close();
   }
 });
+
+test("hybrid session: the chair allows check-in from afar; a member at home checks in with one button and is told it worked", async ({ browser }) => {
+  const chair = await signedInPage(browser, USERS.staff, DESKTOP);
+  const member = await signedInPage(browser, USERS.wuye, PHONE);
+  try {
+    const { id: sessionId } = await scheduleSession(chair.page, `线上签到 ${Date.now().toString(36)}`, "议程一");
+    await goLive(chair.page, sessionId);
+    await goLive(member.page, sessionId);
+    await chair.page.getByTestId("open-session").click();
+    // Not allowed yet: the phone says to scan the code in the room.
+    await expect(member.page.getByTestId("check-in-self")).toHaveCount(0);
+    await expect(member.page.getByText("请用手机扫描会议室屏幕上的二维码签到。")).toBeVisible();
+
+    // The box follows the server's state (pushed to every screen), so it is clicked, then awaited.
+    await chair.page.getByLabel("允许不在会场的成员线上自助签到").click();
+    await expect(chair.page.getByLabel("允许不在会场的成员线上自助签到")).toBeChecked();
+    const button = member.page.getByRole("button", { name: "我在线上参会，签到" });
+    await expect(button).toBeVisible();
+    const box = (await button.boundingBox())!;
+    expect(box.height).toBeGreaterThanOrEqual(64);
+    await expectAxeClean(member.page, "member self check-in 360");
+    await button.click();
+    await expect(member.page.getByTestId("check-in-done")).toHaveText("签到成功！");
+    await expect(member.page.getByTestId("check-in-done")).toBeInViewport();
+    await expect(member.page.getByTestId("my-check-in")).toHaveText("你已签到（议事会成员）");
+    await expect(chair.page.getByTestId("attendance")).toContainText(USERS.wuye.name);
+
+    // The chair switches it off: the next person is back to scanning.
+    await chair.page.getByLabel("允许不在会场的成员线上自助签到").click();
+    await expect(chair.page.getByLabel("允许不在会场的成员线上自助签到")).not.toBeChecked();
+    await expectAxeClean(chair.page, "chair with self check-in 1280");
+  } finally {
+    await chair.context.close();
+    await member.context.close();
+  }
+});
