@@ -35,22 +35,40 @@ export function Field({
 }
 
 /** A new account's fields (name, username, phone, password), the same on an invitation and at first-run setup (accountFields in schemas.ts). */
-export function AccountFields({ errors, values = {} }: { errors: Record<string, string | undefined>; values?: Record<string, string | undefined> }) {
+export function AccountFields({
+  errors,
+  values = {},
+  usernameOptional = false,
+}: {
+  errors: Record<string, string | undefined>;
+  values?: Record<string, string | undefined>;
+  /** Invitations: a name and a phone number are enough (inviteAcceptSchema). */
+  usernameOptional?: boolean;
+}) {
   const { t } = useTranslation();
   return (
     <>
       <Field name="displayName" label={t("invite.displayName")} autoComplete="name" defaultValue={values.displayName} error={errors.displayName} required />
       <Field
         name="username"
-        label={t("invite.username")}
-        hint={t("invite.usernameHint")}
+        label={usernameOptional ? t("ux.account.usernameOptional") : t("invite.username")}
+        hint={usernameOptional ? t("ux.account.usernameOptionalHint") : t("invite.usernameHint")}
         autoComplete="username"
         autoCapitalize="none"
         defaultValue={values.username}
         error={errors.username}
-        required
+        required={!usernameOptional}
       />
-      <Field name="phone" type="tel" inputMode="numeric" label={t("invite.phone")} autoComplete="tel" defaultValue={values.phone} error={errors.phone} />
+      <Field
+        name="phone"
+        type="tel"
+        inputMode="numeric"
+        label={usernameOptional ? t("ux.account.phone") : t("invite.phone")}
+        hint={usernameOptional ? t("ux.account.phoneHint") : undefined}
+        autoComplete="tel"
+        defaultValue={values.phone}
+        error={errors.phone}
+      />
       <Field
         name="password"
         type="password"

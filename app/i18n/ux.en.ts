@@ -38,11 +38,19 @@ export const uxEn = {
     fromAfarHint: "Not in the room? The chair has opened check-in from afar.",
     done: "Checked in!",
   },
+  account: {
+    usernameOptional: "Username (optional)",
+    usernameOptionalHint:
+      "You can leave it empty and sign in with your phone number. If you choose one: 3–32 lowercase letters, digits, dots, dashes or underscores.",
+    phone: "Phone number",
+    phoneHint: "You sign in with it; it is not shown to others.",
+  },
   dismiss: "Close",
   readOnlyAdjourned: "The session has adjourned: the agenda text is now the record and can only be read.",
 } as const;
 
 export const uxErrorsEn = {
+  phoneOrUsernameRequired: "Enter your phone number (you sign in with it).",
   selfCheckInOff: "The chair has not opened check-in from afar; ask the chair to check you in.",
   selfCheckInInPerson: "This session meets in person: scan the code in the room to check in.",
 } as const;

@@ -38,11 +38,18 @@ export const uxZhCN = {
     fromAfarHint: "不在会场？主持人已开放线上签到。",
     done: "签到成功！",
   },
+  account: {
+    usernameOptional: "用户名（选填）",
+    usernameOptionalHint: "可以不填：用手机号和密码登录。要填的话，用 3–32 位小写字母、数字、点、横线或下划线。",
+    phone: "手机号",
+    phoneHint: "用来登录，不会公开。",
+  },
   dismiss: "关闭",
   readOnlyAdjourned: "会议已休会，议程文字已成为记录，只能查看。",
 } as const;
 
 export const uxErrorsZhCN = {
+  phoneOrUsernameRequired: "请填写手机号（用来登录）。",
   selfCheckInOff: "主持人尚未开放线上自助签到，请联系主持人签到。",
   selfCheckInInPerson: "这是线下会议，请在会场扫码签到。",
 } as const;

@@ -68,9 +68,19 @@ const accountFields = {
   password: newPasswordSchema,
 };
 
-export const inviteAcceptSchema = z.object({
-  ...accountFields,
-});
+/**
+ * Joining by invitation: a name and a phone number are enough; the username is optional (one is
+ * made up when it is left empty), since many residents have no Latin username to give. Without a
+ * phone the username is how the person signs in, so one of the two is required.
+ */
+export const inviteAcceptSchema = z
+  .object({
+    ...accountFields,
+    username: accountFields.username.optional().or(z.literal("").transform(() => undefined)),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.username && !v.phone) ctx.addIssue({ code: "custom", path: ["phone"], message: "errors.phoneOrUsernameRequired" });
+  });
 
 /** First-run setup (/setup, `npm run setup`): the community and its first community-staff account. */
 export const setupSchema = z.object({
