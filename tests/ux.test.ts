@@ -35,3 +35,14 @@ describe("presence chips", () => {
     for (const c of [...CARET_COLORS, PRESENCE_FALLBACK_COLOR]) expect(contrastWithWhite(c), c).toBeGreaterThanOrEqual(4.5);
   });
 });
+
+describe("the sign-in page of a production install", () => {
+  it("never shows the demo password, even with the demo community in the database", async () => {
+    process.env.YISHI_DEMO = "0";
+    const { demo } = await import("./fixtures/demo");
+    await demo();
+    const { loader } = await import("~/routes/login");
+    const result = (await loader({ request: new Request("http://localhost/login"), params: {}, context: {} } as never)) as { demo: boolean };
+    expect(result).toEqual({ demo: false });
+  });
+});

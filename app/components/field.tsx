@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 /** A labelled input with its error (an i18n key from the shared zod schema) read out to screen readers. */
@@ -30,6 +31,22 @@ export function Field({
           {t(error)}
         </div>
       ) : null}
+    </div>
+  );
+}
+
+/** A password field with a "show password" box: typing blind on a small phone is where sign-ins fail. */
+export function PasswordField(props: { name: string; label: string; hint?: string; error?: string } & React.InputHTMLAttributes<HTMLInputElement>) {
+  const { t } = useTranslation();
+  const [shown, setShown] = useState(false);
+  const id = props.id ?? `field-${props.name}`;
+  return (
+    <div>
+      <Field {...props} id={id} type={shown ? "text" : "password"} autoCapitalize="none" autoCorrect="off" spellCheck={false} />
+      <label className="check">
+        <input type="checkbox" checked={shown} onChange={(e) => setShown(e.currentTarget.checked)} aria-controls={id} data-testid="show-password" />
+        {t("ux.showPassword")}
+      </label>
     </div>
   );
 }
@@ -69,9 +86,8 @@ export function AccountFields({
         defaultValue={values.phone}
         error={errors.phone}
       />
-      <Field
+      <PasswordField
         name="password"
-        type="password"
         label={t("invite.password")}
         hint={t("invite.passwordHint")}
         autoComplete="new-password"

@@ -302,6 +302,7 @@ export const en: Shape<typeof zhCN> = {
     unread: "Unread",
     empty: "No notices yet.",
     types: {
+      topicRaised: "New topic to triage: “{{title}}”",
       topicMoved: "News on “{{title}}”: {{status}}",
       topicReady: "“{{title}}” has {{coSigns}} co-signs and is ready for the council",
       topicReferred: "“{{title}}” was referred to your organisation: please answer by the deadline",

@@ -45,6 +45,7 @@ export const uxEn = {
     phone: "Phone number",
     phoneHint: "You sign in with it; it is not shown to others.",
   },
+  showPassword: "Show password",
   dismiss: "Close",
   readOnlyAdjourned: "The session has adjourned: the agenda text is now the record and can only be read.",
 } as const;

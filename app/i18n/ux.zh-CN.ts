@@ -44,6 +44,7 @@ export const uxZhCN = {
     phone: "手机号",
     phoneHint: "用来登录，不会公开。",
   },
+  showPassword: "显示密码",
   dismiss: "关闭",
   readOnlyAdjourned: "会议已休会，议程文字已成为记录，只能查看。",
 } as const;

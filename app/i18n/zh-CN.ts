@@ -277,6 +277,7 @@ export const zhCN = {
     unread: "未读",
     empty: "暂时没有通知。",
     types: {
+      topicRaised: "新议题待受理：“{{title}}”",
       topicMoved: "议题“{{title}}”有新进展：{{status}}",
       topicReady: "议题“{{title}}”已有 {{coSigns}} 人附议，可提交议事会",
       topicReferred: "议题“{{title}}”已转交你的单位，请按期答复",

@@ -62,6 +62,17 @@ export async function raiseTopic(actor: Actor, communityId: string, input: z.inf
       await event(tx, t.id, "raised", actor.userId, input.onBehalfOf ? { onBehalfOf: input.onBehalfOf } : {});
       return t;
     });
+    // Staff triage new topics: they hear of one when it arrives, not when they next open the list.
+    const staff = await prisma.membership.findMany({
+      where: { communityId, role: "communityStaff", deactivatedAt: null, userId: { not: actor.userId } },
+      select: { userId: true },
+    });
+    await notify(
+      staff.map((s) => s.userId),
+      "topicRaised",
+      { topicId: topic.id },
+      { title: topic.title },
+    );
     return topic;
   } catch (error) {
     await saved.undo();

@@ -83,7 +83,7 @@ export const TOPIC_EVENT_KINDS = [
 export type TopicEventKind = (typeof TOPIC_EVENT_KINDS)[number];
 
 /** Every kind of in-app notification (app/i18n: notifications.types.<type>). */
-export const NOTIFICATION_TYPES = ["topicMoved", "topicReady", "topicReferred", "agendaPublished"] as const;
+export const NOTIFICATION_TYPES = ["topicRaised", "topicMoved", "topicReady", "topicReferred", "agendaPublished"] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 
 /** A motion's life in a live session (app/i18n: live.motionStatus.<status>). */

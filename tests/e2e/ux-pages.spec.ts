@@ -120,3 +120,31 @@ test("a skip link comes first; titles differ per page; the editor and the invite
     await context.close();
   }
 });
+
+test("sign-in has a show-password box; a resident's building is filled in when raising a topic", async ({ browser }) => {
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  try {
+    await page.goto("/login");
+    const password = page.locator('main input[name="password"]');
+    await password.fill("yishi2026");
+    await expect(password).toHaveAttribute("type", "password");
+    await page.getByLabel("显示密码").check();
+    await expect(password).toHaveAttribute("type", "text");
+    await expect(password).toHaveValue("yishi2026");
+    await expectAxeClean(page, "login 360");
+    await page.getByLabel("显示密码").uncheck();
+    await expect(password).toHaveAttribute("type", "password");
+  } finally {
+    await context.close();
+  }
+  // 刘建国 lives in building 3: raising a topic starts from there.
+  const { context: residentContext, page: resident } = await signedInPage(browser, USERS.resident1, PHONE);
+  try {
+    await resident.goto("/c/xingfuli/topics/new");
+    await expect(resident.locator("#field-buildingId option:checked")).toHaveText(/3号楼/);
+    await expectAxeClean(resident, "raise a topic 360");
+  } finally {
+    await residentContext.close();
+  }
+});
