@@ -21,6 +21,7 @@ import { getUser } from "~/utils/auth.server";
 import { DEFAULT_LOCALE, type Locale } from "~/utils/domain";
 import { useLiveEvents } from "~/utils/live-events";
 import { getLocale } from "~/utils/locale.server";
+import { textSizeOf } from "~/utils/text-size.server";
 import { useNonce } from "~/utils/nonce";
 import { useRequestLocale } from "~/utils/request-locale";
 import styles from "~/styles.css?url";
@@ -31,9 +32,9 @@ export const links: LinksFunction = () => [
 ];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const [locale, user] = await Promise.all([getLocale(request), getUser(request)]);
+  const [locale, user, textSize] = await Promise.all([getLocale(request), getUser(request), textSizeOf(request)]);
   const unread = user ? await unreadCount(user.id) : 0;
-  return { locale, user: user ? { id: user.id, displayName: user.displayName } : null, unread };
+  return { locale, user: user ? { id: user.id, displayName: user.displayName } : null, unread, textSize };
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
@@ -43,7 +44,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const i18n = useMemo(() => createI18n(locale), [locale]);
   const nonce = useNonce();
   return (
-    <html lang={locale}>
+    <html lang={locale} className={data?.textSize === "large" ? "large-text" : undefined}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -112,6 +113,7 @@ function TopBar() {
           {t(`languages.${other}`)}
         </button>
       </Form>
+      <TextSizeSwitch large={data?.textSize === "large"} />
       {data?.user ? (
         <>
           <NotificationsLink unread={data.unread} />
@@ -130,6 +132,31 @@ function TopBar() {
         </a>
       )}
     </header>
+  );
+}
+
+/** 大字 / Large text: one tap, remembered (app/routes/text-size.tsx); in place with JavaScript, a redirect without. */
+function TextSizeSwitch({ large }: { large: boolean }) {
+  const { t } = useTranslation();
+  const location = useLocation();
+  const fetcher = useFetcher();
+  const next = large ? "normal" : "large";
+  return (
+    <Form
+      method="post"
+      action="/text-size"
+      className="lang-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        fetcher.submit({ size: next }, { method: "post", action: "/text-size" });
+      }}
+    >
+      <input type="hidden" name="size" value={next} />
+      <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+      <button className="btn ghost text-size" type="submit" aria-pressed={large} aria-label={t("ux.largeText")} data-testid="text-size">
+        <span aria-hidden="true">{t("ux.largeTextShort")}</span>
+      </button>
+    </Form>
   );
 }
 

@@ -46,6 +46,8 @@ export const uxEn = {
     phoneHint: "You sign in with it; it is not shown to others.",
   },
   showPassword: "Show password",
+  largeText: "Large text",
+  largeTextShort: "A+",
   dismiss: "Close",
   readOnlyAdjourned: "The session has adjourned: the agenda text is now the record and can only be read.",
 } as const;

@@ -45,6 +45,8 @@ export const uxZhCN = {
     phoneHint: "用来登录，不会公开。",
   },
   showPassword: "显示密码",
+  largeText: "大字模式",
+  largeTextShort: "大字",
   dismiss: "关闭",
   readOnlyAdjourned: "会议已休会，议程文字已成为记录，只能查看。",
 } as const;

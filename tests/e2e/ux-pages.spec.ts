@@ -148,3 +148,29 @@ test("sign-in has a show-password box; a resident's building is filled in when r
     await residentContext.close();
   }
 });
+
+test("large text: one tap enlarges every page, is remembered, keeps the top bar on one line at 360 px and stays axe-clean", async ({ browser }) => {
+  const { context, page } = await signedInPage(browser, USERS.observer, PHONE);
+  try {
+    await page.goto("/c/xingfuli/topics");
+    const size = () => page.evaluate(() => parseFloat(getComputedStyle(document.querySelector("main p, main li") ?? document.body).fontSize));
+    const before = await size();
+    const toggle = page.getByRole("button", { name: "大字模式" });
+    await expect(toggle).toHaveAttribute("aria-pressed", "false");
+    await toggle.click();
+    await expect(page.locator("html")).toHaveClass(/large-text/);
+    await expect(toggle).toHaveAttribute("aria-pressed", "true");
+    expect(await size()).toBeGreaterThan(before * 1.15);
+    await expectTopBarFits(page, 360);
+    await expectAxeClean(page, "large text 360");
+    await page.reload();
+    await expect(page.locator("html")).toHaveClass(/large-text/);
+    await toEnglish(page);
+    await expectTopBarFits(page, 360);
+    await page.getByRole("button", { name: "Large text" }).click();
+    await expect(page.locator("html")).not.toHaveClass(/large-text/);
+    await languageButton(page).click();
+  } finally {
+    await context.close();
+  }
+});
