@@ -9,7 +9,9 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { getLocale } from "./utils/locale.server";
 import { NonceContext } from "./utils/nonce";
+import { RequestLocaleContext } from "./utils/request-locale";
 
 export { startRuntime } from "../server/runtime";
 export { env } from "~/utils/env.server";
@@ -18,7 +20,8 @@ const ABORT_DELAY = 5_000;
 /** Must equal NONCE_HEADER in server/http-security.ts (app code does not import server/). */
 const NONCE_HEADER = "x-yishi-csp-nonce";
 
-export default function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext) {
+export default async function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext) {
+  const locale = await getLocale(request);
   const nonce = request.headers.get(NONCE_HEADER) ?? "";
   // Bots and SPA mode get the whole document at once; browsers get the shell first.
   const whole = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;
@@ -33,7 +36,9 @@ export default function handleRequest(request: Request, responseStatusCode: numb
     };
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        <RequestLocaleContext.Provider value={locale}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
+        </RequestLocaleContext.Provider>
       </NonceContext.Provider>,
       {
         nonce,

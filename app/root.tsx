@@ -10,9 +10,10 @@ import {
   useLoaderData,
   useLocation,
   useRouteError,
+  useFetcher,
   useRouteLoaderData,
 } from "@remix-run/react";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import { createI18n } from "~/i18n";
 import { unreadCount } from "~/models/notification.server";
@@ -20,7 +21,9 @@ import { getUser } from "~/utils/auth.server";
 import { DEFAULT_LOCALE, type Locale } from "~/utils/domain";
 import { useLiveEvents } from "~/utils/live-events";
 import { getLocale } from "~/utils/locale.server";
+import { textSizeOf } from "~/utils/text-size.server";
 import { useNonce } from "~/utils/nonce";
+import { useRequestLocale } from "~/utils/request-locale";
 import styles from "~/styles.css?url";
 
 export const links: LinksFunction = () => [
@@ -29,18 +32,19 @@ export const links: LinksFunction = () => [
 ];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const [locale, user] = await Promise.all([getLocale(request), getUser(request)]);
+  const [locale, user, textSize] = await Promise.all([getLocale(request), getUser(request), textSizeOf(request)]);
   const unread = user ? await unreadCount(user.id) : 0;
-  return { locale, user: user ? { id: user.id, displayName: user.displayName } : null, unread };
+  return { locale, user: user ? { id: user.id, displayName: user.displayName } : null, unread, textSize };
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
-  const locale: Locale = data?.locale ?? DEFAULT_LOCALE;
+  const requestLocale = useRequestLocale();
+  const locale: Locale = data?.locale ?? requestLocale ?? DEFAULT_LOCALE;
   const i18n = useMemo(() => createI18n(locale), [locale]);
   const nonce = useNonce();
   return (
-    <html lang={locale}>
+    <html lang={locale} className={data?.textSize === "large" ? "large-text" : undefined}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -50,8 +54,14 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </head>
       <body>
         <I18nextProvider i18n={i18n}>
+          <a className="skip-link" href="#main">
+            {i18n.t("ux.skipToContent")}
+          </a>
           <TopBar />
-          <main>{children}</main>
+          <main id="main" tabIndex={-1}>
+            {children}
+          </main>
+          <PageTitle />
         </I18nextProvider>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
@@ -60,24 +70,50 @@ export function Layout({ children }: { children: React.ReactNode }) {
   );
 }
 
+/**
+ * Each page's title names the page: its first heading, then the app. A page may set its own
+ * afterwards (the live page names an open vote); this runs first, as a layout effect.
+ */
+function PageTitle() {
+  const location = useLocation();
+  const { t } = useTranslation();
+  useLayoutEffect(() => {
+    const heading = document.querySelector("main h1")?.textContent?.trim();
+    document.title = heading ? `${heading} · ${t("app.name")}` : t("app.fullName");
+  }, [location.pathname, location.search, t]);
+  return null;
+}
+
 function TopBar() {
   const data = useRouteLoaderData<typeof loader>("root");
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const location = useLocation();
-  const locale = data?.locale ?? DEFAULT_LOCALE;
+  const locale = (i18n.language as Locale | undefined) ?? data?.locale ?? DEFAULT_LOCALE;
   const other: Locale = locale === "zh-CN" ? "en" : "zh-CN";
+  // With JavaScript the switch happens in place: the root loader runs again and the page re-renders in
+  // the other language, so whatever was typed into a form stays. Without it, the form posts and redirects back.
+  const language = useFetcher();
   return (
     <header className="topbar">
       <a className="brand" href="/">
         {t("app.name")}
       </a>
-      <Form method="post" action="/language" className="lang-form" reloadDocument>
+      <Form
+        method="post"
+        action="/language"
+        className="lang-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          language.submit({ locale: other }, { method: "post", action: "/language" });
+        }}
+      >
         <input type="hidden" name="locale" value={other} />
         <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
-        <button className="btn ghost" type="submit" aria-label={t("nav.language")} lang={other}>
+        <button className="btn ghost" type="submit" aria-label={t("nav.language")} lang={other} data-testid="language-switch">
           {t(`languages.${other}`)}
         </button>
       </Form>
+      <TextSizeSwitch large={data?.textSize === "large"} />
       {data?.user ? (
         <>
           <NotificationsLink unread={data.unread} />
@@ -96,6 +132,31 @@ function TopBar() {
         </a>
       )}
     </header>
+  );
+}
+
+/** 大字 / Large text: one tap, remembered (app/routes/text-size.tsx); in place with JavaScript, a redirect without. */
+function TextSizeSwitch({ large }: { large: boolean }) {
+  const { t } = useTranslation();
+  const location = useLocation();
+  const fetcher = useFetcher();
+  const next = large ? "normal" : "large";
+  return (
+    <Form
+      method="post"
+      action="/text-size"
+      className="lang-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        fetcher.submit({ size: next }, { method: "post", action: "/text-size" });
+      }}
+    >
+      <input type="hidden" name="size" value={next} />
+      <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+      <button className="btn ghost text-size" type="submit" aria-pressed={large} aria-label={t("ux.largeText")} data-testid="text-size">
+        <span aria-hidden="true">{t("ux.largeTextShort")}</span>
+      </button>
+    </Form>
   );
 }
 
@@ -126,7 +187,15 @@ function NotificationsLink({ unread: fromLoader }: { unread: number }) {
   }, [fromLoader, connected]);
   return (
     <a className="notif-link" href="/notifications" aria-label={unread ? t("nav.notificationsUnread", { count: unread }) : t("nav.notifications")}>
-      <span aria-hidden="true">{t("nav.notifications")}</span>
+      <svg className="bell" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+        <path
+          fill="currentColor"
+          d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z"
+        />
+      </svg>
+      <span className="label" aria-hidden="true">
+        {t("nav.notifications")}
+      </span>
       {unread > 0 ? (
         <span className="badge" data-testid="unread-badge" aria-hidden="true">
           {unread > 99 ? "99+" : unread}

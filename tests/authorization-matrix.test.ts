@@ -230,6 +230,9 @@ const CALLS: Record<string, Call> = {
     body: (i) => ({ sessionId: i.sessionId, grantorId: i.resident1Id, proxyId: i.grid1Id }),
   },
   "POST /api/v1/live/session:checkIn": { path: () => "/api/v1/live/session:checkIn", body: (i) => ({ sessionId: i.sessionId, userId: i.grid1Id }) },
+  "POST /api/v1/live/session:checkInSelf": { path: () => "/api/v1/live/session:checkInSelf", body: (i) => ({ sessionId: i.sessionId }) },
+  // allowed: false leaves the demo session as it was for the rows that follow.
+  "POST /api/v1/live/session:selfCheckIn": { path: () => "/api/v1/live/session:selfCheckIn", body: (i) => ({ sessionId: i.sessionId, allowed: false }) },
   "POST /api/v1/live/motion:propose": {
     path: () => "/api/v1/live/motion:propose",
     body: (i) => ({
@@ -375,6 +378,8 @@ const EXPECTED: Record<string, Row> = {
   "POST /api/v1/live/session:openItem":                   [409, 409, 403, 403, 403, 403, 403, 403, 403, 401],
   "POST /api/v1/live/session:proxy":                      [400, 400, 403, 403, 403, 403, 403, 403, 403, 401], // grid1 is no building head
   "POST /api/v1/live/session:checkIn":                    [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "POST /api/v1/live/session:checkInSelf":                [409, 409, 409, 409, 409, 409, 409, 409, 403, 401], // the chair has not allowed it
+  "POST /api/v1/live/session:selfCheckIn":                [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
   "POST /api/v1/live/motion:propose":                     [409, 409, 409, 409, 409, 409, 403, 403, 403, 401], // seated (or chair), but not open
   "POST /api/v1/live/motion:second":                      [404, 404, 404, 404, 404, 404, 404, 404, 404, 401],
   "POST /api/v1/live/motion:withdraw":                    [404, 404, 404, 404, 404, 404, 404, 404, 404, 401],
@@ -430,6 +435,8 @@ const POLICY_RULES: Record<string, { action: string; resource: "community" | "se
   "POST /api/v1/live/floor:give": { action: "session:chair", resource: "session" },
   "POST /api/v1/live/floor:take": { action: "session:chair", resource: "session" },
   "POST /api/v1/live/session:openItem": { action: "session:chair", resource: "session" },
+  "POST /api/v1/live/session:checkInSelf": { action: "session:attend", resource: "session" },
+  "POST /api/v1/live/session:selfCheckIn": { action: "session:chair", resource: "session" },
   "POST /api/v1/live/session:proxy": { action: "session:chair", resource: "session" },
   "POST /api/v1/live/session:adjourn": { action: "session:chair", resource: "session" },
   "POST /api/v1/live/session:open": { action: "session:chair", resource: "session" },

@@ -9,6 +9,7 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
+import { CARET_COLORS, PRESENCE_FALLBACK_COLOR } from "~/utils/color";
 import { websocketOrigin } from "~/utils/live";
 
 type Person = { clientId: number; id?: string; name: string; color: string };
@@ -55,7 +56,7 @@ function BoundEditor({
   editable,
   me,
   extensions = [],
-  label = "agenda item text",
+  label,
   testId = "agenda-editor",
   onEditor,
 }: { doc: Y.Doc; provider: WebsocketProvider; editable: boolean; me: Me } & Extra) {
@@ -86,7 +87,8 @@ function BoundEditor({
       const list: Person[] = [];
       provider.awareness.getStates().forEach((state, clientId) => {
         const user = state.user as { id?: string; name?: string; color?: string } | undefined;
-        if (user?.name) list.push({ clientId, id: user.id, name: user.name, color: user.color ?? "#888" });
+        if (user?.name)
+          list.push({ clientId, id: user.id, name: user.name, color: user.color && CARET_COLORS.includes(user.color) ? user.color : PRESENCE_FALLBACK_COLOR });
       });
       setPeople(list);
     };
@@ -115,7 +117,7 @@ function BoundEditor({
         CollaborationCaret.configure({ provider, user: me }),
         ...extensions,
       ],
-      editorProps: { attributes: { "aria-label": label, "data-testid": testId } },
+      editorProps: { attributes: { role: "textbox", "aria-multiline": "true", "aria-label": label ?? t("ux.editorLabel"), "data-testid": testId } },
     },
     [doc, provider, editable, revoked, me.name, me.color],
   );

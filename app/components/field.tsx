@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 
 /** A labelled input with its error (an i18n key from the shared zod schema) read out to screen readers. */
@@ -34,26 +35,59 @@ export function Field({
   );
 }
 
+/** A password field with a "show password" box: typing blind on a small phone is where sign-ins fail. */
+export function PasswordField(props: { name: string; label: string; hint?: string; error?: string } & React.InputHTMLAttributes<HTMLInputElement>) {
+  const { t } = useTranslation();
+  const [shown, setShown] = useState(false);
+  const id = props.id ?? `field-${props.name}`;
+  return (
+    <div>
+      <Field {...props} id={id} type={shown ? "text" : "password"} autoCapitalize="none" autoCorrect="off" spellCheck={false} />
+      <label className="check">
+        <input type="checkbox" checked={shown} onChange={(e) => setShown(e.currentTarget.checked)} aria-controls={id} data-testid="show-password" />
+        {t("ux.showPassword")}
+      </label>
+    </div>
+  );
+}
+
 /** A new account's fields (name, username, phone, password), the same on an invitation and at first-run setup (accountFields in schemas.ts). */
-export function AccountFields({ errors, values = {} }: { errors: Record<string, string | undefined>; values?: Record<string, string | undefined> }) {
+export function AccountFields({
+  errors,
+  values = {},
+  usernameOptional = false,
+}: {
+  errors: Record<string, string | undefined>;
+  values?: Record<string, string | undefined>;
+  /** Invitations: a name and a phone number are enough (inviteAcceptSchema). */
+  usernameOptional?: boolean;
+}) {
   const { t } = useTranslation();
   return (
     <>
       <Field name="displayName" label={t("invite.displayName")} autoComplete="name" defaultValue={values.displayName} error={errors.displayName} required />
       <Field
         name="username"
-        label={t("invite.username")}
-        hint={t("invite.usernameHint")}
+        label={usernameOptional ? t("ux.account.usernameOptional") : t("invite.username")}
+        hint={usernameOptional ? t("ux.account.usernameOptionalHint") : t("invite.usernameHint")}
         autoComplete="username"
         autoCapitalize="none"
         defaultValue={values.username}
         error={errors.username}
-        required
+        required={!usernameOptional}
       />
-      <Field name="phone" type="tel" inputMode="numeric" label={t("invite.phone")} autoComplete="tel" defaultValue={values.phone} error={errors.phone} />
       <Field
+        name="phone"
+        type="tel"
+        inputMode="numeric"
+        label={usernameOptional ? t("ux.account.phone") : t("invite.phone")}
+        hint={usernameOptional ? t("ux.account.phoneHint") : undefined}
+        autoComplete="tel"
+        defaultValue={values.phone}
+        error={errors.phone}
+      />
+      <PasswordField
         name="password"
-        type="password"
         label={t("invite.password")}
         hint={t("invite.passwordHint")}
         autoComplete="new-password"

@@ -48,6 +48,9 @@ function Details({ event }: { event: TimelineEvent }) {
           {t("timeline.mergedFromTopic")} <a href={`/topics/${str(d.fromTopicId)}`}>{str(d.fromTitle) ?? t("timeline.topic")}</a>
         </p>
       ) : null;
+    case "resolved":
+    case "voteFailed":
+      return str(d.motion) ? <p>{t("timeline.motion", { text: str(d.motion) })}</p> : null;
     case "declined":
       return str(d.reason) ? <blockquote className="reply">{str(d.reason)}</blockquote> : null;
     case "scheduled":
@@ -82,7 +85,7 @@ export function TopicTimeline({ events }: { events: readonly TimelineEvent[] }) 
             <strong>
               {e.type === "task"
                 ? t(`tasks.event.${str(e.data.kind) ?? ""}`, { defaultValue: str(e.data.kind) })
-                : t(`timeline.${e.type}`, { defaultValue: e.type })}
+                : t(`timeline.${e.type}`, { defaultValue: t("timeline.unknown") })}
             </strong>
             <span className="muted">
               {" · "}

@@ -1,5 +1,7 @@
 // Small pieces the topic, triage, notification and agenda pages share.
+import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
+import { TOPIC_STATUSES } from "~/utils/domain";
 
 export type Category = { key: string; nameZh: string; nameEn: string };
 export type Problem = { key: string; values?: Record<string, string | number> };
@@ -18,14 +20,40 @@ const STATUS_TONE: Record<string, string> = {
   scheduled: "ok",
   answered: "done",
   merged: "done",
+  resolved: "done",
   declined: "done",
 };
+
+/**
+ * A topic's status in words. A notification may carry a timeline step instead (a vote that
+ * failed leaves the topic where it was): that is named by its timeline label, never shown raw.
+ */
+export function topicStatusLabel(t: TFunction, status: string): string {
+  if ((TOPIC_STATUSES as readonly string[]).includes(status)) return t(`topicStatus.${status}`);
+  return t(`timeline.${status}`, { defaultValue: t("timeline.unknown") });
+}
+
+export type NotificationItem = {
+  type: string;
+  data: Record<string, unknown>;
+  topic: { title: string } | null;
+  session: { title: string } | null;
+};
+
+/** One notification as a sentence in the page's language. */
+export function notificationText(t: TFunction, n: NotificationItem): string {
+  const d = n.data;
+  const title = (typeof d.title === "string" && d.title) || n.topic?.title || n.session?.title || "";
+  const status = typeof d.status === "string" ? topicStatusLabel(t, d.status) : "";
+  const move = typeof d.move === "string" ? t(`moves.${d.move}.label`) : "";
+  return t(`notifications.types.${n.type}`, { title, status, move, coSigns: d.coSigns ?? "", defaultValue: t("notifications.types.other", { title }) });
+}
 
 export function StatusPill({ status }: { status: string }) {
   const { t } = useTranslation();
   return (
     <span className={`pill status ${STATUS_TONE[status] ?? ""}`.trim()} data-status={status} data-testid="topic-status">
-      {t(`topicStatus.${status}`)}
+      {topicStatusLabel(t, status)}
     </span>
   );
 }
@@ -62,7 +90,7 @@ export function ProblemText({ problem, id }: { problem: Problem | undefined; id?
   const { t } = useTranslation();
   if (!problem) return null;
   const values = { ...problem.values };
-  if (typeof values.status === "string") values.status = t(`topicStatus.${values.status}`);
+  if (typeof values.status === "string") values.status = topicStatusLabel(t, values.status);
   return (
     <div className="error" role="alert" id={id}>
       {t(problem.key, values)}

@@ -8,6 +8,8 @@ import { liveEn, liveErrorsEn } from "./live.en";
 import { liveErrorsZhCN, liveZhCN } from "./live.zh-CN";
 import { minutesEn, minutesErrorsEn, minutesNotificationsEn } from "./minutes.en";
 import { minutesErrorsZhCN, minutesNotificationsZhCN, minutesZhCN } from "./minutes.zh-CN";
+import { uxEn, uxErrorsEn } from "./ux.en";
+import { uxErrorsZhCN, uxZhCN } from "./ux.zh-CN";
 import { zhCN } from "./zh-CN";
 import { tasksEn, tasksErrorsEn, tasksNotificationsEn } from "./tasks.en";
 import { tasksErrorsZhCN, tasksNotificationsZhCN, tasksZhCN } from "./tasks.zh-CN";
@@ -20,8 +22,9 @@ export const resources = {
   "zh-CN": {
     translation: {
       ...zhCN,
-      errors: { ...zhCN.errors, ...liveErrorsZhCN, ...minutesErrorsZhCN, ...tasksErrorsZhCN, ...rosterErrorsZhCN, ...placesErrorsZhCN },
+      errors: { ...zhCN.errors, ...liveErrorsZhCN, ...minutesErrorsZhCN, ...tasksErrorsZhCN, ...rosterErrorsZhCN, ...placesErrorsZhCN, ...uxErrorsZhCN },
       live: liveZhCN,
+      ux: uxZhCN,
       minutes: minutesZhCN,
       tasks: tasksZhCN,
       dashboard: dashboardZhCN,
@@ -40,8 +43,9 @@ export const resources = {
   en: {
     translation: {
       ...en,
-      errors: { ...en.errors, ...liveErrorsEn, ...minutesErrorsEn, ...tasksErrorsEn, ...rosterErrorsEn, ...placesErrorsEn },
+      errors: { ...en.errors, ...liveErrorsEn, ...minutesErrorsEn, ...tasksErrorsEn, ...rosterErrorsEn, ...placesErrorsEn, ...uxErrorsEn },
       live: liveEn,
+      ux: uxEn,
       minutes: minutesEn,
       tasks: tasksEn,
       dashboard: dashboardEn,

@@ -125,7 +125,9 @@ export async function acceptInvite(token: string, who: { userId: string } | { ac
       if (claimed.count !== 1) throw new Refused({ _form: "invite.invalid" });
       let userId: string;
       if ("account" in who) {
-        const { username, phone, displayName } = who.account;
+        const { phone, displayName } = who.account;
+        // Left empty: a made-up username nobody needs to remember (the phone number signs in).
+        const username = who.account.username ?? `u-${randomBytes(6).toString("hex")}`;
         // One answer for a taken username and a registered phone (of this community or any other),
         // naming no field: otherwise an invite link is an oracle for who has an account.
         const taken = await tx.user.findFirst({ where: { OR: [{ username }, ...(phone ? [{ phone }] : [])] }, select: { id: true } });

@@ -33,6 +33,16 @@ export const LIVE_ACTIONS = {
       return live.checkIn(a, i.sessionId, "token" in i ? { token: i.token } : { userId: i.userId });
     },
   }),
+  "session:checkInSelf": action({
+    summary: "Check yourself in from afar: hybrid and online sessions whose chair allows it (session:selfCheckIn)",
+    schema: session,
+    run: (a, i) => live.checkIn(a, i.sessionId, { self: true }),
+  }),
+  "session:selfCheckIn": action({
+    summary: "Chair allows or stops self check-in for members not in the room (hybrid and online sessions)",
+    schema: session.extend({ allowed: z.boolean() }).strict(),
+    run: (a, i) => live.setSelfCheckIn(a, i.sessionId, i.allowed),
+  }),
   "session:openItem": action({
     summary: "Chair opens an agenda item for deliberation",
     schema: session.extend({ itemId: idSchema }).strict(),

@@ -9,12 +9,13 @@ import { randomBytes } from "node:crypto";
 import type { z } from "zod";
 import { sign, verifySignature } from "~/utils/auth.server";
 import { eraseDeletedRows, prisma } from "~/utils/db.server";
-import type { Constituency } from "~/utils/domain";
+import type { Constituency, TopicEventKind } from "~/utils/domain";
 import { InputRejected, RuleBroken } from "~/utils/errors";
 import { ACTIVE_MEMBERSHIP, NotFound, loadSessionResource, requirePermission, type Actor, type SessionResource } from "~/utils/permissions.server";
 import { publish, socketRooms } from "~/utils/realtime.server";
 import { rightsChanged } from "~/utils/rights.server";
 import { minutesFactsChanged } from "./minutes/facts.server";
+import { audit } from "./audit.server";
 import { notify } from "./notification.server";
 import { TOPIC_MOVES } from "./topic-states";
 import { announce, countBallots, presence, quorumOf, type MotionResult } from "./live-state.server";
@@ -50,8 +51,11 @@ function checkToken(sessionId: string, token: string): void {
   if (Number(expires) < Date.now()) throw new RuleBroken("errors.checkInExpired");
 }
 
-/** Checks a person in: by the QR code (themselves, with the token) or by the chair (anyone of the community). */
-export async function checkIn(actor: Actor, sessionId: string, how: { token: string } | { userId: string }) {
+/**
+ * Checks a person in: by the QR code (themselves, with the token), by the chair (anyone of the
+ * community), or themselves from afar in a hybrid or online session whose chair allows it.
+ */
+export async function checkIn(actor: Actor, sessionId: string, how: { token: string } | { userId: string } | { self: true }) {
   const s = await sessionOrThrow(sessionId);
   if (s.status === "adjourned" || s.status === "cancelled") throw new RuleBroken("errors.sessionOver");
   let userId: string;
@@ -61,6 +65,13 @@ export async function checkIn(actor: Actor, sessionId: string, how: { token: str
     checkToken(sessionId, how.token);
     userId = actor.userId;
     method = "qr";
+  } else if ("self" in how) {
+    requirePermission(actor, "session:attend", s);
+    const row = await prisma.councilSession.findUniqueOrThrow({ where: { id: sessionId }, select: { mode: true, selfCheckIn: true } });
+    if (row.mode === "inPerson") throw new RuleBroken("errors.selfCheckInInPerson");
+    if (!row.selfCheckIn) throw new RuleBroken("errors.selfCheckInOff");
+    userId = actor.userId;
+    method = "self";
   } else {
     requirePermission(actor, "session:chair", s);
     const member = await prisma.membership.findFirst({
@@ -82,6 +93,29 @@ export async function checkIn(actor: Actor, sessionId: string, how: { token: str
   announce(sessionId);
   void minutesFactsChanged(sessionId, ["attendance"]);
   return { userId, kind };
+}
+
+/** The chair lets members who are not in the room check themselves in (hybrid and online sessions), or stops it. */
+export async function setSelfCheckIn(actor: Actor, sessionId: string, allowed: boolean) {
+  const s = await sessionOrThrow(sessionId);
+  requirePermission(actor, "session:chair", s);
+  if (s.status === "adjourned" || s.status === "cancelled") throw new RuleBroken("errors.sessionOver");
+  const row = await prisma.councilSession.findUniqueOrThrow({ where: { id: sessionId }, select: { mode: true, selfCheckIn: true, title: true } });
+  if (row.mode === "inPerson") throw new RuleBroken("errors.selfCheckInInPerson");
+  if (row.selfCheckIn !== allowed)
+    await prisma.$transaction(async (tx) => {
+      await tx.councilSession.update({ where: { id: sessionId }, data: { selfCheckIn: allowed } });
+      await audit(tx, {
+        communityId: s.communityId,
+        actor,
+        action: "settings.update",
+        subject: { id: sessionId, name: row.title },
+        before: { selfCheckIn: row.selfCheckIn },
+        after: { selfCheckIn: allowed },
+      });
+    });
+  announce(sessionId);
+  return { selfCheckIn: allowed };
 }
 
 // Lookups by compound key on the ballot path use findFirst: Prisma batches concurrent
@@ -342,7 +376,7 @@ export async function closeVote(actor: Actor, motionId: string): Promise<MotionR
       await tx.topicEvent.create({
         data: {
           topicId: item.topicId,
-          type: r.passed ? "resolved" : "voteFailed",
+          type: (r.passed ? "resolved" : "voteFailed") satisfies TopicEventKind,
           actorId: actor.userId,
           data: JSON.stringify({ motion: motion.text, counts: r.counts, sessionId: session.sessionId }),
         },

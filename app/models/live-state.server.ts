@@ -183,6 +183,8 @@ async function computeState(sessionId: string) {
       floorUserId: true,
       floorSince: true,
       speakerLimitSec: true,
+      mode: true,
+      selfCheckIn: true,
       agendaItems: {
         orderBy: { position: "asc" },
         select: { id: true, title: true, position: true, timeSlotMin: true, resolutionText: true, resolvedAt: true, topicId: true },
@@ -234,6 +236,9 @@ async function computeState(sessionId: string) {
     chairId: s.chairId,
     openedAt: s.openedAt?.toISOString() ?? null,
     adjournedAt: s.adjournedAt?.toISOString() ?? null,
+    mode: s.mode,
+    /** Members not in the room may check themselves in (hybrid and online sessions, the chair's choice). */
+    selfCheckIn: s.mode !== "inPerson" && s.selfCheckIn,
     version: s.stateVersion,
     serverTime: new Date().toISOString(),
     items: s.agendaItems.map((i) => ({ ...i, resolvedAt: i.resolvedAt?.toISOString() ?? null })),

@@ -3,28 +3,9 @@
 import { prisma } from "~/utils/db.server";
 import { publish, socketRooms } from "~/utils/realtime.server";
 
-export type NotificationType =
-  | "topicMoved"
-  | "topicReady"
-  | "topicReferred"
-  | "agendaPublished"
-  | "minutesInReview"
-  | "minutesComment"
-  | "minutesCommentResolved"
-  | "minutesApproved"
-  | "minutesPublished"
-  | "minutesCorrected"
-  | "minutesObjection"
-  | "minutesObjectionAnswered"
-  // 联办任务 (app/models/task.server.ts); taskDueSoon / taskOverdue come from the scheduler.
-  | "taskAssigned"
-  | "taskVerify"
-  | "taskSentBack"
-  | "taskClosed"
-  | "taskExtensionRequested"
-  | "taskExtensionDecided"
-  | "taskDueSoon"
-  | "taskOverdue";
+import type { NotificationType } from "~/utils/domain";
+
+export type { NotificationType };
 
 export async function notify(
   userIds: Iterable<string>,

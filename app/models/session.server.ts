@@ -3,7 +3,7 @@
 // slot, and publish it to the council's seated members.
 import type { z } from "zod";
 import { prisma } from "~/utils/db.server";
-import { agendaItemDocumentName, type SESSION_STATUSES } from "~/utils/domain";
+import { agendaItemDocumentName, type SESSION_STATUSES, type TopicEventKind } from "~/utils/domain";
 import { InputRejected } from "~/utils/errors";
 import { NotFound, loadSessionResource, requirePermission, type Actor } from "~/utils/permissions.server";
 import type { agendaAddSchema, sessionCreateSchema, sessionListSchema } from "~/utils/schemas";
@@ -91,7 +91,7 @@ export async function publishAgenda(actor: Actor, sessionId: string) {
   await prisma.topicEvent.createMany({
     data: topics.map((t) => ({
       topicId: t.id,
-      type: "agendaPublished",
+      type: "agendaPublished" satisfies TopicEventKind,
       actorId: actor.userId,
       data: JSON.stringify({ sessionId, sessionTitle: session.title }),
     })),

@@ -4,7 +4,7 @@
 import type { z } from "zod";
 import type { Prisma } from "~/generated/prisma/client";
 import { prisma, provider } from "~/utils/db.server";
-import { agendaItemDocumentName } from "~/utils/domain";
+import { agendaItemDocumentName, type TopicEventKind } from "~/utils/domain";
 import { beijingDayRange } from "~/utils/format";
 import { placeWhere } from "./places.server";
 import { InputRejected } from "~/utils/errors";
@@ -20,7 +20,7 @@ import { CLOSED_STATUSES, assertMove, canMove, isClosed, IllegalMove, type Topic
 
 type Tx = Prisma.TransactionClient;
 
-function event(tx: Tx, topicId: string, type: string, actorId: string | null, data: Record<string, unknown> = {}) {
+function event(tx: Tx, topicId: string, type: TopicEventKind, actorId: string | null, data: Record<string, unknown> = {}) {
   return tx.topicEvent.create({ data: { topicId, type, actorId, data: JSON.stringify(data) } });
 }
 
@@ -71,6 +71,17 @@ export async function raiseTopic(actor: Actor, communityId: string, input: z.inf
       await event(tx, t.id, "raised", actor.userId, input.onBehalfOf ? { onBehalfOf: input.onBehalfOf } : {});
       return t;
     });
+    // Staff triage new topics: they hear of one when it arrives, not when they next open the list.
+    const staff = await prisma.membership.findMany({
+      where: { communityId, role: "communityStaff", deactivatedAt: null, userId: { not: actor.userId } },
+      select: { userId: true },
+    });
+    await notify(
+      staff.map((s) => s.userId),
+      "topicRaised",
+      { topicId: topic.id },
+      { title: topic.title },
+    );
     return topic;
   } catch (error) {
     await saved.undo();
@@ -276,7 +287,7 @@ async function carryCoSigns(tx: Tx, fromId: string, intoId: string): Promise<voi
 }
 
 /** The timeline step each move leaves (app/i18n: timeline.<event>). */
-const MOVE_EVENTS: Record<TopicMove, string> = {
+const MOVE_EVENTS: Record<TopicMove, TopicEventKind> = {
   answer: "answered",
   refer: "referred",
   orgAnswer: "orgAnswered",

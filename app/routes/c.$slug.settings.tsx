@@ -50,7 +50,7 @@ export default function SettingsPage() {
   const { community, settings } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const navigation = useNavigation();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   return (
     <div className="card">
       <h1>{t("settings.title")}</h1>
@@ -77,7 +77,8 @@ export default function SettingsPage() {
           {[...settings.categories, { key: "", nameZh: "", nameEn: "", archived: false }].map((c, i) => (
             <div key={c.key || `new-${i}`} className="card stack">
               {c.key ? <input type="hidden" name="category.key" value={c.key} /> : null}
-              {!c.key ? <p className="muted">{t("settings.newCategory")}</p> : null}
+              {/* A category is named in the page's language; its code is for links and the API, never the heading. */}
+              <p className="title">{c.key ? (i18n.language.startsWith("en") ? c.nameEn || c.nameZh : c.nameZh || c.nameEn) : t("settings.newCategory")}</p>
               {!c.key ? (
                 <div>
                   <label htmlFor={`cat-key-${i}`}>{t("settings.key")}</label>
@@ -85,9 +86,7 @@ export default function SettingsPage() {
                 </div>
               ) : null}
               <div>
-                <label htmlFor={`cat-zh-${i}`}>
-                  {t("settings.nameZh")} {c.key ? <span className="muted">({c.key})</span> : null}
-                </label>
+                <label htmlFor={`cat-zh-${i}`}>{t("settings.nameZh")}</label>
                 <input id={`cat-zh-${i}`} name="category.nameZh" defaultValue={c.nameZh} />
               </div>
               <div>
@@ -96,8 +95,7 @@ export default function SettingsPage() {
               </div>
               {c.key ? (
                 <label className="check" style={{ display: "flex", gap: "0.5rem", alignItems: "center", fontWeight: 400 }}>
-                  <input type="checkbox" name="category.archived" value={c.key} defaultChecked={c.archived} style={{ width: 24, minHeight: 24 }} />{" "}
-                  {t("settings.archived")}
+                  <input type="checkbox" name="category.archived" value={c.key} defaultChecked={c.archived} /> {t("settings.archived")}
                 </label>
               ) : null}
             </div>

@@ -28,7 +28,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     }),
   ]);
   buildings.sort((a, b) => a.name.localeCompare(b.name, "zh-CN", { numeric: true }));
+  // Most topics are about where the person lives: start from the building (and unit, grid) on their membership.
+  const home = await prisma.membership.findFirst({
+    where: { userId: actor.userId, communityId: community.id, deactivatedAt: null, OR: [{ buildingId: { not: null } }, { gridId: { not: null } }] },
+    orderBy: { buildingId: { sort: "asc", nulls: "last" } },
+    select: { gridId: true, buildingId: true, unitId: true },
+  });
+  const homeBuilding = buildings.find((b) => b.id === home?.buildingId);
+  const place = {
+    gridId: homeBuilding?.gridId ?? home?.gridId ?? "",
+    buildingId: homeBuilding?.id ?? "",
+    unitId: homeBuilding?.units.some((u) => u.id === home?.unitId) ? (home?.unitId ?? "") : "",
+  };
   return {
+    place,
     community,
     categories,
     grids,
@@ -77,15 +90,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function RaiseTopic() {
-  const { community, categories, grids, buildings, mayRaiseOnBehalf, maxPhotos, maxPhotoBytes } = useLoaderData<typeof loader>();
+  const { community, categories, grids, buildings, mayRaiseOnBehalf, maxPhotos, maxPhotoBytes, place } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t, i18n } = useTranslation();
   const problems: Problems = result?.problems ?? {};
   const values: Values = result?.values ?? {};
-  const [gridId, setGridId] = useState(values.gridId ?? "");
-  const [buildingId, setBuildingId] = useState(values.buildingId ?? "");
-  const [unitId, setUnitId] = useState(values.unitId ?? "");
+  const [gridId, setGridId] = useState(values.gridId ?? place.gridId);
+  const [buildingId, setBuildingId] = useState(values.buildingId ?? place.buildingId);
+  const [unitId, setUnitId] = useState(values.unitId ?? place.unitId);
   const building = buildings.find((b) => b.id === buildingId);
   const shownBuildings = gridId ? buildings.filter((b) => b.gridId === gridId || b.id === buildingId) : buildings;
   const busy = navigation.state !== "idle";

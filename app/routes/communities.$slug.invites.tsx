@@ -82,7 +82,8 @@ export default function InvitesPage() {
       {data?.url ? (
         <div className="notice ok stack" role="status">
           <p>{t("invites.created")}</p>
-          <input readOnly value={data.url} data-testid="invite-url" onFocus={(e) => e.currentTarget.select()} />
+          <label htmlFor="invite-url">{t("ux.inviteLink")}</label>
+          <input id="invite-url" readOnly value={data.url} data-testid="invite-url" onFocus={(e) => e.currentTarget.select()} />
           {data.qr ? (
             <figure className="stack" style={{ margin: 0 }}>
               {/* The SVG is the qrcode package's own output for our URL: no user text in it. */}

@@ -80,7 +80,7 @@ export default function InvitePage() {
         </Form>
       ) : (
         <Form method="post" className="stack" noValidate>
-          <AccountFields errors={errors} />
+          <AccountFields errors={errors} usernameOptional />
           <button className="btn block" type="submit" disabled={navigation.state !== "idle"}>
             {t("invite.submit")}
           </button>

@@ -1,4 +1,4 @@
-import { redirect, type ActionFunctionArgs } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { getUserId } from "~/utils/auth.server";
 import { prisma } from "~/utils/db.server";
 import { localeCookie } from "~/utils/locale.server";
@@ -12,7 +12,10 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.success) return refuse(request, 400, "errors.invalidInput", "locale");
   const userId = await getUserId(request);
   if (userId) await prisma.user.update({ where: { id: userId }, data: { locale: parsed.data.locale } });
-  throw redirect(safeRedirect(parsed.data.redirectTo), { headers: { "Set-Cookie": await localeCookie.serialize(parsed.data.locale) } });
+  const headers = { "Set-Cookie": await localeCookie.serialize(parsed.data.locale) };
+  // The page's own switch (a fetcher) sends no redirectTo: it stays where it is and only reloads its data.
+  if (!parsed.data.redirectTo) return json({ locale: parsed.data.locale }, { headers });
+  throw redirect(safeRedirect(parsed.data.redirectTo), { headers });
 }
 
 export async function loader() {

@@ -1,9 +1,10 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { Field } from "~/components/field";
+import { Field, PasswordField } from "~/components/field";
 import { checkCredentials, createAuthSession, getUserId } from "~/utils/auth.server";
 import { needsSetup } from "~/models/setup.server";
+import { env } from "~/utils/env.server";
 import { prisma } from "~/utils/db.server";
 import { localeSchema } from "~/utils/domain";
 import { localeCookie } from "~/utils/locale.server";
@@ -20,6 +21,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (await needsSetup()) throw redirect("/setup");
   // The hint about demo accounts only where the demo is (a real install has no published password).
   // (prisma/seed.ts creates this community; it is not imported here to keep the seed out of the build.)
+  // Only a server started with YISHI_DEMO=1 says the password: a production install that once held the demo data must not.
+  if (env().YISHI_DEMO !== "1") return { demo: false };
   return { demo: Boolean(await prisma.community.findFirst({ where: { slug: "xingfuli", name: "幸福里社区" }, select: { id: true } })) };
 }
 
@@ -77,7 +80,7 @@ export default function Login() {
           error={data?.errors.identifier}
           required
         />
-        <Field name="password" type="password" label={t("login.password")} autoComplete="current-password" error={data?.errors.password} required />
+        <PasswordField name="password" label={t("login.password")} autoComplete="current-password" error={data?.errors.password} required />
         {data?.errors._form ? (
           <p className="error" role="alert">
             {t(data.errors._form, data.values)}

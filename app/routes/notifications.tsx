@@ -2,7 +2,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { Age, Pager } from "~/components/topic-ui";
+import { Age, notificationText, Pager, type NotificationItem } from "~/components/topic-ui";
 import { listNotifications, markRead } from "~/models/notification.server";
 import { prisma } from "~/utils/db.server";
 import { requireActor } from "~/utils/permissions.server";
@@ -45,22 +45,9 @@ export async function action({ request }: ActionFunctionArgs) {
   return { ok: true };
 }
 
-type Item = {
-  type: string;
-  data: Record<string, unknown>;
-  topic: { title: string } | null;
-  session: { title: string } | null;
-};
-
 function useMessage() {
   const { t } = useTranslation();
-  return (n: Item): string => {
-    const d = n.data;
-    const title = (typeof d.title === "string" && d.title) || n.topic?.title || n.session?.title || "";
-    const status = typeof d.status === "string" ? t(`topicStatus.${d.status}`) : "";
-    const move = typeof d.move === "string" ? t(`moves.${d.move}.label`) : "";
-    return t(`notifications.types.${n.type}`, { title, status, move, coSigns: d.coSigns ?? "", defaultValue: t("notifications.types.other", { title }) });
-  };
+  return (n: NotificationItem): string => notificationText(t, n);
 }
 
 export default function Notifications() {

@@ -47,7 +47,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     if (isRefusal(error) && error.status === 409) return json({ error: error.key, values: error.values });
     throw error;
   }
-  throw redirect(`/sessions/${params.sessionId}/live`);
+  throw redirect(`/sessions/${params.sessionId}/live?checkedIn=1`); // the live page says "签到成功" once
 }
 
 export default function CheckInPage() {

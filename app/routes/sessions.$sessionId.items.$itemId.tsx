@@ -20,7 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     requirePermission(actor, "agendaItem:view", resource);
     const item = await prisma.agendaItem.findUniqueOrThrow({
       where: { id: resource.itemId },
-      select: { id: true, title: true, position: true, session: { select: { id: true, title: true } } },
+      select: { id: true, title: true, position: true, session: { select: { id: true, title: true, status: true } } },
     });
     const copy = await renderedCopyOf(item.id);
     return {
@@ -30,6 +30,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       me: { name: actor.displayName, color: colorFor(actor.userId) },
     };
   });
+}
+
+/** Why the text can't be edited: a seated member of an adjourned session is no observer. */
+function readOnlyReason(status: string): string {
+  if (status === "adjourned" || status === "cancelled") return "ux.readOnlyAdjourned";
+  return "editor.readOnly";
 }
 
 export default function AgendaItemPage() {
@@ -45,7 +51,7 @@ export default function AgendaItemPage() {
         {item.session.title} · {t("session.item", { n: item.position })}
       </p>
       <h1>{item.title}</h1>
-      {canEdit ? null : <p className="notice">{t("editor.readOnly")}</p>}
+      {canEdit ? null : <p className="notice">{t(readOnlyReason(item.session.status))}</p>}
       {item.tooLong ? <p className="notice">{t("editor.tooLongToShow")}</p> : null}
       {mounted ? (
         <Suspense fallback={fallback}>

@@ -2,6 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { LiveAnnouncer, useLiveAnnouncements } from "~/components/live/announcer";
 import { clock, useNow } from "~/components/live/clock";
 import { MotionForm } from "~/components/live/motion-form";
 import { ProxyForm } from "~/components/live/proxy-form";
@@ -68,7 +69,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       name: o.name,
       members: [...new Map(o.memberships.map((m) => [m.user.id, { id: m.user.id, name: m.user.displayName }])).values()],
     }));
-    return { state, isChair, userId: actor.userId, qr, people, tasks, taskOrgs, mayCreateTask, taskDeadline: beijingInputValue(Date.now() + 14 * 86_400_000) };
+    const arrivedCheckedIn = new URL(request.url).searchParams.get("checkedIn") === "1";
+    return {
+      state,
+      isChair,
+      userId: actor.userId,
+      qr,
+      people,
+      arrivedCheckedIn,
+      tasks,
+      taskOrgs,
+      mayCreateTask,
+      taskDeadline: beijingInputValue(Date.now() + 14 * 86_400_000),
+    };
   });
 }
 
@@ -79,6 +92,9 @@ export default function LiveSessionPage() {
   const revalidator = useRevalidator();
   const [error, setError] = useState<string | null>(null);
   const [showQr, setShowQr] = useState(false);
+  const [confirmAdjourn, setConfirmAdjourn] = useState(false);
+  // Arriving from the QR code's check-in page (?checkedIn=1), or just now by the button: say it worked, plainly.
+  const [justCheckedIn, setJustCheckedIn] = useState(data.arrivedCheckedIn);
   // The check-in code rotates every minute: while it is shown, fetch the next one as it is issued.
   const qrFetcher = useFetcher<NonNullable<typeof data.qr>>();
   const qr = qrFetcher.data ?? data.qr;
@@ -108,11 +124,16 @@ export default function LiveSessionPage() {
   // Checked in as a member means seated now: a seat change during the session updates the attendance and pushes
   // the state (app/models/council.server.ts), so the buttons follow without a reload. The server decides anyway.
   const canVote = state.status === "open" && me.checkedIn === "member";
+  const announcement = useLiveAnnouncements(state as LiveState, { canVote: canVote || me.proxyFor.length > 0 });
+  // Once the session is over nothing counts any more: the timers stop and the check-in code goes.
+  const running = state.status === "open";
+  const qrShown = showQr && state.status !== "adjourned" && state.status !== "cancelled";
 
   return (
     <div className="live">
       <a href={`/sessions/${state.sessionId}`}>← {t("session.back")}</a>
       <h1>{state.title}</h1>
+      <LiveAnnouncer message={announcement} />
       {!connected ? (
         <p className="notice" role="status">
           {t("live.offline")}
@@ -129,41 +150,99 @@ export default function LiveSessionPage() {
         </p>
         <p data-testid="quorum-line">{t("live.quorum", { present: q.present, seated: q.seated, required: q.required })}</p>
         {me.checkedIn ? (
-          <p className="muted" data-testid="my-check-in">
-            {t("live.checkedInAs", { kind: t(me.checkedIn === "member" ? "live.kindMember" : "live.kindObserver") })}
-          </p>
-        ) : state.status !== "adjourned" ? (
-          <p className="notice">{t("live.scanToCheckIn")}</p>
+          <>
+            {justCheckedIn ? (
+              <p className="notice ok big-text" role="status" data-testid="check-in-done">
+                {t("ux.checkIn.done")}
+              </p>
+            ) : null}
+            <p className="muted" data-testid="my-check-in">
+              {t("live.checkedInAs", { kind: t(me.checkedIn === "member" ? "live.kindMember" : "live.kindObserver") })}
+            </p>
+          </>
+        ) : state.status !== "adjourned" && state.status !== "cancelled" ? (
+          state.selfCheckIn ? (
+            <div className="stack">
+              <p className="muted">{t("ux.checkIn.fromAfarHint")}</p>
+              <button
+                className="btn big block"
+                onClick={() => void run("session:checkInSelf", {}).then((ok) => ok && setJustCheckedIn(true))}
+                data-testid="check-in-self"
+              >
+                {t("ux.checkIn.fromAfar")}
+              </button>
+            </div>
+          ) : (
+            <p className="notice">{t("live.scanToCheckIn")}</p>
+          )
         ) : null}
         {state.status === "scheduled" ? <p className="muted">{t("live.notOpen")}</p> : null}
         {state.status === "adjourned" ? <p className="muted">{t("live.adjourned")}</p> : null}
-        {error ? (
-          <p className="error" role="alert" data-testid="live-error">
+      </section>
+      {/* A refusal shows where the person is looking: pinned to the bottom of the screen, not at the top of a long page. */}
+      {error ? (
+        <div className="live-toast" role="alert">
+          <p className="error" data-testid="live-error">
             {error}
           </p>
-        ) : null}
-      </section>
+          <button className="btn secondary small" type="button" onClick={() => setError(null)}>
+            {t("ux.dismiss")}
+          </button>
+        </div>
+      ) : null}
 
       {data.isChair ? (
-        <section className="card stack" aria-label="chair">
+        <section className="card stack" aria-label={t("ux.chairControls")}>
           <div className="button-row">
             {state.status === "scheduled" ? (
               <button className="btn" onClick={() => run("session:open", {})} data-testid="open-session">
                 {t("live.open")}
               </button>
             ) : null}
-            {state.status === "open" ? (
-              <button className="btn secondary" onClick={() => run("session:adjourn", {})}>
-                {t("live.adjourn")}
-              </button>
-            ) : null}
-            {data.qr ? (
+            {data.qr && state.status !== "adjourned" && state.status !== "cancelled" ? (
               <button className="btn secondary" onClick={() => setShowQr((v) => !v)}>
                 {showQr ? t("live.hideQr") : t("live.showQr")}
               </button>
             ) : null}
+            {/* Last in the row and behind a confirmation: adjourning ends the session for good. */}
+            {running && !confirmAdjourn ? (
+              <button className="btn secondary" onClick={() => setConfirmAdjourn(true)} data-testid="adjourn">
+                {t("live.adjourn")}
+              </button>
+            ) : null}
           </div>
-          {showQr && qr ? (
+          {running && confirmAdjourn ? (
+            <div className="confirm" role="group" aria-labelledby="adjourn-question" data-testid="adjourn-confirm">
+              <p id="adjourn-question" className="title">
+                {t("ux.adjournConfirm.question")}
+              </p>
+              <p className="muted">{t("ux.adjournConfirm.hint")}</p>
+              <div className="button-row">
+                <button
+                  className="btn danger"
+                  onClick={() => void run("session:adjourn", {}).then(() => setConfirmAdjourn(false))}
+                  data-testid="adjourn-confirmed"
+                >
+                  {t("ux.adjournConfirm.confirm")}
+                </button>
+                <button className="btn secondary" onClick={() => setConfirmAdjourn(false)} autoFocus>
+                  {t("ux.adjournConfirm.cancel")}
+                </button>
+              </div>
+            </div>
+          ) : null}
+          {state.mode !== "inPerson" && state.status !== "adjourned" && state.status !== "cancelled" ? (
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={state.selfCheckIn}
+                onChange={(e) => void run("session:selfCheckIn", { allowed: e.currentTarget.checked })}
+                data-testid="allow-self-check-in"
+              />
+              {t("ux.checkIn.allow")}
+            </label>
+          ) : null}
+          {qrShown && qr ? (
             <figure className="qr">
               <div dangerouslySetInnerHTML={{ __html: qr.svg }} />
               <figcaption className="muted">
@@ -208,7 +287,7 @@ export default function LiveSessionPage() {
             <p className="title">
               {t("session.item", { n: current.position })} · {current.title}
             </p>
-            {current.endsAt ? (
+            {current.endsAt && running ? (
               <p className={new Date(current.endsAt).getTime() < now ? "error" : "muted"}>
                 {new Date(current.endsAt).getTime() >= now
                   ? t("live.remaining", { time: clock(new Date(current.endsAt).getTime() - now) })
@@ -226,7 +305,7 @@ export default function LiveSessionPage() {
             <p>
               <strong>{t("live.speaking", { name: state.floor.name })}</strong>
             </p>
-            {state.floor.since ? (
+            {state.floor.since && running ? (
               <p className={now - new Date(state.floor.since).getTime() > state.floor.limitSec * 1000 ? "error" : "muted"}>
                 {t("live.speakerTime", { elapsed: clock(now - new Date(state.floor.since).getTime()), limit: clock(state.floor.limitSec * 1000) })}
               </p>

@@ -1,11 +1,11 @@
-/** Dark enough for white text on a phone in daylight. */
+/** Dark enough for white text on a phone in daylight: each at least 4.5:1 against white (tests/ux.test.ts). */
 export const CARET_COLORS = [
   "#d4380d",
-  "#1677ff",
-  "#389e0d",
+  "#1d39c4",
+  "#2f7d0a",
   "#c41d7f",
-  "#ad6800",
-  "#08979c",
+  "#8a5a00",
+  "#006d75",
   "#531dab",
   "#7c5c00",
   "#cf1322",
@@ -24,3 +24,6 @@ export function colorFor(userId: string, taken: ReadonlySet<string> = new Set())
   }
   return CARET_COLORS[h % CARET_COLORS.length]!;
 }
+
+/** For a presence without a colour of its own; as dark as the rest. */
+export const PRESENCE_FALLBACK_COLOR = "#595959";

@@ -88,3 +88,54 @@ export const CLOSED_STATUSES: readonly TopicStatus[] = ["answered", "merged", "d
 export function isClosed(status: string): boolean {
   return (CLOSED_STATUSES as readonly string[]).includes(status);
 }
+
+/** Every step a topic's timeline records (app/i18n: timeline.<kind>). */
+export const TOPIC_EVENT_KINDS = [
+  "raised",
+  "ready",
+  "answered",
+  "referred",
+  "orgAnswered",
+  "merged",
+  "mergedFrom",
+  "declined",
+  "accepted",
+  "scheduled",
+  "unscheduled",
+  "agendaPublished",
+  "resolved",
+  "voteFailed",
+] as const;
+export type TopicEventKind = (typeof TOPIC_EVENT_KINDS)[number];
+
+/** Every kind of in-app notification (app/i18n: notifications.types.<type>). */
+export const NOTIFICATION_TYPES = [
+  "topicRaised",
+  "topicMoved",
+  "topicReady",
+  "topicReferred",
+  "agendaPublished",
+  // 会议纪要 (app/models/minutes.server.ts)
+  "minutesInReview",
+  "minutesComment",
+  "minutesCommentResolved",
+  "minutesApproved",
+  "minutesPublished",
+  "minutesCorrected",
+  "minutesObjection",
+  "minutesObjectionAnswered",
+  // 联办任务 (app/models/task.server.ts); taskDueSoon / taskOverdue come from the scheduler.
+  "taskAssigned",
+  "taskVerify",
+  "taskSentBack",
+  "taskClosed",
+  "taskExtensionRequested",
+  "taskExtensionDecided",
+  "taskDueSoon",
+  "taskOverdue",
+] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+/** A motion's life in a live session (app/i18n: live.motionStatus.<status>). */
+export const MOTION_STATUSES = ["proposed", "seconded", "voting", "closed", "withdrawn"] as const;
+export type MotionStatus = (typeof MOTION_STATUSES)[number];

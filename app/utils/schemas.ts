@@ -68,9 +68,19 @@ const accountFields = {
   password: newPasswordSchema,
 };
 
-export const inviteAcceptSchema = z.object({
-  ...accountFields,
-});
+/**
+ * Joining by invitation: a name and a phone number are enough; the username is optional (one is
+ * made up when it is left empty), since many residents have no Latin username to give. Without a
+ * phone the username is how the person signs in, so one of the two is required.
+ */
+export const inviteAcceptSchema = z
+  .object({
+    ...accountFields,
+    username: accountFields.username.optional().or(z.literal("").transform(() => undefined)),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.username && !v.phone) ctx.addIssue({ code: "custom", path: ["phone"], message: "errors.phoneOrUsernameRequired" });
+  });
 
 /** First-run setup (/setup, `npm run setup`): the community and its first community-staff account. */
 export const setupSchema = z.object({
@@ -117,7 +127,8 @@ export const inviteCreateSchema = z.object({
 
 export const languageSchema = z.object({
   locale: localeSchema,
-  redirectTo: z.string().default("/"),
+  /** Absent when the page switches in place (root.tsx); the no-JavaScript form names the page to return to. */
+  redirectTo: z.string().max(2000).optional(),
 });
 
 export const idSchema = z
@@ -191,6 +202,12 @@ export const beijingDateTime = z
 
 const reply = z.string({ error: "errors.replyRequired" }).trim().min(2, "errors.replyRequired").max(2000, "errors.replyTooLong");
 
+/** An agenda item's optional time slot in minutes: a field left empty means "no slot", never 0. */
+const optionalTimeSlot = z.preprocess(
+  (v) => ((typeof v === "string" && v.trim() === "") || v === null ? undefined : v),
+  z.coerce.number({ error: "errors.timeSlotRange" }).int().min(1, "errors.timeSlotRange").max(240, "errors.timeSlotRange").optional(),
+);
+
 export const topicMoveSchema = z.discriminatedUnion(
   "move",
   [
@@ -206,7 +223,7 @@ export const topicMoveSchema = z.discriminatedUnion(
     z.object({
       move: z.literal("schedule"),
       sessionId: idSchema,
-      timeSlotMin: z.coerce.number().int().min(1, "errors.timeSlotRange").max(240, "errors.timeSlotRange").optional(),
+      timeSlotMin: optionalTimeSlot,
     }),
     z.object({ move: z.literal("unschedule") }),
   ],
@@ -254,11 +271,11 @@ export const sessionCreateSchema = z.object({
 });
 
 export const agendaAddSchema = z.union([
-  z.object({ topicId: idSchema, timeSlotMin: z.coerce.number().int().min(1, "errors.timeSlotRange").max(240, "errors.timeSlotRange").optional() }),
+  z.object({ topicId: idSchema, timeSlotMin: optionalTimeSlot }),
   z.object({
     title: z.string({ error: "errors.titleRequired" }).trim().min(2, "errors.titleRequired").max(80, "errors.titleTooLong"),
     text: text(4000, "errors.descriptionTooLong").default(""),
-    timeSlotMin: z.coerce.number().int().min(1, "errors.timeSlotRange").max(240, "errors.timeSlotRange").optional(),
+    timeSlotMin: optionalTimeSlot,
   }),
 ]);
 

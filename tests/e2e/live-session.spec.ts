@@ -339,7 +339,8 @@ test("four screens: check-in by QR and by the chair, quorum live, a motion secon
     await expect(memberA.page.getByRole("heading", { level: 1, name: "会议签到" })).toBeVisible();
     await expectFitsPhone(memberA.page);
     await memberA.page.getByTestId("check-in").click();
-    await expect(memberA.page).toHaveURL(new RegExp(`/sessions/${sessionId}/live$`));
+    await expect(memberA.page).toHaveURL(new RegExp(`/sessions/${sessionId}/live\\?checkedIn=1$`));
+    await expect(memberA.page.getByTestId("check-in-done")).toHaveText("签到成功！");
     await expectConnected(memberA.page);
     await expect(memberA.page.getByTestId("my-check-in")).toHaveText(TEXT.asMember);
     for (const page of everyone) await expect(page.getByTestId("quorum-line")).toHaveText(quorumLine(1));
@@ -347,7 +348,7 @@ test("four screens: check-in by QR and by the chair, quorum live, a motion secon
     // The observer scans too: checked in as 列席, which does not count toward the quorum.
     await observer.page.goto(checkInUrl);
     await observer.page.getByTestId("check-in").click();
-    await expect(observer.page).toHaveURL(new RegExp(`/sessions/${sessionId}/live$`));
+    await expect(observer.page).toHaveURL(new RegExp(`/sessions/${sessionId}/live\\?checkedIn=1$`));
     await expectConnected(observer.page);
     await expect(observer.page.getByTestId("my-check-in")).toHaveText(TEXT.asObserver);
     for (const page of everyone) {

@@ -193,7 +193,8 @@ test("who may do what: observers cannot raise, relay roles raise on behalf, bad 
   await expect(grid.locator("#photos-error")).toHaveText("第 1 个文件不是照片，请选 JPG、PNG 或 WebP 图片。");
   await expect(grid.getByLabel("标题")).toHaveValue(title);
   await expect(grid.getByLabel("代居民提出（选填）")).toHaveValue("2号楼2单元 王大爷");
-  await grid.getByTestId("photo-input").setInputFiles([]);
+  // The refused file stays among the chosen photos (nothing is lost) until it is removed.
+  await grid.getByRole("button", { name: "删除第 1 张" }).click();
   await grid.getByRole("button", { name: "提交议题" }).click();
   await grid.waitForURL((url) => /^\/topics\/[^/]+$/.test(url.pathname));
   const topicPath = new URL(grid.url()).pathname;

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "CouncilSession" ADD COLUMN     "selfCheckIn" BOOLEAN NOT NULL DEFAULT false;
+
