@@ -22,6 +22,7 @@ import {
   verifyMinutes,
 } from "~/models/minutes.server";
 import { draftPdf, publishedFile, rollCallRows } from "~/models/minutes/exports.server";
+import { createTaskFromResolution } from "~/models/task.server";
 import { minutesFactsChanged } from "~/models/minutes/facts.server";
 import { canonicalJson, lookUpHash, verifyChain, versionHash } from "~/models/minutes/hash";
 import { attachDocumentAccessor } from "~/models/minutes/live-doc.server";
@@ -201,7 +202,7 @@ describe("fact blocks in the minutes document", () => {
     expect([...factElements(doc).keys()]).toEqual(["header", "attendance", ...items.map((i) => `item:${i.id}`), "tasks"]);
     expect(section(doc, "header")).toContain("李敏"); // the secretary
     expect(section(doc, "attendance")).toContain("缺席");
-    expect(section(doc, "tasks")).toContain("建设中");
+    expect(section(doc, "tasks")).toContain("尚未产生联办任务");
     expect(await prisma.minutes.count({ where: { sessionId } })).toBe(1);
   });
 
@@ -261,6 +262,24 @@ describe("fact blocks in the minutes document", () => {
     for (const u of await new PrismaDocumentStore(prisma).load(minutesDocumentName(sessionId))) Y.applyUpdate(stored, u);
     expect(section(stored, key)).toContain("通过");
     expect(paragraphAfter(stored, key)).toContain("补充：物业负责施工。");
+
+    // The resolution becomes a 联办任务: the minutes' tasks block lists it on every screen, and the secretary's text stays.
+    const property = await prisma.organization.findFirstOrThrow({ where: { kind: "propertyCompany", community: { slug: "xingfuli" } } });
+    const task = await createTaskFromResolution(who.staff!, {
+      motionId,
+      title: "三号楼消防通道划线",
+      organizationId: property.id,
+      deadline: new Date(Date.now() + 7 * 86_400_000),
+    });
+    await minutesFactsChanged(sessionId, ["tasks"]);
+    await room.durable();
+    for (const doc of [secretary.doc, reader.doc, room.doc]) {
+      expect(section(doc, "tasks")).toContain("三号楼消防通道划线");
+      expect(section(doc, "tasks")).toContain(property.name);
+      expect(section(doc, "tasks")).not.toContain("尚未产生联办任务");
+      expect(paragraphAfter(doc, key)).toBe("秘书记录：大家同意在三号楼划线。补充：物业负责施工。");
+    }
+    expect(task.title).toBe("三号楼消防通道划线");
     secretary.leave();
     reader.leave();
   });

@@ -6,6 +6,7 @@
 import { stringify } from "csv-stringify/sync";
 import type { Prisma } from "~/generated/prisma/client";
 import { prisma } from "~/utils/db.server";
+import { minutesFactsChanged } from "./minutes/facts.server";
 import { InputRejected, RuleBroken } from "~/utils/errors";
 import {
   ACTIVE_MEMBERSHIP,
@@ -195,6 +196,11 @@ async function insertTask(actor: Actor, communityId: string, input: TaskCreateIn
   });
   await notify(await ownerSide(task), "taskAssigned", { topicId: task.topicId ?? undefined, taskId: task.id }, { title: task.title });
   announce(task, "created");
+  // A task from a resolution is a fact of its session's minutes (their "tasks" block).
+  if (agendaItemId && !task.parentId) {
+    const item = await prisma.agendaItem.findUnique({ where: { id: agendaItemId }, select: { sessionId: true } });
+    if (item) void minutesFactsChanged(item.sessionId, ["tasks"]);
+  }
   return task;
 }
 

@@ -67,6 +67,17 @@ export async function loadSessionFacts(sessionId: string): Promise<SessionFacts 
     else if (byProxy.has(seat.userId)) g.present.push(`${name(seat.userId)}*`);
     else g.absent.push(name(seat.userId));
   }
+  const tasks = await prisma.task.findMany({
+    where: { parentId: null, agendaItem: { sessionId } },
+    orderBy: { createdAt: "asc" },
+    select: {
+      title: true,
+      deadline: true,
+      agendaItem: { select: { position: true } },
+      organization: { select: { name: true } },
+      owner: { select: { displayName: true } },
+    },
+  });
   const present = seats.filter((x) => memberHere.has(x.userId) || byProxy.has(x.userId)).length;
   return {
     title: s.title,
@@ -99,6 +110,13 @@ export async function loadSessionFacts(sessionId: string): Promise<SessionFacts 
       // A resolution (决议) is a motion that carried.
       resolution:
         i.resolutionMotionId && i.motions.some((m) => m.id === i.resolutionMotionId && m.result && JSON.parse(m.result).passed) ? i.resolutionText : null,
+    })),
+    tasks: tasks.map((task) => ({
+      itemPosition: task.agendaItem?.position ?? 0,
+      title: task.title,
+      organization: task.organization.name,
+      owner: task.owner?.displayName ?? "",
+      deadline: task.deadline,
     })),
   };
 }

@@ -27,6 +27,8 @@ export type SessionFacts = {
     quorum: { seated: number; present: number; required: number; met: boolean };
   };
   items: { id: string; position: number; title: string; motions: MotionFacts[]; resolution: string | null }[];
+  /** 联办任务 made from this session's resolutions (top-level tasks only; sub-tasks belong to their parent). */
+  tasks: { itemPosition: number; title: string; organization: string; owner: string; deadline: Date }[];
 };
 
 /** Translates a minutes.fact.* key (the caller binds the community's language). */
@@ -86,7 +88,24 @@ export function factBlock(key: MinutesFactKey, facts: SessionFacts, t: FactText,
       ),
     ];
   }
-  if (key === "tasks") return [heading(2, t("minutes.fact.tasksHeading")), para(t("minutes.fact.tasksPending"))];
+  if (key === "tasks") {
+    if (facts.tasks.length === 0) return [heading(2, t("minutes.fact.tasksHeading")), para(t("minutes.fact.tasksNone"))];
+    return [
+      heading(2, t("minutes.fact.tasksHeading")),
+      {
+        type: "bulletList",
+        content: facts.tasks.map((task) => ({
+          type: "listItem",
+          content: [
+            para(
+              text(t("minutes.fact.taskTitle", { n: task.itemPosition, title: task.title }), true),
+              t("minutes.fact.taskDetail", { organization: task.organization, owner: task.owner || none, deadline: date(task.deadline) }),
+            ),
+          ],
+        })),
+      },
+    ];
+  }
   const item = facts.items.find((i) => `item:${i.id}` === key);
   if (!item) return [];
   const blocks: MinutesNode[] = [heading(2, t("minutes.fact.itemHeading", { n: item.position, title: item.title }))];
