@@ -67,6 +67,8 @@ function contentSecurityPolicy(req: Request, nonce: string, production: boolean)
 /** What is left of a refused body is read and dropped up to this much (so the client sees the answer), then the connection is cut. */
 const DRAIN_BYTES = 1024 * 1024;
 const DRAIN_MS = 5000;
+/** How long a cut connection stays half-closed, so the client reads the answer before the reset. */
+const LINGER_MS = 1000;
 
 /**
  * After an answer given before the body was read (a 403, a 413), the rest of
@@ -76,7 +78,17 @@ const DRAIN_MS = 5000;
  */
 function drainOrDrop(req: Request): void {
   let left = DRAIN_BYTES;
-  const drop = () => req.socket.destroy();
+  // Cut in two steps: stop reading and half-close (FIN after the answer), then destroy a moment
+  // later. Destroying at once resets a socket with unread bytes, and a reset makes the client's
+  // TCP stack throw away the answer it had not read yet ("terminated" instead of the 403/413).
+  let dropping = false;
+  const drop = () => {
+    if (dropping) return;
+    dropping = true;
+    req.pause();
+    req.socket.end();
+    setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
+  };
   const timer = setTimeout(drop, DRAIN_MS);
   timer.unref();
   // The Remix adapter's listener would queue the bytes for a reader that is gone.
