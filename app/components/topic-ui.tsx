@@ -46,7 +46,15 @@ export function notificationText(t: TFunction, n: NotificationItem): string {
   const title = (typeof d.title === "string" && d.title) || n.topic?.title || n.session?.title || "";
   const status = typeof d.status === "string" ? topicStatusLabel(t, d.status) : "";
   const move = typeof d.move === "string" ? t(`moves.${d.move}.label`) : "";
-  return t(`notifications.types.${n.type}`, { title, status, move, coSigns: d.coSigns ?? "", defaultValue: t("notifications.types.other", { title }) });
+  const unanswered = typeof d.unanswered === "number" ? d.unanswered : 0;
+  return t(`notifications.types.${n.type}`, {
+    title,
+    status,
+    move,
+    coSigns: d.coSigns ?? "",
+    unanswered,
+    defaultValue: t("notifications.types.other", { title }),
+  });
 }
 
 export function StatusPill({ status }: { status: string }) {

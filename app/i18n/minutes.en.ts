@@ -186,4 +186,5 @@ export const minutesNotificationsEn = {
   minutesCorrected: "The minutes of “{{title}}” were corrected and published again",
   minutesObjection: "An objection to the minutes of “{{title}}”: please answer",
   minutesObjectionAnswered: "Your objection to the minutes of “{{title}}” was answered",
+  minutesNoticeEnded: "The notice period of the minutes of “{{title}}” has ended; objections still unanswered: {{unanswered}}",
 };

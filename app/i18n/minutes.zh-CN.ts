@@ -180,4 +180,5 @@ export const minutesNotificationsZhCN = {
   minutesCorrected: "会议“{{title}}”的纪要已更正并重新公示",
   minutesObjection: "会议“{{title}}”的纪要收到异议，请答复",
   minutesObjectionAnswered: "你对会议“{{title}}”纪要的异议已答复",
+  minutesNoticeEnded: "会议“{{title}}”的纪要公示期已结束，尚未答复的异议 {{unanswered}} 条",
 };

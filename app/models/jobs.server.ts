@@ -90,6 +90,75 @@ export async function sendDeadlineReminders(db: PrismaClient, now: Date): Promis
   return { sent, notified: notifiedUsers.size };
 }
 
+/** The sent-marker kind of a notice period's end; ReminderSent.taskId then holds the minutes version's id. */
+export const NOTICE_ENDED = "noticeEnded";
+
+/**
+ * 公示期结束: for each published minutes version whose notice period is over (objections are
+ * taken while now <= noticeTo, so it ends strictly after), tells the community's staff once,
+ * with how many objections are still unanswered. The sent-marker (ReminderSent, keyed by the
+ * version and NOTICE_ENDED) is written with the notifications in one transaction, as for the
+ * deadline reminders: a rerun or a second process sends nothing twice.
+ */
+export async function sendNoticeEndings(db: PrismaClient, now: Date): Promise<{ ended: number; notified: number }> {
+  const versions = await db.minutesVersion.findMany({
+    where: { noticeTo: { lt: now } },
+    select: { id: true },
+  });
+  if (versions.length === 0) return { ended: 0, notified: 0 };
+  const handled = new Set(
+    (await db.reminderSent.findMany({ where: { kind: NOTICE_ENDED, taskId: { in: versions.map((v) => v.id) } }, select: { taskId: true } })).map(
+      (m) => m.taskId,
+    ),
+  );
+  const due = versions.filter((v) => !handled.has(v.id)).map((v) => v.id);
+  if (due.length === 0) return { ended: 0, notified: 0 };
+  const rows = await db.minutesVersion.findMany({
+    where: { id: { in: due } },
+    select: {
+      id: true,
+      version: true,
+      noticeTo: true,
+      minutes: { select: { sessionId: true, session: { select: { title: true, council: { select: { communityId: true } } } } } },
+      _count: { select: { objections: { where: { answeredAt: null } } } },
+    },
+  });
+  let ended = 0;
+  const notifiedUsers = new Set<string>();
+  for (const v of rows) {
+    const staff = await db.membership.findMany({
+      where: { communityId: v.minutes.session.council.communityId, role: "communityStaff", ...ACTIVE_MEMBERSHIP },
+      select: { userId: true },
+    });
+    const userIds = [...new Set(staff.map((m) => m.userId))];
+    const data = JSON.stringify({
+      title: v.minutes.session.title,
+      version: v.version,
+      noticeTo: v.noticeTo.toISOString(),
+      unanswered: v._count.objections,
+    });
+    try {
+      await db.$transaction([
+        db.reminderSent.create({ data: { taskId: v.id, kind: NOTICE_ENDED, sentAt: now } }),
+        db.notification.createMany({
+          data: userIds.map((userId) => ({ userId, type: "minutesNoticeEnded", sessionId: v.minutes.sessionId, data, createdAt: now })),
+        }),
+      ]);
+    } catch (error) {
+      // Another process handled this version first: its marker is there, nothing of ours was written.
+      if ((error as { code?: string }).code === "P2002") continue;
+      throw error;
+    }
+    ended++;
+    for (const u of userIds) notifiedUsers.add(u);
+  }
+  if (notifiedUsers.size > 0) {
+    const unread = await db.notification.groupBy({ by: ["userId"], where: { userId: { in: [...notifiedUsers] }, readAt: null }, _count: { _all: true } });
+    for (const row of unread) publish(socketRooms.user(row.userId), "notification:unread", { unread: row._count._all });
+  }
+  return { ended, notified: notifiedUsers.size };
+}
+
 /**
  * Each job, its schedule and what a late start does. The scheduler moves a job's next due time
  * from when it actually ran, so after downtime every job runs ONCE at start:
@@ -100,6 +169,9 @@ export async function sendDeadlineReminders(db: PrismaClient, now: Date): Promis
  *   ended by the community's rule, silence included (the tasks model's settleVerifications, a
  *   compare-and-set per task): after downtime the one run settles every window that closed
  *   meanwhile, each task once, as of the time of the run.
+ * - noticePeriods (hourly): every published minutes version whose notice period ended and
+ *   has no marker is announced to its community's staff, so after downtime the one run tells
+ *   each ending once, with the unanswered objections counted at the time of the run.
  * - metricRollup (daily, 02:00 Beijing): writes every month without a snapshot and refreshes
  *   the last three, so one late run fills every gap.
  */
@@ -118,6 +190,14 @@ export function siteJobs(): JobDefinition[] {
       nextDue: every(HOUR),
       async run({ now }) {
         return `${await settleVerifications(now)} tasks settled`;
+      },
+    },
+    {
+      name: "noticePeriods",
+      nextDue: every(HOUR),
+      async run({ db, now }) {
+        const { ended, notified } = await sendNoticeEndings(db, now);
+        return `${ended} notice periods ended, ${notified} people told`;
       },
     },
     {

@@ -124,6 +124,8 @@ export const NOTIFICATION_TYPES = [
   "minutesCorrected",
   "minutesObjection",
   "minutesObjectionAnswered",
+  // from the scheduler (app/models/jobs.server.ts): a notice period ended, to staff
+  "minutesNoticeEnded",
   // 联办任务 (app/models/task.server.ts); taskDueSoon / taskOverdue come from the scheduler.
   "taskAssigned",
   "taskVerify",
