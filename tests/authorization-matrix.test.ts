@@ -25,6 +25,8 @@ type Ids = {
   grid1Id: string;
   resident1Id: string;
   resident3Id: string;
+  /** The demo session's secretary (李敏): the new-secretary row names her again, leaving the session as it was. */
+  secretaryId: string;
   inviteToken: string;
   settings: unknown;
   itemIds: string[];
@@ -77,6 +79,7 @@ const CALLS: Record<string, Call> = {
   "DELETE /api/v1/sessions/{sessionId}/agenda/{itemId}": { path: (i) => `/api/v1/sessions/${i.sessionId}/agenda/${i.spareItemId}` },
   "POST /api/v1/sessions/{sessionId}/agenda/order": { path: (i) => `/api/v1/sessions/${i.sessionId}/agenda/order`, body: (i) => ({ itemIds: i.itemIds }) },
   "POST /api/v1/sessions/{sessionId}/publish": { path: (i) => `/api/v1/sessions/${i.sessionId}/publish` },
+  "POST /api/v1/sessions/{sessionId}/secretary": { path: (i) => `/api/v1/sessions/${i.sessionId}/secretary`, body: (i) => ({ secretaryId: i.secretaryId }) },
   "GET /api/v1/notifications": { path: () => "/api/v1/notifications" },
   "POST /api/v1/notifications/read": { path: () => "/api/v1/notifications/read", body: () => ({ ids: "all" }) },
   "GET /api/v1/communities/{slug}/settings": { path: () => "/api/v1/communities/xingfuli/settings" },
@@ -301,6 +304,7 @@ const EXPECTED: Record<string, Row> = {
   "DELETE /api/v1/sessions/{sessionId}/agenda/{itemId}":  [200, 404, 403, 403, 403, 403, 403, 403, 403, 401], // staff removed it first
   "POST /api/v1/sessions/{sessionId}/agenda/order":       [400, 400, 403, 403, 403, 403, 403, 403, 403, 401], // the list is stale by then
   "POST /api/v1/sessions/{sessionId}/publish":            [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
+  "POST /api/v1/sessions/{sessionId}/secretary":          [200, 200, 403, 403, 403, 403, 403, 403, 403, 401], // staff only (李敏 is staff too)
   "GET /api/v1/notifications":                            [200, 200, 200, 200, 200, 200, 200, 200, 200, 401],
   "POST /api/v1/notifications/read":                      [200, 200, 200, 200, 200, 200, 200, 200, 200, 401],
   "GET /api/v1/communities/{slug}/settings":              [200, 200, 200, 200, 200, 200, 200, 200, 403, 401],
@@ -408,6 +412,7 @@ const POLICY_RULES: Record<string, { action: string; resource: "community" | "se
   "POST /api/v1/sessions/{sessionId}/agenda": { action: "session:editAgenda", resource: "session" },
   "POST /api/v1/sessions/{sessionId}/agenda/order": { action: "session:editAgenda", resource: "session" },
   "POST /api/v1/sessions/{sessionId}/publish": { action: "session:editAgenda", resource: "session" },
+  "POST /api/v1/sessions/{sessionId}/secretary": { action: "session:assignSecretary", resource: "session" },
   "GET /api/v1/communities/{slug}/settings": { action: "community:view", resource: "community" },
   "POST /api/v1/communities/{slug}/settings": { action: "community:configure", resource: "community" },
   "GET /api/v1/councils/{councilId}/seats": { action: "community:view", resource: "community" },
@@ -533,6 +538,7 @@ beforeAll(async () => {
     grid1Id: await me("grid1"),
     resident1Id: await me("resident1"),
     resident3Id: await me("resident3"),
+    secretaryId: await me("secretary"),
     inviteToken: invite.token,
     settings: null,
     itemIds: session.agendaItems.map((i) => i.id).concat(spare.agendaItemId),

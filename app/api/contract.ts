@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { endpoint, type Endpoint } from "~/utils/api.server";
 import { minutesApi } from "./contract.minutes";
+import { secretaryApi } from "./contract.secretary";
 import { importApi } from "./contract.import";
 import { AUDIT_ACTIONS } from "~/models/audit.server";
 import { dashboardApi } from "./contract.dashboard";
@@ -70,6 +71,7 @@ const agendaItemSummary = z.object({
 
 export const api = {
   ...minutesApi,
+  ...secretaryApi,
   ...taskEndpoints,
   ...placesApi,
   ...importApi,

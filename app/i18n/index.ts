@@ -11,6 +11,8 @@ import { minutesErrorsZhCN, minutesNotificationsZhCN, minutesZhCN } from "./minu
 import { uxEn, uxErrorsEn } from "./ux.en";
 import { uxErrorsZhCN, uxZhCN } from "./ux.zh-CN";
 import { zhCN } from "./zh-CN";
+import { secretaryEn, secretaryErrorsEn } from "./secretary.en";
+import { secretaryErrorsZhCN, secretaryZhCN } from "./secretary.zh-CN";
 import { tasksEn, tasksErrorsEn, tasksNotificationsEn } from "./tasks.en";
 import { tasksErrorsZhCN, tasksNotificationsZhCN, tasksZhCN } from "./tasks.zh-CN";
 import { districtZhCN, organizationsZhCN, placesAuditZhCN, placesErrorsZhCN, placesZhCN, seatPlaceZhCN } from "./places.zh-CN";
@@ -22,7 +24,17 @@ export const resources = {
   "zh-CN": {
     translation: {
       ...zhCN,
-      errors: { ...zhCN.errors, ...liveErrorsZhCN, ...minutesErrorsZhCN, ...tasksErrorsZhCN, ...rosterErrorsZhCN, ...placesErrorsZhCN, ...uxErrorsZhCN },
+      errors: {
+        ...zhCN.errors,
+        ...liveErrorsZhCN,
+        ...minutesErrorsZhCN,
+        ...tasksErrorsZhCN,
+        ...rosterErrorsZhCN,
+        ...placesErrorsZhCN,
+        ...uxErrorsZhCN,
+        ...secretaryErrorsZhCN,
+      },
+      secretary: secretaryZhCN,
       live: liveZhCN,
       ux: uxZhCN,
       minutes: minutesZhCN,
@@ -43,7 +55,17 @@ export const resources = {
   en: {
     translation: {
       ...en,
-      errors: { ...en.errors, ...liveErrorsEn, ...minutesErrorsEn, ...tasksErrorsEn, ...rosterErrorsEn, ...placesErrorsEn, ...uxErrorsEn },
+      errors: {
+        ...en.errors,
+        ...liveErrorsEn,
+        ...minutesErrorsEn,
+        ...tasksErrorsEn,
+        ...rosterErrorsEn,
+        ...placesErrorsEn,
+        ...uxErrorsEn,
+        ...secretaryErrorsEn,
+      },
+      secretary: secretaryEn,
       live: liveEn,
       ux: uxEn,
       minutes: minutesEn,

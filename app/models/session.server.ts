@@ -12,6 +12,7 @@ import { createAgendaItem } from "./agenda-item.server";
 import { publish, socketRooms } from "~/utils/realtime.server";
 import { rightsChanged } from "~/utils/rights.server";
 import { notify } from "./notification.server";
+import { checkSecretary } from "./session-secretary.server";
 import { CURRENT_SEAT } from "./seat-terms";
 import { moveTopic } from "./topic.server";
 
@@ -20,8 +21,17 @@ export async function scheduleSession(actor: Actor, input: z.infer<typeof sessio
   if (!council) throw new InputRejected("councilId", "errors.councilInvalid");
   requirePermission(actor, "session:schedule", { type: "community", communityId: council.communityId });
   if (input.scheduledAt.getTime() < Date.now() - 3600_000) throw new InputRejected("scheduledAt", "errors.dateInPast");
+  await checkSecretary(council.communityId, input.secretaryId);
   return prisma.councilSession.create({
-    data: { councilId: council.id, title: input.title, scheduledAt: input.scheduledAt, place: input.place, mode: input.mode, chairId: actor.userId },
+    data: {
+      councilId: council.id,
+      title: input.title,
+      scheduledAt: input.scheduledAt,
+      place: input.place,
+      mode: input.mode,
+      chairId: actor.userId,
+      secretaryId: input.secretaryId ?? null,
+    },
     select: { id: true, title: true, scheduledAt: true },
   });
 }

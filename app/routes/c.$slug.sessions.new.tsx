@@ -4,6 +4,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { useTranslation } from "react-i18next";
 import { Field } from "~/components/field";
 import { ProblemText, SelectField, beijingInputValue } from "~/components/topic-ui";
+import { secretaryChoices } from "~/models/session-secretary.server";
 import { scheduleSession } from "~/models/session.server";
 import { prisma } from "~/utils/db.server";
 import { SESSION_MODES } from "~/utils/domain";
@@ -16,7 +17,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const councils = await prisma.council.findMany({ where: { communityId: community.id }, orderBy: { createdAt: "asc" }, select: { id: true, name: true } });
   // A week from now at 14:30 Beijing time, the usual afternoon slot.
   const defaultAt = beijingInputValue(Date.now() + 7 * 86_400_000).slice(0, 11) + "14:30";
-  return { community, councils, defaultAt, minAt: beijingInputValue(Date.now()) };
+  const secretaries = await secretaryChoices(community.id);
+  return { community, councils, secretaries, defaultAt, minAt: beijingInputValue(Date.now()) };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -37,7 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function NewSession() {
-  const { community, councils, defaultAt, minAt } = useLoaderData<typeof loader>();
+  const { community, councils, secretaries, defaultAt, minAt } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useTranslation();
@@ -85,6 +87,15 @@ export default function NewSession() {
             </option>
           ))}
         </SelectField>
+        <SelectField name="secretaryId" label={t("secretary.label")} defaultValue={values.secretaryId ?? ""} error={problems.secretaryId}>
+          <option value="">{t("secretary.any")}</option>
+          {secretaries.map((u) => (
+            <option key={u.id} value={u.id}>
+              {u.displayName}
+            </option>
+          ))}
+        </SelectField>
+        <p className="muted">{t("secretary.hint")}</p>
         <ProblemText problem={problems._form} />
         <button className="btn block" type="submit" disabled={navigation.state !== "idle"}>
           {t("sessionNew.submit")}

@@ -1,13 +1,17 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { ProblemText, SelectField } from "~/components/topic-ui";
 import { getSessionWithAgenda } from "~/models/agenda-item.server";
+import { assignSecretary, secretaryChoices } from "~/models/session-secretary.server";
 import { prisma } from "~/utils/db.server";
 import { formatDateTime } from "~/utils/format";
 import { orHttpError } from "~/utils/http.server";
 import { useLiveEvents } from "~/utils/live-events";
 import { NotFound, can, loadSessionResource, requireActor, requirePermission } from "~/utils/permissions.server";
+import { problemsFrom, zodProblems, formOf, type Problems } from "~/utils/forms.server";
+import { secretaryAssignSchema } from "~/utils/secretary-schemas";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireActor(request);
@@ -28,12 +32,36 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           .filter((i) => i.motions.some((m) => m.id === i.resolutionMotionId && m.result && (JSON.parse(m.result) as { passed?: boolean }).passed))
           .map((i) => i.id)
       : [];
-    return { session, mayEditAgenda: can(actor, "session:editAgenda", resource) && resource.status === "scheduled", resolved };
+    // Staff may name the secretary until the session adjourns (app/models/session-secretary.server.ts).
+    const mayAssignSecretary = can(actor, "session:assignSecretary", resource) && ["scheduled", "open"].includes(resource.status);
+    const secretary = mayAssignSecretary
+      ? {
+          current: (await prisma.councilSession.findUnique({ where: { id: resource.sessionId }, select: { secretaryId: true } }))?.secretaryId ?? "",
+          choices: await secretaryChoices(resource.communityId),
+        }
+      : null;
+    return { session, mayEditAgenda: can(actor, "session:editAgenda", resource) && resource.status === "scheduled", resolved, secretary };
   });
 }
 
+export async function action({ request, params }: ActionFunctionArgs) {
+  const actor = await requireActor(request);
+  const form = await formOf(request);
+  const parsed = secretaryAssignSchema.safeParse({ secretaryId: form.get("secretaryId") ?? "" });
+  if (!parsed.success) return { problems: zodProblems(parsed.error), done: false };
+  try {
+    await orHttpError(() => assignSecretary(actor, params.sessionId ?? "", parsed.data.secretaryId), request);
+    return { problems: {} as Problems, done: true };
+  } catch (error) {
+    if (error instanceof Response) throw error;
+    return { problems: problemsFrom(error), done: false };
+  }
+}
+
 export default function SessionPage() {
-  const { session, mayEditAgenda, resolved } = useLoaderData<typeof loader>();
+  const { session, mayEditAgenda, resolved, secretary } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
   const { t, i18n } = useTranslation();
   const [previews, setPreviews] = useState<Record<string, string>>({});
   const [viewers, setViewers] = useState<{ count: number; viewers: { id: string; name: string }[] }>({ count: 0, viewers: [] });
@@ -82,6 +110,31 @@ export default function SessionPage() {
           </p>
         ) : null}
       </section>
+      {secretary ? (
+        <section className="card">
+          <Form method="post" className="stack" data-testid="secretary-form">
+            <SelectField
+              name="secretaryId"
+              label={t("secretary.label")}
+              defaultValue={secretary.current}
+              error={result?.problems.secretaryId ?? result?.problems._form}
+            >
+              <option value="">{t("secretary.any")}</option>
+              {secretary.choices.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.displayName}
+                </option>
+              ))}
+            </SelectField>
+            <p className="muted">{t("secretary.hint")}</p>
+            {result?.done ? <p role="status">{t("secretary.changed")}</p> : null}
+            <ProblemText problem={result?.problems.sessionId} />
+            <button className="btn secondary block" type="submit" disabled={navigation.state !== "idle"}>
+              {t("secretary.change")}
+            </button>
+          </Form>
+        </section>
+      ) : null}
       <section className="card">
         <h2 style={{ marginTop: 0 }}>{t("session.agenda")}</h2>
         {mayEditAgenda ? (

@@ -81,6 +81,7 @@ type Resources = {
   "topic:coSign": TopicResource;
   "topic:orgAnswer": TopicResource;
   "session:editAgenda": SessionResource;
+  "session:assignSecretary": SessionResource;
   "session:chair": SessionResource;
   "session:attend": SessionResource;
   "motion:propose": SessionResource;
@@ -172,6 +173,8 @@ const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean
     r.referredOrgId !== null &&
     a.memberships.some((m) => m.communityId === r.communityId && m.organizationId === r.referredOrgId && m.actsForOrganization !== false),
   "session:editAgenda": (a, r) => hasRole(a, r.communityId, STAFF_ROLES),
+  // Who writes the minutes is decided by whoever schedules sessions: the community's staff.
+  "session:assignSecretary": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
   // The session's own chair, or whoever chairs for the community (staff, 主持人).
   "session:chair": (a, r) => r.chairId === a.userId || hasRole(a, r.communityId, ["communityStaff", "chair"]),
   // Anyone of the community may check in: seated members as members, everyone else as observers (列席).

@@ -268,6 +268,8 @@ export const sessionCreateSchema = z.object({
   scheduledAt: beijingDateTime,
   place: z.string().trim().max(100, "errors.placeTooLong").default(""),
   mode: z.enum(["inPerson", "online", "hybrid"], { error: "errors.modeInvalid" }).default("inPerson"),
+  /** Who writes the minutes; empty: any holder of the community's secretary role. */
+  secretaryId: optionalId,
 });
 
 export const agendaAddSchema = z.union([
