@@ -2,9 +2,18 @@ import type { Prisma } from "~/generated/prisma/client";
 import { bytes } from "~/utils/bytes";
 import { agendaItemDocumentName } from "~/utils/domain";
 import { MAX_RENDERED_CHARS, proseFromText } from "~/utils/prose.server";
-import { prisma } from "~/utils/db.server";
+import { prisma, provider } from "~/utils/db.server";
 
 type Tx = Prisma.TransactionClient;
+
+/**
+ * Serialises changes to one session's agenda order. SQLite has one writer, so its transactions
+ * already do; PostgreSQL's READ COMMITTED lets two adds read the same highest position, so the
+ * session's row is locked first (an add and a reorder then take turns).
+ */
+export async function lockAgenda(tx: Tx, sessionId: string): Promise<void> {
+  if (provider === "postgresql") await tx.$executeRaw`SELECT 1 FROM "CouncilSession" WHERE "id" = ${sessionId} FOR UPDATE`;
+}
 
 /**
  * An agenda item and its co-edited document are born together, in one
@@ -17,6 +26,7 @@ export async function createAgendaItem(
 ): Promise<{ id: string; position: number }> {
   // The next position is read and taken in one transaction: two adds at once never share one.
   if (!tx) return prisma.$transaction((t) => createAgendaItem(input, t));
+  await lockAgenda(tx, input.sessionId);
   const position =
     input.position ?? ((await tx.agendaItem.aggregate({ where: { sessionId: input.sessionId }, _max: { position: true } }))._max.position ?? 0) + 1;
   const prose = proseFromText(input.text);

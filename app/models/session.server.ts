@@ -8,7 +8,7 @@ import { InputRejected } from "~/utils/errors";
 import { NotFound, loadSessionResource, requirePermission, type Actor } from "~/utils/permissions.server";
 import type { agendaAddSchema, sessionCreateSchema, sessionListSchema } from "~/utils/schemas";
 import { beijingDayRange } from "~/utils/format";
-import { createAgendaItem } from "./agenda-item.server";
+import { createAgendaItem, lockAgenda } from "./agenda-item.server";
 import { publish, socketRooms } from "~/utils/realtime.server";
 import { rightsChanged } from "~/utils/rights.server";
 import { notify } from "./notification.server";
@@ -70,6 +70,7 @@ export async function reorderAgenda(actor: Actor, sessionId: string, itemIds: st
   await editableSession(actor, sessionId);
   // Checked and written in one transaction: an item added meanwhile makes the new order incomplete, and it is refused.
   await prisma.$transaction(async (tx) => {
+    await lockAgenda(tx, sessionId);
     const current = await tx.agendaItem.findMany({ where: { sessionId }, select: { id: true } });
     const ids = new Set(current.map((i) => i.id));
     if (itemIds.length !== ids.size || new Set(itemIds).size !== itemIds.length || itemIds.some((id) => !ids.has(id)))
