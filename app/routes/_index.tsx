@@ -22,9 +22,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
         select: {
           id: true,
           name: true,
+          // What is on now and what comes next, soonest first (a week back for the minutes still in
+          // hand): a session far in the future must not push next week's off the list.
           sessions: {
-            orderBy: { scheduledAt: "desc" },
-            take: 10,
+            where: { OR: [{ status: "open" }, { scheduledAt: { gte: new Date(Date.now() - 7 * 86_400_000) } }] },
+            orderBy: { scheduledAt: "asc" },
+            take: 20,
             select: { id: true, title: true, scheduledAt: true, status: true, place: true, _count: { select: { agendaItems: true } } },
           },
         },
