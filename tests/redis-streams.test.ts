@@ -54,10 +54,12 @@ describe("Socket.IO on two nodes through the Redis streams adapter", () => {
     redis = await startRedis(redis.port);
     sent.push(await toggle(r2, false));
 
-    await until(() => heard.length === sent.length, `${sent.length} events on node a (heard ${heard.length})`, 30_000);
+    await until(() => heard.length === sent.length, `${sent.length} events on node a (heard ${heard.length})`, 60_000);
     expect(heard).toEqual(sent);
     socket.close();
-  });
+    // A Redis restart and the adapter's reconnect backoff took over 30 s on CI's loaded 2 CPUs: the
+    // time is generous, what is asserted is that every event arrives, in order, once.
+  }, 90_000);
 
   it("gives a client that drops off its rooms and the events it missed (connection-state recovery)", async () => {
     const { socket, heard } = await follow(a, "resident1", { reconnectionDelay: 1500 });
