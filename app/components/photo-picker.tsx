@@ -67,7 +67,9 @@ export function PhotoPicker({ max, maxBytes, error }: { max: number; maxBytes: n
         .then(({ status, url }) => {
           sending.current = false;
           const to = new URL(url, window.location.href);
-          if (status < 400 && to.pathname !== new URL(form.action, window.location.href).pathname) {
+          // Saved: go where the server sent us (the same page too, to show what was added). Checking
+          // the path instead sent a form that posts to its own page (a task's progress) twice.
+          if (status < 400) {
             navigate(to.pathname + to.search);
             return;
           }

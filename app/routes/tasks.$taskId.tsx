@@ -1,8 +1,8 @@
 // One task: its state, progress (live), photos, timeline; and for each person the forms they
 // may use — progress with photos (owner, co-handlers), submit, owner, extension (ask / decide),
 // verification with a rating (the topic's raiser and co-signers, seated council members).
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { Field } from "~/components/field";
@@ -86,7 +86,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const parsed = taskProgressSchema.safeParse(input);
       if (!parsed.success) return invalid(zodProblems(parsed.error));
       const photos = form.getAll("photos").filter((p): p is File => typeof p !== "string");
-      return run(() => postProgress(actor, taskId, parsed.data, photos));
+      const out = await run(() => postProgress(actor, taskId, parsed.data, photos));
+      // Saved: back to the page by GET, so the photo picker's upload (XMLHttpRequest) and a plain
+      // form land alike and nothing is posted twice; ?posted says what to confirm.
+      return out.init?.status === 400 ? out : redirect(`/tasks/${taskId}?posted=progress`);
     }
     case "move": {
       const parsed = taskMoveSchema.safeParse(input);
@@ -149,7 +152,8 @@ export default function TaskPage() {
     { event: "task:join", leave: "task:leave", payload: { taskId: task.id } },
   );
   const problemsOf = (intent: string): Problems => (result?.intent === intent ? (result.problems ?? {}) : {});
-  const doneOf = (intent: string) => result?.intent === intent && !!result.done;
+  const [searchParams] = useSearchParams();
+  const doneOf = (intent: string) => (result?.intent === intent && !!result.done) || (!result && searchParams.get("posted") === intent);
   const progressForm = useResetOnDone(doneOf("progress"));
   const verifyForm = useResetOnDone(doneOf("verify"));
   const p = problemsOf("progress");
