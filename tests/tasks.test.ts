@@ -226,6 +226,10 @@ describe("creating tasks", () => {
     const other = await prisma.organization.findFirstOrThrow({ where: { communityId: { not: communityId } } }).catch(() => null);
     if (other) await expect(newTask({ organizationId: other.id, ownerId: undefined })).rejects.toBeInstanceOf(InputRejected);
     await expect(newTask({ coHandlers: [{ organizationId: propertyId, share: "x" }] })).rejects.toMatchObject({ key: "errors.coHandlerDuplicate" });
+    await expect(newTask({ milestones: [{ title: "材料到场", dueAt: future(11).toISOString() }] })).rejects.toMatchObject({
+      field: "milestones",
+      key: "errors.milestoneAfterDeadline",
+    });
     expect(await counts()).toEqual(before);
   });
 

@@ -129,6 +129,8 @@ async function insertTask(actor: Actor, communityId: string, input: TaskCreateIn
   if (coIds.length && (await prisma.organization.count({ where: { id: { in: coIds }, communityId } })) !== coIds.length)
     throw new InputRejected("coHandlers", "errors.organizationInvalid");
   input.milestones.forEach((m) => checkFuture("milestones", m.dueAt, now));
+  // A milestone is a step towards the deadline; one after it could never be on time.
+  if (input.milestones.some((m) => m.dueAt.getTime() > input.deadline.getTime())) throw new InputRejected("milestones", "errors.milestoneAfterDeadline");
   let topicId = input.topicId ?? null;
   let agendaItemId = input.agendaItemId ?? null;
   const motionId = input.motionId ?? null;

@@ -2,6 +2,7 @@
 // topic (?topicId=), or as a sub-task (?parentId=).
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Field } from "~/components/field";
 import { ProblemText, SelectField, beijingInputValue } from "~/components/topic-ui";
@@ -12,6 +13,32 @@ import { communityPage, fieldsOf, formOf, problemsFrom, zodProblems } from "~/ut
 import { orHttpError } from "~/utils/http.server";
 import { idSchema } from "~/utils/schemas";
 import { taskCreateSchema } from "~/utils/task-schemas";
+
+/** Up to this many co-handlers and milestones on the page (the schema's own limits are higher: the API). */
+const MAX_ROWS = 10;
+
+/**
+ * The rows of a repeated group (`coHandlers.0.organizationId`, `coHandlers.0.share`, …) in the
+ * shape the API takes; rows left blank are dropped, so an unused "add another" costs nothing.
+ */
+function rowsOf(form: Record<string, string>, group: string, fields: readonly string[]) {
+  const rows: Record<string, string>[] = [];
+  for (let i = 0; i < MAX_ROWS; i++) {
+    const row = Object.fromEntries(fields.map((f) => [f, form[`${group}.${i}.${f}`] ?? ""]));
+    if (fields.some((f) => row[f]?.trim())) rows.push(row);
+  }
+  return rows;
+}
+
+/** How many rows a repeated group showed when the form came back with a problem. */
+function shownRows(values: Record<string, string | undefined>, group: string) {
+  let n = 1;
+  for (const key of Object.keys(values)) {
+    const m = key.match(new RegExp(`^${group}\\.(\\d+)\\.`));
+    if (m) n = Math.max(n, Number(m[1]) + 1);
+  }
+  return Math.min(n, MAX_ROWS);
+}
 
 const ref = (v: string | null) => (v && idSchema.safeParse(v).success ? v : null);
 
@@ -64,11 +91,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { actor, community } = await communityPage(request, params.slug ?? "", "community:view");
   const form = fieldsOf(await formOf(request));
-  const { coHandlerOrganizationId, coHandlerShare, milestoneTitle, milestoneDue, ...rest } = form;
+  const rest = Object.fromEntries(Object.entries(form).filter(([k]) => !/^(coHandlers|milestones)\./.test(k)));
   const input = {
     ...rest,
-    coHandlers: coHandlerOrganizationId ? [{ organizationId: coHandlerOrganizationId, share: coHandlerShare ?? "" }] : [],
-    milestones: milestoneTitle ? [{ title: milestoneTitle, dueAt: milestoneDue ?? "" }] : [],
+    coHandlers: rowsOf(form, "coHandlers", ["organizationId", "share"]),
+    milestones: rowsOf(form, "milestones", ["title", "dueAt"]),
   };
   const parsed = taskCreateSchema.safeParse(input);
   if (!parsed.success) return data({ problems: zodProblems(parsed.error), values: form }, { status: 400 });
@@ -90,6 +117,8 @@ export default function NewTask() {
   const problems = (result?.problems ?? {}) as Record<string, { key: string; values?: Record<string, string | number> } | undefined>;
   const v = (result?.values ?? {}) as Record<string, string | undefined>;
   const err = (f: string) => problems[f]?.key;
+  const [coHandlerRows, setCoHandlerRows] = useState(() => shownRows(v, "coHandlers"));
+  const [milestoneRows, setMilestoneRows] = useState(() => shownRows(v, "milestones"));
   return (
     <div>
       <h1>{t("tasks.new.title")}</h1>
@@ -173,24 +202,70 @@ export default function NewTask() {
             </option>
           ))}
         </SelectField>
-        <SelectField name="coHandlerOrganizationId" label={t("tasks.new.coHandler")} defaultValue={v.coHandlerOrganizationId ?? ""} error={problems.coHandlers}>
-          <option value="">{t("tasks.new.none")}</option>
-          {organizations.map((o) => (
-            <option key={o.id} value={o.id}>
-              {o.name}
-            </option>
+        <fieldset className="stack">
+          <legend>{t("tasks.new.coHandlers")}</legend>
+          {Array.from({ length: coHandlerRows }, (_, i) => (
+            <div key={i} className="stack" data-testid="co-handler-row">
+              <SelectField
+                name={`coHandlers.${i}.organizationId`}
+                label={t("tasks.new.coHandlerN", { n: i + 1 })}
+                defaultValue={v[`coHandlers.${i}.organizationId`] ?? ""}
+                error={i === 0 ? problems.coHandlers : problems[`coHandlers.${i}.organizationId`]}
+              >
+                <option value="">{t("tasks.new.none")}</option>
+                {organizations.map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {o.name}
+                  </option>
+                ))}
+              </SelectField>
+              <Field
+                name={`coHandlers.${i}.share`}
+                label={t("tasks.new.coHandlerShareN", { n: i + 1 })}
+                defaultValue={v[`coHandlers.${i}.share`] ?? ""}
+                error={err(`coHandlers.${i}.share`)}
+                maxLength={500}
+              />
+            </div>
           ))}
-        </SelectField>
-        <Field name="coHandlerShare" label={t("tasks.new.coHandlerShare")} defaultValue={v.coHandlerShare ?? ""} maxLength={500} />
-        <Field name="milestoneTitle" label={t("tasks.new.milestone")} defaultValue={v.milestoneTitle ?? ""} error={err("milestones.0.title")} maxLength={80} />
-        <Field
-          name="milestoneDue"
-          type="datetime-local"
-          label={t("tasks.new.milestoneDue")}
-          defaultValue={v.milestoneDue ?? ""}
-          min={minDeadline}
-          error={err("milestones") ?? err("milestones.0.dueAt")}
-        />
+          {coHandlerRows < MAX_ROWS ? (
+            <button type="button" className="btn ghost" onClick={() => setCoHandlerRows((n) => n + 1)} data-testid="add-co-handler">
+              {t("tasks.new.addCoHandler")}
+            </button>
+          ) : null}
+        </fieldset>
+        <fieldset className="stack">
+          <legend>{t("tasks.new.milestonesLegend")}</legend>
+          {err("milestones") ? (
+            <div className="error" role="alert">
+              {t(err("milestones")!)}
+            </div>
+          ) : null}
+          {Array.from({ length: milestoneRows }, (_, i) => (
+            <div key={i} className="stack" data-testid="milestone-row">
+              <Field
+                name={`milestones.${i}.title`}
+                label={t("tasks.new.milestoneN", { n: i + 1 })}
+                defaultValue={v[`milestones.${i}.title`] ?? ""}
+                error={err(`milestones.${i}.title`)}
+                maxLength={80}
+              />
+              <Field
+                name={`milestones.${i}.dueAt`}
+                type="datetime-local"
+                label={t("tasks.new.milestoneDueN", { n: i + 1 })}
+                defaultValue={v[`milestones.${i}.dueAt`] ?? ""}
+                min={minDeadline}
+                error={err(`milestones.${i}.dueAt`)}
+              />
+            </div>
+          ))}
+          {milestoneRows < MAX_ROWS ? (
+            <button type="button" className="btn ghost" onClick={() => setMilestoneRows((n) => n + 1)} data-testid="add-milestone">
+              {t("tasks.new.addMilestone")}
+            </button>
+          ) : null}
+        </fieldset>
         {parent ? (
           <Field
             name="weight"

@@ -161,3 +161,42 @@ test("a vote's resolution becomes a task live; the owner reports from a phone; t
     for (const s of [chair, seconder, owner, raiser]) await s.context.close();
   }
 });
+
+test("staff assign a task with several co-handlers and milestones from a phone; a milestone after the deadline is refused and nothing typed is lost", async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const { context, page } = await signedInPage(browser, USERS.staff, PHONE);
+  // datetime-local values are Beijing wall-clock time.
+  const beijing = (days: number) => new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 16);
+  try {
+    await page.goto("/c/xingfuli/tasks/new");
+    await page.getByLabel("任务名称").fill("更换3号楼单元门禁");
+    await page.locator('input[name="deadline"]').fill(beijing(10));
+    await page.getByLabel("协办单位 1", { exact: true }).selectOption({ label: "幸福里小区业主委员会" });
+    await page.getByLabel("协办单位 1 的分工").fill("通知业主");
+    await page.getByTestId("add-co-handler").click();
+    await page.getByLabel("协办单位 2", { exact: true }).selectOption({ label: "幸福里社区居民委员会" });
+    await page.getByLabel("协办单位 2 的分工").fill("协调施工时间");
+    await page.getByLabel("节点 1", { exact: true }).fill("门禁到货");
+    await page.getByLabel("节点 1 的时间").fill(beijing(3));
+    await page.getByTestId("add-milestone").click();
+    await page.getByLabel("节点 2", { exact: true }).fill("安装调试");
+    await page.getByLabel("节点 2 的时间").fill(beijing(12));
+    await page.getByTestId("create-task").click();
+
+    await expect(page.getByRole("alert").filter({ hasText: "节点时间不能晚于截止时间" })).toBeVisible();
+    await expect(page.getByTestId("milestone-row")).toHaveCount(2);
+    await expect(page.getByLabel("协办单位 2 的分工")).toHaveValue("协调施工时间");
+    await page.getByLabel("节点 2 的时间").fill(beijing(8));
+    await page.getByTestId("create-task").click();
+
+    await expect(page).toHaveURL(/\/tasks\/[^/]+$/);
+    await expect(page.getByText("幸福里小区业主委员会").first()).toBeVisible();
+    await expect(page.getByText("幸福里社区居民委员会").first()).toBeVisible();
+    await expect(page.getByText("门禁到货")).toBeVisible();
+    await expect(page.getByText("安装调试")).toBeVisible();
+  } finally {
+    await context.close();
+  }
+});
