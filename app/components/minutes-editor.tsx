@@ -4,9 +4,11 @@ import type { Editor } from "@tiptap/core";
 import { ySyncPluginKey, absolutePositionToRelativePosition } from "@tiptap/y-tiptap";
 import * as Y from "yjs";
 import CollaborativeEditor from "./collaborative-editor";
+import { useCallback, useEffect, useState } from "react";
+import { CommentMarks, commentMarksKey, type CommentMark } from "./minutes-comment-marks";
 import { MinutesFact } from "./minutes-fact";
 
-const extensions = [MinutesFact];
+const extensions = [MinutesFact, CommentMarks];
 
 export default function MinutesEditor(props: {
   docName: string;
@@ -14,8 +16,22 @@ export default function MinutesEditor(props: {
   me: { name: string; color: string };
   label: string;
   onEditor: (editor: Editor | null) => void;
+  /** Open review comments, underlined where their passages are now. */
+  comments: CommentMark[];
 }) {
-  return <CollaborativeEditor {...props} extensions={extensions} testId="minutes-editor" />;
+  const { comments, onEditor, ...rest } = props;
+  const [editor, setEditor] = useState<Editor | null>(null);
+  useEffect(() => {
+    if (editor && !editor.isDestroyed) editor.view.dispatch(editor.state.tr.setMeta(commentMarksKey, comments));
+  }, [editor, comments]);
+  const bound = useCallback(
+    (e: Editor | null) => {
+      setEditor(e);
+      onEditor(e);
+    },
+    [onEditor],
+  );
+  return <CollaborativeEditor {...rest} extensions={extensions} testId="minutes-editor" onEditor={bound} />;
 }
 
 const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));

@@ -22,6 +22,7 @@ export const minutesEn = {
     noComments: "No comments yet.",
     quote: "Passage",
     quoteHint: "Select a passage in the minutes first, then write your comment.",
+    showPassage: "Show the passage in the text",
     useSelection: "Quote the selected text",
     body: "Comment",
     send: "Send comment",

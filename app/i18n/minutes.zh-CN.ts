@@ -22,6 +22,7 @@ export const minutesZhCN = {
     noComments: "暂无意见。",
     quote: "针对的原文",
     quoteHint: "先在纪要中选中一段文字，再写意见。",
+    showPassage: "在正文中查看（已划线）",
     useSelection: "引用选中的文字",
     body: "意见内容",
     send: "提交意见",

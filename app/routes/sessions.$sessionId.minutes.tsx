@@ -4,7 +4,7 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import type { Editor } from "@tiptap/core";
-import { Suspense, lazy, useCallback, useEffect, useRef, useState } from "react";
+import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Outcome } from "~/components/outcome";
 import {
@@ -149,6 +149,13 @@ function Minutes({ minutes: m, me }: { minutes: MinutesData["minutes"]; me: Minu
     setPassage(selectedPassage(editor));
   };
   const date = (d: string) => formatDateTime(d, i18n.language);
+  const openComments = useMemo(
+    () =>
+      m.comments
+        .filter((c) => !c.resolvedAt)
+        .map((c) => ({ id: c.id, from: typeof c.anchor.from === "string" ? c.anchor.from : undefined, to: typeof c.anchor.to === "string" ? c.anchor.to : undefined })),
+    [m.comments],
+  );
   const latest = m.versions[m.versions.length - 1];
   const problems = result?.problems ?? {};
   return (
@@ -175,7 +182,14 @@ function Minutes({ minutes: m, me }: { minutes: MinutesData["minutes"]; me: Minu
         )}
         {mounted ? (
           <Suspense fallback={<p className="muted">…</p>}>
-            <MinutesEditor docName={m.docName} editable={m.can.edit} me={me} label={t("minutes.editorLabel")} onEditor={onEditor} />
+            <MinutesEditor
+              docName={m.docName}
+              editable={m.can.edit}
+              me={me}
+              label={t("minutes.editorLabel")}
+              onEditor={onEditor}
+              comments={openComments}
+            />
           </Suspense>
         ) : null}
       </div>
@@ -189,6 +203,16 @@ function Minutes({ minutes: m, me }: { minutes: MinutesData["minutes"]; me: Minu
             {m.comments.map((c) => (
               <li key={c.id} className="minutes-comment" data-testid="minutes-comment" data-resolved={c.resolvedAt ? "yes" : "no"}>
                 <blockquote>“{c.quote}”</blockquote>
+                {!c.resolvedAt && typeof c.anchor.from === "string" ? (
+                  <button
+                    type="button"
+                    className="btn ghost"
+                    data-testid="show-passage"
+                    onClick={() => document.querySelector(`[data-comment-id="${c.id}"]`)?.scrollIntoView({ block: "center" })}
+                  >
+                    {t("minutes.review.showPassage")}
+                  </button>
+                ) : null}
                 <p>{c.body}</p>
                 <p className="muted">
                   {t("minutes.review.by", { name: c.author })} · {date(c.createdAt)} ·{" "}

@@ -159,12 +159,15 @@ test.describe.serial("minutes", () => {
 
     await secretary.page.reload();
     await expect(secretary.page.getByTestId("minutes-comment")).toContainText(MINE);
+    // The commented passage is underlined where it is in the text.
+    await expect(secretary.page.getByTestId("minutes-editor").locator(".comment-mark")).toHaveText(MINE);
     await secretary.page.locator(`section.minutes-fact[data-fact="item:${itemIds[0]}"] + p`).click();
     await secretary.page.keyboard.press("End");
     await secretary.page.keyboard.type("由物业负责施工。");
     await secretary.page.getByLabel("处理说明（可不填）").fill("已补充");
     await secretary.page.getByRole("button", { name: "标为已处理" }).click();
     await expect(secretary.page.getByTestId("minutes-comment")).toHaveAttribute("data-resolved", "yes");
+    await expect(secretary.page.getByTestId("minutes-editor").locator(".comment-mark")).toHaveCount(0);
 
     await chair.page.reload();
     await chair.page.getByRole("button", { name: "审定纪要" }).click();
