@@ -16,6 +16,7 @@ import { viewLiveState, type LiveState } from "~/models/live-state.server";
 import { prisma } from "~/utils/db.server";
 import { CONSTITUENCIES } from "~/utils/domain";
 import { orHttpError } from "~/utils/http.server";
+import { useLiveEvents } from "~/utils/live-events";
 import { ACTIVE_MEMBERSHIP, can, loadSessionResource, NotFound, requireActor } from "~/utils/permissions.server";
 
 import liveStyles from "~/styles/live.css?url";
@@ -90,6 +91,8 @@ export default function LiveSessionPage() {
   const { t, i18n } = useTranslation();
   const { state, tally, connected, ballots, act, vote } = useLiveSession(data.state.sessionId, data.state as LiveState);
   const revalidator = useRevalidator();
+  // A task made from a resolution on another screen (the chair's) shows here without a reload.
+  useLiveEvents({ "task:created": () => revalidator.revalidate() });
   const [error, setError] = useState<string | null>(null);
   const [showQr, setShowQr] = useState(false);
   const [confirmAdjourn, setConfirmAdjourn] = useState(false);

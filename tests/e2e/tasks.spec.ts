@@ -63,6 +63,10 @@ test("a vote's resolution becomes a task live; the owner reports from a phone; t
     await api(chair.page, "POST", "/api/v1/live/vote:open", { motionId });
     await api(chair.page, "POST", "/api/v1/live/vote:cast", { motionId, clientBallotId: "tasks-e2e-yes-1", seq: 1, choice: "yes" });
 
+    // A council member's live screen, open before the task exists.
+    await seconder.page.goto(`/sessions/${sessionId}/live`);
+    await expect(seconder.page.getByTestId("motion")).toBeVisible();
+
     // ——— In the live session, the chair closes the vote and turns the resolution into a task ———
     const motion = chair.page.getByTestId("motion");
     await motion.getByTestId("close-vote").click();
@@ -76,6 +80,8 @@ test("a vote's resolution becomes a task live; the owner reports from a phone; t
     const taskLink = motion.getByTestId("resolution-task-link");
     await expect(taskLink).toHaveText("清理5号楼前草坪并张贴提示");
     const taskPath = (await taskLink.getAttribute("href"))!;
+    // …and it reaches the other live screen without a reload.
+    await expect(seconder.page.getByTestId("resolution-task-link")).toHaveText("清理5号楼前草坪并张贴提示");
 
     // ——— The raiser follows the task; the owner reports from a 360 px phone with a photo ———
     await raiser.page.goto(taskPath);
