@@ -456,6 +456,17 @@ describe("lists, overdue, notices and export", () => {
     await expect(exportTasksCsv(outsider, communityId, {})).rejects.toBeInstanceOf(PermissionDenied);
   });
 
+  it("a place filter lists everything under the place: a grid's list includes a task that names only a building in it", async () => {
+    const building = await prisma.building.findFirstOrThrow({ where: { communityId, gridId: { not: null } }, select: { id: true, gridId: true } });
+    const task = await newTask({ title: "只写了楼栋的任务", buildingId: building.id });
+    expect((await prisma.task.findUniqueOrThrow({ where: { id: task.id } })).gridId).toBeNull();
+    const byGrid = await listTasks(staff, communityId, { place: building.gridId!, page: 1 });
+    expect(byGrid.items.map((i) => i.id)).toContain(task.id);
+    const otherGrid = await prisma.grid.findFirst({ where: { communityId, id: { not: building.gridId! } }, select: { id: true } });
+    if (otherGrid) expect((await listTasks(staff, communityId, { place: otherGrid.id, page: 1 })).items.map((i) => i.id)).not.toContain(task.id);
+    await expect(listTasks(staff, communityId, { place: "nope-not-a-place", page: 1 })).rejects.toMatchObject({ field: "place", key: "errors.placeInvalid" });
+  });
+
   it("refuses a move the status does not allow", async () => {
     const task = await newTask();
     await moveTask(wuye, task.id, "submit");

@@ -24,6 +24,7 @@ import type { TaskCreateInput, TaskListFilters, VerificationInput } from "~/util
 import { encodePhotos, savePhotos } from "~/utils/uploads.server";
 import { audit } from "./audit.server";
 import { notify, type NotificationType } from "./notification.server";
+import { placeWhere } from "./places.server";
 import { DEADLINE_NOTICE_DAYS, decideVerification, rollUp, taskSettingsOf, type TaskSettings, type Verdict } from "./task-rules";
 import { assertTaskMove, isOverdue, isWorking, WORKING_STATUSES } from "./task-states";
 
@@ -620,8 +621,10 @@ function shape(rows: ListRow[], now: Date) {
 
 const PAGE_SIZE = 30;
 
-function listWhere(communityId: string, f: Omit<TaskListFilters, "page">, now: Date): Prisma.TaskWhereInput {
+async function listWhere(communityId: string, f: Omit<TaskListFilters, "page">, now: Date): Promise<Prisma.TaskWhereInput> {
   const where: Prisma.TaskWhereInput = { communityId };
+  // A place means everything under it: a grid's tasks include those that name only a building or unit in it.
+  if (f.place) where.AND = [await placeWhere(communityId, f.place)];
   if (f.status === "overdue") Object.assign(where, { status: { in: [...WORKING_STATUSES] }, deadline: { lt: now } });
   else if (f.status === "open") where.status = { not: "closed" };
   else if (f.status) where.status = f.status;
@@ -639,7 +642,7 @@ function listWhere(communityId: string, f: Omit<TaskListFilters, "page">, now: D
 /** A community's tasks, filtered by status, organisation (lead or co-handling), place and due date. */
 export async function listTasks(actor: Actor, communityId: string, filters: TaskListFilters, now = new Date()) {
   requirePermission(actor, "community:view", community(communityId));
-  const where = listWhere(communityId, filters, now);
+  const where = await listWhere(communityId, filters, now);
   const [rows, total] = await Promise.all([
     prisma.task.findMany({ where, orderBy: [{ deadline: "asc" }], skip: (filters.page - 1) * PAGE_SIZE, take: PAGE_SIZE, select: listSelect }),
     prisma.task.count({ where }),
@@ -838,7 +841,7 @@ const CSV_COLUMNS = [
 export async function exportTasksCsv(actor: Actor, communityId: string, filters: Omit<TaskListFilters, "page">, now = new Date()): Promise<string> {
   requirePermission(actor, "community:view", community(communityId));
   const rows = await prisma.task.findMany({
-    where: listWhere(communityId, filters, now),
+    where: await listWhere(communityId, filters, now),
     orderBy: { deadline: "asc" },
     take: 50_000,
     select: { ...listSelect, verifications: { where: { verdict: "confirm" }, select: { rating: true } } },

@@ -4,6 +4,8 @@ import { useLoaderData, useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { TaskList } from "~/components/task-ui";
 import { Pager } from "~/components/topic-ui";
+import { PlaceFilter } from "~/components/place-filter";
+import { placeOptions } from "~/models/places.server";
 import { listTasks } from "~/models/task.server";
 import { TASK_STATUSES } from "~/models/task-states";
 import { prisma } from "~/utils/db.server";
@@ -17,26 +19,29 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const parsed = taskListSchema.safeParse(Object.fromEntries(url.searchParams));
   // A hand-edited query that does not parse shows the whole list rather than an error page.
   const filters = parsed.success ? parsed.data : taskListSchema.parse({});
-  const [list, organizations, grids, buildings] = await Promise.all([
-    listTasks(actor, community.id, filters),
+  const [list, organizations, places] = await Promise.all([
+    // An unknown place (a hand-edited URL) is dropped like any other filter that does not parse.
+    listTasks(actor, community.id, filters).catch((error: unknown) => {
+      if ((error as { field?: string }).field !== "place") throw error;
+      filters.place = undefined;
+      return listTasks(actor, community.id, filters);
+    }),
     prisma.organization.findMany({ where: { communityId: community.id }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
-    prisma.grid.findMany({ where: { communityId: community.id }, orderBy: { code: "asc" }, select: { id: true, name: true } }),
-    prisma.building.findMany({ where: { communityId: community.id }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
+    placeOptions(community.id),
   ]);
   return {
     community,
     list,
     filters,
     organizations,
-    grids,
-    buildings,
+    places,
     mayCreate: can(actor, "task:create", { type: "community", communityId: community.id }),
     mayConfigure: can(actor, "community:configure", { type: "community", communityId: community.id }),
   };
 }
 
 export default function CommunityTasks() {
-  const { community, list, filters, organizations, grids, buildings, mayCreate, mayConfigure } = useLoaderData<typeof loader>();
+  const { community, list, filters, organizations, places, mayCreate, mayConfigure } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const location = useLocation();
   const exportQuery = new URLSearchParams(location.search);
@@ -83,24 +88,15 @@ export default function CommunityTasks() {
             </option>
           ))}
         </select>
-        <label htmlFor="f-grid">{t("tasks.filters.grid")}</label>
-        <select id="f-grid" name="gridId" defaultValue={filters.gridId ?? ""}>
-          <option value="">{t("tasks.filters.all")}</option>
-          {grids.map((g) => (
-            <option key={g.id} value={g.id}>
-              {g.name}
-            </option>
-          ))}
-        </select>
-        <label htmlFor="f-building">{t("tasks.filters.building")}</label>
-        <select id="f-building" name="buildingId" defaultValue={filters.buildingId ?? ""}>
-          <option value="">{t("tasks.filters.all")}</option>
-          {buildings.map((b) => (
-            <option key={b.id} value={b.id}>
-              {b.name}
-            </option>
-          ))}
-        </select>
+        {filters.gridId || filters.buildingId || filters.unitId ? (
+          <>
+            {/* A link from elsewhere (the dashboard) may name a place by its kind: kept until the form is sent again. */}
+            {filters.gridId ? <input type="hidden" name="gridId" value={filters.gridId} /> : null}
+            {filters.buildingId ? <input type="hidden" name="buildingId" value={filters.buildingId} /> : null}
+            {filters.unitId ? <input type="hidden" name="unitId" value={filters.unitId} /> : null}
+          </>
+        ) : null}
+        <PlaceFilter places={places} value={filters.place} id="f-place" />
         <label htmlFor="f-due">{t("tasks.filters.dueBy")}</label>
         <input id="f-due" type="date" name="dueBy" defaultValue={filters.dueBy ?? ""} />
         <button className="btn secondary block" type="submit">

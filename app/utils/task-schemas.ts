@@ -101,6 +101,8 @@ export const taskListSchema = z.object({
   gridId: optionalId,
   buildingId: optionalId,
   unitId: optionalId,
+  /** A grid, building or unit: the tasks anywhere under it. */
+  place: optionalId,
   /** Due on or before this Beijing day. */
   dueBy: blankToUndefined(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "errors.dateInvalid")),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
