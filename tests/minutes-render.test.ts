@@ -293,10 +293,10 @@ describe("rollCallCsv", () => {
   it("is UTF-8 with a BOM and CRLF rows, Chinese headers in zh-CN, and round-trips through a CSV parser", () => {
     const csv = rollCallCsv(rows, "zh-CN");
     expect(Buffer.from(csv, "utf8").subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
-    expect(csv.slice(1).split("\r\n")[0]).toBe("议题,表决事项,投票人,选区,选择,代为投票（委托人）,投票时间");
+    expect(csv.slice(1).split("\r\n")[0]).toBe("议题,表决事项,投票人,选区,选择,代投人（受托人）,表决结束时间");
     const parsed = parse(csv, { bom: true }) as string[][];
     expect(parsed).toEqual([
-      ["议题", "表决事项", "投票人", "选区", "选择", "代为投票（委托人）", "投票时间"],
+      ["议题", "表决事项", "投票人", "选区", "选择", "代投人（受托人）", "表决结束时间"],
       ["议题一", "动议 1-1", "王喆", "第一选区", "赞成", "", "2026-11-20 19:05:03"],
       ["议题,二", '他说"好"\n第二行', '\'=HYPERLINK("http://x","点")', " 第二选区", "弃权", "赵䶮", "2026-11-20 19:05:03"],
       ["议题三", "动议", "'+1", "'-2", "反对", "'@x", "2026-11-20 19:05:03"],
@@ -306,7 +306,7 @@ describe("rollCallCsv", () => {
 
   it("uses English headers and choices in en", () => {
     const [header, first] = parse(rollCallCsv(rows.slice(0, 1), "en"), { bom: true }) as string[][];
-    expect(header).toEqual(["Agenda item", "Motion", "Voter", "Constituency", "Choice", "By proxy for", "Cast at"]);
+    expect(header).toEqual(["Agenda item", "Motion", "Voter", "Constituency", "Choice", "Cast by proxy holder", "Vote closed at"]);
     expect(first![4]).toBe("Yes");
   });
 });

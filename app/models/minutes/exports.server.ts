@@ -61,7 +61,8 @@ export async function rollCallRows(sessionId: string): Promise<RollCallRow[]> {
       constituency: b.constituency,
       choice: (["yes", "no", "abstain"].includes(b.choice) ? b.choice : "abstain") as RollCallRow["choice"],
       byProxyFor: b.proxy ? (names.get(b.castById ?? "") ?? "?") : null,
-      // Ballots keep no time of their own: the vote's close is when they became final.
+      // Ballots keep no time of their own (a changed mind overwrites the row): the vote's close is
+      // when they became final, and the column says so.
       castAt: m.closedAt ?? new Date(0),
     })),
   );

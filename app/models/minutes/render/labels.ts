@@ -23,7 +23,15 @@ const zhCN = {
   page: (n: number, total: number) => `第 ${n} 页 / 共 ${total} 页`,
   to: "至",
   ongoing: "未结束",
-  csv: { agendaItem: "议题", motion: "表决事项", voter: "投票人", constituency: "选区", choice: "选择", byProxyFor: "代为投票（委托人）", castAt: "投票时间" },
+  csv: {
+    agendaItem: "议题",
+    motion: "表决事项",
+    voter: "投票人",
+    constituency: "选区",
+    choice: "选择",
+    byProxyFor: "代投人（受托人）",
+    castAt: "表决结束时间",
+  },
   choices: { yes: "赞成", no: "反对", abstain: "弃权" },
 };
 
@@ -55,8 +63,8 @@ const en: Labels = {
     voter: "Voter",
     constituency: "Constituency",
     choice: "Choice",
-    byProxyFor: "By proxy for",
-    castAt: "Cast at",
+    byProxyFor: "Cast by proxy holder",
+    castAt: "Vote closed at",
   },
   choices: { yes: "Yes", no: "No", abstain: "Abstain" },
 };
