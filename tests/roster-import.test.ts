@@ -174,8 +174,13 @@ describe("a clean roster", () => {
     expect(after.audit - before.audit).toBe(5001);
     expect(after.uploads).toBe(before.uploads); // the upload is gone once imported
 
-    const people = await prisma.user.findMany({ where: { phone: { startsWith: "166000" } }, select: { passwordHash: true } });
+    const people = await prisma.user.findMany({ where: { phone: { startsWith: "166000" } }, select: { passwordHash: true, createdAt: true, locale: true } });
     expect(people).toHaveLength(5000);
+    // Rows written in bulk read back like any other: times as times, defaults filled in.
+    expect(people.every((p) => Math.abs(p.createdAt.getTime() - Date.now()) < 600_000)).toBe(true);
+    expect(people.every((p) => p.locale === "zh-CN")).toBe(true);
+    const newest = await prisma.user.findFirstOrThrow({ orderBy: { createdAt: "desc" }, select: { phone: true } });
+    expect(newest.phone?.startsWith("166000")).toBe(true);
     expect(people.every((p) => p.passwordHash === NO_PASSWORD)).toBe(true);
     const first = await prisma.membership.findFirstOrThrow({
       where: { user: { phone: "16600000000" } },
