@@ -11,6 +11,8 @@ import { minutesErrorsZhCN, minutesNotificationsZhCN, minutesZhCN } from "./minu
 import { uxEn, uxErrorsEn } from "./ux.en";
 import { uxErrorsZhCN, uxZhCN } from "./ux.zh-CN";
 import { zhCN } from "./zh-CN";
+import { liveuxEn, liveuxErrorsEn, liveuxTimelineEn } from "./liveux.en";
+import { liveuxErrorsZhCN, liveuxTimelineZhCN, liveuxZhCN } from "./liveux.zh-CN";
 import { secretaryEn, secretaryErrorsEn } from "./secretary.en";
 import { secretaryErrorsZhCN, secretaryZhCN } from "./secretary.zh-CN";
 import { tasksEn, tasksErrorsEn, tasksNotificationsEn } from "./tasks.en";
@@ -33,11 +35,13 @@ export const resources = {
         ...placesErrorsZhCN,
         ...uxErrorsZhCN,
         ...secretaryErrorsZhCN,
+        ...liveuxErrorsZhCN,
       },
+      liveux: liveuxZhCN,
       secretary: secretaryZhCN,
       live: liveZhCN,
       ux: uxZhCN,
-      minutes: minutesZhCN,
+      minutes: { ...minutesZhCN, timeline: { ...minutesZhCN.timeline, ...liveuxTimelineZhCN } },
       tasks: tasksZhCN,
       dashboard: dashboardZhCN,
       roster: rosterZhCN,
@@ -64,11 +68,13 @@ export const resources = {
         ...placesErrorsEn,
         ...uxErrorsEn,
         ...secretaryErrorsEn,
+        ...liveuxErrorsEn,
       },
+      liveux: liveuxEn,
       secretary: secretaryEn,
       live: liveEn,
       ux: uxEn,
-      minutes: minutesEn,
+      minutes: { ...minutesEn, timeline: { ...minutesEn.timeline, ...liveuxTimelineEn } },
       tasks: tasksEn,
       dashboard: dashboardEn,
       roster: rosterEn,

@@ -18,6 +18,7 @@ import { CONSTITUENCIES } from "~/utils/domain";
 import { orHttpError } from "~/utils/http.server";
 import { ACTIVE_MEMBERSHIP, can, loadSessionResource, NotFound, requireActor } from "~/utils/permissions.server";
 
+import { RESUME_WINDOW_MIN } from "~/utils/liveux";
 import liveStyles from "~/styles/live.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: liveStyles }];
@@ -128,6 +129,9 @@ export default function LiveSessionPage() {
   // Once the session is over nothing counts any more: the timers stop and the check-in code goes.
   const running = state.status === "open";
   const qrShown = showQr && state.status !== "adjourned" && state.status !== "cancelled";
+  // The chair may take an adjournment back for a while (app/models/live-session.server.ts); the server decides.
+  const resumableUntil =
+    data.isChair && state.status === "adjourned" && state.adjournedAt ? new Date(state.adjournedAt).getTime() + RESUME_WINDOW_MIN * 60_000 : null;
 
   return (
     <div className="live">
@@ -231,6 +235,25 @@ export default function LiveSessionPage() {
               </div>
             </div>
           ) : null}
+          {resumableUntil !== null && resumableUntil > now ? (
+            <div className="confirm" data-testid="resume">
+              <p className="muted">{t("liveux.resume.hint", { minutes: RESUME_WINDOW_MIN })}</p>
+              <button className="btn" onClick={() => void run("session:resume", {})} data-testid="resume-session">
+                {t("liveux.resume.button")}
+              </button>
+              <p className="muted">
+                {t("liveux.resume.until", {
+                  time: new Date(resumableUntil).toLocaleTimeString(i18n.language, { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit" }),
+                })}
+              </p>
+            </div>
+          ) : null}
+          <p>
+            <a href={`/sessions/${state.sessionId}/screen`} target="_blank" rel="noopener" data-testid="screen-link">
+              {t("liveux.screen.link")}
+            </a>{" "}
+            <span className="muted">{t("liveux.screen.linkHint")}</span>
+          </p>
           {state.mode !== "inPerson" && state.status !== "adjourned" && state.status !== "cancelled" ? (
             <label className="check">
               <input
