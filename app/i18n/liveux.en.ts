@@ -10,14 +10,9 @@ export const liveuxEn = {
   },
   vote: {
     layerTitle: "Please vote",
-    chosen: "You chose: {{choice}}",
-    notYet: "You have not chosen yet.",
     changeable: "You can change your choice until the vote closes.",
-    sending: "Sending…",
-    recorded: "Recorded",
     back: "Back",
     forSelf: "Your own vote",
-    forProxy: "Voting for {{name}}",
     reopen: "Vote full screen",
   },
   screen: {

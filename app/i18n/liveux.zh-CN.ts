@@ -10,14 +10,9 @@ export const liveuxZhCN = {
   },
   vote: {
     layerTitle: "请表决",
-    chosen: "您已选择：{{choice}}",
-    notYet: "您还没有选择。",
     changeable: "表决结束前可以更改选择。",
-    sending: "正在提交…",
-    recorded: "已记录",
     back: "返回",
     forSelf: "本人表决",
-    forProxy: "代 {{name}} 表决",
     reopen: "全屏表决",
   },
   screen: {

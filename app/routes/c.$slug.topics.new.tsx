@@ -1,4 +1,5 @@
 // 居民出题: raise a topic, with the place it concerns and up to nine photos.
+import { VoiceInput } from "~/components/voice-input";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
@@ -136,6 +137,7 @@ export default function RaiseTopic() {
           maxLength={2000}
           rows={5}
         />
+        <VoiceInput targetId="field-description" />
         <SelectField name="category" label={t("raise.category")} defaultValue={values.category ?? "other"} error={problems.category}>
           {categories.map((c) => (
             <option key={c.key} value={c.key}>

@@ -9,7 +9,7 @@ import { ProxyForm } from "~/components/live/proxy-form";
 import { TaskFromResolutionForm } from "~/components/live/task-form";
 import { beijingInputValue } from "~/components/topic-ui";
 import { useLiveSession, type Refusal } from "~/components/live/use-live-session";
-import { VoteButtons } from "~/components/live/vote-buttons";
+import { VotingArea, useNarrowScreen, useVoteLayer } from "~/components/live/vote-layer";
 import { Result, Tally } from "~/components/live/vote-results";
 import { checkInQr } from "~/models/check-in-link.server";
 import { viewLiveState, type LiveState } from "~/models/live-state.server";
@@ -125,6 +125,8 @@ export default function LiveSessionPage() {
   // Checked in as a member means seated now: a seat change during the session updates the attendance and pushes
   // the state (app/models/council.server.ts), so the buttons follow without a reload. The server decides anyway.
   const canVote = state.status === "open" && me.checkedIn === "member";
+  const narrow = useNarrowScreen();
+  const voteLayer = useVoteLayer(state.motions, canVote || (me.checkedIn !== null && me.proxyFor.length > 0), narrow);
   const announcement = useLiveAnnouncements(state as LiveState, { canVote: canVote || me.proxyFor.length > 0 });
   // Once the session is over nothing counts any more: the timers stop and the check-in code goes.
   const running = state.status === "open";
@@ -367,7 +369,7 @@ export default function LiveSessionPage() {
         <h2 style={{ marginTop: 0 }}>{t("live.motions")}</h2>
         {state.motions.length === 0 ? <p className="muted">{t("live.noMotions")}</p> : null}
         {state.motions.map((m) => (
-          <article key={m.id} className="motion" data-testid="motion" data-status={m.status}>
+          <article key={m.id} className="motion" data-testid="motion" data-status={m.status} data-motion={m.id}>
             <p className="title">{m.text}</p>
             <p className="muted">
               {t("live.proposedBy", { name: m.proposer })}
@@ -430,23 +432,20 @@ export default function LiveSessionPage() {
                 ) : null}
               </div>
             ) : null}
-            {m.status === "voting" && canVote ? (
-              <VoteButtons motionId={m.id} options={m.options} label={optionLabel} ballot={ballots[m.id]} onVote={(c) => vote(m.id, c)} />
+            {m.status === "voting" && (canVote || (me.checkedIn && me.proxyFor.length > 0)) ? (
+              <VotingArea
+                motion={m}
+                layer={voteLayer.layerFor === m.id}
+                narrow={narrow}
+                selfMayVote={canVote}
+                proxies={me.checkedIn ? me.proxyFor : []}
+                ballots={ballots}
+                label={optionLabel}
+                onVote={(c, onBehalfOf) => vote(m.id, c, onBehalfOf)}
+                onDismiss={() => voteLayer.dismiss(m.id)}
+                onReopen={() => voteLayer.reopen(m.id)}
+              />
             ) : null}
-            {m.status === "voting" && me.checkedIn
-              ? me.proxyFor.map((p) => (
-                  <div key={p.grantorId}>
-                    <p className="muted">{t("live.voteFor", { name: p.grantor })}</p>
-                    <VoteButtons
-                      motionId={m.id}
-                      options={m.options}
-                      label={optionLabel}
-                      ballot={ballots[`${m.id}:${p.grantorId}`]}
-                      onVote={(c) => vote(m.id, c, p.grantorId)}
-                    />
-                  </div>
-                ))
-              : null}
             {ballots[m.id]?.state === "refused" ? (
               <p className="error" role="alert">
                 {ballots[m.id]?.message === "errors.voteClosed" ? t("live.refusedClosed") : t(ballots[m.id]?.message ?? "errors.generic")}
