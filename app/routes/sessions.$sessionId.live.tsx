@@ -206,7 +206,7 @@ export default function LiveSessionPage() {
               </button>
             ) : null}
             {data.qr && state.status !== "adjourned" && state.status !== "cancelled" ? (
-              <button className="btn secondary" onClick={() => setShowQr((v) => !v)}>
+              <button className="btn secondary" onClick={() => setShowQr((v) => !v)} data-testid="toggle-qr">
                 {showQr ? t("live.hideQr") : t("live.showQr")}
               </button>
             ) : null}
