@@ -86,7 +86,7 @@ export default function ProjectorScreen() {
           <ol data-testid="screen-agenda">
             {state.items.map((item) => (
               <li key={item.id} className={item.id === current?.id ? "current" : undefined} aria-current={item.id === current?.id ? "step" : undefined}>
-                <span className="n">{item.position}</span> {item.title}
+                <span className="n">{item.position}.</span> {item.title}
               </li>
             ))}
           </ol>
