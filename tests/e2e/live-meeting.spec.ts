@@ -5,7 +5,7 @@
 // take back an adjournment and everyone's screen follows; a topic's text can be spoken.
 import { expect, test, type Page } from "@playwright/test";
 import { USERS, signedInPage } from "./support";
-import { DESKTOP, PHONE, act, expectAxeClean, expectNoScrollbars, goLive, idOf, scheduleSession } from "./live-support";
+import { DESKTOP, PHONE, act, expectAxeClean, expectNoScrollbars, goLive, idOf, scheduleSession, setLanguage } from "./live-support";
 
 const PROJECTOR = { viewport: { width: 1280, height: 720 } } as const;
 
@@ -256,6 +256,18 @@ test("voice input appends recognised speech to a topic's text; without speech re
     expect(await page.evaluate(() => (window as unknown as { __speechLang: string }).__speechLang)).toBe("zh-CN");
     await expect(page.getByRole("button", { name: "语音输入" })).toHaveAttribute("aria-pressed", "false");
     await expectAxeClean(page, "topic form with voice input 360");
+
+    // In the English interface it listens for English, and words are joined with a space.
+    await setLanguage(page, "en");
+    try {
+      await page.reload();
+      await text.fill("The lamp is broken.");
+      await page.getByRole("button", { name: "Voice input" }).click();
+      await expect(text).toHaveValue("The lamp is broken. 三号楼门口的路灯坏了");
+      expect(await page.evaluate(() => (window as unknown as { __speechLang: string }).__speechLang)).toBe("en-US");
+    } finally {
+      await setLanguage(page, "zh-CN");
+    }
 
     const plain = await without.newPage();
     await signIn(plain, USERS.resident1);
