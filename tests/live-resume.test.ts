@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RESUME_WINDOW_MIN } from "~/utils/liveux";
 import { ask, connectSocket, must, startDemoServer } from "./fixtures/live";
 import { databaseUrlOf, type RunningServer } from "./fixtures/server";
+import { addParagraph, connectDoc, until } from "./fixtures/yjs-client";
 
 let server: RunningServer;
 let tokens: Record<string, string>;
@@ -102,6 +103,30 @@ describe("taking back an adjournment (session:resume)", () => {
     // The OpenAPI document lists it.
     const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toContain("/api/v1/live/session:resume");
+  });
+
+  it("an editor left open through the adjournment may write again once it is taken back", async () => {
+    const chair = await connectSocket(server, tokens.staff!, sockets);
+    const itemId = itemIds[0]!;
+    const editor = connectDoc(server.url, `agenda-item:${itemId}`, tokens.resident1);
+    // y-websocket keeps its handlers per provider: index 2 is the auth message ("permission denied").
+    const seen = { denied: false };
+    (editor.provider as unknown as { messageHandlers: unknown[] }).messageHandlers[2] = () => void (seen.denied = true);
+    await editor.synced;
+    await must(chair, "session:adjourn", { sessionId });
+    await until(() => seen.denied, "the editor to be told it is read-only");
+    await must(chair, "session:resume", { sessionId });
+    // The re-check runs after the commit; an edit made once it has is stored and served.
+    await new Promise((r) => setTimeout(r, 1000));
+    addParagraph(editor.doc, "撤销休会后的补充");
+    const item = async () =>
+      (await (await fetch(`${server.url}/api/v1/agenda-items/${itemId}`, { headers: { Authorization: `Bearer ${tokens.resident1}` } })).json()) as {
+        text: string;
+        canEdit: boolean;
+      };
+    await until(async () => (await item()).text.includes("撤销休会后的补充"), "the edit after resuming to be stored");
+    expect((await item()).canEdit).toBe(true);
+    editor.destroy();
   });
 
   it(`is refused after ${RESUME_WINDOW_MIN} minutes with a clear key, in the asker's language`, async () => {
