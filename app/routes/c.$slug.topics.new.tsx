@@ -1,11 +1,11 @@
 // 居民出题: raise a topic, with the place it concerns and up to nine photos.
-import { VoiceInput } from "~/components/voice-input";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Field } from "~/components/field";
 import { PhotoPicker } from "~/components/photo-picker";
+import { VoiceInput } from "~/components/voice-input";
 import { ProblemText, SelectField, TextAreaField, categoryName } from "~/components/topic-ui";
 import { raiseTopic } from "~/models/topic.server";
 import { prisma } from "~/utils/db.server";
