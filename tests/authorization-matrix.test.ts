@@ -259,6 +259,7 @@ const CALLS: Record<string, Call> = {
   "POST /api/v1/live/vote:close": { path: () => "/api/v1/live/vote:close", body: () => ({ motionId: "nosuchmotion" }) },
   // Last: these change the session's status for every later call.
   "POST /api/v1/live/session:adjourn": { path: () => "/api/v1/live/session:adjourn", body: (i) => ({ sessionId: i.sessionId }) },
+  "POST /api/v1/live/session:resume": { path: () => "/api/v1/live/session:resume", body: (i) => ({ sessionId: i.sessionId }) },
   "POST /api/v1/live/session:open": { path: () => "/api/v1/live/session:open", body: (i) => ({ sessionId: i.sessionId }) },
   "POST /api/v1/communities/{slug}/members/import/preview": {
     path: () => "/api/v1/communities/xingfuli/members/import/preview",
@@ -391,6 +392,7 @@ const EXPECTED: Record<string, Row> = {
   "POST /api/v1/live/vote:cast":                          [404, 404, 404, 404, 404, 404, 404, 404, 404, 401],
   "POST /api/v1/live/vote:close":                         [404, 404, 404, 404, 404, 404, 404, 404, 404, 401],
   "POST /api/v1/live/session:adjourn":                    [409, 409, 403, 403, 403, 403, 403, 403, 403, 401], // not open yet
+  "POST /api/v1/live/session:resume":                     [409, 409, 403, 403, 403, 403, 403, 403, 403, 401], // not adjourned
   "POST /api/v1/live/session:open":                       [200, 409, 403, 403, 403, 403, 403, 403, 403, 401], // staff opened it first
   "POST /api/v1/communities/{slug}/members/import/preview": [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
   "POST /api/v1/communities/{slug}/members/import":       [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
@@ -444,6 +446,7 @@ const POLICY_RULES: Record<string, { action: string; resource: "community" | "se
   "POST /api/v1/live/session:selfCheckIn": { action: "session:chair", resource: "session" },
   "POST /api/v1/live/session:proxy": { action: "session:chair", resource: "session" },
   "POST /api/v1/live/session:adjourn": { action: "session:chair", resource: "session" },
+  "POST /api/v1/live/session:resume": { action: "session:resume", resource: "session" },
   "POST /api/v1/live/session:open": { action: "session:chair", resource: "session" },
   "POST /api/v1/communities/{slug}/members/import/preview": { action: "member:import", resource: "community" },
   "POST /api/v1/communities/{slug}/members/import": { action: "member:import", resource: "community" },

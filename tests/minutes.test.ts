@@ -367,7 +367,7 @@ describe("review, approval, publishing and the hash chain", () => {
       key: "errors.minutesPublishedNoComment",
     });
     const m = await getMinutes(who.resident3!, sessionId);
-    expect(m.timeline.map((e) => e.type)).toEqual(["created", "submitted", "commented", "resolved", "approved", "published"]);
+    expect(m.timeline.map((e) => e.type)).toEqual(["created", "adjourned", "submitted", "commented", "resolved", "approved", "published"]);
     const read = await publishedVersion(who.resident3!, minutesId);
     expect(textOf(read.published.content)).toContain("秘书记录：大家同意在三号楼划线。");
     expect(textOf(read.published.content)).toContain("赞成 3");

@@ -11,6 +11,8 @@ import { minutesErrorsZhCN, minutesNotificationsZhCN, minutesZhCN } from "./minu
 import { uxEn, uxErrorsEn } from "./ux.en";
 import { uxErrorsZhCN, uxZhCN } from "./ux.zh-CN";
 import { zhCN } from "./zh-CN";
+import { liveuxEn, liveuxErrorsEn, liveuxTimelineEn } from "./liveux.en";
+import { liveuxErrorsZhCN, liveuxTimelineZhCN, liveuxZhCN } from "./liveux.zh-CN";
 import { secretaryEn, secretaryErrorsEn } from "./secretary.en";
 import { secretaryErrorsZhCN, secretaryZhCN } from "./secretary.zh-CN";
 import { tasksEn, tasksErrorsEn, tasksNotificationsEn } from "./tasks.en";
@@ -26,6 +28,7 @@ export const resources = {
       ...zhCN,
       errors: {
         ...zhCN.errors,
+        ...liveuxErrorsZhCN,
         ...liveErrorsZhCN,
         ...minutesErrorsZhCN,
         ...tasksErrorsZhCN,
@@ -37,9 +40,10 @@ export const resources = {
       secretary: secretaryZhCN,
       live: liveZhCN,
       ux: uxZhCN,
-      minutes: minutesZhCN,
+      minutes: { ...minutesZhCN, timeline: { ...minutesZhCN.timeline, ...liveuxTimelineZhCN } },
       tasks: tasksZhCN,
       dashboard: dashboardZhCN,
+      liveux: liveuxZhCN,
       roster: rosterZhCN,
       places: placesZhCN,
       organizations: organizationsZhCN,
@@ -57,6 +61,7 @@ export const resources = {
       ...en,
       errors: {
         ...en.errors,
+        ...liveuxErrorsEn,
         ...liveErrorsEn,
         ...minutesErrorsEn,
         ...tasksErrorsEn,
@@ -68,9 +73,10 @@ export const resources = {
       secretary: secretaryEn,
       live: liveEn,
       ux: uxEn,
-      minutes: minutesEn,
+      minutes: { ...minutesEn, timeline: { ...minutesEn.timeline, ...liveuxTimelineEn } },
       tasks: tasksEn,
       dashboard: dashboardEn,
+      liveux: liveuxEn,
       roster: rosterEn,
       places: placesEn,
       organizations: organizationsEn,

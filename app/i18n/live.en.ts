@@ -77,7 +77,7 @@ export const liveEn: Shape<typeof liveZhCN> = {
   options: { yes: "Yes", no: "No", abstain: "Abstain" },
   turnout: "{{cast}} of {{eligible}} voted",
   resultsHidden: "Counts are shown when the vote closes",
-  yourVote: "Your choice: {{choice}}",
+  yourVote: "You chose: {{choice}}",
   sending: "Sending…",
   recorded: "Recorded",
   voteFor: "Vote for {{name}}",

@@ -74,7 +74,7 @@ export const liveZhCN = {
   options: { yes: "赞成", no: "反对", abstain: "弃权" },
   turnout: "已投 {{cast}} / 应投 {{eligible}}",
   resultsHidden: "票数将在表决结束后公布",
-  yourVote: "你的选择：{{choice}}",
+  yourVote: "您已选择：{{choice}}",
   sending: "正在提交…",
   recorded: "已记录",
   voteFor: "代 {{name}} 投票",

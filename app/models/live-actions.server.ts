@@ -25,6 +25,11 @@ export const LIVE_ACTIONS = {
     schema: session,
     run: (a, i) => live.adjournSession(a, i.sessionId),
   }),
+  "session:resume": action({
+    summary: "Chair takes back an adjournment within 10 minutes (RESUME_WINDOW_MS): the session is open again",
+    schema: session,
+    run: (a, i) => live.resumeSession(a, i.sessionId),
+  }),
   "session:checkIn": action({
     summary: "Check in: yourself with the QR code's token, or (chair) anyone of the community by userId",
     schema: z.union([session.extend({ token: z.string().min(10).max(200) }).strict(), session.extend({ userId: idSchema }).strict()]),

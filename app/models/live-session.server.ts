@@ -20,6 +20,7 @@ import { notify } from "./notification.server";
 import { TOPIC_MOVES } from "./topic-states";
 import { announce, countBallots, presence, quorumOf, type MotionResult } from "./live-state.server";
 import { CURRENT_SEAT } from "./seat-terms";
+import { RESUME_WINDOW_MIN } from "~/utils/liveux";
 import { DEFAULT_OPTIONS, decide, type PassRule, type motionInputSchema } from "./vote-rules";
 
 const CHECK_IN_TTL_MS = 6 * 3600_000;
@@ -142,16 +143,56 @@ export async function adjournSession(actor: Actor, sessionId: string) {
   requirePermission(actor, "session:chair", s);
   requireOpen(s);
   if (await prisma.motion.count({ where: { sessionId, status: "voting" } })) throw new RuleBroken("errors.voteStillOpen");
+  const minutes = await prisma.minutes.findUnique({ where: { sessionId }, select: { id: true } });
   await prisma.$transaction([
     prisma.councilSession.update({ where: { id: sessionId }, data: { status: "adjourned", adjournedAt: new Date(), floorUserId: null, floorSince: null } }),
     prisma.handRaise.updateMany({ where: { sessionId, loweredAt: null }, data: { loweredAt: new Date() } }),
     prisma.motion.updateMany({ where: { sessionId, status: { in: ["proposed", "seconded"] } }, data: { status: "withdrawn" } }),
+    // On the session's timeline, so an adjournment taken back (session:resume) reads as both steps.
+    ...(minutes ? [prisma.minutesEvent.create({ data: { minutesId: minutes.id, type: "adjourned", actorId: actor.userId } })] : []),
   ]);
   // The agenda's text is now the record: open editors become readers at once.
   rightsChanged({ sessionId });
   announce(sessionId);
   // The end time, and motions withdrawn by the adjournment.
   void minutesFactsChanged(sessionId);
+}
+
+/** How long the chair may take back an adjournment (why: app/utils/liveux.ts). */
+export const RESUME_WINDOW_MS = RESUME_WINDOW_MIN * 60_000;
+
+/** The chair takes back an adjournment within RESUME_WINDOW_MS: the session is open again. */
+export async function resumeSession(actor: Actor, sessionId: string, now = new Date()) {
+  const s = await sessionOrThrow(sessionId);
+  requirePermission(actor, "session:resume", s);
+  const row = await prisma.councilSession.findUniqueOrThrow({
+    where: { id: sessionId },
+    select: { status: true, adjournedAt: true, minutes: { select: { id: true, state: true } } },
+  });
+  if (row.status !== "adjourned" || !row.adjournedAt) throw new RuleBroken("errors.sessionNotAdjourned");
+  if (now.getTime() - row.adjournedAt.getTime() > RESUME_WINDOW_MS) throw new RuleBroken("errors.resumeWindowOver", { minutes: RESUME_WINDOW_MS / 60_000 });
+  // Minutes already sent out for review describe a finished session: taking it back would change them under the readers.
+  if (row.minutes && row.minutes.state !== "draft") throw new RuleBroken("errors.resumeMinutesSubmitted");
+  const minutesId = row.minutes?.id;
+  await prisma.$transaction(async (tx) => {
+    // Conditional on the adjournment read above: of two resumes (or a resume racing anything else) one wins.
+    const { count } = await tx.councilSession.updateMany({
+      where: { id: sessionId, status: "adjourned", adjournedAt: row.adjournedAt },
+      data: { status: "open", adjournedAt: null },
+    });
+    if (count !== 1) throw new RuleBroken("errors.sessionNotAdjourned");
+    // On the session's timeline (the minutes' history), beside the minutes' own steps.
+    if (minutesId)
+      await tx.minutesEvent.create({
+        data: { minutesId, type: "resumed", actorId: actor.userId, data: JSON.stringify({ adjournedAt: row.adjournedAt!.toISOString() }) },
+      });
+  });
+  // Motions the adjournment withdrew stay withdrawn, hands stay lowered: the chair starts again from a clean floor.
+  // Editors that turned read-only are re-checked and may write again (the pages reload on the resume).
+  rightsChanged({ sessionId });
+  announce(sessionId);
+  void minutesFactsChanged(sessionId);
+  return { status: "open" as const };
 }
 
 export async function openItem(actor: Actor, sessionId: string, itemId: string) {

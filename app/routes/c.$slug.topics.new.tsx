@@ -5,6 +5,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Field } from "~/components/field";
 import { PhotoPicker } from "~/components/photo-picker";
+import { VoiceInput } from "~/components/voice-input";
 import { ProblemText, SelectField, TextAreaField, categoryName } from "~/components/topic-ui";
 import { raiseTopic } from "~/models/topic.server";
 import { prisma } from "~/utils/db.server";
@@ -136,6 +137,7 @@ export default function RaiseTopic() {
           maxLength={2000}
           rows={5}
         />
+        <VoiceInput targetId="field-description" />
         <SelectField name="category" label={t("raise.category")} defaultValue={values.category ?? "other"} error={problems.category}>
           {categories.map((c) => (
             <option key={c.key} value={c.key}>

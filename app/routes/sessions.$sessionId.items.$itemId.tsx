@@ -6,6 +6,7 @@ import { renderedCopyOf } from "~/models/agenda-item.server";
 import { colorFor } from "~/utils/color";
 import { prisma } from "~/utils/db.server";
 import { agendaItemDocumentName } from "~/utils/domain";
+import { useLiveEvents } from "~/utils/live-events";
 import { orHttpError } from "~/utils/http.server";
 import { NotFound, can, loadAgendaItemResource, requireActor, requirePermission } from "~/utils/permissions.server";
 
@@ -43,6 +44,16 @@ export default function AgendaItemPage() {
   const { t } = useTranslation();
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
+  // An adjournment the chair takes back (session:resume) gives the right to edit back; the editor
+  // that was told "read-only" starts afresh, as on arrival, with the server deciding again.
+  useLiveEvents(
+    {
+      "session:state": (s: { sessionId: string; status: string }) => {
+        if (s.sessionId === item.session.id && item.session.status === "adjourned" && s.status === "open") window.location.reload();
+      },
+    },
+    item.session.status === "adjourned" ? { event: "session:join", leave: "session:leave", payload: { sessionId: item.session.id } } : null,
+  );
   const fallback = <div className="editor" data-testid="rendered-copy" dangerouslySetInnerHTML={{ __html: item.contentHtml }} />;
   return (
     <div>

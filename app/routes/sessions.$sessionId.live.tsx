@@ -9,7 +9,7 @@ import { ProxyForm } from "~/components/live/proxy-form";
 import { TaskFromResolutionForm } from "~/components/live/task-form";
 import { beijingInputValue } from "~/components/topic-ui";
 import { useLiveSession, type Refusal } from "~/components/live/use-live-session";
-import { VoteButtons } from "~/components/live/vote-buttons";
+import { VotingArea, useNarrowScreen, useVoteLayer } from "~/components/live/vote-layer";
 import { Result, Tally } from "~/components/live/vote-results";
 import { checkInQr } from "~/models/check-in-link.server";
 import { viewLiveState, type LiveState } from "~/models/live-state.server";
@@ -19,6 +19,7 @@ import { orHttpError } from "~/utils/http.server";
 import { useLiveEvents } from "~/utils/live-events";
 import { ACTIVE_MEMBERSHIP, can, loadSessionResource, NotFound, requireActor } from "~/utils/permissions.server";
 
+import { RESUME_WINDOW_MIN } from "~/utils/liveux";
 import liveStyles from "~/styles/live.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: liveStyles }];
@@ -127,10 +128,15 @@ export default function LiveSessionPage() {
   // Checked in as a member means seated now: a seat change during the session updates the attendance and pushes
   // the state (app/models/council.server.ts), so the buttons follow without a reload. The server decides anyway.
   const canVote = state.status === "open" && me.checkedIn === "member";
+  const narrow = useNarrowScreen();
+  const voteLayer = useVoteLayer(state.motions, canVote || (me.checkedIn !== null && me.proxyFor.length > 0), narrow);
   const announcement = useLiveAnnouncements(state as LiveState, { canVote: canVote || me.proxyFor.length > 0 });
   // Once the session is over nothing counts any more: the timers stop and the check-in code goes.
   const running = state.status === "open";
   const qrShown = showQr && state.status !== "adjourned" && state.status !== "cancelled";
+  // The chair may take an adjournment back for a while (app/models/live-session.server.ts); the server decides.
+  const resumableUntil =
+    data.isChair && state.status === "adjourned" && state.adjournedAt ? new Date(state.adjournedAt).getTime() + RESUME_WINDOW_MIN * 60_000 : null;
 
   return (
     <div className="live">
@@ -203,7 +209,7 @@ export default function LiveSessionPage() {
               </button>
             ) : null}
             {data.qr && state.status !== "adjourned" && state.status !== "cancelled" ? (
-              <button className="btn secondary" onClick={() => setShowQr((v) => !v)}>
+              <button className="btn secondary" onClick={() => setShowQr((v) => !v)} data-testid="toggle-qr">
                 {showQr ? t("live.hideQr") : t("live.showQr")}
               </button>
             ) : null}
@@ -234,6 +240,25 @@ export default function LiveSessionPage() {
               </div>
             </div>
           ) : null}
+          {resumableUntil !== null && resumableUntil > now ? (
+            <div className="confirm" data-testid="resume">
+              <p className="muted">{t("liveux.resume.hint", { minutes: RESUME_WINDOW_MIN })}</p>
+              <button className="btn" onClick={() => void run("session:resume", {})} data-testid="resume-session">
+                {t("liveux.resume.button")}
+              </button>
+              <p className="muted">
+                {t("liveux.resume.until", {
+                  time: new Date(resumableUntil).toLocaleTimeString(i18n.language, { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit" }),
+                })}
+              </p>
+            </div>
+          ) : null}
+          <p>
+            <a href={`/sessions/${state.sessionId}/screen`} target="_blank" rel="noopener" data-testid="screen-link">
+              {t("liveux.screen.link")}
+            </a>{" "}
+            <span className="muted">{t("liveux.screen.linkHint")}</span>
+          </p>
           {state.mode !== "inPerson" && state.status !== "adjourned" && state.status !== "cancelled" ? (
             <label className="check">
               <input
@@ -347,7 +372,7 @@ export default function LiveSessionPage() {
         <h2 style={{ marginTop: 0 }}>{t("live.motions")}</h2>
         {state.motions.length === 0 ? <p className="muted">{t("live.noMotions")}</p> : null}
         {state.motions.map((m) => (
-          <article key={m.id} className="motion" data-testid="motion" data-status={m.status}>
+          <article key={m.id} className="motion" data-testid="motion" data-status={m.status} data-motion={m.id}>
             <p className="title">{m.text}</p>
             <p className="muted">
               {t("live.proposedBy", { name: m.proposer })}
@@ -410,23 +435,20 @@ export default function LiveSessionPage() {
                 ) : null}
               </div>
             ) : null}
-            {m.status === "voting" && canVote ? (
-              <VoteButtons motionId={m.id} options={m.options} label={optionLabel} ballot={ballots[m.id]} onVote={(c) => vote(m.id, c)} />
+            {m.status === "voting" && (canVote || (me.checkedIn && me.proxyFor.length > 0)) ? (
+              <VotingArea
+                motion={m}
+                layer={voteLayer.layerFor === m.id}
+                narrow={narrow}
+                selfMayVote={canVote}
+                proxies={me.checkedIn ? me.proxyFor : []}
+                ballots={ballots}
+                label={optionLabel}
+                onVote={(c, onBehalfOf) => vote(m.id, c, onBehalfOf)}
+                onDismiss={() => voteLayer.dismiss(m.id)}
+                onReopen={() => voteLayer.reopen(m.id)}
+              />
             ) : null}
-            {m.status === "voting" && me.checkedIn
-              ? me.proxyFor.map((p) => (
-                  <div key={p.grantorId}>
-                    <p className="muted">{t("live.voteFor", { name: p.grantor })}</p>
-                    <VoteButtons
-                      motionId={m.id}
-                      options={m.options}
-                      label={optionLabel}
-                      ballot={ballots[`${m.id}:${p.grantorId}`]}
-                      onVote={(c) => vote(m.id, c, p.grantorId)}
-                    />
-                  </div>
-                ))
-              : null}
             {ballots[m.id]?.state === "refused" ? (
               <p className="error" role="alert">
                 {ballots[m.id]?.message === "errors.voteClosed" ? t("live.refusedClosed") : t(ballots[m.id]?.message ?? "errors.generic")}

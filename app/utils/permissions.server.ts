@@ -83,6 +83,8 @@ type Resources = {
   "session:editAgenda": SessionResource;
   "session:assignSecretary": SessionResource;
   "session:chair": SessionResource;
+  "session:resume": SessionResource;
+  "session:screen": SessionResource;
   "session:attend": SessionResource;
   "motion:propose": SessionResource;
   "vote:cast": SessionResource;
@@ -177,6 +179,11 @@ const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean
   "session:assignSecretary": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
   // The session's own chair, or whoever chairs for the community (staff, 主持人).
   "session:chair": (a, r) => r.chairId === a.userId || hasRole(a, r.communityId, ["communityStaff", "chair"]),
+  // Taking back an adjournment (within RESUME_WINDOW_MS, a rule of the model) is the chair's, like adjourning.
+  "session:resume": (a, r) => r.chairId === a.userId || hasRole(a, r.communityId, ["communityStaff", "chair"]),
+  // The meeting room's projector shows what the live page shows everyone; whoever runs the laptop is of the
+  // community (staff, the chair, the secretary, or a member lending theirs), so any member may open it.
+  "session:screen": (a, r) => isMember(a, r.communityId),
   // Anyone of the community may check in: seated members as members, everyone else as observers (列席).
   "session:attend": (a, r) => isMember(a, r.communityId),
   // Only seated members put motions, second them and vote (being checked in is the session's rule, in the model).

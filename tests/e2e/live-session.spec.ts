@@ -435,7 +435,7 @@ test("four screens: check-in by QR and by the chair, quorum live, a motion secon
     // ——— Both members vote from their phones; the tally moves on all four screens ———
     await vote(memberA.page, "yes");
     await expect(ballotState(memberA.page)).toHaveAttribute("data-state", "recorded");
-    await expect(ballotState(memberA.page)).toContainText("你的选择：赞成");
+    await expect(ballotState(memberA.page)).toContainText("您已选择：赞成");
     for (const page of everyone) await expectTally(page, 1, { yes: 1, no: 0, abstain: 0 });
 
     await vote(memberB.page, "no");
@@ -444,7 +444,7 @@ test("four screens: check-in by QR and by the chair, quorum live, a motion secon
 
     // A member may change the vote while it is open: the last choice counts, once.
     await vote(memberB.page, "yes");
-    await expect(ballotState(memberB.page)).toContainText("你的选择：赞成");
+    await expect(ballotState(memberB.page)).toContainText("您已选择：赞成");
     await expect(ballotState(memberB.page)).toHaveAttribute("data-state", "recorded");
     for (const page of everyone) await expectTally(page, 2, { yes: 2, no: 0, abstain: 0 });
 

@@ -28,8 +28,9 @@ export function useLiveAnnouncements(state: LiveState, { canVote }: { canVote: b
     seen.current = now;
     const said: string[] = [];
     if (before.status !== now.status) {
-      if (now.status === "open") said.push(t("ux.announce.opened"));
+      if (now.status === "open" && before.status !== "adjourned") said.push(t("ux.announce.opened"));
       if (now.status === "adjourned") said.push(t("ux.announce.adjourned"));
+      if (now.status === "open" && before.status === "adjourned") said.push(t("liveux.announce.resumed"));
     }
     if (now.itemId && before.itemId !== now.itemId && state.currentItem)
       said.push(t("ux.announce.item", { n: state.currentItem.position, title: state.currentItem.title }));

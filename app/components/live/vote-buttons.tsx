@@ -28,12 +28,15 @@ export function VoteButtons({
           {label(o)}
         </button>
       ))}
-      {ballot ? (
-        <p className="muted" data-testid="ballot-state" data-state={ballot.state}>
-          {t("live.yourVote", { choice: label(ballot.choice) })} ·{" "}
-          {ballot.state === "sending" ? t("live.sending") : ballot.state === "recorded" ? t("live.recorded") : ""}
-        </p>
-      ) : null}
+      {/* The choice is read back as soon as it is pressed, and again once the server has it. */}
+      <p className="muted" role="status" aria-live="polite" data-testid="ballot-state" data-state={ballot?.state ?? "none"}>
+        {ballot ? (
+          <>
+            {t("live.yourVote", { choice: label(ballot.choice) })} ·{" "}
+            {ballot.state === "sending" ? t("live.sending") : ballot.state === "recorded" ? t("live.recorded") : ""}
+          </>
+        ) : null}
+      </p>
     </div>
   );
 }
