@@ -19,8 +19,8 @@ beforeAll(async () => {
   // Append-only persistence, as in deploy/compose.yaml: the stream outlives a restart of Redis.
   redis = await startRedis(undefined, mkdtempSync(join(tmpdir(), "yishi-redis-")));
   const dbFile = freshDbFile("streams");
-  a = await startServer(dbFile, undefined, { REDIS_URL: redis.url, YISHI_SOCKET_RECOVERY: "1" });
-  b = await startServer(dbFile, undefined, { REDIS_URL: redis.url, YISHI_SOCKET_RECOVERY: "1" });
+  a = await startServer(dbFile, undefined, { REDIS_URL: redis.url });
+  b = await startServer(dbFile, undefined, { REDIS_URL: redis.url });
   const [topic] = await queryRows<{ id: string }>(databaseUrlOf(dbFile), `SELECT "id" FROM "Topic" WHERE "title" = $1`, ["小区东门路灯不亮"]);
   topicId = topic!.id;
 });
@@ -79,6 +79,56 @@ describe("Socket.IO on two nodes through the Redis streams adapter", () => {
     expect(socket.recovered).toBe(true);
     await until(() => heard.length === 2, "the missed event");
     expect(heard).toEqual([before, missed]);
+    socket.close();
+  });
+
+  it("gives a client signed out while away nothing back: no rooms, no missed event, not even after signing in again", async () => {
+    const cookieOf = async (username: string) => {
+      const res = await fetch(`${b.url}/login`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: b.url },
+        body: new URLSearchParams({ identifier: username, password: "yishi2026", redirectTo: "/" }),
+      });
+      return res.headers.get("set-cookie")!.split(";")[0]!;
+    };
+    const cookie = await cookieOf("resident1");
+    // A browser: the sign-in cookie, no token; it reconnects by itself after a drop.
+    const socket = ioClient(a.url, {
+      path: "/socket.io",
+      transports: ["websocket"],
+      extraHeaders: { Cookie: cookie, Origin: a.url },
+      forceNew: true,
+      reconnectionDelay: 1500,
+    });
+    await new Promise((r) => socket.once("connect", () => r(null)));
+    await new Promise((r) => socket.emit("topic:join", { topicId }, r));
+    const heard: number[] = [];
+    socket.on("topic:coSigns", ({ count }: { count: number }) => heard.push(count));
+    const r2 = await tokenFor(b, "resident2");
+    const before = await toggle(r2, true);
+    await until(() => heard.length === 1, "an event before the drop");
+
+    const refused = new Promise<Error>((r) => socket.once("connect_error", r));
+    socket.io.engine.close(); // the transport drops; the client will come back with its session id and offset
+    const out = await fetch(`${b.url}/logout`, { method: "POST", redirect: "manual", headers: { Cookie: cookie, Origin: b.url } });
+    expect(out.status).toBe(302);
+    await toggle(r2, false); // missed while away, by a client that is signed out by now
+    expect((await refused).message).toMatch(/unauthorized/);
+    expect(socket.connected).toBe(false);
+
+    // Signed in again in the same browser: a fresh connection, not the old one's rooms and events.
+    socket.io.opts.extraHeaders = { Cookie: await cookieOf("resident1"), Origin: a.url };
+    const back = new Promise<void>((r) => socket.once("connect", () => r()));
+    socket.connect();
+    await back;
+    expect(socket.recovered).toBe(false);
+    await toggle(r2, true); // its old topic room is gone: these do not reach it either
+    await toggle(r2, false);
+    await new Promise((r) => socket.emit("topic:join", { topicId }, r));
+    const joined = await toggle(r2, true); // once it joins again, it hears again
+    await until(() => heard.length >= 2, "an event after joining again");
+    expect(heard).toEqual([before, joined]);
     socket.close();
   });
 });
