@@ -455,7 +455,11 @@ function report(r: Results): string {
     `Load average: ${r.machine.loadAverageAtStart} at start, ${r.loadAverageAtEnd} at end (the harness itself adds load; above ${r.machine.nproc / 2} at start means other work competed)`,
   );
   out.push(r.pinning.enabled ? `CPU pinning: servers on CPU ${r.pinning.serverCpus}, load generators on CPU ${r.pinning.clientCpus}` : "CPU pinning: off");
-  out.push(`Database: SQLite ${r.database.journalMode}, synchronous=${r.database.synchronous}, on ${r.machine.tmpFilesystem}`);
+  out.push(
+    r.database.provider === "postgresql"
+      ? `Database: PostgreSQL (${r.database.synchronous.replace(/ \(.*$/, "")})`
+      : `Database: SQLite ${r.database.journalMode}, synchronous=${r.database.synchronous}, on ${r.machine.tmpFilesystem}`,
+  );
   if (r.fanout?.length) {
     const f0 = r.fanout[0]!;
     out.push(

@@ -104,5 +104,5 @@ describe("backup and restore", () => {
     expect(ballotsBefore.length).toBeGreaterThanOrEqual(10);
     for (const key of ballotsBefore) expect(storedKeys.has(key), `ballot of ${key} acknowledged before the backup`).toBe(true);
     reader.destroy();
-  }, 120_000); // a server, a vote of 80 and a restore on a loaded 2-CPU machine: generous, nothing timed is asserted
+  }, 240_000); // a server, a vote of 80 and a restore on a loaded 2-CPU machine: generous, nothing timed is asserted
 });
