@@ -25,6 +25,11 @@ ENV NODE_ENV=production \
     PORT=3000 \
     HOST=0.0.0.0 \
     UPLOADS_DIR=/data/uploads
+# pg_dump and pg_restore for `npm run backup|restore` on PostgreSQL: bookworm's client is 15, as
+# is the Compose file's server (pg_dump refuses a newer server than itself).
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends postgresql-client \
+  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/build ./build

@@ -5,6 +5,7 @@
 // build/ is missing) on a temporary database, drives stock clients from forked
 // worker processes over loopback, prints tables and writes bench/results/*.json.
 import { spawnSync } from "node:child_process";
+import pg from "pg";
 import { cpSync, existsSync, statSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -34,6 +35,9 @@ const HELP = `usage: npm run bench [-- options]
   --build              run \`npm run build\` first even if build/ exists
   --pin                give the server the last CPU and the load generators the rest (default: no pinning;
                        with 2 CPUs pinning halves what the clients can generate, and the server never needed a whole CPU)
+  --database=postgresql  run the server on a fresh PostgreSQL database (on YISHI_BENCH_POSTGRES_URL, else
+                       YISHI_TEST_POSTGRES_URL, else postgresql://postgres@127.0.0.1:55433/postgres) instead of
+                       SQLite; with --only=fanout,votes --targets=yishi it gives BENCHMARKS.md's PostgreSQL figures
   --keep               keep the temporary database and server logs
   --strict             exit 1 when a performance target is missed (checks always count)`;
 
@@ -44,12 +48,16 @@ if (args.includes("--help") || args.includes("-h")) {
 }
 const flag = (name: string) => args.includes(`--${name}`);
 const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const unknown = args.filter((a) => !/^--(quick|build|keep|strict|pin|only=.*|targets=.*|(editors|viewers|seconds|workers|rounds)=\d+|rates=[\d.,]+)$/.test(a));
+const unknown = args.filter(
+  (a) =>
+    !/^--(quick|build|keep|strict|pin|only=.*|targets=.*|(editors|viewers|seconds|workers|rounds)=\d+|rates=[\d.,]+|database=(sqlite|postgresql))$/.test(a),
+);
 if (unknown.length) {
   console.error(`unknown option(s): ${unknown.join(" ")}\n${HELP}`);
   process.exit(2);
 }
 const quick = flag("quick");
+const onPostgres = option("database") === "postgresql";
 const only = new Set((option("only")?.split(",") ?? SCENARIOS) as Scenario[]);
 for (const s of only) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s}`);
 const targets = (option("targets")?.split(",") ?? TARGETS) as Target[];
@@ -90,6 +98,30 @@ function ensureBuild(): void {
   if (r.status !== 0) throw new Error("npm run build failed");
 }
 
+/**
+ * A fresh PostgreSQL database for this run (dropped at exit unless --keep): the server and the
+ * setup scripts pick the PostgreSQL client from the URL's scheme, as a deployment does.
+ */
+async function postgresDatabase(): Promise<string> {
+  const server = process.env.YISHI_BENCH_POSTGRES_URL ?? process.env.YISHI_TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:55433/postgres";
+  const name = `yishi_bench_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect().catch((e: Error) => {
+    throw new Error(`--database=postgresql: cannot reach ${server} (${e.message}); set YISHI_BENCH_POSTGRES_URL`);
+  });
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  if (!flag("keep"))
+    process.on("exit", () => {
+      // Synchronous at exit: psql, when it is there; otherwise the database stays (its name is logged).
+      spawnSync("psql", [server, "-qc", `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`], { stdio: "ignore" });
+    });
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  log(`PostgreSQL database ${name} on ${url.host}`);
+  return url.toString();
+}
+
 async function tokensFor(
   ctx: Pick<Context, "tmpDir" | "databaseUrl">,
   usernames: readonly string[],
@@ -128,7 +160,7 @@ type Results = {
   loadAverageAtEnd: number;
   command: string;
   machine: Context["machine"];
-  database: { journalMode: string; synchronous: string; tmpDir: string };
+  database: { provider: "sqlite" | "postgresql"; journalMode: string; synchronous: string; tmpDir: string };
   pinning: { enabled: boolean; serverCpus: string; clientCpus: string };
   /** When build/ (the production build measured) was made. */
   buildTime: string;
@@ -154,7 +186,7 @@ async function main(): Promise<number> {
   cpSync(path.join(ROOT, "build"), build.dir, { recursive: true });
   process.on("exit", () => rmSync(build.dir, { recursive: true, force: true }));
   const tmpDir = mkdtempSync(path.join(os.tmpdir(), "yishi-bench-"));
-  const databaseUrl = `file:${path.join(tmpDir, "bench.db")}`;
+  const databaseUrl = onPostgres ? await postgresDatabase() : `file:${path.join(tmpDir, "bench.db")}`;
   const command = `npm run bench${args.length ? ` -- ${args.join(" ")}` : ""}`;
   const m = machine(tmpDir);
   configurePinning(flag("pin"), m.nproc);
@@ -181,6 +213,7 @@ async function main(): Promise<number> {
     command,
     machine: m,
     database: {
+      provider: onPostgres ? "postgresql" : "sqlite",
       journalMode: setup.journalMode,
       synchronous: serverSynchronous
         ? `${serverSynchronous} (set by the server at start)`
@@ -422,7 +455,11 @@ function report(r: Results): string {
     `Load average: ${r.machine.loadAverageAtStart} at start, ${r.loadAverageAtEnd} at end (the harness itself adds load; above ${r.machine.nproc / 2} at start means other work competed)`,
   );
   out.push(r.pinning.enabled ? `CPU pinning: servers on CPU ${r.pinning.serverCpus}, load generators on CPU ${r.pinning.clientCpus}` : "CPU pinning: off");
-  out.push(`Database: SQLite ${r.database.journalMode}, synchronous=${r.database.synchronous}, on ${r.machine.tmpFilesystem}`);
+  out.push(
+    r.database.provider === "postgresql"
+      ? `Database: PostgreSQL (${r.database.synchronous.replace(/ \(.*$/, "")})`
+      : `Database: SQLite ${r.database.journalMode}, synchronous=${r.database.synchronous}, on ${r.machine.tmpFilesystem}`,
+  );
   if (r.fanout?.length) {
     const f0 = r.fanout[0]!;
     out.push(

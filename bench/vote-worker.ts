@@ -72,7 +72,12 @@ async function handle(msg: Msg): Promise<unknown> {
           await new Promise((r) => setTimeout(r, random() * msg.windowMs));
           const choice = choices[Math.floor(random() * 3)]!;
           counts[choice]!++;
-          const ballot = { motionId: msg.motionId, clientBallotId: randomBytes(9).toString("base64url"), seq: Date.now(), choice };
+          const ballot = {
+            motionId: msg.motionId,
+            clientBallotId: randomBytes(9).toString("base64url"),
+            seq: Math.floor(Date.now() / 1000) - 1_767_225_600,
+            choice,
+          }; // seconds since 2026: Ballot.seq is a 32-bit Int on PostgreSQL, and Date.now() overflows it
           const drop = random() < msg.dropFraction;
           const sent = now();
           for (let attempt = 0; ; attempt++) {

@@ -4,7 +4,9 @@ import { build } from "esbuild";
 
 await build({
   // build/migrate.js: migrations only, for a deployment's one-shot migration step (deploy/).
-  entryPoints: { server: "server/index.ts", migrate: "server/migrate-cli.ts" },
+  // build/backup.js: `npm run backup|restore` with plain node, so they also work in the image,
+  // which prunes tsx and has no scripts/ folder.
+  entryPoints: { server: "server/index.ts", migrate: "server/migrate-cli.ts", backup: "scripts/backup.ts" },
   outdir: "build",
   bundle: true,
   platform: "node",

@@ -72,6 +72,7 @@ export async function startRuntime(): Promise<Runtime> {
   const redis = REDIS_URL ? await connectRedis(REDIS_URL) : null;
   if (redis) {
     await redis.attach(socket.io);
+    socket.guardRecovery(); // the Redis adapter replaced the one guarded at creation
     console.log("[redis] Socket.IO rooms, Yjs documents and rights changes are shared with the other processes");
   }
   const rooms = new Rooms(

@@ -5,7 +5,8 @@ import { randomBytes } from "node:crypto";
 import { io as ioClient, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addSeatedMembersTo } from "./fixtures/bulk";
-import { queryRows } from "./fixtures/database";
+import { onPostgres, queryRows } from "./fixtures/database";
+import { until } from "./fixtures/yjs-client";
 import { databaseUrlOf, freshDbFile, startServer, tokenFor, type RunningServer } from "./fixtures/server";
 
 let server: RunningServer;
@@ -195,5 +196,17 @@ describe("a vote of 200 members", () => {
     expect(await queryRows(url, `SELECT CAST(COUNT(*) AS INTEGER) AS "n" FROM "Ballot" WHERE "motionId" = $1`, [motionId])).toEqual([{ n: 0 }]);
     expect(await queryRows(url, `SELECT "secretKey" FROM "Motion" WHERE "id" = $1`, [motionId])).toEqual([{ secretKey: null }]);
     expect(await queryRows(url, `SELECT CAST(COUNT(*) AS INTEGER) AS "n" FROM "BallotReceipt" WHERE "motionId" = $1`, [motionId])).toEqual([{ n: 6 }]);
+    if (onPostgres) {
+      // PostgreSQL: the deleted ballots' dead row versions are vacuumed at once, by the app (a manual
+      // VACUUM sets last_vacuum; autovacuum would set last_autovacuum). docs/security.md says what remains.
+      await until(
+        async () =>
+          (await queryRows<{ done: boolean }>(url, `SELECT "last_vacuum" IS NOT NULL AS "done" FROM pg_stat_user_tables WHERE "relname" = 'Ballot'`))[0]
+            ?.done === true,
+        "VACUUM of Ballot after the secret vote closed",
+      );
+      const [dead] = await queryRows<{ n: number }>(url, `SELECT CAST("n_dead_tup" AS INTEGER) AS "n" FROM pg_stat_user_tables WHERE "relname" = 'Ballot'`);
+      expect(dead!.n).toBe(0);
+    }
   });
 });

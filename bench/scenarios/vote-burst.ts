@@ -5,9 +5,9 @@
 // database, that nothing was lost or doubled.
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import Database from "better-sqlite3";
 import { io, type Socket } from "socket.io-client";
-import { addSeatedMembers } from "../../tests/fixtures/bulk";
+import { addSeatedMembersTo } from "../../tests/fixtures/bulk";
+import { queryRows } from "../../tests/fixtures/database";
 import { now, sleep } from "../lib/clock";
 import type { Context } from "../lib/context";
 import { summarize, type LatencySummary } from "../lib/histogram";
@@ -104,8 +104,7 @@ const socketFor = (url: string, token: string) =>
   });
 
 export async function runVoteBurst(ctx: Context, sizes: VoteBurstSizes): Promise<VoteBurstResult> {
-  const dbFile = ctx.databaseUrl.replace(/^file:/, "");
-  const members = addSeatedMembers(dbFile, sizes.members, `burst${Date.now()}-`);
+  const members = await addSeatedMembersTo(ctx.databaseUrl.replace(/^file:/, ""), sizes.members, `burst${Date.now()}-`);
   ctx.log(`vote burst: ${sizes.members} members, ${sizes.bursts} bursts within ${sizes.windowMs} ms, ${sizes.dropFraction * 100} % dropped`);
   const server = await startTarget("yishi", { tmpDir: ctx.tmpDir, databaseUrl: ctx.databaseUrl, label: "votes" });
   const sampler = new ProcSampler(server.pid).start();
@@ -150,8 +149,7 @@ export async function runVoteBurst(ctx: Context, sizes: VoteBurstSizes): Promise
     const allAcks: number[] = [];
     const allFinal: number[] = [];
     let flatOut!: BurstResult;
-    const db = new Database(dbFile, { readonly: true });
-    try {
+    {
       const burst = async (b: number, windowMs: number, dropFraction = sizes.dropFraction): Promise<BurstResult> => {
         const motion = await must(chair, "motion:propose", { sessionId: session.id, agendaItemId: item.agendaItemId, text: `第${b + 1}轮表决` });
         await must(seconder, "motion:second", { motionId: motion.id });
@@ -174,12 +172,14 @@ export async function runVoteBurst(ctx: Context, sizes: VoteBurstSizes): Promise
         allAcks.push(...acks);
         allFinal.push(...finals);
         await must(chair, "vote:close", { motionId: motion.id });
-        const rows = db.prepare(`SELECT choice, COUNT(*) AS n FROM "Ballot" WHERE motionId = ? GROUP BY choice`).all(motion.id) as {
-          choice: string;
-          n: number;
-        }[];
+        // Either database (PostgreSQL counts come back as text).
+        const rows = await queryRows<{ choice: string; n: number | string }>(
+          ctx.databaseUrl,
+          `SELECT "choice", COUNT(*) AS n FROM "Ballot" WHERE "motionId" = $1 GROUP BY "choice"`,
+          [motion.id],
+        );
         const stored: Record<string, number> = { yes: 0, no: 0, abstain: 0 };
-        for (const r of rows) stored[r.choice] = r.n;
+        for (const r of rows) stored[r.choice] = Number(r.n);
         const lostOrDoubled = Object.keys(expected).reduce((n, k) => n + Math.abs((stored[k] ?? 0) - (expected[k] ?? 0)), 0);
         const result: BurstResult = {
           votes: sizes.members,
@@ -209,8 +209,6 @@ export async function runVoteBurst(ctx: Context, sizes: VoteBurstSizes): Promise
       // The flat-out burst is reported on its own, not mixed into the paced bursts' latencies.
       allAcks.length = flatAcks;
       allFinal.length = flatFinal;
-    } finally {
-      db.close();
     }
     const rates = bursts.map((b) => b.votesPerSecond).sort((a, b) => a - b);
     return {

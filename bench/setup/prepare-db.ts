@@ -10,14 +10,15 @@ import { bytes } from "~/utils/bytes";
 import { agendaItemDocumentName } from "~/utils/domain";
 import { prisma } from "~/utils/db.server";
 import { seedDemo } from "../../prisma/seed";
-import { migrate } from "../../server/migrate";
+import { migrateDatabase } from "../../server/migrate";
+import { databaseProvider } from "../../app/utils/database-url.server";
 
 const [out, capacityArg, pageArg] = process.argv.slice(2);
 if (!out) throw new Error("usage: prepare-db.ts <out.json> <capacitySessions> <pageItems>");
 const capacitySessions = Number(capacityArg ?? 100);
 const pageItems = Number(pageArg ?? 200);
 
-migrate();
+await migrateDatabase();
 await seedDemo();
 
 const council = await prisma.council.findFirstOrThrow({ select: { id: true } });
@@ -67,8 +68,22 @@ const result = {
   capacity,
   busy: { sessionId: busySession.id, itemId: busyItem.id },
   page: { sessionId: pageSession.id, items: pageItems },
-  synchronous: ((await prisma.$queryRawUnsafe("PRAGMA synchronous")) as { synchronous: bigint | number }[])[0]?.synchronous.toString(),
-  journalMode: ((await prisma.$queryRawUnsafe("PRAGMA journal_mode")) as { journal_mode: string }[])[0]?.journal_mode,
+  ...(await durability()),
 };
+/** How the database commits: SQLite's pragmas, or PostgreSQL's settings under the same two names. */
+async function durability(): Promise<{ synchronous?: string; journalMode?: string }> {
+  if (databaseProvider(process.env.DATABASE_URL ?? "") === "postgresql") {
+    const [row] = (await prisma.$queryRawUnsafe("SELECT current_setting('synchronous_commit') AS sc, current_setting('fsync') AS fs")) as {
+      sc: string;
+      fs: string;
+    }[];
+    return { synchronous: `synchronous_commit=${row?.sc}, fsync=${row?.fs}`, journalMode: "PostgreSQL WAL" };
+  }
+  return {
+    synchronous: ((await prisma.$queryRawUnsafe("PRAGMA synchronous")) as { synchronous: bigint | number }[])[0]?.synchronous.toString(),
+    journalMode: ((await prisma.$queryRawUnsafe("PRAGMA journal_mode")) as { journal_mode: string }[])[0]?.journal_mode,
+  };
+}
+
 writeFileSync(out, JSON.stringify(result));
 await prisma.$disconnect();

@@ -34,12 +34,16 @@ export async function connectRedis(url: string) {
       },
     },
     async attach(io: Server): Promise<void> {
-      // Its own connection: the adapter blocks on XREAD.
-      const streams = pub.duplicate();
+      // The adapter writes through this client and reads through duplicates of it (XREAD blocks,
+      // so each gets its own connection). Writes fail fast while Redis is away (no offline queue)
+      // and go through orderedStreamWrites, which resends them in order once Redis is back; the
+      // readers keep node-redis' offline queue, so their next XREAD waits for the reconnection.
+      const streams = pub.duplicate({ disableOfflineQueue: true });
       streams.on("error", (e: Error) => console.error(`[redis] ${e.message}`));
       extra.push(streams);
       await streams.connect();
-      retryStreamWrites(streams);
+      (streams as unknown as { duplicate: () => unknown }).duplicate = () => pub.duplicate();
+      orderedStreamWrites(streams);
       io.adapter(createAdapter(streams, { streamName: "yishi:socket.io", sessionKeyPrefix: "yishi:socket.io:session:", maxLen: 100_000 }));
     },
     /** Runs after the connection to Redis comes back (not the first time): what was published meanwhile may have been missed. */
@@ -55,24 +59,78 @@ export async function connectRedis(url: string) {
 }
 
 /**
- * node-redis queues a command sent while it reconnects, but one written just before it
- * noticed the connection was gone fails ("Socket closed unexpectedly"), and the adapter
- * drops that packet. Send such an XADD again once Redis is back (for up to a minute): a
- * packet may then arrive twice, never not at all (tests/redis-streams.test.ts).
+ * Why a Redis restart lost events (tests/redis-streams.test.ts): an XADD written on a
+ * connection Redis had already closed fails ("Socket closed unexpectedly", or Node's "This
+ * socket has been ended by the other party"), and the adapter drops the packet. Retrying it
+ * on its own is not enough either: node-redis keeps the XADDs issued after it in its offline
+ * queue and sends them first on reconnection, so the retried one arrives late, out of order.
+ *
+ * So the writing client has no offline queue (every write not yet acknowledged fails when the
+ * connection goes) and this wrapper keeps the stream's writes in order: once one fails for
+ * want of a connection, it and every later one wait here and are written again, in the order
+ * they were issued, when Redis answers (for up to a minute; then they fail as before). A write
+ * Redis stored whose answer was lost is written twice: a packet may arrive twice, never not at
+ * all. Redis must keep the stream across its own restart (appendonly, deploy/compose.yaml): a
+ * packet stored just before Redis stopped and not yet read would otherwise go with it.
  */
-function retryStreamWrites(redis: object): void {
+export function orderedStreamWrites(redis: object, giveUpAfterMs = 60_000): void {
   // The adapter calls client.xAdd(key, id, message, options); its typed overloads do not survive a wrapper.
-  const client = redis as { xAdd: (...args: unknown[]) => Promise<unknown> };
+  const client = redis as { xAdd: (...args: unknown[]) => Promise<unknown>; isReady: boolean; isOpen: boolean };
   const xAdd = client.xAdd.bind(client);
-  client.xAdd = async (...args: unknown[]) => {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      try {
-        return await xAdd(...args);
-      } catch (error) {
-        if (Date.now() > deadline || !/closed|ECONNRESET|ECONNREFUSED|EPIPE|connection/i.test(String((error as Error)?.message))) throw error;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
+  type Write = { args: unknown[]; since: number; attempt?: Promise<void>; resolve: (id: unknown) => void; reject: (e: unknown) => void };
+  const pending: Write[] = []; // issued, not yet acknowledged, in the order issued
+  let recovering = false;
+
+  const done = (w: Write) => pending.splice(pending.indexOf(w), 1);
+  const send = (w: Write) => {
+    w.attempt = xAdd(...w.args).then(
+      (id) => (done(w), w.resolve(id)),
+      (error: unknown) => {
+        if (!retryable(error) || Date.now() - w.since > giveUpAfterMs || !client.isOpen) return void (done(w), w.reject(error));
+        if (!recovering) void recover();
+      },
+    );
   };
+  async function recover() {
+    recovering = true;
+    try {
+      while (pending.length > 0) {
+        // Writes still on the wire settle first (the lost connection fails them all at once).
+        await Promise.allSettled(pending.map((w) => w.attempt));
+        while (!client.isReady && client.isOpen) {
+          await new Promise((r) => setTimeout(r, 50));
+          for (const w of pending.slice()) {
+            if (Date.now() - w.since <= giveUpAfterMs) continue;
+            done(w);
+            w.reject(new Error("Redis did not come back in time"));
+          }
+        }
+        if (!client.isOpen) for (const w of pending.splice(0)) w.reject(new Error("the Redis client was closed"));
+        const batch = pending.slice();
+        for (const w of batch) send(w); // one connection: Redis stores them in this order
+        await Promise.allSettled(batch.map((w) => w.attempt));
+        if (pending.length > 0 && pending[0] === batch[0]) await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      recovering = false;
+    }
+  }
+  client.xAdd = (...args: unknown[]) =>
+    new Promise((resolve, reject) => {
+      const w: Write = { args, since: Date.now(), resolve, reject };
+      pending.push(w);
+      if (!recovering) send(w);
+    });
+}
+
+/** A failure for want of a connection (or of a Redis still loading its data), not a refusal of the command. */
+function retryable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const name = error.constructor.name;
+  if (name === "ErrorReply") return /^(LOADING|TRYAGAIN|MASTERDOWN)/.test(error.message);
+  // node-redis' own connection errors, and Node's socket errors (EPIPE, ECONNRESET...), which carry a code.
+  return (
+    ["ClientOfflineError", "SocketClosedUnexpectedlyError", "DisconnectsClientError", "ConnectionTimeoutError", "ClientClosedError"].includes(name) ||
+    typeof (error as { code?: unknown }).code === "string"
+  );
 }

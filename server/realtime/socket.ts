@@ -38,12 +38,11 @@ export function createSocketServer() {
   const io = new Server<Record<string, never>, Record<string, (...args: unknown[]) => void>, Record<string, never>, SocketData>({
     path: SOCKET_IO_PATH,
     serveClient: false,
-    // YISHI_SOCKET_RECOVERY=1: a phone that drops off for a moment (a lift, a tunnel) gets back
-    // its rooms and the events it missed, from any node (the Redis streams adapter keeps the
-    // session); the sign-in is checked again on recovery, and the restored rooms too
-    // (recheckSocket, below). Off by default until signing out reliably ends a socket with it on
-    // (tests/live-rights.test.ts "signing out" times out with it: issue 17, docs/decisions/0010).
-    ...(process.env.YISHI_SOCKET_RECOVERY === "1" ? { connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false } } : {}),
+    // A phone that drops off for a moment (a lift, a tunnel) gets back its rooms and the events it
+    // missed, from any node (the Redis streams adapter keeps the session). Only what it may still
+    // have: guardRecovery (below) re-authenticates the session before anything is restored.
+    // YISHI_SOCKET_RECOVERY=0 turns it off.
+    ...(process.env.YISHI_SOCKET_RECOVERY !== "0" ? { connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false } } : {}),
   });
   // Paths are routed by the Node entry; the engine sees only requests under /socket.io/.
   const engine = new Engine();
@@ -195,35 +194,52 @@ export function createSocketServer() {
   async function recheckSocket(socket: LiveSocket): Promise<void> {
     const now = await authenticateAgain(socket.data.user.credentials);
     if (!now) {
-      socket.emit("rights:revoked", { status: 401, key: "errors.signedOut" });
+      // With connection-state recovery, socket.emit goes through the adapter (Redis first, to get
+      // an offset), so it would land after the disconnect below and never reach the client: this
+      // one is written at once, on this node (`local`; socket.local would mean everyone else).
+      io.local.to(socket.id).emit("rights:revoked", { status: 401, key: "errors.signedOut" });
       socket.disconnect(true);
       return;
     }
     socket.data.user = now;
     for (const room of socket.rooms) {
-      const [kind, id] = room.split(":") as [string, string | undefined];
-      if (!id) continue;
-      let allowed = true;
-      if (kind === "topic") {
-        const topic = await loadTopicResource(id);
-        allowed = !!topic && can(now.actor, "topic:view", topic);
-      } else if (kind === "task") {
-        const task = await loadTaskResource(id);
-        allowed = !!task && can(now.actor, "task:view", task);
-      } else if (kind === "session") {
-        const session = await loadSessionResource(id);
-        allowed = !!session && can(now.actor, "session:view", session);
-      }
-      if (allowed) continue;
+      if (await roomAllowed(now, room)) continue;
       socket.leave(room);
       socket.emit("rights:left", { room, status: 403, key: "errors.forbidden" });
-      if (kind === "session") void announceViewers(room);
+      if (room.startsWith("session:")) void announceViewers(room);
     }
   }
+
+  /**
+   * Connection-state recovery, made safe. Socket.IO restores a session (its rooms, and the
+   * packets it missed, written to the client at once) before any middleware runs, so neither the
+   * sign-in check nor the rights check would come in time. Here the session's own credentials are
+   * checked again before anything is restored: signed out (or the account gone), nothing is
+   * recovered; a room it may no longer follow, and the whole recovery is refused, since the missed
+   * packets no longer say which room they were for. The client then connects afresh, through the
+   * sign-in check, and joins again what it may (as without recovery). The pid that asks is a
+   * secret only that connection's client was told. Call again after the adapter changes.
+   */
+  function guardRecovery(): void {
+    const adapter = io.of("/").adapter as unknown as { restoreSession: (pid: string, offset: string) => Promise<unknown> };
+    const restore = adapter.restoreSession.bind(adapter);
+    adapter.restoreSession = async (pid: string, offset: string) => {
+      const session = (await restore(pid, offset)) as { rooms: string[]; data?: Partial<SocketData> } | undefined | null;
+      if (!session) return session;
+      const credentials = session.data?.user?.credentials;
+      const now = credentials ? await authenticateAgain(credentials).catch(() => null) : null;
+      if (!now) return Promise.reject(new Error("the session's sign-in no longer holds"));
+      for (const room of session.rooms) if (!(await roomAllowed(now, room))) return Promise.reject(new Error(`${room} is no longer allowed`));
+      session.data = { ...session.data, user: now } as SocketData;
+      return session;
+    };
+  }
+  guardRecovery();
 
   return {
     io,
     recheck,
+    guardRecovery,
     handleRequest: (request: IncomingMessage, response: ServerResponse) => engine.handleRequest(request, response),
     handleUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => engine.handleUpgrade(request, socket, head),
     close: () => new Promise<void>((resolve) => io.close(() => resolve())),
@@ -270,4 +286,24 @@ async function refusalAck(socket: Socket, error: unknown): Promise<Refusal & { m
 function refusalReply(socket: Socket, error: unknown): Refusal & { message: string } {
   const r = refusalOf(error, (socket.data as Partial<SocketData>).locale ?? DEFAULT_LOCALE);
   return { ok: false, ...r, error: r.message };
+}
+
+/** Whether someone may (still) be in a room: a topic, task or session they may view, their own room, a socket's own id (rooms are listed in socketRooms). */
+async function roomAllowed(user: RealtimeUser, room: string): Promise<boolean> {
+  const [kind, id] = room.split(":") as [string, string | undefined];
+  if (!id) return true; // a socket's own room (its id)
+  if (kind === "topic") {
+    const topic = await loadTopicResource(id);
+    return !!topic && can(user.actor, "topic:view", topic);
+  }
+  if (kind === "task") {
+    const task = await loadTaskResource(id);
+    return !!task && can(user.actor, "task:view", task);
+  }
+  if (kind === "session") {
+    const session = await loadSessionResource(id);
+    return !!session && can(user.actor, "session:view", session);
+  }
+  if (kind === "user") return id === user.actor.userId;
+  return false; // a room this list does not know: not restored unchecked
 }
