@@ -75,9 +75,9 @@ async function handle(msg: Msg): Promise<unknown> {
           const ballot = {
             motionId: msg.motionId,
             clientBallotId: randomBytes(9).toString("base64url"),
-            seq: Math.floor(Date.now() / 1000) - 1_767_225_600,
+            seq: Date.now(),
             choice,
-          }; // seconds since 2026: Ballot.seq is a 32-bit Int on PostgreSQL, and Date.now() overflows it
+          }; // as the page makes it (Ballot.seq is 64-bit on both databases)
           const drop = random() < msg.dropFraction;
           const sent = now();
           for (let attempt = 0; ; attempt++) {

@@ -29,7 +29,8 @@ let n = 0;
 const ballot = (motionId: string, choice: string, extra: Record<string, unknown> = {}) => ({
   motionId,
   clientBallotId: `ballot-${++n}-xyz`,
-  seq: n,
+  // What the page sends (a time in ms): larger than a 32-bit column, which PostgreSQL refused.
+  seq: Date.now() + n,
   choice,
   ...extra,
 });

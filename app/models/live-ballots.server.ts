@@ -188,7 +188,7 @@ async function writeBallots(ballots: Checked[]): Promise<number[]> {
   const results = await prisma.$transaction(
     ballots.flatMap((b) => [
       prisma.$executeRaw`INSERT INTO "Ballot" ("id", "motionId", "voterKey", "choice", "constituency", "clientBallotId", "seq", "castById", "proxy")
-        SELECT ${randomBytes(12).toString("base64url")}, ${b.motionId}, ${b.voterKey}, ${b.input.choice}, ${b.constituency}, ${b.input.clientBallotId}, CAST(${b.input.seq} AS INTEGER), ${b.castById}, CAST(${b.proxy} AS BOOLEAN)
+        SELECT ${randomBytes(12).toString("base64url")}, ${b.motionId}, ${b.voterKey}, ${b.input.choice}, ${b.constituency}, ${b.input.clientBallotId}, CAST(${b.input.seq} AS BIGINT), ${b.castById}, CAST(${b.proxy} AS BOOLEAN)
         WHERE EXISTS (SELECT 1 FROM "Motion" WHERE "id" = ${b.motionId} AND "status" = 'voting')
         ON CONFLICT ("motionId", "voterKey") DO UPDATE SET "choice" = excluded."choice", "seq" = excluded."seq", "clientBallotId" = excluded."clientBallotId",
           "castById" = excluded."castById", "proxy" = excluded."proxy"

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Ballot" ALTER COLUMN "seq" SET DATA TYPE BIGINT;
+
