@@ -1,4 +1,6 @@
 // 组织与单位: staff create, rename and archive organisations, add their members and choose who acts for them.
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -16,6 +18,8 @@ import { ORGANIZATION_KINDS } from "~/utils/domain";
 import { communityPage, fieldsOf, formOf, problemsFrom, zodProblems, type Problems } from "~/utils/forms.server";
 import { organizationCreateSchema, organizationMemberSchema, organizationRenameSchema } from "~/utils/places-schemas";
 import { idSchema } from "~/utils/schemas";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "organizations.title");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, community } = await communityPage(request, params.slug ?? "", "organization:manage");

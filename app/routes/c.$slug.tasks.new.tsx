@@ -1,5 +1,7 @@
 // Staff assign a joint-handling task: directly, from a resolution (?agendaItemId=), from a
 // topic (?topicId=), or as a sub-task (?parentId=).
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -12,6 +14,8 @@ import { communityPage, fieldsOf, formOf, problemsFrom, zodProblems } from "~/ut
 import { orHttpError } from "~/utils/http.server";
 import { idSchema } from "~/utils/schemas";
 import { taskCreateSchema } from "~/utils/task-schemas";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "tasks.new.title");
 
 const ref = (v: string | null) => (v && idSchema.safeParse(v).success ? v : null);
 
