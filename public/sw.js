@@ -27,11 +27,11 @@ async function forget() {
   await caches.delete(PAGES);
 }
 
-async function keepPage(request, response) {
+async function keepPage(url, response) {
   const cache = await caches.open(PAGES);
   // Re-inserting moves the page to the end, so the oldest is first to go.
-  await cache.delete(request.url);
-  await cache.put(request.url, response);
+  await cache.delete(url);
+  await cache.put(url, response);
   const keys = await cache.keys();
   for (const old of keys.slice(0, Math.max(0, keys.length - MAX_PAGES))) await cache.delete(old);
 }
