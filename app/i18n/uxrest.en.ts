@@ -18,6 +18,7 @@ export const uxrestEn: Shape<typeof uxrestZhCN> = {
     expires: "Valid until {{time}}",
   },
   contrast: { label: "High contrast", short: "Contrast" },
+  tableScroll: "{{title}} (table)",
   offline: {
     banner: "You are offline. Nothing you typed is lost: send it when the connection is back.",
     copy: "Offline copy",

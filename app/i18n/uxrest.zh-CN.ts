@@ -15,6 +15,8 @@ export const uxrestZhCN = {
     expires: "有效期至 {{time}}",
   },
   contrast: { label: "高对比度", short: "高对比" },
+  /** A table that scrolls sideways on a phone, named apart from the chart section around it. */
+  tableScroll: "{{title}}（数据表）",
   offline: {
     banner: "网络已断开。您输入的内容不会丢失，恢复连接后即可提交。",
     copy: "离线副本",

@@ -136,7 +136,7 @@ export default function DashboardPage() {
         <div className="card" data-testid="job-runs">
           <h2>{t("dashboard.jobs.title")}</h2>
           <p className="muted">{t("dashboard.jobs.intro")}</p>
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0} role="region" aria-label={t("uxrest.tableScroll", { title: t("dashboard.jobs.title") })}>
             <table className="data-table">
               <thead>
                 <tr>

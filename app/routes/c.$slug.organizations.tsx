@@ -114,9 +114,10 @@ export default function OrganizationsPage() {
           const inOrg = new Set(o.members.map((m) => m.userId));
           return (
             <li key={o.id} className="stack" data-testid="organization" data-name={o.name}>
-              <span>
+              {/* Each organisation is a section of the page: its members' heading sits under it (axe heading-order). */}
+              <h2 style={{ margin: 0, fontSize: "1.1rem" }}>
                 <span className="pill">{t(`organizations.kinds.${o.kind}`)}</span> <strong>{o.name}</strong>
-              </span>
+              </h2>
               <h3 style={{ margin: 0 }}>{t("organizations.members")}</h3>
               {o.members.length === 0 ? <p className="muted">{t("organizations.noMembers")}</p> : null}
               <ul className="list">
