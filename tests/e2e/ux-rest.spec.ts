@@ -296,3 +296,26 @@ test("every page's <title> is in the server-rendered HTML, differs per page and 
     await anon.close();
   }
 });
+
+test("found in issue 15: back links are 44 px touch targets and the settings checkboxes are at least 28 px", async ({ browser }) => {
+  test.setTimeout(90_000);
+  const { context, page } = await signedInPage(browser, USERS.staff, PHONE);
+  try {
+    const backLinks: [string, number][] = [];
+    await page.goto("/c/xingfuli/topics");
+    const topic = (await page.locator("main a[href^='/topics/']").first().getAttribute("href"))!;
+    for (const path of ["/c/xingfuli/topics/new", topic]) {
+      await page.goto(path);
+      const links = page.locator("main a", { hasText: /^←/ });
+      expect(await links.count(), path).toBeGreaterThan(0);
+      for (const h of await links.evaluateAll((as) => as.map((a) => a.getBoundingClientRect().height))) backLinks.push([path, Math.round(h)]);
+    }
+    for (const [path, h] of backLinks) expect(h, path).toBeGreaterThanOrEqual(44);
+    await page.goto("/c/xingfuli/settings");
+    const boxes = await page.locator("main input[type=checkbox]").evaluateAll((els) => els.map((el) => Math.round(el.getBoundingClientRect().height)));
+    expect(boxes.length).toBeGreaterThan(0);
+    for (const h of boxes) expect(h).toBeGreaterThanOrEqual(28);
+  } finally {
+    await context.close();
+  }
+});
