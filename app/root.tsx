@@ -233,8 +233,8 @@ function NotificationsLink({ unread: fromLoader }: { unread: number }) {
 }
 
 export default function App() {
-  useLoaderData<typeof loader>();
-  useServiceWorker();
+  const data = useLoaderData<typeof loader>();
+  useServiceWorker(Boolean(data.user));
   return <Outlet />;
 }
 

@@ -5,12 +5,19 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useLiveEvents } from "~/utils/live-events";
 
-/** Registers /sw.js once the page is up (production builds only: Vite's dev server serves modules the worker must not keep). */
-export function useServiceWorker() {
+/**
+ * Registers /sw.js once the page is up (production builds only: Vite's dev server serves modules
+ * the worker must not keep). Whenever a page renders signed out (signed out here, elsewhere, or
+ * the sign-in expired), the worker drops the pages it kept for whoever was signed in.
+ */
+export function useServiceWorker(signedIn: boolean) {
   useEffect(() => {
     if (!import.meta.env.PROD || !("serviceWorker" in navigator)) return;
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
   }, []);
+  useEffect(() => {
+    if (!signedIn && "serviceWorker" in navigator) navigator.serviceWorker.controller?.postMessage("yishi:forget");
+  }, [signedIn]);
 }
 
 /**

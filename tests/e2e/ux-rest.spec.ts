@@ -221,6 +221,11 @@ test("installable: the manifest and its icons are served and valid, the service 
     await page.goto(topicUrl);
     await expect(page.getByTestId("offline-copy")).toHaveCount(0);
     await expect(page.getByTestId("offline-banner")).toBeHidden();
+
+    // Signing out empties the kept pages: the next person on this phone does not see them.
+    await page.getByRole("button", { name: "退出登录" }).click();
+    await expect(page.getByRole("banner").getByRole("link", { name: "登录", exact: true })).toBeVisible();
+    await expect.poll(() => page.evaluate(async () => (await (await caches.open("yishi-pages-v1")).keys()).length)).toBe(0);
   } finally {
     await context.close();
   }
