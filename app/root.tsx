@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
   Form,
   Links,
@@ -13,7 +13,7 @@ import {
   useFetcher,
   useRouteLoaderData,
 } from "@remix-run/react";
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import { createI18n } from "~/i18n";
 import { unreadCount } from "~/models/notification.server";
@@ -22,19 +22,27 @@ import { DEFAULT_LOCALE, type Locale } from "~/utils/domain";
 import { useLiveEvents } from "~/utils/live-events";
 import { getLocale } from "~/utils/locale.server";
 import { textSizeOf } from "~/utils/text-size.server";
+import { contrastOf } from "~/utils/contrast.server";
 import { useNonce } from "~/utils/nonce";
+import { pageMeta } from "~/utils/page-meta";
+import { OfflineBanner, useServiceWorker } from "~/components/offline";
 import { useRequestLocale } from "~/utils/request-locale";
 import styles from "~/styles.css?url";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+  { rel: "manifest", href: "/manifest.webmanifest" },
+  { rel: "apple-touch-icon", href: "/icons/apple-touch-icon.png" },
 ];
 
+/** The app's full name: pages name themselves with their own `meta` (app/utils/page-meta.ts). */
+export const meta: MetaFunction = (args) => pageMeta(args, () => null);
+
 export async function loader({ request }: LoaderFunctionArgs) {
-  const [locale, user, textSize] = await Promise.all([getLocale(request), getUser(request), textSizeOf(request)]);
+  const [locale, user, textSize, contrast] = await Promise.all([getLocale(request), getUser(request), textSizeOf(request), contrastOf(request)]);
   const unread = user ? await unreadCount(user.id) : 0;
-  return { locale, user: user ? { id: user.id, displayName: user.displayName } : null, unread, textSize };
+  return { locale, user: user ? { id: user.id, displayName: user.displayName } : null, unread, textSize, contrast };
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
@@ -44,11 +52,14 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const i18n = useMemo(() => createI18n(locale), [locale]);
   const nonce = useNonce();
   return (
-    <html lang={locale} className={data?.textSize === "large" ? "large-text" : undefined}>
+    <html
+      lang={locale}
+      className={[data?.textSize === "large" ? "large-text" : "", data?.contrast === "high" ? "high-contrast" : ""].join(" ").trim() || undefined}
+    >
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{i18n.t("app.fullName")}</title>
+        <meta name="theme-color" content="#b71c1c" />
         <Meta />
         <Links />
       </head>
@@ -59,29 +70,15 @@ export function Layout({ children }: { children: React.ReactNode }) {
           </a>
           <TopBar />
           <main id="main" tabIndex={-1}>
+            <OfflineBanner signedIn={Boolean(data?.user)} />
             {children}
           </main>
-          <PageTitle />
         </I18nextProvider>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>
     </html>
   );
-}
-
-/**
- * Each page's title names the page: its first heading, then the app. A page may set its own
- * afterwards (the live page names an open vote); this runs first, as a layout effect.
- */
-function PageTitle() {
-  const location = useLocation();
-  const { t } = useTranslation();
-  useLayoutEffect(() => {
-    const heading = document.querySelector("main h1")?.textContent?.trim();
-    document.title = heading ? `${heading} · ${t("app.name")}` : t("app.fullName");
-  }, [location.pathname, location.search, t]);
-  return null;
 }
 
 function TopBar() {
@@ -114,6 +111,7 @@ function TopBar() {
         </button>
       </Form>
       <TextSizeSwitch large={data?.textSize === "large"} />
+      <ContrastSwitch high={data?.contrast === "high"} />
       {data?.user ? (
         <>
           <NotificationsLink unread={data.unread} />
@@ -155,6 +153,35 @@ function TextSizeSwitch({ large }: { large: boolean }) {
       <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
       <button className="btn ghost text-size" type="submit" aria-pressed={large} aria-label={t("ux.largeText")} data-testid="text-size">
         <span aria-hidden="true">{t("ux.largeTextShort")}</span>
+      </button>
+    </Form>
+  );
+}
+
+/** 高对比度 / High contrast: one tap beside large text, remembered (app/routes/contrast.tsx); the two combine. */
+function ContrastSwitch({ high }: { high: boolean }) {
+  const { t } = useTranslation();
+  const location = useLocation();
+  const fetcher = useFetcher();
+  const next = high ? "normal" : "high";
+  return (
+    <Form
+      method="post"
+      action="/contrast"
+      className="lang-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        fetcher.submit({ contrast: next }, { method: "post", action: "/contrast" });
+      }}
+    >
+      <input type="hidden" name="contrast" value={next} />
+      <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+      <button className="btn ghost contrast" type="submit" aria-pressed={high} aria-label={t("uxrest.contrast.label")} data-testid="contrast">
+        {/* A half-filled circle: the usual sign for contrast, narrow enough for a 360 px top bar. */}
+        <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
+          <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" strokeWidth="2.5" />
+          <path d="M12 3a9 9 0 0 1 0 18Z" fill="currentColor" />
+        </svg>
       </button>
     </Form>
   );
@@ -206,7 +233,8 @@ function NotificationsLink({ unread: fromLoader }: { unread: number }) {
 }
 
 export default function App() {
-  useLoaderData<typeof loader>();
+  const data = useLoaderData<typeof loader>();
+  useServiceWorker(Boolean(data.user));
   return <Outlet />;
 }
 

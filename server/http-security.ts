@@ -55,6 +55,9 @@ function contentSecurityPolicy(req: Request, nonce: string, production: boolean)
     "img-src 'self' data: blob:",
     "font-src 'self'",
     `connect-src 'self'${sockets}`,
+    // The service worker (/sw.js) and the web app manifest: our own files only (issue 15).
+    "worker-src 'self'",
+    "manifest-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

@@ -280,6 +280,7 @@ const CALLS: Record<string, Call> = {
     }),
   },
   "POST /api/v1/communities/{slug}/members/{userId}/activation-link": { path: (i) => `/api/v1/communities/xingfuli/members/${i.resident3Id}/activation-link` },
+  "POST /api/v1/communities/{slug}/members/{userId}/password-reset": { path: (i) => `/api/v1/communities/xingfuli/members/${i.resident3Id}/password-reset` },
 };
 
 // prettier-ignore
@@ -397,6 +398,7 @@ const EXPECTED: Record<string, Row> = {
   "POST /api/v1/communities/{slug}/members/import/preview": [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
   "POST /api/v1/communities/{slug}/members/import":       [200, 200, 403, 403, 403, 403, 403, 403, 403, 401],
   "POST /api/v1/communities/{slug}/members/{userId}/activation-link": [409, 409, 403, 403, 403, 403, 403, 403, 403, 401], // resident3 has a password
+  "POST /api/v1/communities/{slug}/members/{userId}/password-reset": [200, 200, 403, 403, 403, 403, 403, 403, 403, 401], // issuing only: resident3 stays signed in
 };
 
 /**
@@ -451,6 +453,7 @@ const POLICY_RULES: Record<string, { action: string; resource: "community" | "se
   "POST /api/v1/communities/{slug}/members/import/preview": { action: "member:import", resource: "community" },
   "POST /api/v1/communities/{slug}/members/import": { action: "member:import", resource: "community" },
   "POST /api/v1/communities/{slug}/members/{userId}/activation-link": { action: "member:manage", resource: "community" },
+  "POST /api/v1/communities/{slug}/members/{userId}/password-reset": { action: "member:resetPassword", resource: "community" },
 };
 
 let server: RunningServer;

@@ -5,6 +5,7 @@ import { endpoint, type Endpoint } from "~/utils/api.server";
 import { minutesApi } from "./contract.minutes";
 import { secretaryApi } from "./contract.secretary";
 import { importApi } from "./contract.import";
+import { resetApi } from "./contract.reset";
 import { AUDIT_ACTIONS } from "~/models/audit.server";
 import { dashboardApi } from "./contract.dashboard";
 import { CONSTITUENCIES, ROLES, SESSION_STATUSES } from "~/utils/domain";
@@ -75,6 +76,7 @@ export const api = {
   ...taskEndpoints,
   ...placesApi,
   ...importApi,
+  ...resetApi,
   token: endpoint({
     method: "POST",
     path: "/api/v1/auth/token",

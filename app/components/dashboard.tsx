@@ -56,7 +56,8 @@ export function ChartFigure({ table, download }: { table: ChartTable; download: 
     <section className="card chart-card" aria-labelledby={`chart-${table.id}-title`} data-chart={table.id}>
       <h2 id={`chart-${table.id}-title`}>{table.title}</h2>
       <figure role="img" aria-label={t("dashboard.charts.label", { title: table.title })} className="chart" dangerouslySetInnerHTML={{ __html: table.svg }} />
-      <div className="table-scroll">
+      {/* Scrolls sideways on a phone: focusable so a keyboard can scroll it too, named for the screen reader. */}
+      <div className="table-scroll" tabIndex={0} role="region" aria-label={t("uxrest.tableScroll", { title: table.title })}>
         <table className="data-table">
           <caption className="visually-hidden">{table.title}</caption>
           <thead>

@@ -21,6 +21,8 @@ import { districtZhCN, organizationsZhCN, placesAuditZhCN, placesErrorsZhCN, pla
 import { districtEn, organizationsEn, placesAuditEn, placesErrorsEn, placesEn, seatPlaceEn } from "./places.en";
 import { rosterAuditEn, rosterEn, rosterErrorsEn } from "./roster.en";
 import { rosterAuditZhCN, rosterErrorsZhCN, rosterZhCN } from "./roster.zh-CN";
+import { uxrestAuditEn, uxrestEn, uxrestErrorsEn } from "./uxrest.en";
+import { uxrestAuditZhCN, uxrestErrorsZhCN, uxrestZhCN } from "./uxrest.zh-CN";
 
 export const resources = {
   "zh-CN": {
@@ -36,7 +38,9 @@ export const resources = {
         ...placesErrorsZhCN,
         ...uxErrorsZhCN,
         ...secretaryErrorsZhCN,
+        ...uxrestErrorsZhCN,
       },
+      uxrest: uxrestZhCN,
       secretary: secretaryZhCN,
       live: liveZhCN,
       ux: uxZhCN,
@@ -49,7 +53,7 @@ export const resources = {
       organizations: organizationsZhCN,
       district: districtZhCN,
       seatPlace: seatPlaceZhCN,
-      audit: { ...zhCN.audit, actions: { ...zhCN.audit.actions, ...placesAuditZhCN, ...rosterAuditZhCN } },
+      audit: { ...zhCN.audit, actions: { ...zhCN.audit.actions, ...placesAuditZhCN, ...rosterAuditZhCN, ...uxrestAuditZhCN } },
       notifications: {
         ...zhCN.notifications,
         types: { ...zhCN.notifications.types, ...minutesNotificationsZhCN, ...tasksNotificationsZhCN },
@@ -69,7 +73,9 @@ export const resources = {
         ...placesErrorsEn,
         ...uxErrorsEn,
         ...secretaryErrorsEn,
+        ...uxrestErrorsEn,
       },
+      uxrest: uxrestEn,
       secretary: secretaryEn,
       live: liveEn,
       ux: uxEn,
@@ -82,7 +88,7 @@ export const resources = {
       organizations: organizationsEn,
       district: districtEn,
       seatPlace: seatPlaceEn,
-      audit: { ...en.audit, actions: { ...en.audit.actions, ...placesAuditEn, ...rosterAuditEn } },
+      audit: { ...en.audit, actions: { ...en.audit.actions, ...placesAuditEn, ...rosterAuditEn, ...uxrestAuditEn } },
       notifications: {
         ...en.notifications,
         types: { ...en.notifications.types, ...minutesNotificationsEn, ...tasksNotificationsEn },

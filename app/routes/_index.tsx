@@ -1,3 +1,5 @@
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -5,6 +7,8 @@ import { getUserId } from "~/utils/auth.server";
 import { prisma } from "~/utils/db.server";
 import { can, loadActor } from "~/utils/permissions.server";
 import { formatDateTime } from "~/utils/format";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "home.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const userId = await getUserId(request);

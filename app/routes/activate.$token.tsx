@@ -1,5 +1,7 @@
 // 激活账号: a person whose account the community made opens their one-time link, sets a
 // password and is signed in; from then on they sign in with their phone number.
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -10,6 +12,8 @@ import { fieldsOf, formOf } from "~/utils/forms.server";
 import { LIMITS, RateLimited, limitAddress } from "~/utils/rate-limit.server";
 import { activateSchema } from "~/utils/roster-schemas";
 import { fieldErrors } from "~/utils/schemas";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "roster.activate.title");
 
 // Retry-After from a refused action reaches the browser.
 export { passRetryAfter as headers } from "~/utils/rate-limit.server";

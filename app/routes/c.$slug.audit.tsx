@@ -1,4 +1,6 @@
 // 操作记录: the community's audit log for its staff, newest first; read-only by design.
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -6,6 +8,8 @@ import { auditLog } from "~/models/audit.server";
 import { formatDateTime } from "~/utils/format";
 import { communityPage } from "~/utils/forms.server";
 import { idSchema } from "~/utils/schemas";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "audit.title");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, community } = await communityPage(request, params.slug ?? "", "audit:view");

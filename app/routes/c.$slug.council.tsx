@@ -1,4 +1,6 @@
 // 议事会席位: community staff seat and unseat members, and see each seat's terms.
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -10,6 +12,8 @@ import { communityPage, formOf, problemsFrom, zodProblems, type Problems } from 
 import { placeOptions } from "~/models/places.server";
 import { seatWithPlaceSchema } from "~/utils/places-schemas";
 import { idSchema } from "~/utils/schemas";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "council.title");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, community } = await communityPage(request, params.slug ?? "", "council:seat");

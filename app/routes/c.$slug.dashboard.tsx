@@ -1,6 +1,8 @@
 // 看板: a community's figures for a period, each linked to its definition and to the list it
 // counts; trends and breakdowns as server-rendered SVG charts with their tables and downloads;
 // the property-company scorecard (物业考评) for those who may see it; the scheduled jobs' log for staff.
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -24,6 +26,8 @@ import { communityPage, formOf, problemsFrom, type Problems } from "~/utils/form
 import { orHttpError } from "~/utils/http.server";
 import { getLocale } from "~/utils/locale.server";
 import { can, requirePermission } from "~/utils/permissions.server";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "dashboard.title");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
@@ -132,7 +136,7 @@ export default function DashboardPage() {
         <div className="card" data-testid="job-runs">
           <h2>{t("dashboard.jobs.title")}</h2>
           <p className="muted">{t("dashboard.jobs.intro")}</p>
-          <div className="table-scroll">
+          <div className="table-scroll" tabIndex={0} role="region" aria-label={t("uxrest.tableScroll", { title: t("dashboard.jobs.title") })}>
             <table className="data-table">
               <thead>
                 <tr>

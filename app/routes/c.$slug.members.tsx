@@ -1,5 +1,5 @@
 // 社区成员: community staff grant and revoke roles and deactivate or reactivate members.
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Outcome } from "~/components/outcome";
@@ -8,6 +8,12 @@ import { ROLES, roleSchema } from "~/utils/domain";
 import { communityPage, formOf, problemsFrom, zodProblems, type Problems } from "~/utils/forms.server";
 import { idSchema } from "~/utils/schemas";
 import { homePlaces, placeOptions, setHomePlace } from "~/models/places.server";
+import { issuePasswordReset, type IssuedReset } from "~/models/password-reset.server";
+import { can } from "~/utils/permissions.server";
+import { pageMeta } from "~/utils/page-meta";
+import { formatDateTime } from "~/utils/format";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "members.title");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, community } = await communityPage(request, params.slug ?? "", "member:manage");
@@ -16,7 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     placeOptions(community.id, { households: true }),
     homePlaces(community.id),
   ]);
-  return { community, ...members, places, homes };
+  return { community, ...members, places, homes, mayReset: can(actor, "member:resetPassword", { type: "community", communityId: community.id }) };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -26,6 +32,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!userId.success) return { problems: zodProblems(userId.error), done: null };
   const intent = String(form.get("intent") ?? "");
   try {
+    if (intent === "reset") {
+      const reset: IssuedReset = await issuePasswordReset(actor, community.id, userId.data, new URL(request.url).origin);
+      return { problems: {} as Problems, done: null, reset };
+    }
     if (intent === "home") {
       const placeId = form.get("placeId") ? idSchema.safeParse(form.get("placeId")) : ({ success: true, data: null } as const);
       if (!placeId.success) return { problems: zodProblems(placeId.error), done: null };
@@ -47,10 +57,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function MembersPage() {
-  const { community, members, places, homes } = useLoaderData<typeof loader>();
+  const { community, members, places, homes, mayReset } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const { t } = useTranslation();
+  const reset = data && "reset" in data ? data.reset : null;
   return (
     <div className="card stack">
       <h1>{t("members.title")}</h1>
@@ -141,6 +152,15 @@ export default function MembersPage() {
                 </button>
               </Form>
             ) : null}
+            {m.active && mayReset ? (
+              <Form method="post">
+                <input type="hidden" name="userId" value={m.userId} />
+                <button className="btn secondary" type="submit" name="intent" value="reset" disabled={busy} data-testid="reset-password">
+                  {t("uxrest.reset.issue", { name: m.displayName })}
+                </button>
+              </Form>
+            ) : null}
+            {reset?.userId === m.userId ? <IssuedResetLink reset={reset} name={m.displayName} /> : null}
             <Form method="post">
               <input type="hidden" name="userId" value={m.userId} />
               <button className="btn secondary" type="submit" name="intent" value={m.active ? "deactivate" : "reactivate"} disabled={busy}>
@@ -150,6 +170,26 @@ export default function MembersPage() {
           </li>
         ))}
       </ul>
+    </div>
+  );
+}
+
+/** The one-time reset link just issued, as text to copy and as a QR code to scan from this screen. */
+function IssuedResetLink({ reset, name }: { reset: IssuedReset; name: string }) {
+  const { t, i18n } = useTranslation();
+  const id = `reset-url-${reset.userId}`;
+  return (
+    <div className="notice ok stack" role="status" data-testid="reset-link">
+      <p>{t("uxrest.reset.issued", { name })}</p>
+      <label htmlFor={id}>{t("uxrest.reset.link")}</label>
+      <input id={id} readOnly value={reset.url} data-testid="reset-url" onFocus={(e) => e.currentTarget.select()} />
+      <figure className="stack" style={{ margin: 0 }}>
+        {/* The SVG is the qrcode package's own output for our URL: no user text in it. */}
+        <div role="img" aria-label={t("uxrest.reset.qr")} data-testid="reset-qr" style={{ maxWidth: 220 }} dangerouslySetInnerHTML={{ __html: reset.qr }} />
+        <figcaption className="muted">
+          {t("uxrest.reset.qrHint")} {t("uxrest.reset.expires", { time: formatDateTime(reset.expiresAt, i18n.language) })}
+        </figcaption>
+      </figure>
     </div>
   );
 }

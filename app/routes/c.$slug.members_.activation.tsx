@@ -1,5 +1,7 @@
 // 激活单: staff make one-time activation links (with QR codes) for members whose accounts
 // the community made (a roster import), to print or send; each person sets their password.
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -8,6 +10,8 @@ import { ACTIVATION_BATCH, ACTIVATION_TTL_MS, issueActivationLink, issueActivati
 import { communityPage, formOf, problemsFrom, type Problems } from "~/utils/forms.server";
 import { idSchema } from "~/utils/schemas";
 import { formatDateTime } from "~/utils/format";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "roster.activation.title");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, community } = await communityPage(request, params.slug ?? "", "member:manage");

@@ -1,5 +1,7 @@
 // 导入花名册: staff upload a roster, see every row's problems before anything is
 // written, fix the file and upload it again, then import it all at once.
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -8,6 +10,8 @@ import { ROSTER_LIMITS } from "~/utils/roster-schemas";
 import { importRoster, previewRoster } from "~/models/roster-import.server";
 import { communityPage, formOf, problemsFrom, type Problems } from "~/utils/forms.server";
 import { idSchema } from "~/utils/schemas";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "roster.title");
 
 /** The page lists this many problems; the API gives them all. */
 const SHOWN_PROBLEMS = 500;

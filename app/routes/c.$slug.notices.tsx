@@ -1,5 +1,7 @@
 // 公示栏: the community's published minutes and resolutions, newest first, each with its notice
 // period and how its objections stand.
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -7,6 +9,8 @@ import { listNotices } from "~/models/minutes.server";
 import minutesStyles from "~/styles/minutes.css?url";
 import { formatDateTime } from "~/utils/format";
 import { communityPage } from "~/utils/forms.server";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "minutes.notices.title");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: minutesStyles }];
 

@@ -1,4 +1,6 @@
 // 组织与单位: staff create, rename and archive organisations, add their members and choose who acts for them.
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -16,6 +18,8 @@ import { ORGANIZATION_KINDS } from "~/utils/domain";
 import { communityPage, fieldsOf, formOf, problemsFrom, zodProblems, type Problems } from "~/utils/forms.server";
 import { organizationCreateSchema, organizationMemberSchema, organizationRenameSchema } from "~/utils/places-schemas";
 import { idSchema } from "~/utils/schemas";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "organizations.title");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, community } = await communityPage(request, params.slug ?? "", "organization:manage");
@@ -110,9 +114,10 @@ export default function OrganizationsPage() {
           const inOrg = new Set(o.members.map((m) => m.userId));
           return (
             <li key={o.id} className="stack" data-testid="organization" data-name={o.name}>
-              <span>
+              {/* Each organisation is a section of the page: its members' heading sits under it (axe heading-order). */}
+              <h2 style={{ margin: 0, fontSize: "1.1rem" }}>
                 <span className="pill">{t(`organizations.kinds.${o.kind}`)}</span> <strong>{o.name}</strong>
-              </span>
+              </h2>
               <h3 style={{ margin: 0 }}>{t("organizations.members")}</h3>
               {o.members.length === 0 ? <p className="muted">{t("organizations.noMembers")}</p> : null}
               <ul className="list">

@@ -1,4 +1,6 @@
 // 网格、楼栋、单元与住户: staff build the community's places, rename, move, merge and archive them.
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -18,6 +20,8 @@ import { placeKindSchema, type PlaceKind } from "~/utils/domain";
 import { communityPage, fieldsOf, formOf, problemsFrom, zodProblems, type Problems } from "~/utils/forms.server";
 import { placeCreateSchema, placeMergeSchema, placeRenameSchema } from "~/utils/places-schemas";
 import { idSchema } from "~/utils/schemas";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "places.title");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, community } = await communityPage(request, params.slug ?? "", "place:manage");

@@ -1,4 +1,6 @@
 // 物业答题: topics referred to the person's organisation, waiting for its formal answer.
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -7,6 +9,8 @@ import { referralQueue } from "~/models/topic.server";
 import { formatDateTime } from "~/utils/format";
 import { communityPage } from "~/utils/forms.server";
 import { orHttpError } from "~/utils/http.server";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "referrals.title");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, community } = await communityPage(request, params.slug ?? "");

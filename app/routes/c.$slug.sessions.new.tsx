@@ -1,4 +1,6 @@
 // Staff schedule a council session, then build its agenda.
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -11,6 +13,8 @@ import { SESSION_MODES } from "~/utils/domain";
 import { communityPage, problemsFrom, zodProblems, type Problems, fieldsOf, formOf } from "~/utils/forms.server";
 import { orHttpError } from "~/utils/http.server";
 import { sessionCreateSchema } from "~/utils/schemas";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "sessionNew.title");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { community } = await communityPage(request, params.slug ?? "", "session:schedule");

@@ -1,3 +1,5 @@
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -5,6 +7,8 @@ import { Outcome } from "~/components/outcome";
 import { communitySettings, updateCommunitySettings } from "~/models/community.server";
 import { communityPage, problemsFrom, zodProblems, type Problems, formOf } from "~/utils/forms.server";
 import { communitySettingsSchema } from "~/utils/schemas";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "settings.title");
 
 const QUORUM_RULES = {
   moreThanHalf: { quorumRatio: 0.5, quorumInclusive: false },

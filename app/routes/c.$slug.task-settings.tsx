@@ -1,6 +1,8 @@
 // Staff choose how residents' verification closes a task (验收规则): the first verifier, or a
 // majority of those who answer within N days; what silence means; first-response hours; which
 // ratings count as satisfied (the dashboard reads these).
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -9,6 +11,8 @@ import { getTaskSettings, updateTaskSettings } from "~/models/task.server";
 import { communityPage, formOf, problemsFrom, zodProblems, type Problems } from "~/utils/forms.server";
 import { RATINGS, SILENCE_COUNTS, VERIFICATION_RULES } from "~/utils/task-domain";
 import { taskSettingsSchema } from "~/utils/task-schemas";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "tasks.settings.heading");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, community } = await communityPage(request, params.slug ?? "", "community:configure");

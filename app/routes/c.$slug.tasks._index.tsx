@@ -1,4 +1,6 @@
 // A community's tasks: by status, organisation, place and due date; staff assign new ones; CSV export.
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -12,6 +14,9 @@ import { prisma } from "~/utils/db.server";
 import { communityPage } from "~/utils/forms.server";
 import { can } from "~/utils/permissions.server";
 import { taskListSchema } from "~/utils/task-schemas";
+
+export const meta: MetaFunction = (args) =>
+  pageMeta(args, (t, d) => t("tasks.communityTitle", { community: (d as { community?: { name?: string } } | undefined)?.community?.name ?? "" }));
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, community } = await communityPage(request, params.slug ?? "");

@@ -1,5 +1,7 @@
 // Staff assign a joint-handling task: directly, from a resolution (?agendaItemId=), from a
 // topic (?topicId=), or as a sub-task (?parentId=).
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
@@ -39,6 +41,8 @@ function shownRows(values: Record<string, string | undefined>, group: string) {
   }
   return Math.min(n, MAX_ROWS);
 }
+
+export const meta: MetaFunction = (args) => pageMeta(args, "tasks.new.title");
 
 const ref = (v: string | null) => (v && idSchema.safeParse(v).success ? v : null);
 

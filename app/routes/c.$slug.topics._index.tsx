@@ -1,4 +1,6 @@
 // 议题板: a community's topics, searchable and filterable, newest first.
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData, useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -11,6 +13,8 @@ import { can } from "~/utils/permissions.server";
 import { topicListSchema } from "~/utils/schemas";
 import { PlaceFilter } from "~/components/place-filter";
 import { placeOptions } from "~/models/places.server";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "topics.title");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, community } = await communityPage(request, params.slug ?? "");

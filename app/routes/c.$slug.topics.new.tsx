@@ -1,7 +1,10 @@
 // 居民出题: raise a topic, with the place it concerns and up to nine photos.
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useState } from "react";
+import { useRef, useState } from "react";
+import { DraftRestored, useFormDraft } from "~/components/form-draft";
 import { useTranslation } from "react-i18next";
 import { Field } from "~/components/field";
 import { PhotoPicker } from "~/components/photo-picker";
@@ -16,6 +19,8 @@ import { refusalOf, refusalResponse } from "~/utils/refusal.server";
 import { can } from "~/utils/permissions.server";
 import { topicRaiseSchema } from "~/utils/schemas";
 import { MAX_PHOTOS, MAX_PHOTO_BYTES } from "~/utils/uploads.server";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "raise.title");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, community } = await communityPage(request, params.slug ?? "", "topic:raise");
@@ -104,6 +109,8 @@ export default function RaiseTopic() {
   const shownBuildings = gridId ? buildings.filter((b) => b.gridId === gridId || b.id === buildingId) : buildings;
   const busy = navigation.state !== "idle";
   const invalidCount = Object.keys(problems).length;
+  const formRef = useRef<HTMLFormElement>(null);
+  const draft = useFormDraft(formRef, `topic:${community.slug}`, ["title", "description", "onBehalfOf"], "/topics/");
 
   return (
     <div>
@@ -112,7 +119,15 @@ export default function RaiseTopic() {
       </p>
       <h1>{t("raise.title")}</h1>
       <p className="muted">{t("raise.intro", { community: community.name })}</p>
-      <Form method="post" encType="multipart/form-data" className="card stack" noValidate aria-describedby={invalidCount ? "raise-problems" : undefined}>
+      <Form
+        ref={formRef}
+        method="post"
+        encType="multipart/form-data"
+        className="card stack"
+        noValidate
+        aria-describedby={invalidCount ? "raise-problems" : undefined}
+      >
+        <DraftRestored {...draft} />
         {invalidCount ? (
           <p className="notice" id="raise-problems" role="alert">
             {t("raise.fixProblems", { count: invalidCount })}

@@ -1,4 +1,6 @@
 // 社区领题: the staff's queue of open topics, most urgent first.
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -11,6 +13,8 @@ import { can } from "~/utils/permissions.server";
 import { PlaceFilter } from "~/components/place-filter";
 import { placeOptions } from "~/models/places.server";
 import { placeFilterSchema } from "~/utils/places-schemas";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "triage.title");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, community } = await communityPage(request, params.slug ?? "", "topic:triage");

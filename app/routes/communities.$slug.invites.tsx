@@ -1,3 +1,5 @@
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -10,6 +12,9 @@ import { NotFound, requireActor, requirePermission } from "~/utils/permissions.s
 import { fieldErrors, inviteCreateSchema } from "~/utils/schemas";
 import { fieldsOf, formOf } from "~/utils/forms.server";
 import { qrSvg } from "~/utils/qr.server";
+
+export const meta: MetaFunction = (args) =>
+  pageMeta(args, (t, d) => t("invites.title", { community: (d as { community?: { name?: string } } | undefined)?.community?.name ?? "" }));
 
 async function communityFor(request: Request, slug: string) {
   const actor = await requireActor(request);

@@ -1,5 +1,7 @@
 // The street office's dashboard (街道): every community linked to it, for its super-users; for
 // everyone else, the dashboards of their own communities.
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -12,6 +14,8 @@ import { prisma } from "~/utils/db.server";
 import { orHttpError } from "~/utils/http.server";
 import { getLocale } from "~/utils/locale.server";
 import { requireActor } from "~/utils/permissions.server";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "dashboard.title");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 

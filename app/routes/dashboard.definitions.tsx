@@ -1,6 +1,8 @@
 // 指标口径: what each figure of the dashboard counts, and the published star formula of the
 // property-company scorecard with its weights (the deployment's default, or a street office's).
 // Public: anyone may check how a figure shown to them was made.
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -8,6 +10,8 @@ import { FIGURE_KEYS } from "~/models/dashboard.server";
 import { weightsFor } from "~/models/metrics.server";
 import styles from "~/styles/dashboard.css?url";
 import { idSchema } from "~/utils/schemas";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "dashboard.definitions.title");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 

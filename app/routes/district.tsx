@@ -1,4 +1,6 @@
 // 街道: the street office's super-user lists the district's communities and creates one with its first staff.
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
@@ -9,6 +11,12 @@ import { fieldsOf, formOf, problemsFrom, zodProblems, type Problems } from "~/ut
 import { orHttpError } from "~/utils/http.server";
 import { requireActor } from "~/utils/permissions.server";
 import { communityCreateSchema } from "~/utils/places-schemas";
+
+export const meta: MetaFunction = (args) =>
+  pageMeta(args, (t, d) => {
+    const district = (d as { district?: { city?: string | null; name?: string } | null } | undefined)?.district;
+    return district ? t("district.title", { name: [district.city, district.name].filter(Boolean).join(" ") }) : null;
+  });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireActor(request);

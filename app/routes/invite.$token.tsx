@@ -1,3 +1,5 @@
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -7,6 +9,8 @@ import { createAuthSession, getUserId } from "~/utils/auth.server";
 import { LIMITS, RateLimited, limitAddress } from "~/utils/rate-limit.server";
 import { fieldErrors, inviteAcceptSchema } from "~/utils/schemas";
 import { fieldsOf, formOf } from "~/utils/forms.server";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "invite.title");
 
 // Retry-After from a refused action reaches the browser.
 export { passRetryAfter as headers } from "~/utils/rate-limit.server";

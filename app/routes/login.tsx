@@ -1,3 +1,5 @@
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -11,6 +13,8 @@ import { localeCookie } from "~/utils/locale.server";
 import { LIMITS, RateLimited, clientAddress, limitAddress } from "~/utils/rate-limit.server";
 import { fieldErrors, loginSchema, safeRedirect } from "~/utils/schemas";
 import { fieldsOf, formOf } from "~/utils/forms.server";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "login.title");
 
 // Retry-After from a refused action reaches the browser.
 export { passRetryAfter as headers } from "~/utils/rate-limit.server";

@@ -1,5 +1,7 @@
 // A published version of the minutes (公示): rendered from its stored JSON by the allow-list
 // renderer, with its notice period, hash, correction notice, files, and objections (异议).
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -13,6 +15,12 @@ import { orHttpError } from "~/utils/http.server";
 import { objectionAnswerSchema, objectionSchema } from "~/utils/minutes-schemas";
 import { requireActor } from "~/utils/permissions.server";
 import { idSchema } from "~/utils/schemas";
+
+export const meta: MetaFunction = (args) =>
+  pageMeta(args, (t, d) => {
+    const session = (d as { meta?: { sessionTitle?: string } } | undefined)?.meta?.sessionTitle;
+    return session ? `${t("minutes.title")} · ${session}` : t("minutes.title");
+  });
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: minutesStyles }];
 

@@ -1,5 +1,7 @@
 // 核验: recompute every published version's hash from what is stored and check the chain; a hash
 // given as ?hash= (from a PDF, a link) is looked up: current, stale, unknown (forged) or malformed.
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -7,6 +9,8 @@ import { verifyMinutes } from "~/models/minutes.server";
 import minutesStyles from "~/styles/minutes.css?url";
 import { orHttpError } from "~/utils/http.server";
 import { requireActor } from "~/utils/permissions.server";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "minutes.verify.title");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: minutesStyles }];
 

@@ -1,4 +1,6 @@
 // The notification centre: what moved on the person's topics and sessions.
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -9,6 +11,8 @@ import { requireActor } from "~/utils/permissions.server";
 import { idSchema } from "~/utils/schemas";
 import { formOf } from "~/utils/forms.server";
 import { refuse } from "~/utils/refusal.server";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "notifications.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireActor(request);

@@ -1,3 +1,5 @@
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
@@ -12,6 +14,8 @@ import { useLiveEvents } from "~/utils/live-events";
 import { NotFound, can, loadSessionResource, requireActor, requirePermission } from "~/utils/permissions.server";
 import { problemsFrom, zodProblems, formOf, type Problems } from "~/utils/forms.server";
 import { secretaryAssignSchema } from "~/utils/secretary-schemas";
+
+export const meta: MetaFunction = (args) => pageMeta(args, (t, d) => (d as { session?: { title?: string } } | undefined)?.session?.title);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireActor(request);

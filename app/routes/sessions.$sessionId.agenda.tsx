@@ -1,6 +1,8 @@
 // The agenda builder: staff, the chair and the secretary put topics and free
 // items on a scheduled session's agenda, order them, give each a time slot and
 // publish the agenda to the council's members.
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -15,6 +17,9 @@ import { orHttpError } from "~/utils/http.server";
 import { NotFound, loadSessionResource, requireActor, requirePermission, type Actor } from "~/utils/permissions.server";
 import { agendaAddSchema, agendaTimeSlotSchema, idSchema } from "~/utils/schemas";
 import { refuse } from "~/utils/refusal.server";
+
+export const meta: MetaFunction = (args) =>
+  pageMeta(args, (t, d) => t("agenda.title", { title: (d as { session?: { title?: string } } | undefined)?.session?.title ?? "" }));
 
 async function editable(request: Request, sessionId: string): Promise<Actor> {
   const actor = await requireActor(request);

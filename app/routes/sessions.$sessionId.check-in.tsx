@@ -1,3 +1,5 @@
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import { json, redirect, type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import liveStyles from "~/styles/live.css?url";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -10,6 +12,8 @@ import { isRefusal } from "~/utils/errors";
 import { orHttpError } from "~/utils/http.server";
 import { NotFound, loadSessionResource, requireActor, requirePermission } from "~/utils/permissions.server";
 import { formOf } from "~/utils/forms.server";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "live.checkInTitle");
 
 // Retry-After from a refused action reaches the browser.
 export { passRetryAfter as headers } from "~/utils/rate-limit.server";

@@ -1,3 +1,5 @@
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { Suspense, lazy, useEffect, useState } from "react";
@@ -9,6 +11,8 @@ import { agendaItemDocumentName } from "~/utils/domain";
 import { useLiveEvents } from "~/utils/live-events";
 import { orHttpError } from "~/utils/http.server";
 import { NotFound, can, loadAgendaItemResource, requireActor, requirePermission } from "~/utils/permissions.server";
+
+export const meta: MetaFunction = (args) => pageMeta(args, (t, d) => (d as { item?: { title?: string } } | undefined)?.item?.title);
 
 // The editor (Tiptap, Yjs, the provider) is fetched only when an item is opened, after the page is up.
 const CollaborativeEditor = lazy(() => import("~/components/collaborative-editor"));

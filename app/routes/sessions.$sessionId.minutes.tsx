@@ -1,6 +1,8 @@
 // 会议纪要: the secretary keeps the minutes live (the fact blocks arrive by themselves), everyone
 // of the community reads them live; then review (attendees comment on passages), approval by the
 // chair, publication as a public notice, corrections. Every step is decided on the server.
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import type { Editor } from "@tiptap/core";
@@ -26,6 +28,8 @@ import { orHttpError } from "~/utils/http.server";
 import { commentResolveSchema, minutesCommentSchema, minutesCorrectSchema, minutesPublishSchema, minutesSubmitSchema } from "~/utils/minutes-schemas";
 import { NotFound, loadMinutesResource, requireActor } from "~/utils/permissions.server";
 import { idSchema } from "~/utils/schemas";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "minutes.title");
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: minutesStyles }];
 

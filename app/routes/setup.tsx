@@ -1,4 +1,6 @@
 // First-run setup (app/models/setup.server.ts): only while no account exists.
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -7,6 +9,8 @@ import { SetupRefused, createFirstAccount, needsSetup } from "~/models/setup.ser
 import { createAuthSession } from "~/utils/auth.server";
 import { LIMITS, RateLimited, limitAddress } from "~/utils/rate-limit.server";
 import { fieldErrors, setupSchema } from "~/utils/schemas";
+
+export const meta: MetaFunction = (args) => pageMeta(args, "setup.title");
 
 // Retry-After from a refused action reaches the browser.
 export { passRetryAfter as headers } from "~/utils/rate-limit.server";

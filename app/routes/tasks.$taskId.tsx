@@ -1,6 +1,8 @@
 // One task: its state, progress (live), photos, timeline; and for each person the forms they
 // may use — progress with photos (owner, co-handlers), submit, owner, extension (ask / decide),
 // verification with a rating (the topic's raiser and co-signers, seated council members).
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef } from "react";
@@ -38,6 +40,8 @@ import {
   verificationSchema,
 } from "~/utils/task-schemas";
 import { MAX_PHOTOS, MAX_PHOTO_BYTES } from "~/utils/uploads.server";
+
+export const meta: MetaFunction = (args) => pageMeta(args, (t, d) => (d as { task?: { title?: string } } | undefined)?.task?.title);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireActor(request);

@@ -1,4 +1,5 @@
 // 我的任务: what I own, what my organisation leads or co-handles, and what waits for my verification.
+import { pageMeta } from "~/utils/page-meta";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -6,7 +7,7 @@ import { TaskList } from "~/components/task-ui";
 import { myTasks } from "~/models/task.server";
 import { requireActor } from "~/utils/permissions.server";
 
-export const meta: MetaFunction = () => [{ title: "联办任务 · 议事" }];
+export const meta: MetaFunction = (args) => pageMeta(args, "tasks.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireActor(request);

@@ -1,5 +1,7 @@
 // One topic: what it is, who cares (附议, live), what happened (timeline), and
 // for staff / the referred organisation the moves they may make now.
+import type { MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useFetcher, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect, useState } from "react";
@@ -16,6 +18,8 @@ import { orHttpError } from "~/utils/http.server";
 import { useLiveEvents } from "~/utils/live-events";
 import { can, requireActor } from "~/utils/permissions.server";
 import { topicMoveSchema } from "~/utils/schemas";
+
+export const meta: MetaFunction = (args) => pageMeta(args, (t, d) => (d as { topic?: { title?: string } } | undefined)?.topic?.title);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireActor(request);

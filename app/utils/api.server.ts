@@ -198,6 +198,7 @@ export function mayInCommunity(
     | "community:configure"
     | "member:manage"
     | "member:import"
+    | "member:resetPassword"
     | "audit:view"
     | "topic:raise"
     | "place:manage"

@@ -69,6 +69,7 @@ type Resources = {
   "council:seat": CommunityResource;
   "member:manage": CommunityResource;
   "member:import": CommunityResource;
+  "member:resetPassword": CommunityResource;
   "audit:view": CommunityResource;
   "place:manage": CommunityResource;
   "organization:manage": CommunityResource;
@@ -154,6 +155,9 @@ const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean
   "member:manage": (a, r) => staffOrOverseer(a, r.communityId),
   // A roster import makes accounts and grants roles in bulk: the community's staff (or the street office that oversees it).
   "member:import": (a, r) => staffOrOverseer(a, r.communityId),
+  // A password reset link takes over an account: the staff of a community the member belongs to, or its street office
+  // (the model also refuses a member who belongs to a community the actor may not manage).
+  "member:resetPassword": (a, r) => staffOrOverseer(a, r.communityId),
   // The audit log names who changed what: the community's staff read it.
   "audit:view": (a, r) => staffOrOverseer(a, r.communityId),
   // Grids, buildings, units and homes; organisations and who acts for them: staff, or the street office.

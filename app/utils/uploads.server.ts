@@ -10,10 +10,15 @@ import { dataDir } from "./database-url.server";
 import { env } from "./env.server";
 import { LIMITS, RateLimited, limitUser } from "./rate-limit.server";
 import { Refusal } from "./errors";
+import { SHRINK_MAX_EDGE } from "./photo-shrink";
 
 export const MAX_PHOTOS = 9;
 export const MAX_PHOTO_BYTES = 12 * 1024 * 1024;
-const MAX_EDGE = 1600;
+/**
+ * The longest side kept: the same as the phone shrinks to (photo-shrink.ts), so a photo taken as
+ * evidence goes up once at 2048 px and is kept at 2048 px, not shrunk a second time (issue 15).
+ */
+export const MAX_EDGE = SHRINK_MAX_EDGE;
 /**
  * Refused from the header, before any pixel is decoded: decoding cost grows with the pixel
  * count, not the file size (a 243 KB PNG of 1 × 64 000 000 pixels took 19.9 s). 50 megapixels

@@ -16,6 +16,8 @@ export const USERS = {
   resident3: { username: "resident3", phone: "13800000008", name: "周明" },
   observer: { username: "observer", phone: "13800000009", name: "吴晓东" },
   outsider: { username: "outsider", phone: "13800000010", name: "郑涛" },
+  /** The street office of 金凤区 (a district super-user over 幸福里). */
+  jiedao: { username: "jiedao", phone: "13800000011", name: "金凤区街道办" },
 } as const;
 export type DemoUser = (typeof USERS)[keyof typeof USERS];
 
