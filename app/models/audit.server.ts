@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = [
   "organization.archive",
   "organization.member",
   "community.create",
+  "points.correct",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
