@@ -1,0 +1,7 @@
+import { api } from "~/api/contract";
+import { scanCheckIn } from "~/models/volunteer.server";
+import { byMethod, handle } from "~/utils/api.server";
+
+export const action = byMethod({
+  POST: handle(api.volunteerScanCheckIn, async ({ actor, params, body }) => scanCheckIn(actor!, params.activityId, body.token)),
+});

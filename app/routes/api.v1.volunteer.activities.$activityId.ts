@@ -1,0 +1,5 @@
+import { api } from "~/api/contract";
+import { activityDetail } from "~/models/volunteer.server";
+import { handle } from "~/utils/api.server";
+
+export const loader = handle(api.volunteerActivity, async ({ actor, params }) => activityDetail(actor!, params.activityId));
