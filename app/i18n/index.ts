@@ -19,6 +19,8 @@ import { districtZhCN, organizationsZhCN, placesAuditZhCN, placesErrorsZhCN, pla
 import { districtEn, organizationsEn, placesAuditEn, placesErrorsEn, placesEn, seatPlaceEn } from "./places.en";
 import { rosterAuditEn, rosterEn, rosterErrorsEn } from "./roster.en";
 import { rosterAuditZhCN, rosterErrorsZhCN, rosterZhCN } from "./roster.zh-CN";
+import { volunteerAuditEn, volunteerEn, volunteerErrorsEn } from "./volunteer.en";
+import { volunteerAuditZhCN, volunteerErrorsZhCN, volunteerZhCN } from "./volunteer.zh-CN";
 
 export const resources = {
   "zh-CN": {
@@ -33,6 +35,7 @@ export const resources = {
         ...placesErrorsZhCN,
         ...uxErrorsZhCN,
         ...secretaryErrorsZhCN,
+        ...volunteerErrorsZhCN,
       },
       secretary: secretaryZhCN,
       live: liveZhCN,
@@ -45,7 +48,8 @@ export const resources = {
       organizations: organizationsZhCN,
       district: districtZhCN,
       seatPlace: seatPlaceZhCN,
-      audit: { ...zhCN.audit, actions: { ...zhCN.audit.actions, ...placesAuditZhCN, ...rosterAuditZhCN } },
+      volunteer: volunteerZhCN,
+      audit: { ...zhCN.audit, actions: { ...zhCN.audit.actions, ...placesAuditZhCN, ...rosterAuditZhCN, ...volunteerAuditZhCN } },
       notifications: {
         ...zhCN.notifications,
         types: { ...zhCN.notifications.types, ...minutesNotificationsZhCN, ...tasksNotificationsZhCN },
@@ -64,6 +68,7 @@ export const resources = {
         ...placesErrorsEn,
         ...uxErrorsEn,
         ...secretaryErrorsEn,
+        ...volunteerErrorsEn,
       },
       secretary: secretaryEn,
       live: liveEn,
@@ -76,7 +81,8 @@ export const resources = {
       organizations: organizationsEn,
       district: districtEn,
       seatPlace: seatPlaceEn,
-      audit: { ...en.audit, actions: { ...en.audit.actions, ...placesAuditEn, ...rosterAuditEn } },
+      volunteer: volunteerEn,
+      audit: { ...en.audit, actions: { ...en.audit.actions, ...placesAuditEn, ...rosterAuditEn, ...volunteerAuditEn } },
       notifications: {
         ...en.notifications,
         types: { ...en.notifications.types, ...minutesNotificationsEn, ...tasksNotificationsEn },
