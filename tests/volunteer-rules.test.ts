@@ -1,6 +1,16 @@
 // Pure rules of volunteer points (app/models/volunteer-rules.ts) and the merchant's offline queue.
 import { describe, expect, it } from "vitest";
-import { beijingMonth, beijingMonthOf, beijingYearStart, capped, expiringPoints, maskedName, minutesServed, normalizeCode, pointsForService } from "~/models/volunteer-rules";
+import {
+  beijingMonth,
+  beijingMonthOf,
+  beijingYearStart,
+  capped,
+  expiringPoints,
+  maskedName,
+  minutesServed,
+  normalizeCode,
+  pointsForService,
+} from "~/models/volunteer-rules";
 import { enqueue, flushQueue, loadQueue, type QueueStorage } from "~/utils/redemption-queue";
 
 const at = (iso: string) => new Date(iso);

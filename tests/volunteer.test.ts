@@ -69,7 +69,15 @@ async function give(userId: string, points: number) {
   await inLedger(async (tx) => {
     const issuance = await accountId(tx, C, "issuance");
     const resident = await accountId(tx, C, "resident", userId);
-    await post(tx, { communityId: C, kind: "issue", memo: "test", lines: [{ accountId: issuance, amount: -points }, { accountId: resident, amount: points }] });
+    await post(tx, {
+      communityId: C,
+      kind: "issue",
+      memo: "test",
+      lines: [
+        { accountId: issuance, amount: -points },
+        { accountId: resident, amount: points },
+      ],
+    });
   });
 }
 
@@ -99,7 +107,11 @@ beforeAll(async () => {
 
 describe("activities, sign-up and the waiting list", () => {
   it("only leaders and staff post; a full activity queues; a cancellation promotes the earliest waiting", async () => {
-    expect(await refusal(createActivity(a.resident1!, C, { teamId, title: "x", description: "", startsAt: new Date(), endsAt: new Date(Date.now() + HOUR), capacity: 1 }))).toBe("forbidden");
+    expect(
+      await refusal(
+        createActivity(a.resident1!, C, { teamId, title: "x", description: "", startsAt: new Date(), endsAt: new Date(Date.now() + HOUR), capacity: 1 }),
+      ),
+    ).toBe("forbidden");
     expect(await refusal(activity(1, { endsAt: new Date(Date.now() - 20 * 60_000) }))).toBe("errors.volunteerEndBeforeStart");
     const id = await activity(1);
     expect(await signUp(a.resident1!, id)).toEqual({ status: "signedUp" });
@@ -135,7 +147,15 @@ describe("check-in by the rotating QR and confirmation", () => {
     const qr = await activityCheckInQr(a.resident2!, id, "http://x");
     expect(await refusal(activityCheckInQr(a.resident1!, id, "http://x"))).toBe("forbidden");
     const token = new URL(qr.url).searchParams.get("t")!;
-    expect(await refusal(scanCheckIn(a.resident1!, id, token.replace(/.$/, (c) => (c === "A" ? "B" : "A"))))).toBe("errors.checkInInvalid");
+    expect(
+      await refusal(
+        scanCheckIn(
+          a.resident1!,
+          id,
+          token.replace(/.$/, (c) => (c === "A" ? "B" : "A")),
+        ),
+      ),
+    ).toBe("errors.checkInInvalid");
     expect(await refusal(scanCheckIn(a.resident1!, id, token, new Date(Date.now() + 10 * 60_000)))).toBe("errors.checkInExpired");
     expect(await refusal(scanCheckIn(a.resident3!, id, token))).toBe("errors.volunteerNotSignedUp");
     const inn = await scanCheckIn(a.resident1!, id, token);
@@ -226,7 +246,9 @@ describe("community rules", () => {
   it("a yearly cap trims what a confirmation issues", async () => {
     // The shop's assistant has earned nothing yet this year.
     const person = a.shop!;
-    expect(await refusal(setVolunteerRules(a.resident1!, C, { pointsMode: "perActivity", pointsPerUnit: 25, yearlyCap: 30, expiryMonths: 0 }))).toBe("forbidden");
+    expect(await refusal(setVolunteerRules(a.resident1!, C, { pointsMode: "perActivity", pointsPerUnit: 25, yearlyCap: 30, expiryMonths: 0 }))).toBe(
+      "forbidden",
+    );
     await setVolunteerRules(a.staff!, C, { pointsMode: "perActivity", pointsPerUnit: 25, yearlyCap: 30, expiryMonths: 0 });
     const results = [];
     for (let i = 0; i < 2; i++) {

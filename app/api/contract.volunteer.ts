@@ -89,7 +89,8 @@ export const volunteerApi = {
   createVolunteerActivity: endpoint({
     method: "POST",
     path: "/api/v1/communities/{slug}/volunteer/activities",
-    summary: "Posts an activity for a team (place, time, helpers needed, points per hour or per activity; the community's rule by default). The team's leaders and staff",
+    summary:
+      "Posts an activity for a team (place, time, helpers needed, points per hour or per activity; the community's rule by default). The team's leaders and staff",
     tag: "volunteer",
     auth: true,
     params: slugParam,
@@ -315,7 +316,14 @@ export const volunteerApi = {
     query: z.object({ from: monthSchema, to: monthSchema }),
     response: z.object({
       figures: z.array(
-        z.object({ gridId: z.string().nullable(), grid: z.string(), month: z.string(), hours: z.number(), pointsIssued: z.number().int(), pointsRedeemed: z.number().int() }),
+        z.object({
+          gridId: z.string().nullable(),
+          grid: z.string(),
+          month: z.string(),
+          hours: z.number(),
+          pointsIssued: z.number().int(),
+          pointsRedeemed: z.number().int(),
+        }),
       ),
       teams: z.array(z.object({ id: z.string(), name: z.string(), members: z.number().int(), hours: z.number() })),
     }),
@@ -330,7 +338,16 @@ export const volunteerApi = {
     params: slugParam,
     response: z.object({
       items: z.array(
-        z.object({ id: z.string(), kind: z.string(), memo: z.string(), at: date, resident: z.string(), points: z.number().int(), reversed: z.boolean(), reversible: z.boolean() }),
+        z.object({
+          id: z.string(),
+          kind: z.string(),
+          memo: z.string(),
+          at: date,
+          resident: z.string(),
+          points: z.number().int(),
+          reversed: z.boolean(),
+          reversible: z.boolean(),
+        }),
       ),
     }),
     errors: [403, 404],
@@ -338,7 +355,8 @@ export const volunteerApi = {
   correctPointTransaction: endpoint({
     method: "POST",
     path: "/api/v1/communities/{slug}/volunteer/transactions/{transactionId}/reverse",
-    summary: "冲正: reverses a transaction by a reversing one with the reason (audited); refused if already reversed or if it would take a balance below zero. Staff",
+    summary:
+      "冲正: reverses a transaction by a reversing one with the reason (audited); refused if already reversed or if it would take a balance below zero. Staff",
     tag: "volunteer",
     auth: true,
     params: slugParam.extend({ transactionId: idSchema }),

@@ -1,7 +1,8 @@
 // Volunteer points (issue 18): English strings; the same keys as app/i18n/volunteer.zh-CN.ts.
 export const volunteerEn = {
   title: "Volunteering",
-  intro: "Serve to earn points, spend points on services: sign up for community volunteer activities, earn points once the leader confirms, and redeem them at partner merchants.",
+  intro:
+    "Serve to earn points, spend points on services: sign up for community volunteer activities, earn points once the leader confirms, and redeem them at partner merchants.",
   navLabel: "Volunteering pages",
   myPoints: "My points",
   balance: "{{points}} points",

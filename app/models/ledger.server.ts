@@ -116,7 +116,10 @@ export async function balanceOf(db: Tx | typeof prisma, id: string): Promise<num
 
 /** A resident's balance in a community (0 without an account). */
 export async function residentBalance(communityId: string, userId: string): Promise<number> {
-  const acc = await prisma.pointAccount.findUnique({ where: { communityId_kind_ownerId: { communityId, kind: "resident", ownerId: userId } }, select: { id: true } });
+  const acc = await prisma.pointAccount.findUnique({
+    where: { communityId_kind_ownerId: { communityId, kind: "resident", ownerId: userId } },
+    select: { id: true },
+  });
   return acc ? balanceOf(prisma, acc.id) : 0;
 }
 

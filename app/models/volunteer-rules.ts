@@ -2,7 +2,9 @@
 // trims it, how many points expire, and how a merchant sees a resident's name. Table-tested in
 // tests/volunteer-rules.test.ts; the ledger itself is app/models/ledger.server.ts.
 
-export const POINTS_MODES = ["perHour", "perActivity"] as const;
+import { POINTS_MODES } from "~/utils/volunteer-schemas";
+
+export { POINTS_MODES };
 export type PointsMode = (typeof POINTS_MODES)[number];
 
 /** Minutes served: from check-in to check-out, never more than the activity lasts, never negative. */

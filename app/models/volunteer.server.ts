@@ -33,7 +33,9 @@ export type VolunteerRulesInput = typeof DEFAULT_RULES;
 
 export async function volunteerRules(db: Tx | typeof prisma, communityId: string): Promise<VolunteerRulesInput> {
   const r = await db.volunteerRules.findUnique({ where: { communityId } });
-  return r ? { pointsMode: r.pointsMode as PointsMode, pointsPerUnit: r.pointsPerUnit, yearlyCap: r.yearlyCap, expiryMonths: r.expiryMonths } : { ...DEFAULT_RULES };
+  return r
+    ? { pointsMode: r.pointsMode as PointsMode, pointsPerUnit: r.pointsPerUnit, yearlyCap: r.yearlyCap, expiryMonths: r.expiryMonths }
+    : { ...DEFAULT_RULES };
 }
 
 export async function setVolunteerRules(actor: Actor, communityId: string, input: VolunteerRulesInput) {
@@ -57,7 +59,9 @@ async function teamResource(db: Tx | typeof prisma, communityId: string, teamId:
 }
 
 const names = async (ids: string[]) =>
-  Object.fromEntries((await prisma.user.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, displayName: true } })).map((u) => [u.id, u.displayName]));
+  Object.fromEntries(
+    (await prisma.user.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, displayName: true } })).map((u) => [u.id, u.displayName]),
+  );
 
 export async function listTeams(actor: Actor, communityId: string) {
   requirePermission(actor, "volunteer:view", community(communityId));
@@ -120,7 +124,13 @@ export async function createActivity(actor: Actor, communityId: string, input: A
   if (!team) throw new InputRejected("teamId", "errors.volunteerTeamInvalid");
   requirePermission(actor, "volunteer:lead", await teamResource(prisma, communityId, team.id));
   if (input.endsAt <= input.startsAt) throw new InputRejected("endsAt", "errors.volunteerEndBeforeStart");
-  let place = { placeId: null as string | null, placeName: "", gridId: null as string | null, buildingId: null as string | null, unitId: null as string | null };
+  let place = {
+    placeId: null as string | null,
+    placeName: "",
+    gridId: null as string | null,
+    buildingId: null as string | null,
+    unitId: null as string | null,
+  };
   if (input.placeId) {
     const found = await placeChain(prisma, communityId, input.placeId);
     if (!found || found.kind === "household") throw new InputRejected("placeId", "errors.placeInvalid");
@@ -417,7 +427,10 @@ export const REDEMPTION_CODE_TTL_MS = 2 * 60_000;
 export const OFFLINE_SETTLE_GRACE_MS = 30 * 60_000;
 
 async function merchantOrThrow(communityId: string, organizationId: string) {
-  const org = await prisma.organization.findFirst({ where: { id: organizationId, communityId, kind: "merchant", archivedAt: null }, select: { id: true, name: true } });
+  const org = await prisma.organization.findFirst({
+    where: { id: organizationId, communityId, kind: "merchant", archivedAt: null },
+    select: { id: true, name: true },
+  });
   if (!org) throw new NotFound("merchant");
   return org;
 }
@@ -426,7 +439,11 @@ const merchant = (communityId: string, organizationId: string): MerchantResource
 /** Partner merchants with their active offers (for residents: where points can be spent); `mine` marks the asker's own shops. */
 export async function listMerchants(actor: Actor, communityId: string) {
   requirePermission(actor, "volunteer:view", community(communityId));
-  const orgs = await prisma.organization.findMany({ where: { communityId, kind: "merchant", archivedAt: null }, orderBy: { name: "asc" }, select: { id: true, name: true } });
+  const orgs = await prisma.organization.findMany({
+    where: { communityId, kind: "merchant", archivedAt: null },
+    orderBy: { name: "asc" },
+    select: { id: true, name: true },
+  });
   const offers = await prisma.merchantOffer.findMany({ where: { organizationId: { in: orgs.map((o) => o.id) } }, orderBy: { points: "asc" } });
   const mineIds = new Set(actor.memberships.filter((m) => m.communityId === communityId && m.organizationId).map((m) => m.organizationId));
   return orgs.map((o) => {
@@ -445,7 +462,10 @@ export async function listMerchants(actor: Actor, communityId: string) {
 export async function createOffer(actor: Actor, communityId: string, organizationId: string, input: { title: string; points: number }) {
   await merchantOrThrow(communityId, organizationId);
   requirePermission(actor, "merchant:manage", merchant(communityId, organizationId));
-  return prisma.merchantOffer.create({ data: { communityId, organizationId, title: input.title, points: input.points }, select: { id: true, title: true, points: true, active: true } });
+  return prisma.merchantOffer.create({
+    data: { communityId, organizationId, title: input.title, points: input.points },
+    select: { id: true, title: true, points: true, active: true },
+  });
 }
 
 export async function setOfferActive(actor: Actor, communityId: string, organizationId: string, offerId: string, active: boolean) {
@@ -515,7 +535,15 @@ export async function redeem(actor: Actor, communityId: string, input: RedeemInp
     if (code.redemption) {
       const r = code.redemption;
       if (r.organizationId === input.organizationId && r.offerId === input.offerId)
-        return { redemptionId: r.id, code: code.code, points: r.points, offer: offer.title, resident: maskedName(resident), settledAt: r.createdAt.toISOString(), repeated: true };
+        return {
+          redemptionId: r.id,
+          code: code.code,
+          points: r.points,
+          offer: offer.title,
+          resident: maskedName(resident),
+          settledAt: r.createdAt.toISOString(),
+          repeated: true,
+        };
       throw new RuleBroken("errors.redemptionCodeUsed");
     }
     if (!offer.active) throw new RuleBroken("errors.offerInactive");
@@ -551,7 +579,15 @@ export async function redeem(actor: Actor, communityId: string, input: RedeemInp
         scannedAt,
       },
     });
-    return { redemptionId: r.id, code: code.code, points: offer.points, offer: offer.title, resident: maskedName(resident), settledAt: r.createdAt.toISOString(), repeated: false };
+    return {
+      redemptionId: r.id,
+      code: code.code,
+      points: offer.points,
+      offer: offer.title,
+      resident: maskedName(resident),
+      settledAt: r.createdAt.toISOString(),
+      repeated: false,
+    };
   });
   return result;
 }
@@ -574,12 +610,23 @@ export async function merchantStatement(actor: Actor, communityId: string, organ
   const reversed = new Set(
     (
       await prisma.pointTransaction.findMany({
-        where: { reversesId: { in: (await prisma.redemption.findMany({ where: { id: { in: rows.map((r) => r.id) } }, select: { transactionId: true } })).map((r) => r.transactionId) } },
+        where: {
+          reversesId: {
+            in: (await prisma.redemption.findMany({ where: { id: { in: rows.map((r) => r.id) } }, select: { transactionId: true } })).map(
+              (r) => r.transactionId,
+            ),
+          },
+        },
         select: { reversesId: true },
       })
     ).map((t) => t.reversesId),
   );
-  const txOf = Object.fromEntries((await prisma.redemption.findMany({ where: { id: { in: rows.map((r) => r.id) } }, select: { id: true, transactionId: true } })).map((r) => [r.id, r.transactionId]));
+  const txOf = Object.fromEntries(
+    (await prisma.redemption.findMany({ where: { id: { in: rows.map((r) => r.id) } }, select: { id: true, transactionId: true } })).map((r) => [
+      r.id,
+      r.transactionId,
+    ]),
+  );
   const lines = rows.map((r) => ({
     at: r.createdAt.toISOString(),
     offer: offers[r.offerId] ?? "",
@@ -600,7 +647,14 @@ export async function recentTransactions(actor: Actor, communityId: string) {
     where: { communityId },
     orderBy: { createdAt: "desc" },
     take: 50,
-    select: { id: true, kind: true, memo: true, createdAt: true, reversesId: true, entries: { select: { amount: true, account: { select: { kind: true, ownerId: true } } } } },
+    select: {
+      id: true,
+      kind: true,
+      memo: true,
+      createdAt: true,
+      reversesId: true,
+      entries: { select: { amount: true, account: { select: { kind: true, ownerId: true } } } },
+    },
   });
   const reversed = new Set(
     (await prisma.pointTransaction.findMany({ where: { reversesId: { in: txs.map((t) => t.id) } }, select: { reversesId: true } })).map((t) => t.reversesId),
@@ -687,7 +741,9 @@ export async function volunteerFigures(scope: VolunteerScope, period: { from: Da
     if (kind === "issue") row(e.gridId, e.createdAt).pointsIssued += e.amount;
     else if (kind === "redeem") row(e.gridId, e.createdAt).pointsRedeemed -= e.amount;
   }
-  return [...rows.values()].map((r) => ({ ...r, hours: Math.round(r.hours * 10) / 10 })).sort((a, b) => (a.month + (a.gridId ?? "")).localeCompare(b.month + (b.gridId ?? "")));
+  return [...rows.values()]
+    .map((r) => ({ ...r, hours: Math.round(r.hours * 10) / 10 }))
+    .sort((a, b) => (a.month + (a.gridId ?? "")).localeCompare(b.month + (b.gridId ?? "")));
 }
 
 /** Staff overview: teams with hours served this year, and the figures per grid and month with grid names. */
@@ -695,7 +751,10 @@ export async function staffOverview(actor: Actor, communityId: string, period: {
   requirePermission(actor, "volunteer:manage", community(communityId));
   const figures = await volunteerFigures({ communityId }, period);
   const grids = Object.fromEntries((await prisma.grid.findMany({ where: { communityId }, select: { id: true, name: true } })).map((g) => [g.id, g.name]));
-  const teams = await prisma.volunteerTeam.findMany({ where: { communityId, archivedAt: null }, select: { id: true, name: true, _count: { select: { members: true } } } });
+  const teams = await prisma.volunteerTeam.findMany({
+    where: { communityId, archivedAt: null },
+    select: { id: true, name: true, _count: { select: { members: true } } },
+  });
   const served = await prisma.volunteerSignup.findMany({
     where: { confirmedAt: { gte: period.from, lt: period.to }, activity: { communityId } },
     select: { minutesServed: true, activity: { select: { teamId: true } } },
@@ -708,5 +767,17 @@ export async function staffOverview(actor: Actor, communityId: string, period: {
       members: t._count.members,
       hours: Math.round((served.filter((s) => s.activity.teamId === t.id).reduce((s, x) => s + (x.minutesServed ?? 0), 0) / 60) * 10) / 10,
     })),
+  };
+}
+
+/** The dashboard's volunteer section: totals and the rows per grid and month with grid names (no person named). */
+export async function volunteerDashboard(communityId: string, period: { from: string; to: string }) {
+  const rows = await volunteerFigures({ communityId }, { from: new Date(period.from), to: new Date(period.to) });
+  const grids = Object.fromEntries((await prisma.grid.findMany({ where: { communityId }, select: { id: true, name: true } })).map((g) => [g.id, g.name]));
+  return {
+    hours: Math.round(rows.reduce((s, r) => s + r.hours, 0) * 10) / 10,
+    issued: rows.reduce((s, r) => s + r.pointsIssued, 0),
+    redeemed: rows.reduce((s, r) => s + r.pointsRedeemed, 0),
+    rows: rows.map((r) => ({ ...r, grid: r.gridId ? (grids[r.gridId] ?? "") : "" })),
   };
 }

@@ -9,5 +9,9 @@ export const loader = handle(
   mayInCommunity("community:view"),
 );
 export const action = byMethod({
-  POST: handle(api.createVolunteerTeam, async ({ actor, params, body }) => createTeam(actor!, await communityIdBySlug(params.slug), body), mayInCommunity("community:view")),
+  POST: handle(
+    api.createVolunteerTeam,
+    async ({ actor, params, body }) => createTeam(actor!, await communityIdBySlug(params.slug), body),
+    mayInCommunity("community:view"),
+  ),
 });

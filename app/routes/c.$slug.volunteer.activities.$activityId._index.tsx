@@ -123,7 +123,9 @@ export default function ActivityPage() {
         <div className="stack" data-testid="my-signup">
           <p className="notice ok">{t(a.mine.status === "signedUp" ? "volunteer.youAreIn" : "volunteer.youWait")}</p>
           {a.mine.checkedInAt ? <p>{t("volunteer.checkedInAt", { at: when(a.mine.checkedInAt, i18n.language) })}</p> : null}
-          {a.mine.checkedOutAt ? <p>{t("volunteer.checkedOutAt", { at: when(a.mine.checkedOutAt, i18n.language), minutes: a.mine.minutesServed ?? 0 })}</p> : null}
+          {a.mine.checkedOutAt ? (
+            <p>{t("volunteer.checkedOutAt", { at: when(a.mine.checkedOutAt, i18n.language), minutes: a.mine.minutesServed ?? 0 })}</p>
+          ) : null}
           {a.mine.confirmedAt ? <p className="notice ok">{t("volunteer.confirmedMine")}</p> : null}
           {!a.mine.checkedInAt ? (
             <Form method="post">

@@ -137,7 +137,8 @@ export default function VolunteerStaffPage() {
                 {tm.name} · {t("volunteer.staff.teamHours", { hours: overview.teams.find((x) => x.id === tm.id)?.hours ?? 0 })}
               </strong>
               <span className="muted">
-                {tm.members.map((m) => `${m.displayName}${m.role === "leader" ? `（${t("volunteer.staff.leader")}）` : ""}`).join("、") || t("volunteer.staff.noMembers")}
+                {tm.members.map((m) => `${m.displayName}${m.role === "leader" ? `（${t("volunteer.staff.leader")}）` : ""}`).join("、") ||
+                  t("volunteer.staff.noMembers")}
               </span>
               <Form method="post" style={{ display: "flex", flexWrap: "wrap", gap: "0.5rem", alignItems: "end" }}>
                 <input type="hidden" name="intent" value="member" />

@@ -42,7 +42,11 @@ export default function StatementPage() {
         <a className="btn secondary" href={base + shift(1)}>
           {shift(1)} →
         </a>
-        <a className="btn secondary" href={`/api/v1/communities/${community.slug}/volunteer/merchants/${organizationId}/statement?month=${statement.month}&format=csv`} download>
+        <a
+          className="btn secondary"
+          href={`/api/v1/communities/${community.slug}/volunteer/merchants/${organizationId}/statement?month=${statement.month}&format=csv`}
+          download
+        >
           {t("volunteer.merchant.csv")}
         </a>
       </p>

@@ -1,8 +1,10 @@
 // zod schemas of volunteer service and points (issue 18), shared by the pages and the JSON API.
 // Messages are i18n keys (errors.*).
 import { z } from "zod";
-import { POINTS_MODES } from "~/models/volunteer-rules";
 import { beijingDateTime, idSchema } from "./schemas";
+
+/** How service earns points (app/models/volunteer-rules.ts pointsForService). */
+export const POINTS_MODES = ["perHour", "perActivity"] as const;
 
 const optionalId = idSchema.optional().or(z.literal("").transform(() => undefined));
 const whole = (key: string, min: number, max: number) => z.coerce.number({ error: key }).int(key).min(min, key).max(max, key);
@@ -23,7 +25,11 @@ export const activityCreateSchema = z
   })
   .strict();
 
-export const teamCreateSchema = z.object({ name: z.string({ error: "errors.volunteerTeamNameRequired" }).trim().min(2, "errors.volunteerTeamNameRequired").max(40, "errors.volunteerTeamNameRequired") }).strict();
+export const teamCreateSchema = z
+  .object({
+    name: z.string({ error: "errors.volunteerTeamNameRequired" }).trim().min(2, "errors.volunteerTeamNameRequired").max(40, "errors.volunteerTeamNameRequired"),
+  })
+  .strict();
 
 export const teamMemberSchema = z
   .object({ userId: idSchema, role: z.enum(["leader", "member"], { error: "errors.volunteerRoleInvalid" }).nullable() })
@@ -54,13 +60,20 @@ export const redeemSchema = z
     code: z
       .string({ error: "errors.redemptionCodeInvalid" })
       .trim()
-      .transform((v) => v.replace(/^yishi-points:/i, "").replace(/[\s-]/g, "").toUpperCase())
+      .transform((v) =>
+        v
+          .replace(/^yishi-points:/i, "")
+          .replace(/[\s-]/g, "")
+          .toUpperCase(),
+      )
       .pipe(z.string().regex(/^[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{8}$/, "errors.redemptionCodeInvalid")),
     scannedAt: z.iso.datetime({ offset: true, error: "errors.dateInvalid" }).optional(),
   })
   .strict();
 
-export const checkInTokenSchema = z.object({ token: z.string({ error: "errors.checkInInvalid" }).trim().min(10, "errors.checkInInvalid").max(200, "errors.checkInInvalid") }).strict();
+export const checkInTokenSchema = z
+  .object({ token: z.string({ error: "errors.checkInInvalid" }).trim().min(10, "errors.checkInInvalid").max(200, "errors.checkInInvalid") })
+  .strict();
 
 export const correctionSchema = z
   .object({ reason: z.string({ error: "errors.reasonRequired" }).trim().min(2, "errors.reasonRequired").max(500, "errors.replyTooLong") })
