@@ -10,3 +10,5 @@ export const loader = handle(
     staffOverview(actor!, await communityIdBySlug(params.slug), { from: beijingMonth(query.from)!.from, to: beijingMonth(query.to)!.to }),
   mayInCommunity("community:view"),
 );
+// Any other method gets 405 in the one vocabulary.
+export const action = loader;

@@ -16,3 +16,5 @@ export const action = byMethod({
     mayInCommunity("community:view"),
   ),
 });
+// Any other method gets 405 in the one vocabulary.
+export const loader = action;

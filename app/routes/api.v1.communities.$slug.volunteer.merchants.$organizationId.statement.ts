@@ -15,3 +15,5 @@ export const loader = handle(
   },
   mayInCommunity("community:view"),
 );
+// Any other method gets 405 in the one vocabulary.
+export const action = loader;

@@ -8,3 +8,5 @@ export const loader = handle(
   async ({ actor, params }) => ({ items: await listMerchants(actor!, await communityIdBySlug(params.slug)) }),
   mayInCommunity("community:view"),
 );
+// Any other method gets 405 in the one vocabulary.
+export const action = loader;

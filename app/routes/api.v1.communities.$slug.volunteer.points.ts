@@ -8,3 +8,5 @@ export const loader = handle(
   async ({ actor, params }) => myPoints(actor!, await communityIdBySlug(params.slug)),
   mayInCommunity("community:view"),
 );
+// Any other method gets 405 in the one vocabulary.
+export const action = loader;

@@ -6,3 +6,5 @@ export const loader = handle(api.volunteerCheckInQr, async ({ actor, params, req
   const qr = await activityCheckInQr(actor!, params.activityId, new URL(request.url).origin);
   return Response.json(qr, { headers: { "Cache-Control": "no-store" } });
 });
+// Any other method gets 405 in the one vocabulary.
+export const action = loader;

@@ -7,3 +7,5 @@ export const action = byMethod({
     params.op === "confirm" ? confirmService(actor!, params.signupId) : leaderCheck(actor!, params.signupId, params.op === "check-in" ? "in" : "out"),
   ),
 });
+// Any other method gets 405 in the one vocabulary.
+export const loader = action;
