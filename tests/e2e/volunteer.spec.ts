@@ -3,10 +3,11 @@
 // redeems at a merchant's phone (its own browser), then again while the merchant's phone is
 // offline (queued, settled once back online); the resident and the merchant see the result.
 import { expect, test, type Page } from "@playwright/test";
-import { USERS, signedInPage } from "./support";
+import { USERS, signedInPage, type DemoUser } from "./support";
 
 const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
-const SHOP = { username: "shop", phone: "13800000012", name: "马丽（幸福便民超市）" };
+// The demo merchant account (prisma/seed-volunteer.ts), not one of the council demo users.
+const SHOP = { username: "shop", phone: "13800000012", name: "马丽（幸福便民超市）" } as unknown as DemoUser;
 const V = "/c/xingfuli/volunteer";
 /** A datetime-local value in Beijing time, minutes from now. */
 const beijing = (minutes: number) => new Date(Date.now() + 8 * 3600_000 + minutes * 60_000).toISOString().slice(0, 16);
