@@ -35,6 +35,8 @@ function isConflict(error: unknown): boolean {
 }
 
 export const LEDGER_ATTEMPTS = 300;
+/** Collisions retried by this process since it started (tests and benchmarks read it). */
+export const ledgerStats = { retries: 0 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -49,6 +51,7 @@ export async function inLedger<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     } catch (error) {
       if (!isConflict(error)) throw error;
       if (attempt >= LEDGER_ATTEMPTS) throw new LedgerBusy();
+      ledgerStats.retries++;
       // Jitter spreads the losers out so they do not collide again in lockstep.
       await sleep(Math.random() * Math.min(50, 2 * attempt));
     }
