@@ -118,7 +118,7 @@ export default function VolunteerPage() {
               <a href={`/c/${community.slug}/volunteer/activities/${a.id}`}>
                 <strong>{a.title}</strong>
               </a>
-              <span className="muted">
+              <span className="muted" style={{ display: "block" }}>
                 {a.team} · {a.placeName || t("volunteer.noPlace")} · {when(a.startsAt, i18n.language)}–{when(a.endsAt, i18n.language)}
               </span>
               <span>

@@ -136,7 +136,7 @@ export default function VolunteerStaffPage() {
               <strong>
                 {tm.name} · {t("volunteer.staff.teamHours", { hours: overview.teams.find((x) => x.id === tm.id)?.hours ?? 0 })}
               </strong>
-              <span className="muted">
+              <span className="muted" style={{ display: "block" }}>
                 {tm.members.map((m) => `${m.displayName}${m.role === "leader" ? `（${t("volunteer.staff.leader")}）` : ""}`).join("、") ||
                   t("volunteer.staff.noMembers")}
               </span>
