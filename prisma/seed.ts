@@ -8,6 +8,7 @@ import { loadActor } from "~/utils/permissions.server";
 import { hashPassword } from "~/utils/auth.server";
 import type { Constituency, Role } from "~/utils/domain";
 import { prisma } from "~/utils/db.server";
+import { seedVolunteerDemo, wipeVolunteerRows } from "./seed-volunteer";
 
 export const DEMO_PASSWORD = "yishi2026";
 
@@ -179,11 +180,13 @@ export async function seedDemo(): Promise<void> {
   await prisma.user.create({
     data: { username: "jiedao", phone: "13800000011", displayName: "金凤区街道办", passwordHash: await hashPassword(DEMO_PASSWORD), districtId: district.id },
   });
+  await seedVolunteerDemo(community.id, users, DEMO_PASSWORD);
 }
 
 /** Removes every row, children first, so the seed can run again. */
 export async function wipe(): Promise<void> {
   await prisma.$transaction([
+    ...wipeVolunteerRows(),
     prisma.notification.deleteMany(),
     prisma.rateLimit.deleteMany(),
     prisma.setupCode.deleteMany(),

@@ -11,6 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseUrlOf, freshDbFile, startServer, tokenFor, type RunningServer } from "./fixtures/server";
 
+import { VOLUNTEER_CALLS, VOLUNTEER_EXPECTED, volunteerMatrixIds, type VolunteerIds } from "./fixtures/volunteer-matrix";
 const ROLES = ["staff", "secretary", "grid1", "wuye", "yeweihui", "resident1", "resident3", "observer", "outsider", "anonymous"] as const;
 type Role = (typeof ROLES)[number];
 type Row = readonly [number, number, number, number, number, number, number, number, number, number];
@@ -43,11 +44,12 @@ type Ids = {
   archiveGridId: string;
   orgId: string;
   archiveOrgId: string;
-};
+} & VolunteerIds;
 type Call = { path: (ids: Ids) => string; body?: (ids: Ids, role: Role) => unknown };
 
 /** How to call each operation ("METHOD /openapi/path"): path parameters and a body that passes validation, so that permission decides. */
 const CALLS: Record<string, Call> = {
+  ...(VOLUNTEER_CALLS as Record<string, Call>),
   "POST /api/v1/auth/token": { path: () => "/api/v1/auth/token", body: (_, role) => ({ identifier: `nobody-${role}`, password: "wrong-password" }) },
   "GET /api/v1/me": { path: () => "/api/v1/me" },
   "GET /api/v1/sessions/{sessionId}": { path: (i) => `/api/v1/sessions/${i.sessionId}` },
@@ -285,6 +287,7 @@ const CALLS: Record<string, Call> = {
 
 // prettier-ignore
 const EXPECTED: Record<string, Row> = {
+  ...VOLUNTEER_EXPECTED,
   //                                                       staff secr grid1 wuye yewh res1 res3 obsv outs anon
   "POST /api/v1/auth/token":                              [401, 401, 401, 401, 401, 401, 401, 401, 401, 401], // wrong password, for anyone
   "GET /api/v1/me":                                       [200, 200, 200, 200, 200, 200, 200, 200, 200, 401],
@@ -554,6 +557,7 @@ beforeAll(async () => {
     propertyId,
     wuyeId,
     ...(await matrixPlaces()),
+    ...(await volunteerMatrixIds(as)),
   };
   const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
   operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));

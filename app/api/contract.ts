@@ -8,6 +8,7 @@ import { importApi } from "./contract.import";
 import { resetApi } from "./contract.reset";
 import { AUDIT_ACTIONS } from "~/models/audit.server";
 import { dashboardApi } from "./contract.dashboard";
+import { volunteerApi } from "./contract.volunteer";
 import { CONSTITUENCIES, ROLES, SESSION_STATUSES } from "~/utils/domain";
 import { LIVE_ACTIONS, liveActionNames, type LiveActionName } from "~/models/live-actions.server";
 import { TOPIC_MOVES, TOPIC_STATUSES } from "~/models/topic-states";
@@ -597,6 +598,7 @@ export const api = {
     }),
   }),
   ...dashboardApi,
+  ...volunteerApi,
 };
 
 /** POST /api/v1/live/<action>: one endpoint per live-session action (docs/realtime.md), same schema as the Socket.IO event. */

@@ -23,6 +23,8 @@ import { rosterAuditEn, rosterEn, rosterErrorsEn } from "./roster.en";
 import { rosterAuditZhCN, rosterErrorsZhCN, rosterZhCN } from "./roster.zh-CN";
 import { uxrestAuditEn, uxrestEn, uxrestErrorsEn } from "./uxrest.en";
 import { uxrestAuditZhCN, uxrestErrorsZhCN, uxrestZhCN } from "./uxrest.zh-CN";
+import { volunteerAuditEn, volunteerEn, volunteerErrorsEn } from "./volunteer.en";
+import { volunteerAuditZhCN, volunteerErrorsZhCN, volunteerZhCN } from "./volunteer.zh-CN";
 
 export const resources = {
   "zh-CN": {
@@ -39,6 +41,7 @@ export const resources = {
         ...uxErrorsZhCN,
         ...secretaryErrorsZhCN,
         ...uxrestErrorsZhCN,
+        ...volunteerErrorsZhCN,
       },
       uxrest: uxrestZhCN,
       secretary: secretaryZhCN,
@@ -53,7 +56,8 @@ export const resources = {
       organizations: organizationsZhCN,
       district: districtZhCN,
       seatPlace: seatPlaceZhCN,
-      audit: { ...zhCN.audit, actions: { ...zhCN.audit.actions, ...placesAuditZhCN, ...rosterAuditZhCN, ...uxrestAuditZhCN } },
+      volunteer: volunteerZhCN,
+      audit: { ...zhCN.audit, actions: { ...zhCN.audit.actions, ...placesAuditZhCN, ...rosterAuditZhCN, ...uxrestAuditZhCN, ...volunteerAuditZhCN } },
       notifications: {
         ...zhCN.notifications,
         types: { ...zhCN.notifications.types, ...minutesNotificationsZhCN, ...tasksNotificationsZhCN },
@@ -74,6 +78,7 @@ export const resources = {
         ...uxErrorsEn,
         ...secretaryErrorsEn,
         ...uxrestErrorsEn,
+        ...volunteerErrorsEn,
       },
       uxrest: uxrestEn,
       secretary: secretaryEn,
@@ -88,7 +93,8 @@ export const resources = {
       organizations: organizationsEn,
       district: districtEn,
       seatPlace: seatPlaceEn,
-      audit: { ...en.audit, actions: { ...en.audit.actions, ...placesAuditEn, ...rosterAuditEn, ...uxrestAuditEn } },
+      volunteer: volunteerEn,
+      audit: { ...en.audit, actions: { ...en.audit.actions, ...placesAuditEn, ...rosterAuditEn, ...uxrestAuditEn, ...volunteerAuditEn } },
       notifications: {
         ...en.notifications,
         types: { ...en.notifications.types, ...minutesNotificationsEn, ...tasksNotificationsEn },

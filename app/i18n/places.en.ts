@@ -60,6 +60,7 @@ export const organizationsEn: Shape<typeof organizationsZhCN> = {
     urbanManagement: "Urban management",
     partyBranch: "Party branch",
     volunteerTeam: "Volunteer team",
+    merchant: "Partner merchant",
     other: "Other",
   },
   kind: "Kind",

@@ -56,6 +56,7 @@ export const organizationsZhCN = {
     urbanManagement: "城管",
     partyBranch: "党支部",
     volunteerTeam: "志愿者队伍",
+    merchant: "合作商家",
     other: "其他",
   },
   kind: "类别",

@@ -27,6 +27,7 @@ export const AUDIT_ACTIONS = [
   "organization.member",
   "community.create",
   "member.passwordReset",
+  "points.correct",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

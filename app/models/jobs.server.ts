@@ -7,6 +7,7 @@ import { ACTIVE_MEMBERSHIP } from "~/utils/permissions.server";
 import { publish, socketRooms } from "~/utils/realtime.server";
 import { beijingDay } from "./metrics";
 import { rollUpMonths } from "./metrics.server";
+import { expireDuePoints } from "./ledger.server";
 import { Scheduler, dailyAtBeijing, every, type JobDefinition } from "./scheduler.server";
 import { settleVerifications } from "./task.server";
 
@@ -198,6 +199,14 @@ export function siteJobs(): JobDefinition[] {
       async run({ db, now }) {
         const { ended, notified } = await sendNoticeEndings(db, now);
         return `${ended} notice periods ended, ${notified} people told`;
+      },
+    },
+    {
+      // 志愿积分过期 (issue 18): expiry entries for points past the community's expiry, first in first out.
+      name: "volunteerPointsExpiry",
+      nextDue: dailyAtBeijing(3),
+      async run({ now }) {
+        return `${await expireDuePoints(now)} points expired`;
       },
     },
     {

@@ -96,6 +96,9 @@ export default function Index() {
             <a className="btn secondary" href={`/c/${community.slug}/dashboard`} data-testid="dashboard-link">
               {t("dashboard.title")}
             </a>
+            <a className="btn secondary" href={`/c/${community.slug}/volunteer`} data-testid="volunteer-link">
+              {t("volunteer.title")}
+            </a>
             {community.mayTriage ? (
               <a className="btn secondary" href={`/c/${community.slug}/triage`}>
                 {t("topics.triage")}

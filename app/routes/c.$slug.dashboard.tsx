@@ -8,6 +8,8 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { ChartFigure, FigureCards } from "~/components/dashboard";
 import { Outcome } from "~/components/outcome";
+import { VolunteerSection } from "~/components/volunteer-dashboard";
+import { volunteerDashboard } from "~/models/volunteer.server";
 import { renderChart } from "~/models/charts.server";
 import {
   PERIOD_KEY,
@@ -53,6 +55,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     scorecardHiddenFromResidents: !resource.residentsSeeScorecards,
     settings: isStaff ? { residentsSeeScorecards: resource.residentsSeeScorecards } : null,
     jobs: isStaff ? await jobOverview(prisma, { limit: 20 }) : null,
+    volunteer: await volunteerDashboard(community.id, view.period),
   };
 }
 
@@ -172,6 +175,7 @@ export default function DashboardPage() {
         </div>
       ) : null}
       {!data.scorecard && data.scorecardHiddenFromResidents ? <p className="muted">{t("dashboard.scorecard.hidden")}</p> : null}
+      <VolunteerSection data={data.volunteer} slug={data.community.slug} />
     </div>
   );
 }

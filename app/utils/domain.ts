@@ -32,6 +32,7 @@ export const ORGANIZATION_KINDS = [
   "urbanManagement",
   "partyBranch",
   "volunteerTeam",
+  "merchant",
   "other",
 ] as const;
 export const organizationKindSchema = z.enum(ORGANIZATION_KINDS);

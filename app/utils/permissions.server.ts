@@ -62,6 +62,11 @@ export type TaskResource = {
   councilIds: string[];
 };
 
+/** A volunteer team (志愿服务队) and its leaders; serviceUserId is whose service is being confirmed (issue 18). */
+export type VolunteerResource = { type: "volunteer"; communityId: string; leaderIds: string[]; serviceUserId?: string };
+/** A partner merchant (合作商家): an organisation of kind "merchant" whose members are its staff. */
+export type MerchantResource = { type: "merchant"; communityId: string; organizationId: string };
+
 type Resources = {
   "community:view": CommunityResource;
   "community:invite": CommunityResource;
@@ -116,6 +121,13 @@ type Resources = {
   "task:workShare": TaskResource;
   "task:decideExtension": TaskResource;
   "task:verify": TaskResource;
+  "volunteer:view": CommunityResource;
+  "volunteer:signUp": CommunityResource;
+  "volunteer:manage": CommunityResource;
+  "volunteer:lead": VolunteerResource;
+  "volunteer:confirm": VolunteerResource;
+  "merchant:redeem": MerchantResource;
+  "merchant:manage": MerchantResource;
 };
 export type Action = keyof Resources;
 
@@ -241,6 +253,19 @@ const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean
     isMember(a, r.communityId) &&
     !inOrganization(a, r.communityId, r.organizationId) &&
     (r.verifierIds.includes(a.userId) || a.seats.some((s) => r.councilIds.includes(s.councilId))),
+  // 志愿服务积分 (issue 18). Activities and one's own points are for the whole community; observers only watch.
+  "volunteer:view": (a, r) => isMember(a, r.communityId) || oversees(a, r.communityId),
+  "volunteer:signUp": (a, r) => a.memberships.some((m) => m.communityId === r.communityId && m.role !== "observer"),
+  // Teams, rules, corrections and the figures per grid: the community's staff.
+  "volunteer:manage": (a, r) => staffOrOverseer(a, r.communityId),
+  // A team's leaders post its activities and check people in; staff may stand in.
+  "volunteer:lead": (a, r) => isMember(a, r.communityId) && (r.leaderIds.includes(a.userId) || staffOrOverseer(a, r.communityId)),
+  // Confirming service issues points: a leader or staff, and never for one's own service.
+  "volunteer:confirm": (a, r) =>
+    isMember(a, r.communityId) && r.serviceUserId !== a.userId && (r.leaderIds.includes(a.userId) || staffOrOverseer(a, r.communityId)),
+  // A merchant's own staff take points for its offers; nobody else (not even the community's staff) redeems for it.
+  "merchant:redeem": (a, r) => inOrganization(a, r.communityId, r.organizationId),
+  "merchant:manage": (a, r) => inOrganization(a, r.communityId, r.organizationId) || staffOrOverseer(a, r.communityId),
 };
 
 export function can<A extends Action>(actor: Actor | null, action: A, resource: Resources[A]): boolean {
