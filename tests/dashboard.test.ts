@@ -19,11 +19,11 @@ import {
 import { downloadResponse, tableCsv, tableXlsx } from "~/models/downloads.server";
 import { reminderDue, sendDeadlineReminders, siteJobs } from "~/models/jobs.server";
 import { countPeriod, figuresOf, monthPeriod, quarterPeriod, ratesOf, starsOf, type MetricInput } from "~/models/metrics";
-import { figuresFor, loadMetricInput, rollUpMonths, scorecards } from "~/models/metrics.server";
+import { figuresFor, loadMetricInput, scorecards } from "~/models/metrics.server";
 import { Scheduler } from "~/models/scheduler.server";
 import { prisma } from "~/utils/db.server";
 import { loadActor, PermissionDenied } from "~/utils/permissions.server";
-import { NOV, NOW, d, data, writeMetricData } from "./fixtures/metric-data";
+import { NOV, NOW, data, writeMetricData } from "./fixtures/metric-data";
 
 const only = (communityId: string): MetricInput => ({
   ...data,
@@ -58,22 +58,6 @@ describe("figures from the database", () => {
     expect(everyone.topicsRaised).toBe(4);
     const beta = await figuresFor({ communityIds: ["c2"] }, NOV, NOW);
     expect([beta.topicsRaised, beta.tasksOpened]).toEqual([1, 0]);
-  });
-
-  it("the monthly roll-up equals a fresh count, and a later run fills the gap and rewrites only the last three months", async () => {
-    // c1's first topic is from October (October to December); c2's from November.
-    expect(await rollUpMonths(NOW)).toBe(3 + 2);
-    for (const month of ["2026-10", "2026-11", "2026-12"]) {
-      const snap = await prisma.metricSnapshot.findUniqueOrThrow({ where: { communityId_month: { communityId: "c1", month } } });
-      const fresh = countPeriod(await loadMetricInput({ communityIds: ["c1"] }, monthPeriod(month)), monthPeriod(month), NOW);
-      expect(JSON.parse(snap.figures)).toEqual(fresh);
-    }
-    // Down until March: January and February are missing, March is new; December is no longer recent.
-    const later = d("2027-03-05T00:00:00Z");
-    expect(await rollUpMonths(later)).toBe(3 + 3);
-    const dec = await prisma.metricSnapshot.findUniqueOrThrow({ where: { communityId_month: { communityId: "c1", month: "2026-12" } } });
-    expect(dec.computedAt).toEqual(NOW);
-    expect(await prisma.metricSnapshot.count({ where: { communityId: "c1" } })).toBe(6);
   });
 
   it("the community dashboard: figures with definition and list links, five tables, and a chart of each", async () => {

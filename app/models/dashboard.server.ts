@@ -9,7 +9,19 @@ import { InputRejected } from "~/utils/errors";
 import { NotFound, requirePermission, type Actor, type DashboardResource, type DistrictResource } from "~/utils/permissions.server";
 import type { DataTable } from "./charts.server";
 import { jobOverview } from "./scheduler.server";
-import { beijingDay, monthOf, monthPeriod, monthsUpTo, quarterPeriod, ratesOf, yearPeriod, type Figures, type Period, type ScorecardWeights } from "./metrics";
+import {
+  beijingDay,
+  emptyCounts,
+  monthOf,
+  monthPeriod,
+  monthsUpTo,
+  quarterPeriod,
+  ratesOf,
+  yearPeriod,
+  type Figures,
+  type Period,
+  type ScorecardWeights,
+} from "./metrics";
 import { dashboardData, scorecards, weightsFor, type Breakdown, type Scope, type ScorecardRow } from "./metrics.server";
 
 export const FIGURE_KEYS = [
@@ -278,7 +290,7 @@ export async function communityDashboard(
   };
 }
 
-/** A street office's view: every community linked to it. The trend comes from the monthly roll-ups (fast at city scale). */
+/** A street office's view: every community linked to it, from the monthly roll-ups and the open month (fast at city scale). */
 export async function districtDashboard(actor: Actor | null, districtId: string, periodKey: string | null | undefined, locale: Locale, now = new Date()) {
   requirePermission(actor, "district:dashboard", await districtResource(districtId));
   const choice = parsePeriod(periodKey, now);
@@ -286,12 +298,8 @@ export async function districtDashboard(actor: Actor | null, districtId: string,
   const communities = await prisma.community.findMany({ where: { districtId }, select: { id: true, slug: true, name: true }, orderBy: { name: "asc" } });
   const ids = communities.map((c) => c.id);
   const [data, labels] = await Promise.all([dashboardData({ communityIds: ids }, choice.period, trendMonths(choice.period, now), now), labelsOf(ids, locale)]);
-  const perCommunity = await Promise.all(
-    communities.map(async (c) => ({
-      ...c,
-      figures: (await dashboardData({ communityIds: [c.id] }, choice.period, [monthOf(choice.period.from)], now)).figures,
-    })),
-  );
+  const figuresOfCommunity = new Map(data.byCommunity.map((b) => [b.key, { ...b.counts, ...ratesOf(b.counts) }]));
+  const perCommunity = communities.map((c) => ({ ...c, figures: figuresOfCommunity.get(c.id) ?? { ...emptyCounts(), ...ratesOf(emptyCounts()) } }));
   const communityTable: DataTable = {
     id: "byCommunity" as TableId,
     title: t("dashboard.communities"),
