@@ -131,14 +131,14 @@ export async function loadMetricInput(scope: Scope, window: Period): Promise<Met
       topicRows.set(t.id, t);
       outside.add(t.id);
     }
-  // Every hand-over and send-back of the loaded tasks up to the window's end: whether a task was
-  // handed over in time, and which step was its first, can lie before the window.
+  // Every hand-over and send-back of the loaded tasks, before the window too (which step was
+  // the first) and after it (a task due in the window is judged on its last hand-over, as of now).
   const taskSteps: { taskId: string; kind: string; createdAt: Date }[] = [];
   const taskIds = tasks.map((t) => t.id);
   for (let i = 0; i < taskIds.length; i += 5_000)
     taskSteps.push(
       ...(await prisma.taskEvent.findMany({
-        where: { taskId: { in: taskIds.slice(i, i + 5_000) }, kind: { in: TASK_STEPS }, createdAt: { lt: window.to } },
+        where: { taskId: { in: taskIds.slice(i, i + 5_000) }, kind: { in: TASK_STEPS } },
         select: { taskId: true, kind: true, createdAt: true },
       })),
     );
@@ -290,8 +290,10 @@ type Grouping = "month" | "key" | "communityId";
 export type RollupRow = { communityId: string; month: string; dimension: Dimension; key: string; counts: Counts };
 
 const HOUR_MS = 3_600_000;
-/** The counting rules a roll-up was made with: when a community changes them, its roll-ups are stale. */
-const rulesBasis = (r: CommunityRules) => `${r.responseDeadlineHours}h|${[...r.satisfiedRatings].sort((a, b) => a - b).join(",")}`;
+/** Goes up whenever metrics.ts counts differently: every stored roll-up is then counted again. */
+const COUNTING_VERSION = 2;
+/** The counting rules a roll-up was made with: when a community changes them (or the counting changes), its roll-ups are stale. */
+const rulesBasis = (r: CommunityRules) => `v${COUNTING_VERSION}|${r.responseDeadlineHours}h|${[...r.satisfiedRatings].sort((a, b) => a - b).join(",")}`;
 
 /** One community's part of an input (verdicts follow their task's community). */
 function communityParts(input: MetricInput): Map<string, MetricInput> {
