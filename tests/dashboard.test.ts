@@ -20,7 +20,8 @@ import { downloadResponse, tableCsv, tableXlsx } from "~/models/downloads.server
 import { reminderDue, sendDeadlineReminders, siteJobs } from "~/models/jobs.server";
 import { countPeriod, figuresOf, monthPeriod, quarterPeriod, ratesOf, starsOf, type MetricInput } from "~/models/metrics";
 import { figuresFor, loadMetricInput, scorecards } from "~/models/metrics.server";
-import { Scheduler } from "~/models/scheduler.server";
+import { Scheduler, describeJobDetail } from "~/models/scheduler.server";
+import { translator } from "~/i18n";
 import { prisma } from "~/utils/db.server";
 import { loadActor, PermissionDenied } from "~/utils/permissions.server";
 import { NOV, NOW, data, writeMetricData } from "./fixtures/metric-data";
@@ -272,7 +273,17 @@ describe("deadline reminders", () => {
     expect(results.flat().map((r) => r.job)).toEqual(["deadlineReminders"]);
     expect((await notes("R4")).map((n) => [n.userId, JSON.parse(n.data).reminder])).toEqual([["u3-staff", "overdueEscalated"]]);
     const run = await prisma.jobRun.findFirstOrThrow({ where: { job: "deadlineReminders" }, orderBy: { startedAt: "desc" } });
-    expect(run).toMatchObject({ ok: true, detail: expect.stringMatching(/^\d+ reminders to \d+ people$/) });
+    expect(run.ok).toBe(true);
+    // Stored without a language, read in the reader's: the job log API and the page in zh-CN and en.
+    const { key, values } = JSON.parse(run.detail) as { key: string; values: { sent: number; notified: number } };
+    expect(key).toBe("deadlineReminders");
+    expect(values.sent).toBeGreaterThan(0);
+    expect(describeJobDetail(run.detail, translator("en"))).toBe(`${values.sent} reminders sent to ${values.notified} people`);
+    expect(describeJobDetail(run.detail, translator("zh-CN"))).toBe(`发出 ${values.sent} 条提醒，通知 ${values.notified} 人`);
+    const staff = (await loadActor("u3-staff"))!;
+    expect((await jobLog(staff, 5, "zh-CN")).runs.find((r) => r.id === run.id)!.detail).toBe(`发出 ${values.sent} 条提醒，通知 ${values.notified} 人`);
+    // A failed run's message (and a detail from before details were keyed) is shown as stored.
+    expect(describeJobDetail("the database was busy", translator("en"))).toBe("the database was busy");
   });
 
   it("verification windows: after downtime the community's silence rule closes a task once, whichever scheduler runs", async () => {
@@ -294,12 +305,14 @@ describe("deadline reminders", () => {
     const one = new Scheduler({ db: prisma, jobs, id: "one", log: () => {} });
     const two = new Scheduler({ db: prisma, jobs, id: "two", log: () => {} });
     await one.tick(at("2027-01-02T10:30:00Z"));
-    expect(await one.tick(at("2027-01-03T11:00:00Z"))).toEqual([{ job: "verificationWindows", ok: true, detail: "0 tasks settled" }]);
+    expect(await one.tick(at("2027-01-03T11:00:00Z"))).toEqual([
+      { job: "verificationWindows", ok: true, detail: JSON.stringify({ key: "verificationWindows", values: { settled: 0 } }) },
+    ]);
     expect((await prisma.task.findUniqueOrThrow({ where: { id: "V1" } })).status).toBe("awaitingVerification");
     // Nobody answered within the community's 7 days; the site was down from the 3rd to the 12th.
     const back = at("2027-01-12T08:10:00Z");
     const results = (await Promise.all([one.tick(back), two.tick(back)])).flat();
-    expect(results).toEqual([{ job: "verificationWindows", ok: true, detail: "1 tasks settled" }]);
+    expect(results).toEqual([{ job: "verificationWindows", ok: true, detail: JSON.stringify({ key: "verificationWindows", values: { settled: 1 } }) }]);
     expect(await prisma.task.findUniqueOrThrow({ where: { id: "V1" }, select: { status: true, closedVia: true } })).toEqual({
       status: "closed",
       closedVia: "silence",

@@ -78,6 +78,13 @@ export const dashboardEn: typeof dashboardZhCN = {
       deadlineReminders: "Deadline reminders and overdue escalation",
       verificationWindows: "Verification windows closing",
       metricRollup: "Monthly metric roll-up",
+      noticePeriods: "Notice periods ending",
+    },
+    details: {
+      deadlineReminders: "{{sent}} reminders sent to {{notified}} people",
+      verificationWindows: "{{settled}} tasks settled",
+      noticePeriods: "{{ended}} notice periods ended, {{notified}} people told",
+      metricRollup: "{{months}} community-months counted",
     },
   },
   definitions: {

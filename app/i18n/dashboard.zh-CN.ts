@@ -76,6 +76,13 @@ export const dashboardZhCN = {
       deadlineReminders: "到期提醒与逾期上报",
       verificationWindows: "验收期满处理",
       metricRollup: "月度指标汇总",
+      noticePeriods: "公示期结束",
+    },
+    details: {
+      deadlineReminders: "发出 {{sent}} 条提醒，通知 {{notified}} 人",
+      verificationWindows: "按验收规则处理了 {{settled}} 项任务",
+      noticePeriods: "{{ended}} 个公示期结束，通知 {{notified}} 人",
+      metricRollup: "统计了 {{months}} 个社区月份",
     },
   },
   definitions: {

@@ -323,10 +323,10 @@ export async function districtDashboard(actor: Actor | null, districtId: string,
 }
 
 /** The scheduled jobs' log (scheduler.server.ts), for staff of any community and super-users. */
-export async function jobLog(actor: Actor | null, limit = 50) {
+export async function jobLog(actor: Actor | null, limit = 50, locale: Locale = "zh-CN") {
   const superUsers = await prisma.user.findMany({ where: { districtId: { not: null } }, select: { id: true } });
   requirePermission(actor, "jobs:view", { type: "deployment", superUserIds: superUsers.map((u) => u.id) });
-  return jobOverview(prisma, { limit });
+  return jobOverview(prisma, { limit, t: translator(locale) });
 }
 
 // ——— 物业考评 ———

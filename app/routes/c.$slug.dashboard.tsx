@@ -48,7 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     scorecard: scorecard ? { weights: scorecard.weights, table: { ...scorecard.table, svg: renderChart(scorecard.table, 640, 280) } } : null,
     scorecardHiddenFromResidents: !resource.residentsSeeScorecards,
     settings: isStaff ? { residentsSeeScorecards: resource.residentsSeeScorecards } : null,
-    jobs: isStaff ? await jobOverview(prisma, { limit: 20 }) : null,
+    jobs: isStaff ? await jobOverview(prisma, { limit: 20, t }) : null,
   };
 }
 
