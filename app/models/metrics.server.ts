@@ -99,14 +99,19 @@ export async function loadMetricInput(scope: Scope, window: Period): Promise<Met
       select: { topicId: true, type: true, createdAt: true },
     }),
     // A task counts if it was opened, closed or due in the window, or took a step in it (a
-    // task's verdicts are fetched below when the task is not among these).
-    prisma.task.findMany({
-      where: {
-        ...tw,
-        createdAt: { lt: window.to },
-        OR: [{ createdAt: range }, { closedAt: range }, { deadline: range }, { events: { some: { kind: { in: TASK_STEPS }, createdAt: range } } }],
-      },
-      select: taskSelect,
+    // task's verdicts are fetched below when the task is not among these). One query per
+    // reason, each on its own index: an OR with the steps' EXISTS would read every task.
+    Promise.all([
+      prisma.task.findMany({ where: { ...tw, createdAt: range }, select: taskSelect }),
+      prisma.task.findMany({ where: { ...tw, closedAt: range }, select: taskSelect }),
+      prisma.task.findMany({ where: { ...tw, deadline: range }, select: taskSelect }),
+      prisma.taskEvent.findMany({ where: { kind: { in: TASK_STEPS }, createdAt: range, task: tw }, select: { taskId: true } }),
+    ]).then(async ([opened, closed, due, stepped]) => {
+      const byId = new Map([...opened, ...closed, ...due].map((t) => [t.id, t]));
+      const more = [...new Set(stepped.map((s) => s.taskId))].filter((id) => !byId.has(id));
+      for (let i = 0; i < more.length; i += 5_000)
+        for (const t of await prisma.task.findMany({ where: { id: { in: more.slice(i, i + 5_000) } }, select: taskSelect })) byId.set(t.id, t);
+      return [...byId.values()];
     }),
     prisma.taskVerification.findMany({ where: { updatedAt: range, task: tw }, select: { taskId: true, verdict: true, rating: true, updatedAt: true } }),
     rulesOf(scope.communityIds),

@@ -51,3 +51,9 @@ CREATE INDEX "Topic_updatedAt_idx" ON "Topic"("updatedAt");
 -- CreateIndex
 CREATE INDEX "TopicEvent_createdAt_idx" ON "TopicEvent"("createdAt");
 
+
+-- CreateIndex
+CREATE INDEX "Task_createdAt_idx" ON "Task"("createdAt");
+
+-- CreateIndex
+CREATE INDEX "Task_closedAt_idx" ON "Task"("closedAt");
