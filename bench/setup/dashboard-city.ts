@@ -34,7 +34,9 @@ for (const name of readdirSync(migrationsDir).sort())
 hash.update(readFileSync(fileURLToPath(import.meta.url))).update(JSON.stringify(SIZES));
 const cacheDir = path.join(root, ".cache/bench");
 mkdirSync(cacheDir, { recursive: true });
-const dbFile = path.join(cacheDir, `dashboard-city-${hash.digest("hex").slice(0, 16)}.db`);
+// Named by scale too, so that --quick's small city never evicts the full one.
+const prefix = `dashboard-city-s${SCALE}-`;
+const dbFile = path.join(cacheDir, `${prefix}${hash.digest("hex").slice(0, 16)}.db`);
 process.env.DATABASE_URL = `file:${dbFile}`;
 const cached = existsSync(dbFile);
 
@@ -55,7 +57,7 @@ let generationSeconds = 0;
 if (!cached) {
   const t0 = Date.now();
   // Generate into a side file and rename it at the end: an interrupted run leaves no half cache.
-  for (const old of readdirSync(cacheDir)) if (old.startsWith("dashboard-city-")) rmSync(path.join(cacheDir, old), { force: true });
+  for (const old of readdirSync(cacheDir)) if (old.startsWith(prefix)) rmSync(path.join(cacheDir, old), { force: true });
   const tmp = `${dbFile}.partial`;
   rmSync(tmp, { force: true });
   migrate(tmp);
