@@ -17,12 +17,21 @@ import { kb, ms, num, ratio, table } from "./lib/table";
 import { runCapacity, runPeerCapacity, type CapacityResult, type PeerCapacityResult } from "./scenarios/capacity";
 import { mergeRounds, runFanoutRound, type FanoutResult, type FanoutRound } from "./scenarios/fanout";
 import { PDF_FULL, PDF_QUICK, runMinutesPdf, type MinutesPdfResult } from "./scenarios/minutes-pdf";
-import { DASHBOARD_FULL, DASHBOARD_QUICK, runDashboard, type DashboardResult } from "./scenarios/dashboard";
+import {
+  CITY_FULL,
+  CITY_QUICK,
+  DASHBOARD_FULL,
+  DASHBOARD_QUICK,
+  runDashboard,
+  runDashboardCity,
+  type CityResult,
+  type DashboardResult,
+} from "./scenarios/dashboard";
 import { runPageWeight, type PageWeightResult } from "./scenarios/page-weight";
 import type { InsertRun } from "./setup/sqlite-inserts";
 import { runVoteBurst, VOTE_FULL, VOTE_QUICK, type VoteBurstResult } from "./scenarios/vote-burst";
 
-const SCENARIOS = ["sqlite", "page", "fanout", "capacity", "votes", "pdf", "dashboard"] as const;
+const SCENARIOS = ["sqlite", "page", "fanout", "capacity", "votes", "pdf", "dashboard", "dashboard-city"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const TARGETS: Target[] = ["yishi", "y-websocket-server", "hocuspocus"];
 
@@ -174,6 +183,7 @@ type Results = {
   votes: { denominatorRowsPerSecond: number | null; result?: VoteBurstResult };
   pdf?: MinutesPdfResult;
   dashboard?: DashboardResult;
+  dashboardCity?: CityResult;
   checks: Check[];
   targets: Goal[];
   errors: { scenario: string; error: string }[];
@@ -286,6 +296,7 @@ async function main(): Promise<number> {
   if (only.has("votes")) results.votes.result = await attempt("votes", () => runVoteBurst(ctx, quick ? VOTE_QUICK : VOTE_FULL));
   if (only.has("pdf")) results.pdf = await attempt("pdf", async () => runMinutesPdf(ctx, quick ? PDF_QUICK : PDF_FULL));
   if (only.has("dashboard")) results.dashboard = await attempt("dashboard", () => runDashboard(ctx, quick ? DASHBOARD_QUICK : DASHBOARD_FULL));
+  if (only.has("dashboard-city")) results.dashboardCity = await attempt("dashboard-city", () => runDashboardCity(ctx, quick ? CITY_QUICK : CITY_FULL));
 
   evaluate(results);
   results.durationSeconds = Math.round((now() - t0) / 100) / 10;
@@ -416,6 +427,29 @@ function evaluate(r: Results): void {
       "p95 reported (no target set)",
       `p50 ${ms(d.svgMs.p50)} ms, p95 ${ms(d.svgMs.p95)} ms, ${kb(d.svgBytes)} KB`,
       null,
+    );
+  }
+  if (r.dashboardCity) {
+    const c = r.dashboardCity;
+    const judged = r.mode === "full" && c.scale === 1;
+    check(
+      "dashboard-city: the community's and the city's headlines equal fresh counts of the year",
+      c.consistent,
+      `${c.stored.topics} topics, ${c.stored.tasks} tasks`,
+    );
+    goal(
+      `city: community dashboard (${c.communityTopics} topics over 3 years)`,
+      "p95 < 300 ms",
+      `p50 ${ms(c.communityMs.p50)} ms, p95 ${ms(c.communityMs.p95)} ms (CPU time p95 ${ms(c.communityCpuMs.p95)} ms)`,
+      judged ? c.communityMs.p95 < 300 : null,
+      judged ? undefined : "a small city in --quick; judged on the full run",
+    );
+    goal(
+      `city: street office dashboard (${c.stored.communities} communities)`,
+      "p95 < 1 s",
+      `p50 ${ms(c.cityMs.p50)} ms, p95 ${ms(c.cityMs.p95)} ms (CPU time p95 ${ms(c.cityCpuMs.p95)} ms)`,
+      judged ? c.cityMs.p95 < 1000 : null,
+      judged ? undefined : "a small city in --quick; judged on the full run",
     );
   }
   const v = r.votes.result;
@@ -602,6 +636,38 @@ function report(r: Results): string {
             ms(d.svgMs.p95),
             kb(d.svgBytes),
             d.consistent ? "yes" : "NO",
+          ],
+        ],
+      ),
+    );
+  }
+  if (r.dashboardCity) {
+    const c = r.dashboardCity;
+    out.push(
+      "",
+      `Dashboard, city: ${c.stored.communities} communities, ${c.stored.grids} grids, ${c.stored.topics} topics, ${c.stored.tasks} tasks, ${c.stored.events} events, ${c.stored.verdicts} verdicts over 3 years (${c.cached ? `cached ${c.database}` : `generated in ${num(c.generationSeconds)} s`}; roll-up job ${num(c.rollupSeconds)} s, ${c.rolledUpMonths} community-months, ${c.stored.rollupRows} rows), ${c.reps} renders after a warm-up`,
+    );
+    out.push(
+      table(
+        ["dashboard", "p50 ms", "p95 ms", "max ms", "CPU p50 ms", "CPU p95 ms", "matches fresh count"],
+        [
+          [
+            `community (${c.communityTopics} topics)`,
+            ms(c.communityMs.p50),
+            ms(c.communityMs.p95),
+            ms(c.communityMs.max),
+            ms(c.communityCpuMs.p50),
+            ms(c.communityCpuMs.p95),
+            c.consistent ? "yes" : "NO",
+          ],
+          [
+            `street office (${c.stored.communities} communities)`,
+            ms(c.cityMs.p50),
+            ms(c.cityMs.p95),
+            ms(c.cityMs.max),
+            ms(c.cityCpuMs.p50),
+            ms(c.cityCpuMs.p95),
+            c.consistent ? "yes" : "NO",
           ],
         ],
       ),

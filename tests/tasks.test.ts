@@ -17,12 +17,12 @@ import {
   postProgress,
   requestExtension,
   settleTask,
-  taskDeadlineNotices,
   taskProgress,
   topicTaskEvents,
   updateTaskSettings,
   verifyTask,
 } from "~/models/task.server";
+import { sendDeadlineReminders } from "~/models/jobs.server";
 import { prisma } from "~/utils/db.server";
 import { InputRejected } from "~/utils/errors";
 import { PermissionDenied, type Actor } from "~/utils/permissions.server";
@@ -434,17 +434,31 @@ describe("residents' verification", () => {
 });
 
 describe("lists, overdue, notices and export", () => {
-  it("overdue tasks are listed and noticed once per deadline", async () => {
+  it("overdue tasks are listed, and the scheduler's reminders notice each deadline once (jobs.server.ts)", async () => {
     const task = await newTask({ title: "超期的任务" });
     await prisma.task.update({ where: { id: task.id }, data: { deadline: new Date(Date.now() - DAY) } });
     const list = await listTasks(staff, communityId, { status: "overdue", page: 1 });
     expect(list.items.find((i) => i.id === task.id)?.overdue).toBe(true);
-    const notices = await taskDeadlineNotices();
-    expect(notices.find((n) => n.taskId === task.id)).toMatchObject({ kind: "taskOverdue", userIds: [wuye.userId] });
-    await prisma.notification.create({ data: { userId: wuye.userId, type: "taskOverdue", taskId: task.id } });
-    expect((await taskDeadlineNotices()).some((n) => n.taskId === task.id)).toBe(false);
     const soon = await newTask({ title: "快到期的任务", deadline: future(2).toISOString() });
-    expect((await taskDeadlineNotices()).find((n) => n.taskId === soon.id)?.kind).toBe("taskDueSoon");
+    const reminded = async (taskId: string) =>
+      (
+        await prisma.notification.findMany({
+          where: { taskId, type: { in: ["taskDueSoon", "taskOverdue"] } },
+          select: { userId: true, type: true, data: true },
+        })
+      ).map((n) => ({
+        userId: n.userId,
+        type: n.type,
+        reminder: (JSON.parse(n.data) as { reminder: string }).reminder,
+      }));
+    await sendDeadlineReminders(prisma, new Date());
+    // Overdue: escalated to the community's staff; due within 3 days: the owner's side.
+    expect(await reminded(task.id)).toContainEqual({ userId: staff.userId, type: "taskOverdue", reminder: "overdueEscalated" });
+    expect(await reminded(soon.id)).toEqual([{ userId: wuye.userId, type: "taskDueSoon", reminder: "dueIn3Days" }]);
+    const before = (await reminded(task.id)).length;
+    await sendDeadlineReminders(prisma, new Date());
+    expect((await reminded(task.id)).length).toBe(before);
+    expect(await reminded(soon.id)).toHaveLength(1);
   });
 
   it("filters by organisation and exports CSV with a BOM", async () => {

@@ -78,6 +78,13 @@ export const dashboardEn: typeof dashboardZhCN = {
       deadlineReminders: "Deadline reminders and overdue escalation",
       verificationWindows: "Verification windows closing",
       metricRollup: "Monthly metric roll-up",
+      noticePeriods: "Notice periods ending",
+    },
+    details: {
+      deadlineReminders: "{{sent}} reminders sent to {{notified}} people",
+      verificationWindows: "{{settled}} tasks settled",
+      noticePeriods: "{{ended}} notice periods ended, {{notified}} people told",
+      metricRollup: "{{months}} community-months counted",
     },
   },
   definitions: {
@@ -114,7 +121,15 @@ export const dashboardEn: typeof dashboardZhCN = {
   settings: {
     title: "Dashboard settings",
     residentsSeeScorecards: "Show the property-company scorecard to residents",
+    publicHeadline: "Public view: show the headline rates and the published notices to anyone, without signing in",
+    publicLink: "The public view: {{url}}",
     save: "Save",
     saved: "Saved",
+  },
+  public: {
+    title: "Our community in figures",
+    intro: "Counted from what happened in the community ({{period}}), never typed in. Tap a figure's definition to see how it is counted.",
+    figures: "Headline rates, {{period}}",
+    notices: "Published notices (公示)",
   },
 };

@@ -76,6 +76,13 @@ export const dashboardZhCN = {
       deadlineReminders: "到期提醒与逾期上报",
       verificationWindows: "验收期满处理",
       metricRollup: "月度指标汇总",
+      noticePeriods: "公示期结束",
+    },
+    details: {
+      deadlineReminders: "发出 {{sent}} 条提醒，通知 {{notified}} 人",
+      verificationWindows: "按验收规则处理了 {{settled}} 项任务",
+      noticePeriods: "{{ended}} 个公示期结束，通知 {{notified}} 人",
+      metricRollup: "统计了 {{months}} 个社区月份",
     },
   },
   definitions: {
@@ -109,7 +116,15 @@ export const dashboardZhCN = {
   settings: {
     title: "看板设置",
     residentsSeeScorecards: "向居民公开物业考评",
+    publicHeadline: "公开看板：无需登录即可查看主要指标和公示",
+    publicLink: "公开看板地址：{{url}}",
     save: "保存",
     saved: "已保存",
+  },
+  public: {
+    title: "社区数据公开",
+    intro: "数据由社区里实际发生的事自动统计（{{period}}），不是手工填报。点“定义”可查看每项指标的算法。",
+    figures: "主要指标（{{period}}）",
+    notices: "公示",
   },
 };

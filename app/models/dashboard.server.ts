@@ -8,8 +8,21 @@ import type { Locale } from "~/utils/domain";
 import { InputRejected } from "~/utils/errors";
 import { NotFound, requirePermission, type Actor, type DashboardResource, type DistrictResource } from "~/utils/permissions.server";
 import type { DataTable } from "./charts.server";
+import { publishedNotices } from "./minutes.server";
 import { jobOverview } from "./scheduler.server";
-import { beijingDay, monthOf, monthPeriod, monthsUpTo, quarterPeriod, ratesOf, yearPeriod, type Figures, type Period, type ScorecardWeights } from "./metrics";
+import {
+  beijingDay,
+  emptyCounts,
+  monthOf,
+  monthPeriod,
+  monthsUpTo,
+  quarterPeriod,
+  ratesOf,
+  yearPeriod,
+  type Figures,
+  type Period,
+  type ScorecardWeights,
+} from "./metrics";
 import { dashboardData, scorecards, weightsFor, type Breakdown, type Scope, type ScorecardRow } from "./metrics.server";
 
 export const FIGURE_KEYS = [
@@ -77,9 +90,15 @@ export function periodChoices(now: Date): string[] {
 export async function dashboardResource(communityId: string): Promise<DashboardResource> {
   const [councils, setting] = await Promise.all([
     prisma.council.findMany({ where: { communityId }, select: { id: true } }),
-    prisma.dashboardSetting.findUnique({ where: { communityId }, select: { residentsSeeScorecards: true } }),
+    prisma.dashboardSetting.findUnique({ where: { communityId }, select: { residentsSeeScorecards: true, publicHeadline: true } }),
   ]);
-  return { type: "dashboard", communityId, councilIds: councils.map((c) => c.id), residentsSeeScorecards: setting?.residentsSeeScorecards ?? false };
+  return {
+    type: "dashboard",
+    communityId,
+    councilIds: councils.map((c) => c.id),
+    residentsSeeScorecards: setting?.residentsSeeScorecards ?? false,
+    publicHeadline: setting?.publicHeadline ?? false,
+  };
 }
 
 export async function districtResource(districtId: string): Promise<DistrictResource> {
@@ -278,7 +297,7 @@ export async function communityDashboard(
   };
 }
 
-/** A street office's view: every community linked to it. The trend comes from the monthly roll-ups (fast at city scale). */
+/** A street office's view: every community linked to it, from the monthly roll-ups and the open month (fast at city scale). */
 export async function districtDashboard(actor: Actor | null, districtId: string, periodKey: string | null | undefined, locale: Locale, now = new Date()) {
   requirePermission(actor, "district:dashboard", await districtResource(districtId));
   const choice = parsePeriod(periodKey, now);
@@ -286,12 +305,8 @@ export async function districtDashboard(actor: Actor | null, districtId: string,
   const communities = await prisma.community.findMany({ where: { districtId }, select: { id: true, slug: true, name: true }, orderBy: { name: "asc" } });
   const ids = communities.map((c) => c.id);
   const [data, labels] = await Promise.all([dashboardData({ communityIds: ids }, choice.period, trendMonths(choice.period, now), now), labelsOf(ids, locale)]);
-  const perCommunity = await Promise.all(
-    communities.map(async (c) => ({
-      ...c,
-      figures: (await dashboardData({ communityIds: [c.id] }, choice.period, [monthOf(choice.period.from)], now)).figures,
-    })),
-  );
+  const figuresOfCommunity = new Map(data.byCommunity.map((b) => [b.key, { ...b.counts, ...ratesOf(b.counts) }]));
+  const perCommunity = communities.map((c) => ({ ...c, figures: figuresOfCommunity.get(c.id) ?? { ...emptyCounts(), ...ratesOf(emptyCounts()) } }));
   const communityTable: DataTable = {
     id: "byCommunity" as TableId,
     title: t("dashboard.communities"),
@@ -315,10 +330,10 @@ export async function districtDashboard(actor: Actor | null, districtId: string,
 }
 
 /** The scheduled jobs' log (scheduler.server.ts), for staff of any community and super-users. */
-export async function jobLog(actor: Actor | null, limit = 50) {
+export async function jobLog(actor: Actor | null, limit = 50, locale: Locale = "zh-CN") {
   const superUsers = await prisma.user.findMany({ where: { districtId: { not: null } }, select: { id: true } });
   requirePermission(actor, "jobs:view", { type: "deployment", superUserIds: superUsers.map((u) => u.id) });
-  return jobOverview(prisma, { limit });
+  return jobOverview(prisma, { limit, t: translator(locale) });
 }
 
 // ——— 物业考评 ———
@@ -341,6 +356,47 @@ export async function setScorecardWeights(actor: Actor | null, districtId: strin
     update: { weights: json, updatedById: actor!.userId },
   });
   return weightsFor(districtId);
+}
+
+// ——— 公开看板: the public view (no sign-in), per community setting ———
+
+/** The figures residents would show their neighbours: the headline rates and what they are counted from. */
+export const PUBLIC_FIGURES = ["topicsRaised", "tasksClosed", "responseRate", "closeRate", "onTimeRate", "solveRate", "satisfactionRate"] as const;
+
+/**
+ * A community's public view: this year's headline rates and its published notices (公示), for
+ * anyone, signed in or not — only while the community's staff have switched it on; otherwise
+ * (and for an unknown community) not found, so a switched-off community is not even confirmed.
+ */
+export async function publicView(slug: string, now = new Date()) {
+  const community = await prisma.community.findUnique({ where: { slug }, select: { id: true, slug: true, name: true } });
+  const setting = community ? await prisma.dashboardSetting.findUnique({ where: { communityId: community.id }, select: { publicHeadline: true } }) : null;
+  if (!community || !setting?.publicHeadline) throw new NotFound("community");
+  const choice = parsePeriod(null, now);
+  const [data, notices] = await Promise.all([
+    dashboardData({ communityIds: [community.id] }, choice.period, [monthOf(now)], now),
+    publishedNotices(community.id),
+  ]);
+  return {
+    community: { slug: community.slug, name: community.name },
+    period: choice.key,
+    figures: PUBLIC_FIGURES.map((key) => ({ key, value: data.figures[key], kind: figureKind(key), definition: `/dashboard/definitions#${key}` })),
+    notices: notices.map((n) => ({
+      minutesId: n.minutesId,
+      sessionTitle: n.sessionTitle,
+      version: n.version,
+      publishedAt: n.publishedAt,
+      noticeFrom: n.noticeFrom,
+      noticeTo: n.noticeTo,
+      open: n.open,
+      resolutions: n.resolutions,
+    })),
+  };
+}
+
+export async function setPublicHeadline(actor: Actor | null, communityId: string, value: boolean) {
+  requirePermission(actor, "dashboard:configure", await dashboardResource(communityId));
+  await prisma.dashboardSetting.upsert({ where: { communityId }, create: { communityId, publicHeadline: value }, update: { publicHeadline: value } });
 }
 
 export async function setResidentsSeeScorecards(actor: Actor | null, communityId: string, value: boolean) {

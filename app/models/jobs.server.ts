@@ -173,8 +173,8 @@ export async function sendNoticeEndings(db: PrismaClient, now: Date): Promise<{ 
  * - noticePeriods (hourly): every published minutes version whose notice period ended and
  *   has no marker is announced to its community's staff, so after downtime the one run tells
  *   each ending once, with the unanswered objections counted at the time of the run.
- * - metricRollup (daily, 02:00 Beijing): writes every month without a snapshot and refreshes
- *   the last three, so one late run fills every gap.
+ * - metricRollup (daily, 02:00 Beijing): counts every settled month of every community that has
+ *   no roll-up or a stale one (metrics.server.ts ensureRollups), so one late run fills every gap.
  */
 export function siteJobs(): JobDefinition[] {
   return [
@@ -183,14 +183,14 @@ export function siteJobs(): JobDefinition[] {
       nextDue: every(HOUR),
       async run({ db, now }) {
         const { sent, notified } = await sendDeadlineReminders(db, now);
-        return `${sent} reminders to ${notified} people`;
+        return { key: "deadlineReminders", values: { sent, notified } };
       },
     },
     {
       name: "verificationWindows",
       nextDue: every(HOUR),
       async run({ now }) {
-        return `${await settleVerifications(now)} tasks settled`;
+        return { key: "verificationWindows", values: { settled: await settleVerifications(now) } };
       },
     },
     {
@@ -198,7 +198,7 @@ export function siteJobs(): JobDefinition[] {
       nextDue: every(HOUR),
       async run({ db, now }) {
         const { ended, notified } = await sendNoticeEndings(db, now);
-        return `${ended} notice periods ended, ${notified} people told`;
+        return { key: "noticePeriods", values: { ended, notified } };
       },
     },
     {
@@ -214,7 +214,7 @@ export function siteJobs(): JobDefinition[] {
       nextDue: dailyAtBeijing(2),
       leaseMs: 30 * 60_000,
       async run({ now }) {
-        return `${await rollUpMonths(now)} monthly snapshots written`;
+        return { key: "metricRollup", values: { months: await rollUpMonths(now) } };
       },
     },
   ];

@@ -20,6 +20,7 @@ import {
   type CommunityRules,
   type Counts,
   type MetricInput,
+  type Figures,
   type Period,
   type ScorecardWeights,
 } from "./metrics";
@@ -79,35 +80,48 @@ export async function loadMetricInput(scope: Scope, window: Period): Promise<Met
   const range = { gte: window.from, lt: window.to };
   const tw = taskWhere(scope);
   const topicSelect = { id: true, communityId: true, createdAt: true, category: true, gridId: true, referredOrgId: true } as const;
-  const [topics, topicSteps, tasks, taskSteps, verifications, rules] = await Promise.all([
+  const taskSelect = {
+    id: true,
+    communityId: true,
+    organizationId: true,
+    gridId: true,
+    status: true,
+    createdAt: true,
+    deadline: true,
+    firstResponseAt: true,
+    closedAt: true,
+    topicId: true,
+  } as const;
+  const [topics, topicSteps, tasks, verifications, rules] = await Promise.all([
     prisma.topic.findMany({ where: { ...topicWhere(scope), createdAt: range }, select: topicSelect }),
     prisma.topicEvent.findMany({
       where: { type: { in: TOPIC_STEPS }, createdAt: range, topic: topicWhere(scope) },
       select: { topicId: true, type: true, createdAt: true },
     }),
-    // A task counts if it was opened, closed or due in the window, or is still open from before.
-    prisma.task.findMany({
-      where: { ...tw, createdAt: { lt: window.to }, OR: [{ closedAt: null }, { closedAt: { gte: window.from } }, { deadline: range }, { createdAt: range }] },
-      select: {
-        id: true,
-        communityId: true,
-        organizationId: true,
-        gridId: true,
-        status: true,
-        createdAt: true,
-        deadline: true,
-        firstResponseAt: true,
-        closedAt: true,
-        topicId: true,
-      },
-    }),
-    prisma.taskEvent.findMany({
-      where: { kind: { in: TASK_STEPS }, createdAt: { lt: window.to }, task: tw },
-      select: { taskId: true, kind: true, createdAt: true },
+    // A task counts if it was opened, closed or due in the window, or took a step in it (a
+    // task's verdicts are fetched below when the task is not among these). One query per
+    // reason, each on its own index: an OR with the steps' EXISTS would read every task.
+    Promise.all([
+      prisma.task.findMany({ where: { ...tw, createdAt: range }, select: taskSelect }),
+      prisma.task.findMany({ where: { ...tw, closedAt: range }, select: taskSelect }),
+      prisma.task.findMany({ where: { ...tw, deadline: range }, select: taskSelect }),
+      prisma.taskEvent.findMany({ where: { kind: { in: TASK_STEPS }, createdAt: range, task: tw }, select: { taskId: true } }),
+    ]).then(async ([opened, closed, due, stepped]) => {
+      const byId = new Map([...opened, ...closed, ...due].map((t) => [t.id, t]));
+      const more = [...new Set(stepped.map((s) => s.taskId))].filter((id) => !byId.has(id));
+      for (let i = 0; i < more.length; i += 5_000)
+        for (const t of await prisma.task.findMany({ where: { id: { in: more.slice(i, i + 5_000) } }, select: taskSelect })) byId.set(t.id, t);
+      return [...byId.values()];
     }),
     prisma.taskVerification.findMany({ where: { updatedAt: range, task: tw }, select: { taskId: true, verdict: true, rating: true, updatedAt: true } }),
     rulesOf(scope.communityIds),
   ]);
+  // A verdict given in the window on a task that took no other part in it (a verifier changing
+  // their rating late): the task is loaded too, so that the verdict follows it into breakdowns.
+  const loaded = new Set(tasks.map((t) => t.id));
+  const unloaded = [...new Set(verifications.map((v) => v.taskId).filter((id) => !loaded.has(id)))];
+  for (let i = 0; i < unloaded.length; i += 5_000)
+    tasks.push(...(await prisma.task.findMany({ where: { id: { in: unloaded.slice(i, i + 5_000) } }, select: taskSelect })));
   const topicRows = new Map<
     string,
     { id: string; communityId: string; createdAt: Date; category: string; gridId: string | null; referredOrgId: string | null }
@@ -122,13 +136,29 @@ export async function loadMetricInput(scope: Scope, window: Period): Promise<Met
       topicRows.set(t.id, t);
       outside.add(t.id);
     }
+  // Every hand-over and send-back of the loaded tasks, before the window too (which step was
+  // the first) and after it (a task due in the window is judged on its last hand-over, as of now).
+  const taskSteps: { taskId: string; kind: string; createdAt: Date }[] = [];
+  const taskIds = tasks.map((t) => t.id);
+  for (let i = 0; i < taskIds.length; i += 5_000)
+    taskSteps.push(
+      ...(await prisma.taskEvent.findMany({
+        where: { taskId: { in: taskIds.slice(i, i + 5_000) }, kind: { in: TASK_STEPS } },
+        select: { taskId: true, kind: true, createdAt: true },
+      })),
+    );
+  // Earlier triage steps of topics raised before the window and stepped in it: a topic counts
+  // as taken on in the period of its first such step.
+  const steppedBefore = [...new Set(topicSteps.map((s) => s.topicId))].filter((id) => outside.has(id));
+  for (let i = 0; i < steppedBefore.length; i += 5_000)
+    topicSteps.push(
+      ...(await prisma.topicEvent.findMany({
+        where: { topicId: { in: steppedBefore.slice(i, i + 5_000) }, type: { in: TOPIC_STEPS }, createdAt: { lt: window.from } },
+        select: { topicId: true, type: true, createdAt: true },
+      })),
+    );
   const communityOfTask = new Map(tasks.map((t) => [t.id, t.communityId]));
   const stepped = new Set(topicSteps.map((s) => s.topicId));
-  // A verdict given in the window on a task closed before it (a verifier changing their rating).
-  const unloaded = [...new Set(verifications.map((v) => v.taskId).filter((id) => !communityOfTask.has(id)))];
-  for (let i = 0; i < unloaded.length; i += 5_000)
-    for (const t of await prisma.task.findMany({ where: { id: { in: unloaded.slice(i, i + 5_000) } }, select: { id: true, communityId: true } }))
-      communityOfTask.set(t.id, t.communityId);
   return {
     // A topic raised outside the window is there for its steps and tasks, never counted as raised in it.
     topics: [...topicRows.values()]
@@ -148,14 +178,33 @@ export async function loadMetricInput(scope: Scope, window: Period): Promise<Met
   };
 }
 
+/** A fresh count of one scope and period from the stored rows (what the roll-ups are checked against). */
 export async function figuresFor(scope: Scope, period: Period, now = new Date()) {
   return figuresOf(await loadMetricInput(scope, period), period, now);
 }
 
 export type Breakdown = { key: string; counts: Counts };
+export type DashboardData = {
+  figures: Figures;
+  trend: Breakdown[];
+  byCategory: Breakdown[];
+  byGrid: Breakdown[];
+  byOrganization: Breakdown[];
+  byCommunity: Breakdown[];
+};
 
-/** The whole dashboard of a scope in one load: the period's figures, the months' trend, and the period by category, grid and organisation. */
-export async function dashboardData(scope: Scope, period: Period, months: string[], now = new Date()) {
+const nonZero = (b: Breakdown) => COUNT_KEYS.some((k) => b.counts[k] !== 0);
+const byKey = (a: Breakdown, b: Breakdown) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/** The months a period spans (the pages' periods are whole years, quarters and months). */
+export function monthsOf(period: Period): string[] {
+  const out: string[] = [];
+  for (let m = monthOf(period.from); monthPeriod(m).from.getTime() < period.to.getTime(); m = nextMonth(m)) out.push(m);
+  return out;
+}
+
+/** Counted from the rows for every month: the narrowed scopes (a grid, an organisation, a category), which have no roll-ups. */
+async function freshDashboardData(scope: Scope, period: Period, months: string[], now: Date): Promise<DashboardData> {
   const first = monthPeriod(months[0]!);
   const window: Period = {
     from: new Date(Math.min(first.from.getTime(), period.from.getTime())),
@@ -165,7 +214,10 @@ export async function dashboardData(scope: Scope, period: Period, months: string
   const counts = countPeriod(input, period, now);
   const trend = months.map((month) => ({ key: month, counts: countPeriod(input, monthPeriod(month), now) }));
   const by = (parts: Map<string, MetricInput>): Breakdown[] =>
-    [...parts.entries()].map(([key, part]) => ({ key, counts: countPeriod(part, period, now) })).filter((b) => COUNT_KEYS.some((k) => b.counts[k] !== 0));
+    [...parts.entries()]
+      .map(([key, part]) => ({ key, counts: countPeriod(part, period, now) }))
+      .filter(nonZero)
+      .sort(byKey);
   return {
     figures: { ...counts, ...ratesOf(counts) },
     trend,
@@ -190,41 +242,247 @@ export async function dashboardData(scope: Scope, period: Period, months: string
         (t) => t.organizationId,
       ),
     ),
+    byCommunity: by(
+      splitInput(
+        input,
+        (t) => t.communityId,
+        (t) => t.communityId,
+      ),
+    ),
   };
 }
 
-// ——— Monthly roll-ups (written by the scheduler's job) ———
+/**
+ * The whole dashboard of a scope in one go: the period's figures, the months' trend, and the
+ * period by category, grid, organisation and community. Finished months come from their
+ * roll-ups (MetricRollup, summed in SQL), the open month is counted fresh; months add up
+ * (metrics.ts counts each topic and task once in any span), so the sum is the period's count.
+ */
+export async function dashboardData(scope: Scope, period: Period, months: string[], now = new Date()): Promise<DashboardData> {
+  if (scope.gridId || scope.organizationId || scope.category) return freshDashboardData(scope, period, months, now);
+  const periodMonths = monthsOf(period);
+  const all = [...new Set([...periodMonths, ...months])].sort();
+  const sums = await rolledUp(scope.communityIds, all, now);
+  const trendOf = await sums.by("", ["month"], all);
+  const monthCounts = new Map(trendOf.map((r) => [r.group, r.counts]));
+  const counts = periodMonths.reduce((sum, m) => addCounts(sum, monthCounts.get(m) ?? emptyCounts()), emptyCounts());
+  const breakdown = async (dimension: Dimension, grouping: Grouping) =>
+    (await sums.by(dimension, [grouping], periodMonths))
+      .map((r) => ({ key: r.group, counts: r.counts }))
+      .filter(nonZero)
+      .sort(byKey);
+  const [byCategory, byGrid, byOrganization, byCommunity] = await Promise.all([
+    breakdown("category", "key"),
+    breakdown("grid", "key"),
+    breakdown("organization", "key"),
+    breakdown("", "communityId"),
+  ]);
+  return {
+    figures: { ...counts, ...ratesOf(counts) },
+    trend: months.map((key) => ({ key, counts: monthCounts.get(key) ?? emptyCounts() })),
+    byCategory,
+    byGrid,
+    byOrganization,
+    byCommunity,
+  };
+}
 
-/** How many months back the roll-up recomputes every day: later events (a late close) still change them. */
-export const ROLLUP_REFRESH_MONTHS = 3;
+// ——— Monthly roll-ups (MetricRollup) ———
+
+export const DIMENSIONS = ["category", "grid", "organization"] as const;
+export type Dimension = "" | (typeof DIMENSIONS)[number];
+type Grouping = "month" | "key" | "communityId";
+export type RollupRow = { communityId: string; month: string; dimension: Dimension; key: string; counts: Counts };
+
+const HOUR_MS = 3_600_000;
+/** Goes up whenever metrics.ts counts differently: every stored roll-up is then counted again. */
+const COUNTING_VERSION = 2;
+/** The counting rules a roll-up was made with: when a community changes them (or the counting changes), its roll-ups are stale. */
+const rulesBasis = (r: CommunityRules) => `v${COUNTING_VERSION}|${r.responseDeadlineHours}h|${[...r.satisfiedRatings].sort((a, b) => a - b).join(",")}`;
+
+/** One community's part of an input (verdicts follow their task's community). */
+function communityParts(input: MetricInput): Map<string, MetricInput> {
+  const parts = splitInput(
+    input,
+    (t) => t.communityId,
+    (t) => t.communityId,
+  );
+  return parts;
+}
 
 /**
- * Writes a MetricSnapshot for every community and month from its first topic or task until now
- * that has none, and recomputes the last ROLLUP_REFRESH_MONTHS months. Returns how many were written.
+ * The roll-up rows of some months, counted from an input: per community, the whole community
+ * (always, zeros too: the row says the month was counted) and each category, grid and
+ * organisation with anything to count.
  */
+export function rollupRowsOf(input: MetricInput, months: string[], now: Date, communityIds: string[] = []): RollupRow[] {
+  const rows: RollupRow[] = [];
+  const parts = communityParts(input);
+  for (const id of communityIds)
+    if (!parts.has(id)) parts.set(id, { topics: [], topicSteps: [], tasks: [], taskSteps: [], verifications: [], rules: input.rules });
+  for (const [communityId, part] of parts) {
+    const splits = {
+      category: splitInput(
+        part,
+        (t) => t.category,
+        (t) => t.category,
+      ),
+      grid: splitInput(
+        part,
+        (t) => t.gridId,
+        (t) => t.gridId,
+      ),
+      organization: splitInput(
+        part,
+        (t) => t.referredOrgId,
+        (t) => t.organizationId,
+      ),
+    };
+    for (const month of months) {
+      const period = monthPeriod(month);
+      rows.push({ communityId, month, dimension: "", key: "", counts: countPeriod(part, period, now) });
+      for (const dimension of DIMENSIONS)
+        for (const [key, sub] of splits[dimension]) {
+          const counts = countPeriod(sub, period, now);
+          if (COUNT_KEYS.some((k) => counts[k] !== 0)) rows.push({ communityId, month, dimension, key, counts });
+        }
+    }
+  }
+  return rows;
+}
+
+/** Counts one community's months afresh and replaces their roll-ups, in one transaction. */
+async function writeRollups(communityId: string, months: string[], rules: CommunityRules, now: Date): Promise<number> {
+  const sorted = [...months].sort();
+  const window: Period = { from: monthPeriod(sorted[0]!).from, to: monthPeriod(sorted.at(-1)!).to };
+  const input = await loadMetricInput({ communityIds: [communityId] }, window);
+  const rows = rollupRowsOf(input, sorted, now, [communityId]).filter((r) => r.communityId === communityId);
+  const basis = rulesBasis(rules);
+  try {
+    await prisma.$transaction([
+      prisma.metricRollup.deleteMany({ where: { communityId, month: { in: sorted } } }),
+      prisma.metricRollup.createMany({
+        data: rows.map((r) => ({ communityId, month: r.month, dimension: r.dimension, key: r.key, rules: basis, computedAt: now, ...r.counts })),
+      }),
+    ]);
+  } catch (error) {
+    // Another process wrote the same months at the same time: its rows are as good as ours.
+    if ((error as { code?: string }).code === "P2002") return 0;
+    throw error;
+  }
+  return sorted.length;
+}
+
+/**
+ * Makes sure every settled month of the communities has fresh roll-ups, and says which months
+ * are settled. A month is settled once it ended and the response deadline of tasks opened on its
+ * last day has run out (until then its 响应率 still changes with the clock). A settled month's
+ * rows are rewritten when missing, counted with other rules, counted before the month settled,
+ * or when late events touch it: a task, a verdict or a topic of the community that was created
+ * before the month's end and changed after the rows were counted (a task reopened or closed
+ * late, a deadline extended, a verdict changed, a topic moved to another grid) — changes are
+ * seen by their updatedAt, and every such change moves it. Returns the settled months and how
+ * many community-months were written.
+ */
+export async function ensureRollups(communityIds: string[] | undefined, months: string[], now = new Date()) {
+  const rules = await rulesOf(communityIds);
+  const ids = [...rules.keys()];
+  const settleMs = (id: string) => (rules.get(id)?.responseDeadlineHours ?? 48) * HOUR_MS;
+  const longest = Math.max(48 * HOUR_MS, ...ids.map(settleMs));
+  const settled = months.filter((m) => monthPeriod(m).to.getTime() + longest <= now.getTime());
+  if (settled.length === 0 || ids.length === 0) return { settled, written: 0 };
+  const inScope = communityIds ? { communityId: { in: ids } } : {};
+  const have = await prisma.metricRollup.findMany({
+    where: { ...inScope, dimension: "", month: { in: settled } },
+    select: { communityId: true, month: true, rules: true, computedAt: true },
+  });
+  const rows = new Map(have.map((r) => [`${r.communityId} ${r.month}`, r]));
+  // What changed since the oldest of these rows was counted: few rows, normally.
+  const changes = new Map<string, { createdAt: number; updatedAt: number }[]>();
+  if (have.length > 0) {
+    const since = new Date(Math.min(...have.map((r) => r.computedAt.getTime())));
+    const [tasks, topics, verdicts] = await Promise.all([
+      prisma.task.findMany({ where: { ...inScope, updatedAt: { gt: since } }, select: { communityId: true, createdAt: true, updatedAt: true } }),
+      prisma.topic.findMany({ where: { ...inScope, updatedAt: { gt: since } }, select: { communityId: true, createdAt: true, updatedAt: true } }),
+      prisma.taskVerification.findMany({
+        where: { updatedAt: { gt: since }, ...(communityIds ? { task: inScope } : {}) },
+        select: { updatedAt: true, task: { select: { communityId: true, createdAt: true } } },
+      }),
+    ]);
+    const note = (communityId: string, createdAt: Date, updatedAt: Date) => {
+      const list = changes.get(communityId) ?? [];
+      list.push({ createdAt: createdAt.getTime(), updatedAt: updatedAt.getTime() });
+      changes.set(communityId, list);
+    };
+    for (const r of [...tasks, ...topics]) note(r.communityId, r.createdAt, r.updatedAt);
+    for (const v of verdicts) note(v.task.communityId, v.task.createdAt, v.updatedAt);
+  }
+  let written = 0;
+  for (const id of ids) {
+    const basis = rulesBasis(rules.get(id)!);
+    const stale = settled.filter((month) => {
+      const row = rows.get(`${id} ${month}`);
+      const end = monthPeriod(month).to.getTime();
+      if (!row || row.rules !== basis || row.computedAt.getTime() < end + settleMs(id)) return true;
+      const counted = row.computedAt.getTime();
+      return (changes.get(id) ?? []).some((c) => c.updatedAt > counted && c.createdAt < end);
+    });
+    if (stale.length > 0) written += await writeRollups(id, stale, rules.get(id)!, now);
+  }
+  return { settled, written };
+}
+
+const SUMMED = Object.fromEntries(COUNT_KEYS.map((k) => [k, true])) as Record<keyof Counts, true>;
+
+/**
+ * Sums of a scope's months: settled months from their roll-ups (ensured fresh first, summed by
+ * the database), the others counted from the rows once and grouped the same way.
+ */
+async function rolledUp(communityIds: string[] | undefined, months: string[], now: Date) {
+  const { settled } = await ensureRollups(communityIds, months, now);
+  const settledSet = new Set(settled);
+  const open = months.filter((m) => !settledSet.has(m));
+  let fresh: RollupRow[] = [];
+  if (open.length > 0) {
+    const window: Period = { from: monthPeriod(open[0]!).from, to: monthPeriod(open.at(-1)!).to };
+    fresh = rollupRowsOf(await loadMetricInput({ communityIds }, window), open, now);
+  }
+  const inScope = communityIds ? { communityId: { in: communityIds } } : {};
+  return {
+    async by(dimension: Dimension, grouping: Grouping[], of: string[]): Promise<{ group: string; counts: Counts }[]> {
+      const out = new Map<string, Counts>();
+      const add = (group: string, counts: Counts) => out.set(group, addCounts(out.get(group) ?? emptyCounts(), counts));
+      const wanted = of.filter((m) => settledSet.has(m));
+      if (wanted.length > 0) {
+        // Prisma's groupBy types want a literal `by`; the grouping is one of three columns.
+        const groups = (await prisma.metricRollup.groupBy({
+          by: grouping,
+          where: { ...inScope, dimension, month: { in: wanted } },
+          _sum: SUMMED,
+        } as never)) as unknown as ({ _sum: Record<keyof Counts, number | null> } & Record<Grouping, string>)[];
+        for (const g of groups) {
+          const counts = emptyCounts();
+          for (const k of COUNT_KEYS) counts[k] = g._sum[k] ?? 0;
+          add(grouping.map((x) => g[x]).join(" "), counts);
+        }
+      }
+      const wantedOpen = new Set(of.filter((m) => !settledSet.has(m)));
+      for (const r of fresh) if (r.dimension === dimension && wantedOpen.has(r.month)) add(grouping.map((x) => r[x]).join(" "), r.counts);
+      return [...out.entries()].map(([group, counts]) => ({ group, counts }));
+    },
+  };
+}
+
+/** The monthly roll-up job: every community's settled months since its first topic (or its creation). Returns the community-months written. */
 export async function rollUpMonths(now = new Date()): Promise<number> {
   const communities = await prisma.community.findMany({ select: { id: true, createdAt: true } });
   let written = 0;
   for (const c of communities) {
-    const have = new Set((await prisma.metricSnapshot.findMany({ where: { communityId: c.id }, select: { month: true } })).map((s) => s.month));
     const earliest = await prisma.topic.findFirst({ where: { communityId: c.id }, orderBy: { createdAt: "asc" }, select: { createdAt: true } });
     const start = earliest && earliest.createdAt < c.createdAt ? earliest.createdAt : c.createdAt;
     const months: string[] = [];
     for (let m = monthOf(start); m <= monthOf(now); m = nextMonth(m)) months.push(m);
-    const recent = new Set(months.slice(-ROLLUP_REFRESH_MONTHS));
-    const todo = months.filter((m) => !have.has(m) || recent.has(m));
-    if (todo.length === 0) continue;
-    const window: Period = { from: monthPeriod(todo[0]!).from, to: monthPeriod(todo.at(-1)!).to };
-    const input = await loadMetricInput({ communityIds: [c.id] }, window);
-    for (const month of todo) {
-      const figures = JSON.stringify(countPeriod(input, monthPeriod(month), now));
-      await prisma.metricSnapshot.upsert({
-        where: { communityId_month: { communityId: c.id, month } },
-        create: { communityId: c.id, month, figures, computedAt: now },
-        update: { figures, computedAt: now },
-      });
-      written++;
-    }
+    written += (await ensureRollups([c.id], months, now)).written;
   }
   return written;
 }
@@ -232,17 +490,6 @@ export async function rollUpMonths(now = new Date()): Promise<number> {
 function nextMonth(month: string): string {
   const [y, m] = month.split("-").map(Number) as [number, number];
   return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`;
-}
-
-/** The deployment's (or a district's) months from the snapshots: fast at city scale, as fresh as the last roll-up. */
-export async function snapshotTrend(communityIds: string[] | undefined, months: string[]) {
-  const rows = await prisma.metricSnapshot.findMany({
-    where: { month: { in: months }, ...(communityIds ? { communityId: { in: communityIds } } : {}) },
-    select: { month: true, figures: true },
-  });
-  const byMonth = new Map(months.map((m) => [m, emptyCounts()]));
-  for (const r of rows) byMonth.set(r.month, addCounts(byMonth.get(r.month)!, { ...emptyCounts(), ...(JSON.parse(r.figures) as Partial<Counts>) }));
-  return months.map((key) => ({ key, counts: byMonth.get(key)! }));
 }
 
 // ——— 物业考评: scorecards of property companies ———
@@ -279,19 +526,14 @@ export async function scorecards(communityIds: string[], now = new Date(), count
   });
   if (companies.length === 0) return [];
   const quarters = quartersUpTo(now, count);
-  const window: Period = { from: quarterPeriod(quarters[0]!).from, to: quarterPeriod(quarters.at(-1)!).to };
-  const input = await loadMetricInput({ communityIds }, window);
-  const parts = splitInput(
-    input,
-    () => null,
-    (t) => t.organizationId,
-  );
+  const months = quarters.flatMap((q) => monthsOf(quarterPeriod(q)));
+  const sums = await rolledUp(communityIds, months, now);
+  const byOrgMonth = new Map((await sums.by("organization", ["key", "month"], months)).map((r) => [r.group, r.counts]));
   const rows: ScorecardRow[] = [];
   for (const company of companies) {
     const w = weights ?? (await weightsFor(company.community.districtId));
-    const part = parts.get(company.id);
     for (const quarter of quarters) {
-      const counts = part ? countPeriod(part, quarterPeriod(quarter), now) : emptyCounts();
+      const counts = monthsOf(quarterPeriod(quarter)).reduce((sum, m) => addCounts(sum, byOrgMonth.get(`${company.id} ${m}`) ?? emptyCounts()), emptyCounts());
       const r = ratesOf(counts);
       const parts4 = { onTimeRate: r.onTimeRate, reopenRate: r.reopenRate, averageRating: r.averageRating, responseRate: r.responseRate };
       rows.push({ organizationId: company.id, name: company.name, quarter, tasksHandled: counts.tasksClosed, ...parts4, stars: starsOf(parts4, w) });

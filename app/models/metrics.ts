@@ -131,15 +131,38 @@ export function handedOverAt(task: Pick<TaskRow, "closedAt" | "status">, submitt
 /**
  * What does not depend on the period, worked out once per input (the dashboard counts the same
  * rows for the period, twelve months and every breakdown): whether each task was handed over by
- * its deadline, and which tasks the input holds.
+ * its deadline, which tasks the input holds, and when each topic and task first took each step.
+ *
+ * A topic taken on, answered at once or deliberated, and a task handed over or sent back, counts
+ * in the period of its FIRST such step (a topic answered in March and put on an agenda in May is
+ * taken on in March): each is counted once in any span of time, and the counts of months add up
+ * to the counts of their quarter and year, which is what lets finished months be served from
+ * their roll-ups (MetricRollup).
  */
-const preparedInputs = new WeakMap<MetricInput, { onTime: Map<string, boolean>; known: Set<string> }>();
-function prepare(input: MetricInput) {
+type Prepared = {
+  onTime: Map<string, boolean>;
+  known: Set<string>;
+  firstTakenOn: Map<string, number>;
+  firstAtOnce: Map<string, number>;
+  firstDeliberated: Map<string, number>;
+  firstSubmitted: Map<string, number>;
+  firstSentBack: Map<string, number>;
+};
+const preparedInputs = new WeakMap<MetricInput, Prepared>();
+const keepFirst = (map: Map<string, number>, id: string, at: Date) => {
+  const before = map.get(id);
+  if (before === undefined || at.getTime() < before) map.set(id, at.getTime());
+};
+function prepare(input: MetricInput): Prepared {
   let p = preparedInputs.get(input);
   if (p) return p;
   const submittedBy = new Map<string, Date[]>();
+  const firstSubmitted = new Map<string, number>();
+  const firstSentBack = new Map<string, number>();
   for (const s of input.taskSteps) {
+    if (s.kind === "sentBack") keepFirst(firstSentBack, s.taskId, s.at);
     if (s.kind !== "submitted") continue;
+    keepFirst(firstSubmitted, s.taskId, s.at);
     const list = submittedBy.get(s.taskId) ?? [];
     list.push(s.at);
     submittedBy.set(s.taskId, list);
@@ -149,7 +172,15 @@ function prepare(input: MetricInput) {
     const handed = handedOverAt(t, submittedBy.get(t.id) ?? []);
     onTime.set(t.id, handed !== null && handed.getTime() <= t.deadline.getTime());
   }
-  p = { onTime, known: new Set(input.tasks.map((t) => t.id)) };
+  const firstTakenOn = new Map<string, number>();
+  const firstAtOnce = new Map<string, number>();
+  const firstDeliberated = new Map<string, number>();
+  for (const s of input.topicSteps) {
+    if ((TAKING_ON_STEPS as readonly string[]).includes(s.type)) keepFirst(firstTakenOn, s.topicId, s.at);
+    if ((AT_ONCE_STEPS as readonly string[]).includes(s.type)) keepFirst(firstAtOnce, s.topicId, s.at);
+    if ((DELIBERATION_STEPS as readonly string[]).includes(s.type)) keepFirst(firstDeliberated, s.topicId, s.at);
+  }
+  p = { onTime, known: new Set(input.tasks.map((t) => t.id)), firstTakenOn, firstAtOnce, firstDeliberated, firstSubmitted, firstSentBack };
   preparedInputs.set(input, p);
   return p;
 }
@@ -160,29 +191,17 @@ export function countPeriod(input: MetricInput, period: Period, now: Date): Coun
   const end = Math.min(period.to.getTime(), now.getTime());
 
   for (const t of input.topics) if (inPeriod(t.createdAt, period)) c.topicsRaised++;
-  const takenOn = new Set<string>();
-  const atOnce = new Set<string>();
-  const deliberated = new Set<string>();
-  for (const s of input.topicSteps) {
-    if (!inPeriod(s.at, period)) continue;
-    if ((TAKING_ON_STEPS as readonly string[]).includes(s.type)) takenOn.add(s.topicId);
-    if ((AT_ONCE_STEPS as readonly string[]).includes(s.type)) atOnce.add(s.topicId);
-    if ((DELIBERATION_STEPS as readonly string[]).includes(s.type)) deliberated.add(s.topicId);
-  }
-  c.topicsAccepted = takenOn.size;
-  c.topicsAnsweredAtOnce = atOnce.size;
-  c.topicsDeliberated = deliberated.size;
-
   const prepared = prepare(input);
-  const reopened = new Set<string>();
-  const handedOver = new Set<string>();
-  for (const s of input.taskSteps) {
-    if (!inPeriod(s.at, period)) continue;
-    if (s.kind === "submitted") handedOver.add(s.taskId);
-    if (s.kind === "sentBack") reopened.add(s.taskId);
-  }
-  c.tasksReopened = [...reopened].filter((id) => prepared.known.has(id)).length;
-  c.tasksHandedOver = [...handedOver].filter((id) => prepared.known.has(id)).length;
+  const firstIn = (map: Map<string, number>, known?: Set<string>) => {
+    let n = 0;
+    for (const [id, at] of map) if (at >= period.from.getTime() && at < period.to.getTime() && (!known || known.has(id))) n++;
+    return n;
+  };
+  c.topicsAccepted = firstIn(prepared.firstTakenOn);
+  c.topicsAnsweredAtOnce = firstIn(prepared.firstAtOnce);
+  c.topicsDeliberated = firstIn(prepared.firstDeliberated);
+  c.tasksReopened = firstIn(prepared.firstSentBack, prepared.known);
+  c.tasksHandedOver = firstIn(prepared.firstSubmitted, prepared.known);
 
   for (const t of input.tasks) {
     const rules = input.rules.get(t.communityId);

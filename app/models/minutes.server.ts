@@ -421,6 +421,16 @@ export async function verifyMinutes(actor: Actor, minutesId: string, givenHash?:
 export async function listNotices(actor: Actor, slug: string) {
   const community = await communityBySlug(slug);
   requirePermission(actor, "community:view", { type: "community", communityId: community.id });
+  return {
+    community: { slug: community.slug, name: community.name },
+    canAnswer: can(actor, "notice:answer", { type: "community", communityId: community.id }),
+    notices: await publishedNotices(community.id),
+  };
+}
+
+/** The community's published minutes (公示), newest first: for the notice board and the public view (dashboard.server.ts publicView). */
+export async function publishedNotices(communityId: string) {
+  const community = { id: communityId };
   const minutes = await prisma.minutes.findMany({
     where: { session: { council: { communityId: community.id } }, versions: { some: {} } },
     select: {
@@ -452,35 +462,31 @@ export async function listNotices(actor: Actor, slug: string) {
     },
   });
   const now = Date.now();
-  return {
-    community: { slug: community.slug, name: community.name },
-    canAnswer: can(actor, "notice:answer", { type: "community", communityId: community.id }),
-    notices: minutes
-      .map((m) => {
-        const v = m.versions[0]!;
-        return {
-          minutesId: m.id,
-          sessionId: m.sessionId,
-          sessionTitle: m.session.title,
-          version: v.version,
-          hash: v.hash,
-          correctionReason: v.correctionReason,
-          publishedAt: v.publishedAt.toISOString(),
-          noticeFrom: v.noticeFrom.toISOString(),
-          noticeTo: v.noticeTo.toISOString(),
-          open: v.noticeFrom.getTime() <= now && now <= v.noticeTo.getTime(),
-          resolutions: m.session.agendaItems
-            .filter((i) => i.resolutionMotionId)
-            .map((i) => {
-              const motion = i.motions.find((x) => x.id === i.resolutionMotionId);
-              const passed = motion?.result ? (JSON.parse(motion.result) as { passed: boolean }).passed : false;
-              return { position: i.position, item: i.title, text: i.resolutionText ?? "", passed };
-            }),
-          objections: { total: v.objections.length, unanswered: v.objections.filter((o) => !o.answeredAt).length },
-        };
-      })
-      .sort((a, b) => b.publishedAt.localeCompare(a.publishedAt)),
-  };
+  return minutes
+    .map((m) => {
+      const v = m.versions[0]!;
+      return {
+        minutesId: m.id,
+        sessionId: m.sessionId,
+        sessionTitle: m.session.title,
+        version: v.version,
+        hash: v.hash,
+        correctionReason: v.correctionReason,
+        publishedAt: v.publishedAt.toISOString(),
+        noticeFrom: v.noticeFrom.toISOString(),
+        noticeTo: v.noticeTo.toISOString(),
+        open: v.noticeFrom.getTime() <= now && now <= v.noticeTo.getTime(),
+        resolutions: m.session.agendaItems
+          .filter((i) => i.resolutionMotionId)
+          .map((i) => {
+            const motion = i.motions.find((x) => x.id === i.resolutionMotionId);
+            const passed = motion?.result ? (JSON.parse(motion.result) as { passed: boolean }).passed : false;
+            return { position: i.position, item: i.title, text: i.resolutionText ?? "", passed };
+          }),
+        objections: { total: v.objections.length, unanswered: v.objections.filter((o) => !o.answeredAt).length },
+      };
+    })
+    .sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
 }
 
 async function communityOfMinutes(minutesId: string) {

@@ -11,18 +11,25 @@
 // snapshot): see JOB_POLICIES in jobs.server.ts.
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import type { TFunction } from "i18next";
 import type { PrismaClient } from "~/generated/prisma/client";
 
 export type Clock = () => Date;
 
 export type JobContext = { now: Date; db: PrismaClient };
 
+/**
+ * What a run did, in no language: a key under `dashboard.jobs.details` and its figures. Stored
+ * as JSON in JobRun.detail and put into words when read (jobOverview), in the reader's language.
+ */
+export type JobDetail = { key: string; values: Record<string, number> };
+
 export type JobDefinition = {
   name: string;
   /** The first due time strictly after `after`. */
   nextDue(after: Date): Date;
-  /** Does the job's work; the returned text is the run's log line. Throwing marks the run failed. */
-  run(context: JobContext): Promise<string>;
+  /** Does the job's work and says what it did (the run's log line). Throwing marks the run failed. */
+  run(context: JobContext): Promise<string | JobDetail>;
   /** How long a run may hold the job before another process may take it over (a crash). */
   leaseMs?: number;
 };
@@ -151,7 +158,8 @@ export class Scheduler {
     let ok = true;
     let detail: string;
     try {
-      detail = await job.run({ now, db: this.db });
+      const outcome = await job.run({ now, db: this.db });
+      detail = typeof outcome === "string" ? outcome : JSON.stringify(outcome);
     } catch (error) {
       ok = false;
       detail = error instanceof Error ? error.message : String(error);
@@ -168,8 +176,23 @@ export class Scheduler {
   }
 }
 
-/** The log for staff: the latest runs, newest first, and each job's next due time. */
-export async function jobOverview(db: PrismaClient, { limit = 50 }: { limit?: number } = {}) {
+/**
+ * A run's stored detail in words: a JobDetail through `dashboard.jobs.details.<key>`; anything
+ * else (a failed run's error message, a detail from before details were keyed) as stored.
+ */
+export function describeJobDetail(detail: string, t: TFunction): string {
+  if (!detail.startsWith("{")) return detail;
+  try {
+    const parsed = JSON.parse(detail) as Partial<JobDetail>;
+    if (typeof parsed.key !== "string" || typeof parsed.values !== "object" || parsed.values === null) return detail;
+    return t(`dashboard.jobs.details.${parsed.key}`, { ...parsed.values, defaultValue: detail });
+  } catch {
+    return detail;
+  }
+}
+
+/** The log for staff: the latest runs, newest first, and each job's next due time; details in the reader's language. */
+export async function jobOverview(db: PrismaClient, { limit = 50, t }: { limit?: number; t: TFunction }) {
   const [jobs, runs] = await Promise.all([
     db.scheduledJob.findMany({ orderBy: { name: "asc" } }),
     db.jobRun.findMany({ orderBy: { startedAt: "desc" }, take: limit }),
@@ -183,7 +206,7 @@ export async function jobOverview(db: PrismaClient, { limit = 50 }: { limit?: nu
       startedAt: r.startedAt.toISOString(),
       finishedAt: r.finishedAt?.toISOString() ?? null,
       ok: r.ok,
-      detail: r.detail,
+      detail: describeJobDetail(r.detail, t),
     })),
   };
 }

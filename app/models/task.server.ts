@@ -25,7 +25,7 @@ import { encodePhotos, savePhotos } from "~/utils/uploads.server";
 import { audit } from "./audit.server";
 import { notify, type NotificationType } from "./notification.server";
 import { placeWhere } from "./places.server";
-import { DEADLINE_NOTICE_DAYS, decideVerification, rollUp, taskSettingsOf, type TaskSettings, type Verdict } from "./task-rules";
+import { decideVerification, rollUp, taskSettingsOf, type TaskSettings, type Verdict } from "./task-rules";
 import { assertTaskMove, isOverdue, isWorking, WORKING_STATUSES } from "./task-states";
 
 type Tx = Prisma.TransactionClient;
@@ -549,48 +549,6 @@ export async function settleVerifications(now = new Date()): Promise<number> {
   let changed = 0;
   for (const w of waiting) if (["closed", "sentBack"].includes(await settleTask(w.id, now))) changed++;
   return changed;
-}
-
-// ——— Deadline notices (sent by the dashboard's scheduler) ———
-
-export type TaskDeadlineNotice = {
-  taskId: string;
-  kind: "taskDueSoon" | "taskOverdue";
-  userIds: string[];
-  title: string;
-  deadline: Date;
-  topicId: string | null;
-};
-
-/**
- * What to notify now: tasks still being worked on whose deadline is within DEADLINE_NOTICE_DAYS
- * (taskDueSoon) or past (taskOverdue), to the owner (else the lead organisation's members),
- * leaving out those already told about this deadline (a notification of that type for the task
- * made after the moment it became due). An extended deadline is noticed afresh.
- */
-export async function taskDeadlineNotices(now = new Date()): Promise<TaskDeadlineNotice[]> {
-  const soon = new Date(now.getTime() + DEADLINE_NOTICE_DAYS * 86_400_000);
-  const tasks = await prisma.task.findMany({
-    where: { status: { in: [...WORKING_STATUSES] }, deadline: { lte: soon } },
-    select: { id: true, title: true, deadline: true, topicId: true, communityId: true, organizationId: true, ownerId: true },
-  });
-  const out: TaskDeadlineNotice[] = [];
-  for (const t of tasks) {
-    const kind = t.deadline.getTime() < now.getTime() ? "taskOverdue" : "taskDueSoon";
-    const since = kind === "taskOverdue" ? t.deadline : new Date(t.deadline.getTime() - DEADLINE_NOTICE_DAYS * 86_400_000);
-    const sent = await prisma.notification.count({ where: { taskId: t.id, type: kind, createdAt: { gte: since } } });
-    if (sent) continue;
-    out.push({ taskId: t.id, kind, userIds: await ownerSide(t), title: t.title, deadline: t.deadline, topicId: t.topicId });
-  }
-  return out;
-}
-
-/** Sends what taskDeadlineNotices returns (the scheduler may call just this). */
-export async function sendTaskDeadlineNotices(now = new Date()): Promise<number> {
-  const notices = await taskDeadlineNotices(now);
-  for (const n of notices)
-    await notify(n.userIds, n.kind, { taskId: n.taskId, topicId: n.topicId ?? undefined }, { title: n.title, deadline: n.deadline.toISOString() });
-  return notices.length;
 }
 
 // ——— Reading ———

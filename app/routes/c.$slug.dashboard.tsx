@@ -18,6 +18,7 @@ import {
   dashboardResource,
   periodChoices,
   periodLabel,
+  setPublicHeadline,
   setResidentsSeeScorecards,
 } from "~/models/dashboard.server";
 import { jobOverview } from "~/models/scheduler.server";
@@ -53,8 +54,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     tables: view.tables.map((table) => ({ ...table, svg: renderChart(table, 640, 320) })),
     scorecard: scorecard ? { weights: scorecard.weights, table: { ...scorecard.table, svg: renderChart(scorecard.table, 640, 280) } } : null,
     scorecardHiddenFromResidents: !resource.residentsSeeScorecards,
-    settings: isStaff ? { residentsSeeScorecards: resource.residentsSeeScorecards } : null,
-    jobs: isStaff ? await jobOverview(prisma, { limit: 20 }) : null,
+    settings: isStaff ? { residentsSeeScorecards: resource.residentsSeeScorecards, publicHeadline: resource.publicHeadline } : null,
+    jobs: isStaff ? await jobOverview(prisma, { limit: 20, t }) : null,
     volunteer: await volunteerDashboard(community.id, view.period),
   };
 }
@@ -66,6 +67,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await formOf(request);
   try {
     await setResidentsSeeScorecards(actor, community.id, form.get("residentsSeeScorecards") === "on");
+    await setPublicHeadline(actor, community.id, form.get("publicHeadline") === "on");
     return { problems: {} as Problems, done: "dashboard.settings.saved" };
   } catch (error) {
     return { problems: problemsFrom(error), done: null };
@@ -129,6 +131,15 @@ export default function DashboardPage() {
               <input type="checkbox" name="residentsSeeScorecards" defaultChecked={data.settings.residentsSeeScorecards} style={{ width: 24, height: 24 }} />
               {t("dashboard.settings.residentsSeeScorecards")}
             </label>
+            <label style={{ display: "flex", gap: "0.5rem", alignItems: "center", minHeight: 48 }}>
+              <input type="checkbox" name="publicHeadline" defaultChecked={data.settings.publicHeadline} style={{ width: 24, height: 24 }} />
+              {t("dashboard.settings.publicHeadline")}
+            </label>
+            {data.settings.publicHeadline ? (
+              <p className="muted">
+                <a href={`/p/${data.community.slug}`}>{t("dashboard.settings.publicLink", { url: `/p/${data.community.slug}` })}</a>
+              </p>
+            ) : null}
             <button className="btn" type="submit">
               {t("dashboard.settings.save")}
             </button>

@@ -42,7 +42,14 @@ export type MinutesResource = {
 };
 export type DistrictResource = { type: "district"; districtId: string };
 /** A community's dashboard figures and scorecards: its councils (seated members are the council) and its setting for residents. */
-export type DashboardResource = { type: "dashboard"; communityId: string; councilIds: string[]; residentsSeeScorecards: boolean };
+export type DashboardResource = {
+  type: "dashboard";
+  communityId: string;
+  councilIds: string[];
+  residentsSeeScorecards: boolean;
+  /** The headline rates and notices are public at /p/<slug> (dashboard.server.ts publicView). */
+  publicHeadline: boolean;
+};
 /** A street office (街道) and its super-users (places: User.districtId). */
 /** The whole site (the scheduled jobs' log): its street offices' super-users. */
 export type DeploymentResource = { type: "deployment"; superUserIds: string[] };
