@@ -21,6 +21,7 @@ import { SOCKET_IO_PATH, createSocketServer } from "./realtime/socket";
 import { YJS_PREFIX, createYjsEndpoint } from "./yjs/endpoint";
 import { renderedCopyHooks } from "./yjs/rendered-copy";
 import { Rooms } from "./yjs/rooms";
+import { closeSqliteUpdateAppenders } from "./yjs/sqlite-appender";
 import { PrismaDocumentStore } from "./yjs/store";
 
 export type Runtime = {
@@ -132,6 +133,7 @@ export async function startRuntime(): Promise<Runtime> {
     close,
     async stop() {
       await close();
+      closeSqliteUpdateAppenders();
       await prisma.$disconnect();
     },
   };

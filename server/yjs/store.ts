@@ -4,8 +4,9 @@
 // one process while another appends, without losing either's updates.
 import * as Y from "yjs";
 import { bytes } from "~/utils/bytes";
-import { databaseProvider, type DatabaseProvider } from "~/utils/database-url.server";
+import { databaseProvider, sqlitePath, type DatabaseProvider } from "~/utils/database-url.server";
 import type { Db } from "~/utils/db.server";
+import { sqliteUpdateAppender, type SqliteUpdateAppender } from "./sqlite-appender";
 
 export interface DocumentStore {
   /** Everything stored for a document, oldest first; empty for a new document. */
@@ -50,10 +51,21 @@ export function foldUpdates(parts: Uint8Array[]): Uint8Array {
  * settled updates; appends after it draw higher ids (docs/decisions/0010-postgresql.md).
  */
 export class PrismaDocumentStore implements DocumentStore {
+  /**
+   * On SQLite, appends (the hot path: every edit waits for one before it is relayed) go through
+   * a prepared statement on a connection of their own (sqlite-appender.ts); everything else,
+   * and every call on PostgreSQL, through Prisma. `db` must be the client of DATABASE_URL's
+   * file, which is what the process has (db.server.ts): the two connections share its lock.
+   */
+  private readonly appender: SqliteUpdateAppender | null;
+
   constructor(
     private readonly db: Db,
     private readonly provider: DatabaseProvider = databaseProvider(),
-  ) {}
+  ) {
+    const file = provider === "sqlite" ? sqlitePath() : null;
+    this.appender = file && file !== ":memory:" ? sqliteUpdateAppender(file) : null;
+  }
 
   async load(name: string): Promise<Uint8Array[]> {
     // The row is created here, not per append, so an append is one INSERT.
@@ -68,6 +80,7 @@ export class PrismaDocumentStore implements DocumentStore {
 
   async append(name: string, updates: Uint8Array[]): Promise<void> {
     if (updates.length === 0) return;
+    if (this.appender) return this.appender.append(name, updates);
     try {
       const insert = this.db.yUpdate.createMany({ data: updates.map((data) => ({ docName: name, data: bytes(data) })) });
       if (this.provider === "postgresql") await this.db.$transaction([this.db.$executeRaw`SELECT 1 FROM "YDocument" WHERE "name" = ${name} FOR SHARE`, insert]);
