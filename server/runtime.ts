@@ -10,6 +10,7 @@ import { isEmpty, seedDemo } from "../prisma/seed";
 import { startScheduler } from "~/models/jobs.server";
 import { issueSetupCode, needsSetup } from "~/models/setup.server";
 import { prisma, provider } from "~/utils/db.server";
+import { closeSqliteWriters } from "~/utils/sqlite-writer.server";
 import { env } from "~/utils/env.server";
 import { attachRealtime } from "~/utils/realtime.server";
 import { attachDocumentAccessor } from "~/models/minutes/live-doc.server";
@@ -21,7 +22,6 @@ import { SOCKET_IO_PATH, createSocketServer } from "./realtime/socket";
 import { YJS_PREFIX, createYjsEndpoint } from "./yjs/endpoint";
 import { renderedCopyHooks } from "./yjs/rendered-copy";
 import { Rooms } from "./yjs/rooms";
-import { closeSqliteUpdateAppenders } from "./yjs/sqlite-appender";
 import { PrismaDocumentStore } from "./yjs/store";
 
 export type Runtime = {
@@ -133,7 +133,7 @@ export async function startRuntime(): Promise<Runtime> {
     close,
     async stop() {
       await close();
-      closeSqliteUpdateAppenders();
+      closeSqliteWriters();
       await prisma.$disconnect();
     },
   };

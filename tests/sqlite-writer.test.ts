@@ -1,18 +1,16 @@
-// The Yjs append path on SQLite (server/yjs/sqlite-appender.ts): a prepared statement on a
+// The Yjs append path on SQLite (app/utils/sqlite-writer.server.ts): a prepared statement on a
 // second connection, serialized with Prisma's connection. What it must not break: Prisma's
 // transactions (a deferred BEGIN fails at once if another connection wrote in between its read
 // and its write), the rows Prisma reads back, durability settings, and DocumentGone.
-import type Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { prisma } from "~/utils/db.server";
-import { sqlitePath } from "~/utils/database-url.server";
-import { sqliteUpdateAppender } from "../server/yjs/sqlite-appender";
+import { sqliteWriter } from "~/utils/sqlite-writer.server";
 import { DocumentGone, PrismaDocumentStore } from "../server/yjs/store";
 import { edit, textOf } from "./document-store.contract";
 import { onPostgres } from "./fixtures/database";
 
-describe.skipIf(onPostgres)("the SQLite Yjs appender", () => {
+describe.skipIf(onPostgres)("the SQLite writer for Yjs appends", () => {
   const store = new PrismaDocumentStore(prisma);
 
   it("writes rows Prisma reads back like its own, with their time", async () => {
@@ -33,8 +31,7 @@ describe.skipIf(onPostgres)("the SQLite Yjs appender", () => {
   });
 
   it("commits with synchronous = FULL on its own connection", () => {
-    const appender = sqliteUpdateAppender(sqlitePath());
-    const db = (appender as unknown as { db: Database.Database }).db;
+    const db = sqliteWriter("sqlite")!.db;
     expect(db.pragma("synchronous", { simple: true })).toBe(2); // FULL
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     expect(db.pragma("foreign_keys", { simple: true })).toBe(1);
@@ -85,9 +82,8 @@ describe.skipIf(onPostgres)("the SQLite Yjs appender", () => {
   it("writes nothing of a batch that fails half-way", async () => {
     const name = "appender:atomic";
     await store.load(name);
-    const appender = sqliteUpdateAppender(sqlitePath());
     // null violates NOT NULL on the second row: the first must not stay either.
-    await expect(appender.append(name, [edit(new Y.Doc(), "a"), null as unknown as Uint8Array])).rejects.toThrow();
+    await expect(store.append(name, [edit(new Y.Doc(), "a"), null as unknown as Uint8Array])).rejects.toThrow();
     expect(await prisma.yUpdate.count({ where: { docName: name } })).toBe(0);
   });
 });
