@@ -48,6 +48,7 @@ type Client = {
   spec: ClientSpec;
   doc: Y.Doc;
   provider?: Provider;
+  light?: LightViewer;
   socket?: Socket;
   text?: Y.XmlText;
   seq: number;
@@ -162,15 +163,174 @@ function followSession(spec: NonNullable<ClientSpec["socketio"]>, timeoutMs: num
   });
 }
 
+/**
+ * A read-only viewer that costs its worker a fraction of a stock client: a bare WebSocket
+ * speaking y-websocket's protocol (its sync step 1 and the empty sync step 2 a stock client
+ * sends, one awareness entry renewed every 15 s as a stock client's is), which does not apply
+ * updates. It finds in each update frame the value every keystroke sets, bench[editor] =
+ * { e, s, t } (lib0's encoding of a ContentAny object), and records now − t, as a stock
+ * viewer's map observer does. What it measures: when the server's frame carrying a keystroke
+ * reached a viewer's process and was parsed, i.e. the server's relay and the network, not a
+ * browser applying the update. Convergence: the latest (by t) sequence number seen per editor.
+ */
+class LightViewer {
+  private ws: WebSocket | null = null;
+  private clock = 0;
+  private renew: NodeJS.Timeout | null = null;
+  private closing = false;
+  /** Per editor, the latest keystroke seen: its time and sequence number. */
+  readonly latest = new Map<string, { t: number; s: number }>();
+  private readonly clientId = Math.floor(Math.random() * 2 ** 31);
+
+  constructor(private readonly spec: ClientSpec) {}
+
+  open(timeoutMs: number): Promise<void> {
+    const query = this.spec.token ? `?token=${encodeURIComponent(this.spec.token)}` : "";
+    const ws = (this.ws = new WebSocket(`${this.spec.url}/${this.spec.room}${query}`));
+    return new Promise((resolve, reject) => {
+      let synced = false;
+      const timer = setTimeout(() => {
+        ws.terminate();
+        reject(new Error(`${this.spec.id}: not synced within ${timeoutMs} ms`));
+      }, timeoutMs);
+      ws.on("open", () => {
+        ws.send(SYNC_STEP1_EMPTY);
+        this.sendAwareness();
+        // A stock client renews its awareness entry every outdatedTimeout / 2 = 15 s.
+        this.renew = setInterval(() => this.sendAwareness(), 15_000);
+      });
+      ws.on("message", (data: Buffer) => {
+        const at = now();
+        if (data[0] !== MESSAGE_SYNC) return; // awareness, auth, queries: a viewer ignores them
+        const step = data[1];
+        if (step === SYNC_STEP1) return void ws.send(SYNC_STEP2_EMPTY);
+        this.scan(data, at);
+        if (step === SYNC_STEP2 && !synced) {
+          synced = true;
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      ws.on("close", () => {
+        if (this.renew) clearInterval(this.renew);
+        clearTimeout(timer);
+        if (synced && !this.closing) disconnects++;
+        if (!synced) reject(new Error(`${this.spec.id}: closed before syncing`));
+      });
+      ws.on("error", (error) => {
+        if (!synced) {
+          clearTimeout(timer);
+          reject(new Error(`${this.spec.id}: ${error.message}`));
+        }
+      });
+    });
+  }
+
+  private sendAwareness(): void {
+    if (this.ws?.readyState !== WebSocket.OPEN) return;
+    const state = Buffer.from("{}");
+    const entry = [...varUint(1), ...varUint(this.clientId), ...varUint(++this.clock), ...varUint(state.length), ...state];
+    this.ws.send(Uint8Array.from([MESSAGE_AWARENESS, ...varUint(entry.length), ...entry]));
+  }
+
+  /** Every bench value in the frame: 118 (object) 3 (keys) "e" 119 (string) id "s" 125 (varint) s "t" number. */
+  private scan(buf: Buffer, at: number): void {
+    let from = 0;
+    for (;;) {
+      const i = buf.indexOf(BENCH_VALUE, from);
+      if (i < 0) return;
+      from = i + BENCH_VALUE.length;
+      try {
+        let p = from;
+        const [idLength, a] = readVarUint(buf, p);
+        const id = buf.toString("utf8", a, a + idLength);
+        p = a + idLength;
+        if (buf[p] !== 1 || buf[p + 1] !== 0x73 || buf[p + 2] !== 125) continue;
+        const [seq, b] = readVarInt(buf, p + 3);
+        if (buf[b] !== 1 || buf[b + 1] !== 0x74) continue;
+        const type = buf[b + 2];
+        const t = type === 123 ? buf.readDoubleBE(b + 3) : type === 124 ? buf.readFloatBE(b + 3) : type === 125 ? readVarInt(buf, b + 3)[0] : NaN;
+        if (!Number.isFinite(t)) continue;
+        const known = this.latest.get(id);
+        if (!known || t > known.t) this.latest.set(id, { t, s: seq });
+        if (t < measureFrom) continue;
+        histogram.add(at - t);
+        received++;
+      } catch {
+        // A pattern cut short is not a bench value.
+      }
+    }
+  }
+
+  close(): void {
+    this.closing = true;
+    if (this.renew) clearInterval(this.renew);
+    this.ws?.close();
+  }
+}
+
+const MESSAGE_SYNC = 0;
+const MESSAGE_AWARENESS = 1;
+const SYNC_STEP1 = 0;
+const SYNC_STEP2 = 1;
+/** sync step 1 with an empty state vector (one varuint 0), and sync step 2 with an empty update (no structs, no deletes). */
+const SYNC_STEP1_EMPTY = Uint8Array.from([MESSAGE_SYNC, SYNC_STEP1, 1, 0]);
+const SYNC_STEP2_EMPTY = Uint8Array.from([MESSAGE_SYNC, SYNC_STEP2, 2, 0, 0]);
+/** lib0 writeAny of { e: <string>, … }: object, 3 keys, key "e", a string follows. */
+const BENCH_VALUE = Buffer.from([118, 3, 1, 0x65, 119]);
+
+function varUint(n: number): number[] {
+  const out: number[] = [];
+  while (n > 0x7f) {
+    out.push(0x80 | (n & 0x7f));
+    n = Math.floor(n / 128);
+  }
+  out.push(n);
+  return out;
+}
+
+function readVarUint(buf: Buffer, p: number): [number, number] {
+  let n = 0;
+  let mult = 1;
+  for (;;) {
+    const r = buf[p++];
+    if (r === undefined) throw new RangeError("varuint cut short");
+    n += (r & 0x7f) * mult;
+    mult *= 128;
+    if (r < 0x80) return [n, p];
+  }
+}
+
+/** lib0's signed varint: the first byte holds a continuation bit, the sign and 6 bits. */
+function readVarInt(buf: Buffer, p: number): [number, number] {
+  let r = buf[p++];
+  if (r === undefined) throw new RangeError("varint cut short");
+  let n = r & 0x3f;
+  let mult = 64;
+  const sign = (r & 0x40) > 0 ? -1 : 1;
+  while (r & 0x80) {
+    r = buf[p++];
+    if (r === undefined) throw new RangeError("varint cut short");
+    n += (r & 0x7f) * mult;
+    mult *= 128;
+  }
+  return [sign * n, p];
+}
+
 async function openClient(spec: ClientSpec, timeoutMs: number): Promise<Client> {
   const doc = new Y.Doc();
   const client: Client = { spec, doc, seq: 0 };
   observe(client);
   try {
-    if (spec.proto !== "none") client.provider = await connectYjs(spec, doc, timeoutMs);
+    if (spec.proto === "y-websocket-light") {
+      if (spec.role !== "viewer") throw new Error(`${spec.id}: the light client only views`);
+      client.light = new LightViewer(spec);
+      await client.light.open(timeoutMs);
+    } else if (spec.proto !== "none") client.provider = await connectYjs(spec, doc, timeoutMs);
     if (spec.socketio) client.socket = await followSession(spec.socketio, timeoutMs);
   } catch (error) {
     client.provider?.destroy();
+    client.light?.close();
     doc.destroy();
     throw error;
   }
@@ -234,7 +394,8 @@ async function start(startAt: number, durationMs: number, ratePerSec: number): P
         const bench = editor.doc.getMap("bench");
         editor.doc.transact(() => {
           text.insert(text.length, TYPED[(editor.seq + k) % TYPED.length]!);
-          bench.set(editor.spec.id, { s: k, t: now() });
+          // e first: the light viewers find the value by it (LightViewer.scan).
+          bench.set(editor.spec.id, { e: editor.spec.id, s: k, t: now() });
         });
         sent[editor.spec.id] = k + 1;
       }
@@ -268,10 +429,11 @@ function verify(last: Record<string, number>, room: string): VerifyResult {
     if (client.spec.room !== room) continue;
     total++;
     const bench = client.doc.getMap<{ s: number; t: number }>("bench");
-    const missing = Object.entries(last).filter(([id, n]) => n > 0 && bench.get(id)?.s !== n - 1);
+    const seqOf = (id: string) => (client.light ? client.light.latest.get(id)?.s : bench.get(id)?.s);
+    const missing = Object.entries(last).filter(([id, n]) => n > 0 && seqOf(id) !== n - 1);
     if (missing.length === 0) converged++;
     else
-      example ??= `${client.spec.id} lacks ${missing.length} editors' last keystroke (e.g. ${missing[0]![0]}: has ${bench.get(missing[0]![0])?.s}, want ${missing[0]![1] - 1})`;
+      example ??= `${client.spec.id} lacks ${missing.length} editors' last keystroke (e.g. ${missing[0]![0]}: has ${seqOf(missing[0]![0])}, want ${missing[0]![1] - 1})`;
   }
   return { converged, total, example };
 }
@@ -281,6 +443,7 @@ async function close(): Promise<{ closed: number }> {
   for (const client of clients.splice(0)) {
     client.socket?.disconnect();
     client.provider?.destroy();
+    client.light?.close();
     client.doc.destroy();
   }
   await sleep(200); // let the close frames leave

@@ -10,6 +10,7 @@ import { isEmpty, seedDemo } from "../prisma/seed";
 import { startScheduler } from "~/models/jobs.server";
 import { issueSetupCode, needsSetup } from "~/models/setup.server";
 import { prisma, provider } from "~/utils/db.server";
+import { closeSqliteWriters } from "~/utils/sqlite-writer.server";
 import { env } from "~/utils/env.server";
 import { attachRealtime } from "~/utils/realtime.server";
 import { attachDocumentAccessor } from "~/models/minutes/live-doc.server";
@@ -133,6 +134,7 @@ export async function startRuntime(): Promise<Runtime> {
     close,
     async stop() {
       await close();
+      closeSqliteWriters();
       await prisma.$disconnect();
     },
   };

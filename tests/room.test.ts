@@ -122,13 +122,49 @@ describe("Room", () => {
     const updates: Uint8Array[] = [];
     doc.on("update", (u: Uint8Array) => updates.push(u));
     for (const ch of "一二三四五") doc.getText("t").insert(doc.getText("t").length, ch);
-    for (const u of updates) room.acceptUpdate(a, u);
+    room.acceptUpdate(a, updates[0]!);
+    await new Promise((r) => setImmediate(r)); // the first commit is now in flight
+    expect(store.appends).toBe(1);
+    for (const u of updates.slice(1)) room.acceptUpdate(a, u);
     store.release();
     await room.durable();
     expect(store.appends).toBe(2); // the first alone, the other four in one commit
     const stored = new Y.Doc();
     for (const u of await store.load("room:batch")) Y.applyUpdate(stored, u);
     expect(stored.getText("t").toString()).toBe("一二三四五");
+  });
+
+  it("commits the updates of one turn of the event loop together and relays them as one message", async () => {
+    const store = new GatedStore();
+    const room = await openRoom(store, "room:turn");
+    const [a, b, c] = [peer("a"), peer("b"), peer("c")];
+    for (const p of [a, b, c]) room.join(p);
+    for (const p of [a, b, c]) p.received.length = 0;
+    const [docA, docB] = [new Y.Doc(), new Y.Doc()];
+    const fromA: Uint8Array[] = [];
+    const fromB: Uint8Array[] = [];
+    docA.on("update", (u: Uint8Array) => fromA.push(u));
+    docB.on("update", (u: Uint8Array) => fromB.push(u));
+    docA.getText("t").insert(0, "甲");
+    docB.getText("u").insert(0, "乙");
+    docA.getText("t").insert(1, "丙");
+    room.acceptUpdate(a, fromA[0]!);
+    room.acceptUpdate(b, fromB[0]!);
+    room.acceptUpdate(a, fromA[1]!);
+    expect(store.appends).toBe(0); // nothing is written before the turn ends
+    await room.durable();
+    expect(store.appends).toBe(1);
+    // One message per peer, the authors included (the batch has two authors); it holds all three edits.
+    for (const p of [a, b, c]) expect(p.received.filter((m) => m.kind === "update")).toHaveLength(1);
+    const seen = new Y.Doc();
+    for (const m of c.received.filter((m) => m.kind === "update")) {
+      const d = decoding.createDecoder(m.data);
+      decoding.readVarUint(d); // sync
+      decoding.readVarUint(d); // update
+      Y.applyUpdate(seen, decoding.readVarUint8Array(d));
+    }
+    expect(seen.getText("t").toString()).toBe("甲丙");
+    expect(seen.getText("u").toString()).toBe("乙");
   });
 
   it("rejects a malformed update without changing the document", async () => {

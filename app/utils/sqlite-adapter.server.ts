@@ -11,19 +11,49 @@ type Factory = InstanceType<typeof PrismaBetterSQLite3>;
 type Adapter = Awaited<ReturnType<Factory["connect"]>>;
 type Transaction = Awaited<ReturnType<Adapter["startTransaction"]>>;
 
-class Mutex {
-  private tail: Promise<void> = Promise.resolve();
+/**
+ * One holder at a time, in arrival order. `tryAcquire` takes it at once when nobody holds or
+ * waits for it, so a caller that writes synchronously (the Yjs appender) pays no extra tick.
+ */
+export class Mutex {
+  private held = false;
+  private readonly waiting: (() => void)[] = [];
+  tryAcquire(): (() => void) | null {
+    if (this.held || this.waiting.length > 0) return null;
+    this.held = true;
+    return this.releaser();
+  }
   acquire(): Promise<() => void> {
-    let release!: () => void;
-    const next = new Promise<void>((r) => (release = r));
-    const ready = this.tail.then(() => release);
-    this.tail = this.tail.then(() => next);
-    return ready;
+    const now = this.tryAcquire();
+    if (now) return Promise.resolve(now);
+    return new Promise((resolve) => this.waiting.push(() => resolve(this.releaser())));
+  }
+  private releaser(): () => void {
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.held = false;
+    };
   }
 }
 
-function serialize(adapter: Adapter): Adapter {
-  const lock = new Mutex();
+/**
+ * The lock of the Prisma connection to each SQLite file of this process. Another connection
+ * that writes the same file (server/yjs/sqlite-appender.ts) takes it too: Prisma opens its
+ * transactions with a deferred BEGIN, so a write from elsewhere between a transaction's read
+ * and its write would make that write fail with SQLITE_BUSY at once, whatever busy_timeout says.
+ */
+const writeLocks = new Map<string, Mutex>();
+export function sqliteWriteLock(file: string): Mutex {
+  let lock = writeLocks.get(file);
+  if (!lock) writeLocks.set(file, (lock = new Mutex()));
+  return lock;
+}
+
+function serialize(adapter: Adapter, lock: Mutex): Adapter {
   const exclusive = async <T>(work: () => Promise<T>): Promise<T> => {
     const release = await lock.acquire();
     try {
@@ -67,6 +97,7 @@ const SQLITE_MAX_VARIABLE_NUMBER = 32_766;
 export function sqliteAdapter(file: string, options: { timeout?: number } = {}): Factory {
   const factory = new PrismaBetterSQLite3({ url: `file:${file}`, timeout: options.timeout ?? 10_000 });
   const connect = factory.connect.bind(factory);
-  factory.connect = async () => serialize(await connect());
+  const lock = sqliteWriteLock(file);
+  factory.connect = async () => serialize(await connect(), lock);
   return factory;
 }

@@ -19,7 +19,7 @@ export type Sizes = {
    * rounds: the seconds are split into this many rounds, interleaved across the servers
    * (A B C A B C …), so load from outside the benchmark falls on all of them alike.
    */
-  fanout: { editors: number; viewers: number; seconds: number; rates: number[]; rounds: number; workers: number };
+  fanout: { editors: number; viewers: number; seconds: number; rates: number[]; rounds: number; workers: number; lightRates: number[] };
   capacity: { sessions: number; participants: number; busyEditors: number; busyViewers: number; busySeconds: number; rate: number; workers: number };
   page: { items: number; requests: number; warmup: number };
   sqlite: { seconds: number };
@@ -27,14 +27,14 @@ export type Sizes = {
 
 export const FULL: Sizes = {
   // 5/s is the load; 1/s is the same 250 connections at a rate this 2-core machine can generate and absorb.
-  fanout: { editors: 50, viewers: 200, seconds: 60, rates: [5, 1], rounds: 3, workers: 4 },
+  fanout: { editors: 50, viewers: 200, seconds: 60, rates: [5, 1], rounds: 3, workers: 4, lightRates: [5] },
   capacity: { sessions: 100, participants: 20, busyEditors: 10, busyViewers: 20, busySeconds: 30, rate: 5, workers: 4 },
   page: { items: 200, requests: 200, warmup: 20 },
   sqlite: { seconds: 5 },
 };
 
 export const QUICK: Sizes = {
-  fanout: { editors: 5, viewers: 20, seconds: 5, rates: [5], rounds: 1, workers: 2 },
+  fanout: { editors: 5, viewers: 20, seconds: 5, rates: [5], rounds: 1, workers: 2, lightRates: [] },
   capacity: { sessions: 10, participants: 5, busyEditors: 2, busyViewers: 5, busySeconds: 3, rate: 5, workers: 2 },
   page: { items: 200, requests: 20, warmup: 3 },
   sqlite: { seconds: 1 },

@@ -1,8 +1,13 @@
 // Messages between the orchestrator (bench/run.ts) and its client workers (bench/worker.ts).
 import type { HistogramData } from "./histogram";
 
-/** "none": no Yjs connection (a Socket.IO-only participant). */
-export type ClientProto = "y-websocket" | "hocuspocus" | "none";
+/**
+ * "none": no Yjs connection (a Socket.IO-only participant). "y-websocket-light": a viewer that
+ * speaks the y-websocket protocol on a bare WebSocket and, instead of applying updates to a
+ * Y.Doc, finds the editors' timestamps in them (bench/worker.ts, LightViewer): the issue's load
+ * is more than stock clients on two CPUs can apply.
+ */
+export type ClientProto = "y-websocket" | "y-websocket-light" | "hocuspocus" | "none";
 
 export type ClientSpec = {
   id: string;

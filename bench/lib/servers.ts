@@ -174,9 +174,11 @@ async function httpOk(url: string): Promise<boolean> {
 export async function startYishi(opts: StartOptions): Promise<RunningServer> {
   const port = await freePort();
   const logFile = path.join(opts.tmpDir, `yishi-${opts.label}.log`);
+  // BENCH_CPU_PROF=<dir>: a V8 CPU profile of our server, written when it stops (how BENCHMARKS.md's profiles were taken).
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
   const { child, tail } = launch(
     process.execPath,
-    [path.join(build.dir, "server.js")],
+    [...profile, path.join(build.dir, "server.js")],
     {
       ...process.env,
       YISHI_BUILD_DIR: build.dir,

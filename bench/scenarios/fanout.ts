@@ -22,6 +22,8 @@ export type FanoutRound = {
   server: Window & { rssBeforeConnectMb: number; rssConnectedMb: number };
   /** The load generator could not keep up: not every update arrived within the drain time, or the clients' event loops lagged. */
   saturated: boolean;
+  /** "light": the viewers were LightViewers (bench/worker.ts), which count and timestamp updates without applying them. */
+  viewerClient: "stock" | "light";
 };
 
 /** A server at one rate, its rounds merged: every latency sample of every round in one histogram. */
@@ -32,6 +34,7 @@ export type FanoutResult = {
   viewers: number;
   seconds: number;
   ratePerEditor: number;
+  viewerClient: "stock" | "light";
   rounds: FanoutRound[];
   connect: OpenResult;
   typing: Omit<TypingResult, "histogram" | "startAt" | "endAt" | "notConvergedExample"> & { notConvergedExample?: string };
@@ -40,14 +43,21 @@ export type FanoutResult = {
   saturated: boolean;
 };
 
-export function fanoutClients(target: Target, wsBase: string, ctx: Context, room: string, editors: number, viewers: number): ClientSpec[] {
+/** Whether viewers at this rate are light clients: only for y-websocket servers (Hocuspocus speaks its own protocol). */
+export function lightViewersAt(ctx: Context, rate: number): boolean {
+  return ctx.sizes.fanout.lightRates.includes(rate);
+}
+
+export function fanoutClients(target: Target, wsBase: string, ctx: Context, room: string, editors: number, viewers: number, light = false): ClientSpec[] {
   const proto = target === "hocuspocus" ? "hocuspocus" : "y-websocket";
+  if (light && target === "hocuspocus") throw new Error("the light viewer speaks y-websocket's protocol, not Hocuspocus's");
+  const viewerProto = light ? "y-websocket-light" : proto;
   const specs: ClientSpec[] = [];
   for (let i = 0; i < editors; i++) {
     specs.push({ id: `e${i}`, proto, url: wsBase, room, token: ctx.tokens[EDITOR_USERS[i % EDITOR_USERS.length]!], role: "editor" });
   }
   for (let i = 0; i < viewers; i++) {
-    specs.push({ id: `v${i}`, proto, url: wsBase, room, token: ctx.tokens[VIEWER_USERS[i % VIEWER_USERS.length]!], role: "viewer" });
+    specs.push({ id: `v${i}`, proto: viewerProto, url: wsBase, room, token: ctx.tokens[VIEWER_USERS[i % VIEWER_USERS.length]!], role: "viewer" });
   }
   // Editors spread evenly over the list, so each worker gets its share of both.
   return specs.sort((a, b) => (a.role === b.role ? 0 : a.role === "editor" ? -1 : 1));
@@ -58,7 +68,10 @@ export async function runFanoutRound(ctx: Context, target: Target, rate: number,
   const seconds = ctx.sizes.fanout.seconds / rounds;
   const item = ctx.setup.fanout.items[round % ctx.setup.fanout.items.length]!;
   const room = `agenda-item:${item.itemId}`;
-  ctx.log(`fan-out round ${round + 1}/${rounds} on ${TARGET_LABEL[target]}: ${editors} editors × ${rate}/s, ${viewers} viewers, ${seconds} s`);
+  const light = lightViewersAt(ctx, rate);
+  ctx.log(
+    `fan-out round ${round + 1}/${rounds} on ${TARGET_LABEL[target]}: ${editors} editors × ${rate}/s, ${viewers} ${light ? "light " : ""}viewers, ${seconds} s`,
+  );
   const server = await startTarget(target, { tmpDir: ctx.tmpDir, databaseUrl: ctx.databaseUrl, label: "fanout" });
   const sampler = new ProcSampler(server.pid).start();
   const pool = await WorkerPool.start(workers, (seconds + 600) * 1000);
@@ -66,7 +79,7 @@ export async function runFanoutRound(ctx: Context, target: Target, rate: number,
     if (target !== "yishi") await prime(server, room, Buffer.from(item.initialUpdate, "base64"));
     await sleep(500);
     const rssBeforeConnect = sampler.sample()?.rssKb ?? NaN;
-    const connect = await pool.open(fanoutClients(target, server.wsBase, ctx, room, editors, viewers), { concurrency: 10, timeoutMs: 30_000 });
+    const connect = await pool.open(fanoutClients(target, server.wsBase, ctx, room, editors, viewers, light), { concurrency: 10, timeoutMs: 30_000 });
     ctx.log(
       `  connected ${connect.opened}/${editors + viewers} clients in ${(connect.ms / 1000).toFixed(1)} s${connect.failed ? `; failures: ${connect.errors.join("; ")}` : ""}`,
     );
@@ -88,6 +101,7 @@ export async function runFanoutRound(ctx: Context, target: Target, rate: number,
       typing,
       server: { ...window, rssBeforeConnectMb: rssBeforeConnect / 1024, rssConnectedMb: rssConnected / 1024 },
       saturated: typing.received < typing.expected * 0.999 || typing.clientEventLoopDelayMs.p99 > 100,
+      viewerClient: light ? "light" : "stock",
     };
   } finally {
     sampler.stop();
@@ -112,6 +126,7 @@ export function mergeRounds(ctx: Context, target: Target, rate: number, rounds: 
     viewers,
     seconds: sum((r) => r.seconds),
     ratePerEditor: rate,
+    viewerClient: rounds[0]!.viewerClient,
     rounds,
     connect: {
       opened: Math.min(...rounds.map((r) => r.connect.opened)),

@@ -42,8 +42,9 @@ export interface RoomHooks {
   onLoad?(room: Room): void;
 }
 
-type Batch = { updates: Uint8Array[]; after: (() => void)[] };
-const newBatch = (): Batch => ({ updates: [], after: [] });
+/** Updates waiting for one commit, who sent each (null: the server), and what waits for the commit. */
+type Batch = { updates: Uint8Array[]; authors: (Peer | null)[]; after: (() => void)[] };
+const newBatch = (): Batch => ({ updates: [], authors: [], after: [] });
 
 /** Origin of changes that came from another process (already stored by it). */
 export const RELAYED = Symbol("relayed");
@@ -80,6 +81,8 @@ export class Room {
   private failed = false;
   private pending: Batch = newBatch();
   private flushing: Batch | null = null;
+  /** A flush is scheduled for the end of this turn of the event loop. */
+  private flushScheduled = false;
   private storedSinceCompaction = 0;
   /** Bytes of updates stored since the last compaction (LIMITS.compactEveryBytes). */
   private storedBytesSinceCompaction = 0;
@@ -195,11 +198,8 @@ export class Room {
     const change = changes.length === 1 ? changes[0]! : Y.mergeUpdates(changes);
     this.bytes += change.length;
     this.pending.updates.push(change);
-    const message = updateMessage(change);
-    this.pending.after.push(() => {
-      for (const p of this.peers.keys()) if (p !== peer) p.send(message);
-    });
-    if (!this.flushing) void this.flush();
+    this.pending.authors.push(peer);
+    this.scheduleFlush();
   }
 
   /**
@@ -221,11 +221,8 @@ export class Room {
     const change = changes.length === 1 ? changes[0]! : Y.mergeUpdates(changes);
     this.bytes += change.length;
     this.pending.updates.push(change);
-    const message = updateMessage(change);
-    this.pending.after.push(() => {
-      for (const p of this.peers.keys()) p.send(message);
-    });
-    if (!this.flushing) void this.flush();
+    this.pending.authors.push(null);
+    this.scheduleFlush();
   }
 
   /**
@@ -355,8 +352,35 @@ export class Room {
     return new Promise((resolve) => this.afterDurable(resolve));
   }
 
-  // Group commit: updates that arrive while one write is in flight go out
-  // together in the next, so a busy document costs one commit per round trip.
+  /**
+   * Group commit: the updates read from the network in one turn of the event loop (several
+   * frames per read, several sockets per poll) are committed together at its end, and those
+   * that arrive while a write is in flight go out together in the next: a busy document costs
+   * one commit per turn, not one per keystroke.
+   */
+  private scheduleFlush(): void {
+    if (this.flushing || this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  /**
+   * A committed batch to every peer: one update as it came (not back to its author), several
+   * merged into one message to everyone (a stock client ignores what it already has, and the
+   * stock server sends every update back to its author anyway), so a busy document costs one
+   * send per peer per commit.
+   */
+  private relayCommitted(batch: Batch): void {
+    if (batch.updates.length === 0 || this.peers.size === 0) return;
+    const single = batch.updates.length === 1;
+    const message = updateMessage(single ? batch.updates[0]! : Y.mergeUpdates(batch.updates));
+    const author = single ? batch.authors[0] : null;
+    for (const p of this.peers.keys()) if (p !== author) p.send(message);
+  }
+
   private async flush(): Promise<void> {
     while (this.pending.updates.length > 0) {
       const batch = (this.flushing = this.pending);
@@ -372,6 +396,7 @@ export class Room {
       this.storedSinceCompaction += batch.updates.length;
       for (const u of batch.updates) this.storedBytesSinceCompaction += u.length;
       for (const u of batch.updates) this.relay.publish(this.name, "update", u);
+      this.relayCommitted(batch);
       for (const fn of batch.after) fn();
       this.hooks.onStored?.(this);
       const due = this.storedSinceCompaction >= COMPACT_EVERY || this.storedBytesSinceCompaction >= LIMITS.compactEveryBytes;

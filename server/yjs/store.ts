@@ -6,6 +6,7 @@ import * as Y from "yjs";
 import { bytes } from "~/utils/bytes";
 import { databaseProvider, type DatabaseProvider } from "~/utils/database-url.server";
 import type { Db } from "~/utils/db.server";
+import { sqliteDateTime, sqliteWriter, type SqliteWriter } from "~/utils/sqlite-writer.server";
 
 export interface DocumentStore {
   /** Everything stored for a document, oldest first; empty for a new document. */
@@ -50,10 +51,20 @@ export function foldUpdates(parts: Uint8Array[]): Uint8Array {
  * settled updates; appends after it draw higher ids (docs/decisions/0010-postgresql.md).
  */
 export class PrismaDocumentStore implements DocumentStore {
+  /**
+   * On SQLite, appends (the hot path: every edit waits for one before it is relayed) go through
+   * a prepared statement on a connection of their own (sqlite-writer.server.ts); everything
+   * else, and every call on PostgreSQL, through Prisma. `db` must be the client of DATABASE_URL's
+   * file, which is what the process has (db.server.ts): the two connections share its lock.
+   */
+  private readonly writer: SqliteWriter | null;
+
   constructor(
     private readonly db: Db,
     private readonly provider: DatabaseProvider = databaseProvider(),
-  ) {}
+  ) {
+    this.writer = sqliteWriter(provider);
+  }
 
   async load(name: string): Promise<Uint8Array[]> {
     // The row is created here, not per append, so an append is one INSERT.
@@ -68,6 +79,7 @@ export class PrismaDocumentStore implements DocumentStore {
 
   async append(name: string, updates: Uint8Array[]): Promise<void> {
     if (updates.length === 0) return;
+    if (this.writer) return this.appendSqlite(this.writer, name, updates);
     try {
       const insert = this.db.yUpdate.createMany({ data: updates.map((data) => ({ docName: name, data: bytes(data) })) });
       if (this.provider === "postgresql") await this.db.$transaction([this.db.$executeRaw`SELECT 1 FROM "YDocument" WHERE "name" = ${name} FOR SHARE`, insert]);
@@ -75,6 +87,19 @@ export class PrismaDocumentStore implements DocumentStore {
     } catch (error) {
       // P2003: the YDocument row is gone (foreign key), deleted with its agenda item.
       if ((error as { code?: string }).code === "P2003") throw new DocumentGone(name);
+      throw error;
+    }
+  }
+
+  private async appendSqlite(writer: SqliteWriter, name: string, updates: Uint8Array[]): Promise<void> {
+    const createdAt = sqliteDateTime();
+    try {
+      await writer.write((w) => {
+        const insert = w.statement(`INSERT INTO "YUpdate" ("docName", "data", "createdAt") VALUES (?, ?, ?)`);
+        for (const update of updates) insert.run(name, update, createdAt);
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_FOREIGNKEY") throw new DocumentGone(name);
       throw error;
     }
   }
