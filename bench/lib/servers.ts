@@ -45,7 +45,13 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export type StartOptions = { tmpDir: string; databaseUrl: string; label: string };
+export type StartOptions = {
+  tmpDir: string;
+  databaseUrl: string;
+  label: string;
+  /** Extra Node flags for the server (BENCH_HEAP_SNAPSHOTS adds --heapsnapshot-signal for profiling). */
+  nodeArgs?: string[];
+};
 
 /**
  * The production build the run measures: a copy of build/ taken at the start
@@ -176,7 +182,7 @@ export async function startYishi(opts: StartOptions): Promise<RunningServer> {
   const logFile = path.join(opts.tmpDir, `yishi-${opts.label}.log`);
   const { child, tail } = launch(
     process.execPath,
-    [path.join(build.dir, "server.js")],
+    [...(opts.nodeArgs ?? []), path.join(build.dir, "server.js")],
     {
       ...process.env,
       YISHI_BUILD_DIR: build.dir,

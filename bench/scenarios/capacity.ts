@@ -3,6 +3,8 @@
 // document and one Socket.IO connection following the session), plus one busy
 // session where editors type. Reports server memory per participant and shows
 // that every document leaves memory once nobody has it open.
+import { readdirSync, renameSync, statSync } from "node:fs";
+import path from "node:path";
 import { now, sleep, waitFor } from "../lib/clock";
 import { EDITOR_USERS, MEMBER_USERS, VIEWER_USERS, type Context } from "../lib/context";
 import { ProcSampler, type Window } from "../lib/proc";
@@ -54,7 +56,30 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
   if (chosen.length < sessions) throw new Error(`the bench database has ${chosen.length} capacity sessions, ${sessions} wanted`);
   const total = sessions * participants;
   ctx.log(`capacity on Yishi: ${sessions} sessions × ${participants} idle participants (Yjs + Socket.IO each), plus a busy session`);
-  const server = await startYishi({ tmpDir: ctx.tmpDir, databaseUrl: ctx.databaseUrl, label: "capacity" });
+  // BENCH_HEAP_SNAPSHOTS=<dir>: the server writes a heap snapshot (after a GC) at the baseline, with the
+  // Yjs connections open and with both open; compare them with bench/tools/heap-diff.mjs.
+  const snapshots = process.env.BENCH_HEAP_SNAPSHOTS;
+  const server = await startYishi({
+    tmpDir: ctx.tmpDir,
+    databaseUrl: ctx.databaseUrl,
+    label: "capacity",
+    nodeArgs: snapshots ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${snapshots}`] : [],
+  });
+  const heapSnapshot = async (name: string) => {
+    if (!snapshots) return;
+    const before = new Set(readdirSync(snapshots));
+    process.kill(server.pid, "SIGUSR2");
+    await waitFor(`heap snapshot ${name}`, async () => readdirSync(snapshots).some((f) => !before.has(f) && f.endsWith(".heapsnapshot")), 120_000, 500);
+    const file = readdirSync(snapshots).find((f) => !before.has(f) && f.endsWith(".heapsnapshot"))!;
+    // Written once the file stops growing.
+    let size = -1;
+    while (statSync(path.join(snapshots, file)).size !== size) {
+      size = statSync(path.join(snapshots, file)).size;
+      await sleep(1000);
+    }
+    renameSync(path.join(snapshots, file), path.join(snapshots, `${name}.heapsnapshot`));
+    ctx.log(`  heap snapshot ${name} in ${snapshots}`);
+  };
   const sampler = new ProcSampler(server.pid).start();
   const pool = await WorkerPool.start(workers, 30 * 60_000);
   const socketUrl = server.httpBase;
@@ -80,6 +105,7 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
     await pool.close();
     if (healthEndpoint) await waitFor("the warm-up document to unload", async () => (await health(server.httpBase))?.documentsLoaded === 0, 30_000, 200);
     const rssBaselineMb = await settledRss(sampler, 3000);
+    await heapSnapshot("0-baseline");
 
     // Each participant's Yjs connection first, then its Socket.IO connection, so the two costs show apart.
     const order: { i: number; s: { sessionId: string; itemId: string } }[] = [];
@@ -91,6 +117,7 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
     if (yjsConnect.failed > 0) throw new Error(`${yjsConnect.failed} participants could not open their document: ${yjsConnect.errors.join("; ")}`);
     await sleep(3000);
     const rssYjsMb = await settledRss(sampler, 5000);
+    await heapSnapshot("1-yjs");
     const healthIdle = await health(server.httpBase);
     const socketConnect = await pool.open(
       order.map(({ i, s }) => ({ ...idle(i, s), id: `s${i}`, proto: "none" as const })),
@@ -109,6 +136,7 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
     );
     await sleep(3000);
     const rssIdleMb = await settledRss(sampler, 5000);
+    await heapSnapshot("2-socketio");
     const kbPerParticipant = ((rssIdleMb - rssBaselineMb) * 1024) / total;
     const kbPerYjsConnection = ((rssYjsMb - rssBaselineMb) * 1024) / total;
     const kbPerSocketIoConnection = ((rssIdleMb - rssYjsMb) * 1024) / total;
