@@ -21,6 +21,10 @@ export type CapacityResult = {
   participants: number;
   healthEndpoint: boolean;
   connect: OpenResult;
+  /** Wall time of each half, and the server's CPU seconds over both (user + system, all threads). */
+  connectYjsMs: number;
+  connectSocketIoMs: number;
+  connectCpuSeconds: number;
   rssBaselineMb: number;
   /** After every participant's Yjs connection is open, before their Socket.IO connections. */
   rssYjsMb: number;
@@ -71,12 +75,8 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
     process.kill(server.pid, "SIGUSR2");
     await waitFor(`heap snapshot ${name}`, async () => readdirSync(snapshots).some((f) => !before.has(f) && f.endsWith(".heapsnapshot")), 120_000, 500);
     const file = readdirSync(snapshots).find((f) => !before.has(f) && f.endsWith(".heapsnapshot"))!;
-    // Written once the file stops growing.
-    let size = -1;
-    while (statSync(path.join(snapshots, file)).size !== size) {
-      size = statSync(path.join(snapshots, file)).size;
-      await sleep(1000);
-    }
+    // The server writes the snapshot synchronously: it answers again once the file is complete.
+    await waitFor(`the server to answer after heap snapshot ${name}`, async () => (await health(server.httpBase).then(() => true, () => false)) && statSync(path.join(snapshots, file)).size > 0, 300_000, 1000);
     renameSync(path.join(snapshots, file), path.join(snapshots, `${name}.heapsnapshot`));
     ctx.log(`  heap snapshot ${name} in ${snapshots}`);
   };
@@ -110,6 +110,7 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
     // Each participant's Yjs connection first, then its Socket.IO connection, so the two costs show apart.
     const order: { i: number; s: { sessionId: string; itemId: string } }[] = [];
     for (let p = 0; p < participants; p++) chosen.forEach((s, i) => order.push({ i: i * participants + p, s }));
+    const connectFrom = now();
     const yjsConnect = await pool.open(
       order.map(({ i, s }) => ({ ...idle(i, s), socketio: undefined })),
       { concurrency: 8, timeoutMs: 60_000 },
@@ -124,6 +125,9 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
       { concurrency: 8, timeoutMs: 60_000 },
     );
     if (socketConnect.failed > 0) throw new Error(`${socketConnect.failed} participants could not follow their session: ${socketConnect.errors.join("; ")}`);
+    const connectWindow = sampler.window(connectFrom, now());
+    // CPU seconds the server spent connecting everyone: steadier than the wall time on a shared machine.
+    const connectCpuSeconds = (connectWindow.cpuPercent / 100) * ((now() - connectFrom) / 1000);
     const connect: OpenResult = {
       opened: Math.min(yjsConnect.opened, socketConnect.opened),
       failed: yjsConnect.failed + socketConnect.failed,
@@ -132,7 +136,8 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
       socketsJoined: socketConnect.socketsJoined,
     };
     ctx.log(
-      `  connected ${connect.opened}/${total} participants (${yjsConnect.opened} Yjs, ${connect.socketsJoined} Socket.IO joins) in ${(connect.ms / 1000).toFixed(1)} s`,
+      `  connected ${connect.opened}/${total} participants (${yjsConnect.opened} Yjs, ${connect.socketsJoined} Socket.IO joins) in ${(connect.ms / 1000).toFixed(1)} s ` +
+        `(Yjs ${(yjsConnect.ms / 1000).toFixed(1)} s, Socket.IO ${(socketConnect.ms / 1000).toFixed(1)} s); server CPU ${connectCpuSeconds.toFixed(1)} s`,
     );
     await sleep(3000);
     const rssIdleMb = await settledRss(sampler, 5000);
@@ -204,6 +209,9 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
       participants: total,
       healthEndpoint,
       connect,
+      connectYjsMs: yjsConnect.ms,
+      connectSocketIoMs: socketConnect.ms,
+      connectCpuSeconds,
       rssBaselineMb,
       rssYjsMb,
       rssIdleMb,
