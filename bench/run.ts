@@ -19,9 +19,10 @@ import { PDF_FULL, PDF_QUICK, runMinutesPdf, type MinutesPdfResult } from "./sce
 import { DASHBOARD_FULL, DASHBOARD_QUICK, runDashboard, type DashboardResult } from "./scenarios/dashboard";
 import { runPageWeight, type PageWeightResult } from "./scenarios/page-weight";
 import type { InsertRun } from "./setup/sqlite-inserts";
+import { runLongDocument, type LongDocumentResult } from "./scenarios/long-document";
 import { runVoteBurst, VOTE_FULL, VOTE_QUICK, type VoteBurstResult } from "./scenarios/vote-burst";
 
-const SCENARIOS = ["sqlite", "page", "fanout", "capacity", "votes", "pdf", "dashboard"] as const;
+const SCENARIOS = ["sqlite", "page", "fanout", "capacity", "votes", "pdf", "dashboard", "longdoc"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 const TARGETS: Target[] = ["yishi", "y-websocket-server", "hocuspocus"];
 
@@ -142,6 +143,7 @@ type Results = {
   votes: { denominatorRowsPerSecond: number | null; result?: VoteBurstResult };
   pdf?: MinutesPdfResult;
   dashboard?: DashboardResult;
+  longDocument?: LongDocumentResult;
   checks: Check[];
   targets: Goal[];
   errors: { scenario: string; error: string }[];
@@ -253,6 +255,7 @@ async function main(): Promise<number> {
   if (only.has("votes")) results.votes.result = await attempt("votes", () => runVoteBurst(ctx, quick ? VOTE_QUICK : VOTE_FULL));
   if (only.has("pdf")) results.pdf = await attempt("pdf", async () => runMinutesPdf(ctx, quick ? PDF_QUICK : PDF_FULL));
   if (only.has("dashboard")) results.dashboard = await attempt("dashboard", () => runDashboard(ctx, quick ? DASHBOARD_QUICK : DASHBOARD_FULL));
+  if (only.has("longdoc")) results.longDocument = await attempt("longdoc", () => runLongDocument(ctx));
 
   evaluate(results);
   results.durationSeconds = Math.round((now() - t0) / 100) / 10;
@@ -383,6 +386,36 @@ function evaluate(r: Results): void {
       "p95 reported (no target set)",
       `p50 ${ms(d.svgMs.p50)} ms, p95 ${ms(d.svgMs.p95)} ms, ${kb(d.svgBytes)} KB`,
       null,
+    );
+  }
+  if (r.longDocument) {
+    const l = r.longDocument;
+    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    check(
+      "long document: every keystroke is in the loaded document",
+      l.serverLoad.compacted.length === l.serverLoad.raw.length && l.serverLoad.compacted.length > l.updates,
+      `${l.serverLoad.compacted.length} and ${l.serverLoad.raw.length} characters of markup for ${l.updates} keystrokes`,
+    );
+    check(
+      "long document: relaying delivered every update",
+      l.relay.longDocument.received >= l.relay.longDocument.sent * 0.999 && l.relay.shortDocument.received >= l.relay.shortDocument.sent * 0.999,
+      `${l.relay.longDocument.received}/${l.relay.longDocument.sent} and ${l.relay.shortDocument.received}/${l.relay.shortDocument.sent}`,
+    );
+    goal(
+      `a ${l.updates}-update document loads (server: store read + apply, CPU time)`,
+      "≤ 200 ms",
+      `${ms(med(l.serverLoad.compacted.cpuMs))} ms CPU (${ms(med(l.serverLoad.compacted.wallMs))} ms wall; a client's cold sync ${ms(med(l.clientSyncMs.compacted))} ms); never compacted: ${ms(med(l.serverLoad.raw.cpuMs))} ms CPU, once`,
+      r.mode === "full" ? med(l.serverLoad.compacted.cpuMs) <= 200 : null,
+      r.mode === "quick" ? "a tenth of the keystrokes in --quick; judged on the full run" : undefined,
+    );
+    const longR = l.relay.longDocument,
+      shortR = l.relay.shortDocument;
+    goal(
+      "compaction never blocks relaying",
+      "relay p99 on the long document (compacting) ≤ 1.5× the short document's (ratio; absolute times vary with the machine's load)",
+      `p99 ${ms(longR.latencyMs.p99)} vs ${ms(shortR.latencyMs.p99)} ms (ratio ${ratio(longR.latencyMs.p99, shortR.latencyMs.p99)}), max ${ms(longR.latencyMs.max)} vs ${ms(shortR.latencyMs.max)} ms; ${longR.compactions} compactions during the window`,
+      longR.compactions > 0 ? longR.latencyMs.p99 <= 1.5 * shortR.latencyMs.p99 : null,
+      longR.compactions === 0 ? "no compaction ran during the window" : undefined,
     );
   }
   const v = r.votes.result;

@@ -76,7 +76,16 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
     await waitFor(`heap snapshot ${name}`, async () => readdirSync(snapshots).some((f) => !before.has(f) && f.endsWith(".heapsnapshot")), 120_000, 500);
     const file = readdirSync(snapshots).find((f) => !before.has(f) && f.endsWith(".heapsnapshot"))!;
     // The server writes the snapshot synchronously: it answers again once the file is complete.
-    await waitFor(`the server to answer after heap snapshot ${name}`, async () => (await health(server.httpBase).then(() => true, () => false)) && statSync(path.join(snapshots, file)).size > 0, 300_000, 1000);
+    await waitFor(
+      `the server to answer after heap snapshot ${name}`,
+      async () =>
+        (await health(server.httpBase).then(
+          () => true,
+          () => false,
+        )) && statSync(path.join(snapshots, file)).size > 0,
+      300_000,
+      1000,
+    );
     renameSync(path.join(snapshots, file), path.join(snapshots, `${name}.heapsnapshot`));
     ctx.log(`  heap snapshot ${name} in ${snapshots}`);
   };

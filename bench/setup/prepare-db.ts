@@ -60,6 +60,11 @@ for (let i = 1; i <= pageItems; i++) {
   });
 }
 
+// Two items that become 100 000-update documents (bench/setup/long-document.ts, when that scenario runs).
+const longSession = await newSession("长文档测试");
+const longCompacted = await createAgendaItem({ sessionId: longSession.id, title: "长文档：逐字存储并按时压缩", text: ITEM_TEXT, position: 1, timeSlotMin: 30 });
+const longRaw = await createAgendaItem({ sessionId: longSession.id, title: "长文档：从未压缩", text: ITEM_TEXT, position: 2, timeSlotMin: 30 });
+
 const result = {
   councilId: council.id,
   demoSessionId: demo.id,
@@ -67,6 +72,7 @@ const result = {
   capacity,
   busy: { sessionId: busySession.id, itemId: busyItem.id },
   page: { sessionId: pageSession.id, items: pageItems },
+  longDocument: { sessionId: longSession.id, compactedItemId: longCompacted.id, rawItemId: longRaw.id },
   synchronous: ((await prisma.$queryRawUnsafe("PRAGMA synchronous")) as { synchronous: bigint | number }[])[0]?.synchronous.toString(),
   journalMode: ((await prisma.$queryRawUnsafe("PRAGMA journal_mode")) as { journal_mode: string }[])[0]?.journal_mode,
 };
