@@ -39,7 +39,8 @@ export const FULL: Sizes = {
 
 export const QUICK: Sizes = {
   fanout: { editors: 5, viewers: 20, seconds: 5, rates: [5], rounds: 1, workers: 2 },
-  capacity: { sessions: 10, participants: 5, busyEditors: 2, busyViewers: 5, busySeconds: 3, rate: 5, workers: 2 },
+  // 200 participants: enough that the connections, not heap noise, make the figure --strict guards.
+  capacity: { sessions: 10, participants: 20, busyEditors: 2, busyViewers: 5, busySeconds: 3, rate: 5, workers: 2 },
   page: { items: 200, requests: 20, warmup: 3 },
   sqlite: { seconds: 1 },
   longDocument: { updates: 10_000, rate: 50, seconds: 12 },
