@@ -39,7 +39,8 @@ export type CapacityResult = {
 };
 
 async function health(base: string): Promise<Health | null> {
-  const res = await fetch(`${base}/api/v1/health`, { headers: { Authorization: `Bearer ${BENCH_METRICS_TOKEN}` }, signal: AbortSignal.timeout(5000) });
+  // 30 s: on a machine loaded 10× over its CPUs a server with 4 000 connections answers slowly, and the run is about memory.
+  const res = await fetch(`${base}/api/v1/health`, { headers: { Authorization: `Bearer ${BENCH_METRICS_TOKEN}` }, signal: AbortSignal.timeout(30_000) });
   if (res.status === 404) return null;
   if (!res.ok) throw new Error(`GET /api/v1/health answered ${res.status}`);
   const body = (await res.json()) as Partial<Health>;
