@@ -70,5 +70,11 @@ export async function foldUpdatesOffThread(parts: Uint8Array[]): Promise<Uint8Ar
     waiting.set(id, { resolve, reject });
     // Copies (not transfers): the caller's buffers may be views into rows Prisma still holds.
     w.postMessage({ id, parts });
+  }).catch((error: Error) => {
+    // A thread that cannot start (yjs not resolvable from the working directory) or died: fold
+    // here, now and from then on, rather than leave every document uncompacted.
+    if (!broken) console.warn(`[yjs] fold thread failed (${error.message}); compaction folds on the main thread`);
+    broken = true;
+    return foldUpdates(parts);
   });
 }
