@@ -78,3 +78,6 @@ export async function foldUpdatesOffThread(parts: Uint8Array[]): Promise<Uint8Ar
     return foldUpdates(parts);
   });
 }
+
+/** Whether the thread failed and compaction folds on the main thread (tests and diagnostics). */
+export const foldThreadFailed = (): boolean => broken;
