@@ -9,6 +9,7 @@ export type Setup = {
   capacity: { sessionId: string; itemId: string }[];
   busy: { sessionId: string; itemId: string };
   page: { sessionId: string; items: number };
+  longDocument: { sessionId: string; compactedItemId: string; rawItemId: string };
   synchronous: string;
   journalMode: string;
 };
@@ -23,6 +24,8 @@ export type Sizes = {
   capacity: { sessions: number; participants: number; busyEditors: number; busyViewers: number; busySeconds: number; rate: number; workers: number };
   page: { items: number; requests: number; warmup: number };
   sqlite: { seconds: number };
+  /** A document of `updates` keystrokes; an editor types at `rate`/s for `seconds` on it (relaying while compaction runs). */
+  longDocument: { updates: number; rate: number; seconds: number };
 };
 
 export const FULL: Sizes = {
@@ -31,13 +34,16 @@ export const FULL: Sizes = {
   capacity: { sessions: 100, participants: 20, busyEditors: 10, busyViewers: 20, busySeconds: 30, rate: 5, workers: 4 },
   page: { items: 200, requests: 200, warmup: 20 },
   sqlite: { seconds: 5 },
+  longDocument: { updates: 100_000, rate: 50, seconds: 30 },
 };
 
 export const QUICK: Sizes = {
   fanout: { editors: 5, viewers: 20, seconds: 5, rates: [5], rounds: 1, workers: 2, lightRates: [] },
-  capacity: { sessions: 10, participants: 5, busyEditors: 2, busyViewers: 5, busySeconds: 3, rate: 5, workers: 2 },
+  // 200 participants: enough that the connections, not heap noise, make the figure --strict guards.
+  capacity: { sessions: 10, participants: 20, busyEditors: 2, busyViewers: 5, busySeconds: 3, rate: 5, workers: 2 },
   page: { items: 200, requests: 20, warmup: 3 },
   sqlite: { seconds: 1 },
+  longDocument: { updates: 10_000, rate: 50, seconds: 12 },
 };
 
 /** Seated members may edit (editors use their tokens); observer and resident3 may only watch. */

@@ -45,7 +45,13 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export type StartOptions = { tmpDir: string; databaseUrl: string; label: string };
+export type StartOptions = {
+  tmpDir: string;
+  databaseUrl: string;
+  label: string;
+  /** Extra Node flags for the server (BENCH_HEAP_SNAPSHOTS adds --heapsnapshot-signal for profiling). */
+  nodeArgs?: string[];
+};
 
 /**
  * The production build the run measures: a copy of build/ taken at the start
@@ -178,7 +184,7 @@ export async function startYishi(opts: StartOptions): Promise<RunningServer> {
   const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
   const { child, tail } = launch(
     process.execPath,
-    [...profile, path.join(build.dir, "server.js")],
+    [...profile, ...(opts.nodeArgs ?? []), path.join(build.dir, "server.js")],
     {
       ...process.env,
       YISHI_BUILD_DIR: build.dir,

@@ -3,6 +3,8 @@
 // document and one Socket.IO connection following the session), plus one busy
 // session where editors type. Reports server memory per participant and shows
 // that every document leaves memory once nobody has it open.
+import { readdirSync, renameSync, statSync } from "node:fs";
+import path from "node:path";
 import { now, sleep, waitFor } from "../lib/clock";
 import { EDITOR_USERS, MEMBER_USERS, VIEWER_USERS, type Context } from "../lib/context";
 import { ProcSampler, type Window } from "../lib/proc";
@@ -19,6 +21,10 @@ export type CapacityResult = {
   participants: number;
   healthEndpoint: boolean;
   connect: OpenResult;
+  /** Wall time of each half, and the server's CPU seconds over both (user + system, all threads). */
+  connectYjsMs: number;
+  connectSocketIoMs: number;
+  connectCpuSeconds: number;
   rssBaselineMb: number;
   /** After every participant's Yjs connection is open, before their Socket.IO connections. */
   rssYjsMb: number;
@@ -33,7 +39,8 @@ export type CapacityResult = {
 };
 
 async function health(base: string): Promise<Health | null> {
-  const res = await fetch(`${base}/api/v1/health`, { headers: { Authorization: `Bearer ${BENCH_METRICS_TOKEN}` }, signal: AbortSignal.timeout(5000) });
+  // 30 s: on a machine loaded 10× over its CPUs a server with 4 000 connections answers slowly, and the run is about memory.
+  const res = await fetch(`${base}/api/v1/health`, { headers: { Authorization: `Bearer ${BENCH_METRICS_TOKEN}` }, signal: AbortSignal.timeout(30_000) });
   if (res.status === 404) return null;
   if (!res.ok) throw new Error(`GET /api/v1/health answered ${res.status}`);
   const body = (await res.json()) as Partial<Health>;
@@ -54,7 +61,35 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
   if (chosen.length < sessions) throw new Error(`the bench database has ${chosen.length} capacity sessions, ${sessions} wanted`);
   const total = sessions * participants;
   ctx.log(`capacity on Yishi: ${sessions} sessions × ${participants} idle participants (Yjs + Socket.IO each), plus a busy session`);
-  const server = await startYishi({ tmpDir: ctx.tmpDir, databaseUrl: ctx.databaseUrl, label: "capacity" });
+  // BENCH_HEAP_SNAPSHOTS=<dir>: the server writes a heap snapshot (after a GC) at the baseline, with the
+  // Yjs connections open and with both open; compare them with bench/tools/heap-diff.mjs.
+  const snapshots = process.env.BENCH_HEAP_SNAPSHOTS;
+  const server = await startYishi({
+    tmpDir: ctx.tmpDir,
+    databaseUrl: ctx.databaseUrl,
+    label: "capacity",
+    nodeArgs: snapshots ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${snapshots}`] : [],
+  });
+  const heapSnapshot = async (name: string) => {
+    if (!snapshots) return;
+    const before = new Set(readdirSync(snapshots));
+    process.kill(server.pid, "SIGUSR2");
+    await waitFor(`heap snapshot ${name}`, async () => readdirSync(snapshots).some((f) => !before.has(f) && f.endsWith(".heapsnapshot")), 120_000, 500);
+    const file = readdirSync(snapshots).find((f) => !before.has(f) && f.endsWith(".heapsnapshot"))!;
+    // The server writes the snapshot synchronously: it answers again once the file is complete.
+    await waitFor(
+      `the server to answer after heap snapshot ${name}`,
+      async () =>
+        (await health(server.httpBase).then(
+          () => true,
+          () => false,
+        )) && statSync(path.join(snapshots, file)).size > 0,
+      300_000,
+      1000,
+    );
+    renameSync(path.join(snapshots, file), path.join(snapshots, `${name}.heapsnapshot`));
+    ctx.log(`  heap snapshot ${name} in ${snapshots}`);
+  };
   const sampler = new ProcSampler(server.pid).start();
   const pool = await WorkerPool.start(workers, 30 * 60_000);
   const socketUrl = server.httpBase;
@@ -80,10 +115,12 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
     await pool.close();
     if (healthEndpoint) await waitFor("the warm-up document to unload", async () => (await health(server.httpBase))?.documentsLoaded === 0, 30_000, 200);
     const rssBaselineMb = await settledRss(sampler, 3000);
+    await heapSnapshot("0-baseline");
 
     // Each participant's Yjs connection first, then its Socket.IO connection, so the two costs show apart.
     const order: { i: number; s: { sessionId: string; itemId: string } }[] = [];
     for (let p = 0; p < participants; p++) chosen.forEach((s, i) => order.push({ i: i * participants + p, s }));
+    const connectFrom = now();
     const yjsConnect = await pool.open(
       order.map(({ i, s }) => ({ ...idle(i, s), socketio: undefined })),
       { concurrency: 8, timeoutMs: 60_000 },
@@ -91,12 +128,16 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
     if (yjsConnect.failed > 0) throw new Error(`${yjsConnect.failed} participants could not open their document: ${yjsConnect.errors.join("; ")}`);
     await sleep(3000);
     const rssYjsMb = await settledRss(sampler, 5000);
+    await heapSnapshot("1-yjs");
     const healthIdle = await health(server.httpBase);
     const socketConnect = await pool.open(
       order.map(({ i, s }) => ({ ...idle(i, s), id: `s${i}`, proto: "none" as const })),
       { concurrency: 8, timeoutMs: 60_000 },
     );
     if (socketConnect.failed > 0) throw new Error(`${socketConnect.failed} participants could not follow their session: ${socketConnect.errors.join("; ")}`);
+    const connectWindow = sampler.window(connectFrom, now());
+    // CPU seconds the server spent connecting everyone: steadier than the wall time on a shared machine.
+    const connectCpuSeconds = (connectWindow.cpuPercent / 100) * ((now() - connectFrom) / 1000);
     const connect: OpenResult = {
       opened: Math.min(yjsConnect.opened, socketConnect.opened),
       failed: yjsConnect.failed + socketConnect.failed,
@@ -105,10 +146,12 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
       socketsJoined: socketConnect.socketsJoined,
     };
     ctx.log(
-      `  connected ${connect.opened}/${total} participants (${yjsConnect.opened} Yjs, ${connect.socketsJoined} Socket.IO joins) in ${(connect.ms / 1000).toFixed(1)} s`,
+      `  connected ${connect.opened}/${total} participants (${yjsConnect.opened} Yjs, ${connect.socketsJoined} Socket.IO joins) in ${(connect.ms / 1000).toFixed(1)} s ` +
+        `(Yjs ${(yjsConnect.ms / 1000).toFixed(1)} s, Socket.IO ${(socketConnect.ms / 1000).toFixed(1)} s); server CPU ${connectCpuSeconds.toFixed(1)} s`,
     );
     await sleep(3000);
     const rssIdleMb = await settledRss(sampler, 5000);
+    await heapSnapshot("2-socketio");
     const kbPerParticipant = ((rssIdleMb - rssBaselineMb) * 1024) / total;
     const kbPerYjsConnection = ((rssYjsMb - rssBaselineMb) * 1024) / total;
     const kbPerSocketIoConnection = ((rssIdleMb - rssYjsMb) * 1024) / total;
@@ -176,6 +219,9 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
       participants: total,
       healthEndpoint,
       connect,
+      connectYjsMs: yjsConnect.ms,
+      connectSocketIoMs: socketConnect.ms,
+      connectCpuSeconds,
       rssBaselineMb,
       rssYjsMb,
       rssIdleMb,

@@ -61,6 +61,11 @@ for (let i = 1; i <= pageItems; i++) {
   });
 }
 
+// Two items that become 100 000-update documents (bench/setup/long-document.ts, when that scenario runs).
+const longSession = await newSession("长文档测试");
+const longCompacted = await createAgendaItem({ sessionId: longSession.id, title: "长文档：逐字存储并按时压缩", text: ITEM_TEXT, position: 1, timeSlotMin: 30 });
+const longRaw = await createAgendaItem({ sessionId: longSession.id, title: "长文档：从未压缩", text: ITEM_TEXT, position: 2, timeSlotMin: 30 });
+
 const result = {
   councilId: council.id,
   demoSessionId: demo.id,
@@ -69,6 +74,7 @@ const result = {
   busy: { sessionId: busySession.id, itemId: busyItem.id },
   page: { sessionId: pageSession.id, items: pageItems },
   ...(await durability()),
+  longDocument: { sessionId: longSession.id, compactedItemId: longCompacted.id, rawItemId: longRaw.id },
 };
 /** How the database commits: SQLite's pragmas, or PostgreSQL's settings under the same two names. */
 async function durability(): Promise<{ synchronous?: string; journalMode?: string }> {

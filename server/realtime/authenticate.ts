@@ -32,5 +32,22 @@ export async function authenticateAgain(credentials: Credentials): Promise<Realt
   const who = await identify(credentials);
   if (!who) return null;
   const actor = await loadActor(who.userId);
-  return actor ? { actor, credentials: lastingCredentials(credentials, who) } : null;
+  return actor ? { actor: shared(actor), credentials: lastingCredentials(credentials, who) } : null;
+}
+
+/**
+ * A person's connections (a phone holds a Socket.IO one and a Yjs one; a council of a thousand
+ * holds two thousand) share one actor object while it is the same: loaded fresh every time, kept
+ * once. Held weakly: a person with no connection left is forgotten by the garbage collector.
+ */
+const actors = new Map<string, WeakRef<Actor>>();
+const forgetActor = new FinalizationRegistry<string>((userId) => {
+  if (actors.get(userId)?.deref() === undefined) actors.delete(userId);
+});
+function shared(actor: Actor): Actor {
+  const known = actors.get(actor.userId)?.deref();
+  if (known && JSON.stringify(known) === JSON.stringify(actor)) return known;
+  actors.set(actor.userId, new WeakRef(actor));
+  forgetActor.register(actor, actor.userId);
+  return actor;
 }

@@ -14,7 +14,7 @@ import { InputRejected, Refusal as RefusalError } from "~/utils/errors";
 import { rateLimitsEnabled } from "~/utils/rate-limit.server";
 import { DEFAULT_LOCALE, type Locale } from "~/utils/domain";
 import { localeOfHeaders } from "~/utils/locale.server";
-import { NotFound, can, loadSessionResource, loadTaskResource, loadTopicResource, requirePermission } from "~/utils/permissions.server";
+import { NotFound, can, type Actor, loadSessionResource, loadTaskResource, loadTopicResource, requirePermission } from "~/utils/permissions.server";
 import { issueOf, refusalOf } from "~/utils/refusal.server";
 import type { RightsChange } from "~/utils/rights.server";
 import { socketRooms } from "~/utils/realtime.server";
@@ -70,14 +70,73 @@ export function createSocketServer() {
   // database work, also for event names nobody handles. A refusal is a ready-made
   // acknowledgement, so a flood costs this process a subtraction and a small write per event.
   const limiter = eventLimiter();
+  // What a connection may ask, declared once for every connection: each event's zod schema and
+  // handler. A connection holds one middleware closure that limits and dispatches, not a
+  // listener per event (25 closures and an event table per phone, about 5 KB: issue 16).
+  const handlers = new Map<string, Handler>();
+  const handle = <S extends z.ZodType>(event: string, schema: S, run: (socket: LiveSocket, payload: z.infer<S>) => Promise<Parameters<Ack>[0]>) =>
+    handlers.set(event, { schema, run: run as Handler["run"] });
+  handle("topic:join", topicJoinSchema, async (socket, { topicId }) => {
+    const topic = await loadTopicResource(topicId);
+    if (!topic) throw new NotFound("topic");
+    requirePermission(socket.data.user.actor, "topic:view", topic);
+    await socket.join(socketRooms.topic(topicId));
+    return { ok: true };
+  });
+  handle("topic:leave", topicJoinSchema, async (socket, { topicId }) => {
+    await socket.leave(socketRooms.topic(topicId));
+    return { ok: true };
+  });
+  // A task's page follows its progress live (app/models/task.server.ts publishes task:changed).
+  handle("task:join", taskJoinSchema, async (socket, { taskId }) => {
+    const task = await loadTaskResource(taskId);
+    if (!task) throw new NotFound("task");
+    requirePermission(socket.data.user.actor, "task:view", task);
+    await socket.join(`task:${taskId}`);
+    return { ok: true };
+  });
+  handle("task:leave", taskJoinSchema, async (socket, { taskId }) => {
+    await socket.leave(`task:${taskId}`);
+    return { ok: true };
+  });
+  handle("session:join", sessionJoinSchema, async (socket, { sessionId }) => {
+    const session = await loadSessionResource(sessionId);
+    if (!session) throw new NotFound("session");
+    requirePermission(socket.data.user.actor, "session:view", session);
+    const room = socketRooms.session(sessionId);
+    await socket.join(room);
+    await announceViewers(room);
+    // A client that (re)joins gets the whole current state at once.
+    return { ok: true, state: await liveState(sessionId, socket.data.user.actor) };
+  });
+  for (const [name, a] of Object.entries(LIVE_ACTIONS)) {
+    handle(name, a.schema, async (socket, input) => {
+      const result = await (a.run as (actor: Actor, i: unknown) => Promise<unknown>)(socket.data.user.actor, input);
+      return { ok: true, ...(result && typeof result === "object" ? result : {}) };
+    });
+  }
+  handle("session:leave", sessionJoinSchema, async (socket, { sessionId }) => {
+    const room = socketRooms.session(sessionId);
+    await socket.leave(room);
+    await announceViewers(room);
+    return { ok: true };
+  });
+
   io.on("connection", (socket) => {
-    if (rateLimitsEnabled()) {
-      const budget = limiter.connection(socket.data.user.actor.userId);
-      socket.on("disconnect", () => budget.release());
-      let tooFast: Refusal | undefined;
-      socket.use((packet, next) => {
+    // The handshake request (an IncomingMessage with its parser state and raw headers) would stay
+    // referenced by engine.io for the connection's life; everything needed from it was read by the
+    // middleware above (Socket.IO's "memory usage" page). socket.handshake keeps its headers.
+    (socket.conn as unknown as { request: IncomingMessage | null }).request = null;
+    const budget = rateLimitsEnabled() ? limiter.connection(socket.data.user.actor.userId) : null;
+    if (budget) socket.once("disconnect", () => budget.release());
+    let tooFast: Refusal | undefined;
+    // Every event of every connection passes its connection's and its person's token bucket
+    // (server/realtime/event-limits.ts) before anything else: before validation, before any
+    // database work, also for event names nobody handles. A refusal is a ready-made
+    // acknowledgement, so a flood costs this process a subtraction and a small write per event.
+    socket.use((packet, next) => {
+      if (budget) {
         const verdict = budget.admit();
-        if (verdict === "ok") return next();
         if (verdict === "disconnect") {
           // Packets already decoded still arrive here after the first disconnect: end it once.
           if (!socket.connected) return;
@@ -85,69 +144,34 @@ export function createSocketServer() {
           socket.disconnect(true);
           // A WebSocket close is a handshake: until the flooder answers it, ws would go on parsing
           // everything it already sent (thousands of frames). Dropping the TCP connection stops that.
-          if (socket.conn.transport.name === "websocket") socket.request.socket?.destroy();
+          const transport = socket.conn.transport as unknown as { name: string; socket?: { terminate?: () => void } };
+          if (transport.name === "websocket") transport.socket?.terminate?.();
           return;
         }
-        const ack = packet[packet.length - 1];
-        if (typeof ack !== "function") return; // dropped: no one is waiting for an answer
-        tooFast ??= refusalReply(socket, new RefusalError(429, "errors.tooManyRequests", {}, undefined, "live events too fast"));
-        (ack as Ack)(tooFast);
-      });
-    }
+        if (verdict !== "ok") {
+          const ack = packet[packet.length - 1];
+          if (typeof ack !== "function") return; // dropped: no one is waiting for an answer
+          tooFast ??= refusalReply(socket, new RefusalError(429, "errors.tooManyRequests", {}, undefined, "live events too fast"));
+          (ack as Ack)(tooFast);
+          return;
+        }
+      }
+      const handler = handlers.get(packet[0] as string);
+      if (!handler) return next();
+      void dispatch(socket, packet[0] as string, handler, packet.slice(1));
+    });
     // Recovered (connectionStateRecovery): its rooms came back with it; rights may have changed meanwhile.
     if (socket.recovered) void recheckSocket(socket).catch((e) => console.error("[socket] recheck", e));
     // Each person's own room: notifications and their unread badge.
     void socket.join(socketRooms.user(socket.data.user.actor.userId));
-    on(socket, "topic:join", topicJoinSchema, async ({ topicId }) => {
-      const topic = await loadTopicResource(topicId);
-      if (!topic) throw new NotFound("topic");
-      requirePermission(socket.data.user.actor, "topic:view", topic);
-      await socket.join(socketRooms.topic(topicId));
-      return { ok: true };
-    });
-    on(socket, "topic:leave", topicJoinSchema, async ({ topicId }) => {
-      await socket.leave(socketRooms.topic(topicId));
-      return { ok: true };
-    });
-    // A task's page follows its progress live (app/models/task.server.ts publishes task:changed).
-    on(socket, "task:join", taskJoinSchema, async ({ taskId }) => {
-      const task = await loadTaskResource(taskId);
-      if (!task) throw new NotFound("task");
-      requirePermission(socket.data.user.actor, "task:view", task);
-      await socket.join(`task:${taskId}`);
-      return { ok: true };
-    });
-    on(socket, "task:leave", taskJoinSchema, async ({ taskId }) => {
-      await socket.leave(`task:${taskId}`);
-      return { ok: true };
-    });
-    on(socket, "session:join", sessionJoinSchema, async ({ sessionId }) => {
-      const session = await loadSessionResource(sessionId);
-      if (!session) throw new NotFound("session");
-      requirePermission(socket.data.user.actor, "session:view", session);
-      const room = socketRooms.session(sessionId);
-      await socket.join(room);
-      await announceViewers(room);
-      // A client that (re)joins gets the whole current state at once.
-      return { ok: true, state: await liveState(sessionId, socket.data.user.actor) };
-    });
-    for (const [name, a] of Object.entries(LIVE_ACTIONS)) {
-      on(socket, name, a.schema, async (input) => {
-        const result = await (a.run as (actor: typeof socket.data.user.actor, i: unknown) => Promise<unknown>)(socket.data.user.actor, input);
-        return { ok: true, ...(result && typeof result === "object" ? result : {}) };
-      });
-    }
-    on(socket, "session:leave", sessionJoinSchema, async ({ sessionId }) => {
-      const room = socketRooms.session(sessionId);
-      await socket.leave(room);
-      await announceViewers(room);
-      return { ok: true };
-    });
-    socket.on("disconnecting", () => {
-      const sessions = [...socket.rooms].filter((r) => r.startsWith("session:"));
-      setImmediate(() => sessions.forEach((r) => void announceViewers(r).catch(() => {})));
-    });
+    socket.on("disconnecting", onDisconnecting);
   });
+
+  /** Shared by every connection (EventEmitter calls it with the socket as `this`): the sessions it followed see it go. */
+  function onDisconnecting(this: LiveSocket): void {
+    const sessions = [...this.rooms].filter((r) => r.startsWith("session:"));
+    setImmediate(() => sessions.forEach((r) => void announceViewers(r).catch(() => {})));
+  }
 
   /**
    * Who is following a session, across every process (fetchSockets asks the adapter).
@@ -246,35 +270,35 @@ export function createSocketServer() {
   };
 }
 
+type Handler = { schema: z.ZodType; run: (socket: LiveSocket, payload: unknown) => Promise<Parameters<Ack>[0]> };
+
 /**
- * One way to handle a client event: validate the payload with its zod schema,
- * answer through the acknowledgement, and never let a handler's error escape.
+ * One client event: validate the payload with its zod schema, answer through
+ * the acknowledgement, and never let a handler's error escape.
  * Refusals speak the app's one vocabulary (app/utils/refusal.server.ts):
  * { ok: false, status, key, message, field?, values? }, with `error` kept as
  * the message for clients written before it.
  */
-function on<S extends z.ZodType>(socket: Socket, event: string, schema: S, handler: (payload: z.infer<S>) => Promise<Parameters<Ack>[0]>): void {
-  socket.on(event, async (...args: unknown[]) => {
-    // Socket.IO appends the acknowledgement as the last argument: with no payload it is the
-    // first, with extra arguments it is not the second. Either way it is answered (the
-    // hostile-input suite found both unanswered).
-    const ack = typeof args[args.length - 1] === "function" ? args.pop() : undefined;
-    const payload = args[0];
-    const reply: Ack = typeof ack === "function" ? (ack as Ack) : () => {};
-    const parsed = schema.safeParse(payload);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const path = issue?.path.join(".") || "payload";
-      return reply(await refusalAck(socket, new InputRejected(path, issueOf(path, issue?.message ?? "", "en").key)));
-    }
-    try {
-      reply(await handler(parsed.data));
-    } catch (error) {
-      const refusal = await refusalAck(socket, error);
-      if (refusal.status >= 500) console.error(`[socket] ${event} failed`, error);
-      reply(refusal);
-    }
-  });
+async function dispatch(socket: LiveSocket, event: string, handler: Handler, args: unknown[]): Promise<void> {
+  // Socket.IO appends the acknowledgement as the last argument: with no payload it is the
+  // first, with extra arguments it is not the second. Either way it is answered (the
+  // hostile-input suite found both unanswered).
+  const ack = typeof args[args.length - 1] === "function" ? args.pop() : undefined;
+  const payload = args[0];
+  const reply: Ack = typeof ack === "function" ? (ack as Ack) : () => {};
+  const parsed = handler.schema.safeParse(payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue?.path.join(".") || "payload";
+    return reply(await refusalAck(socket, new InputRejected(path, issueOf(path, issue?.message ?? "", "en").key)));
+  }
+  try {
+    reply(await handler.run(socket, parsed.data));
+  } catch (error) {
+    const refusal = await refusalAck(socket, error);
+    if (refusal.status >= 500) console.error(`[socket] ${event} failed`, error);
+    reply(refusal);
+  }
 }
 
 /** Anything thrown, as an acknowledgement in the asker's language (their language cookie, else Accept-Language). */

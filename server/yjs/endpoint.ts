@@ -13,9 +13,9 @@ import type { RightsChange } from "~/utils/rights.server";
 import { authenticateAgain, authenticateUpgrade, type RealtimeUser } from "../realtime/authenticate";
 import { upgradeLimiter } from "../realtime/event-limits";
 import { refuseUpgrade } from "../realtime/refuse-upgrade";
-import { CLOSE, LIMITS, connectionRate } from "./limits";
+import { CLOSE, LIMITS, TokenBucket } from "./limits";
 import { decodeClientMessage, permissionDeniedMessage } from "./protocol";
-import type { Peer, Room } from "./room";
+import type { Peer, PeerUser, Room } from "./room";
 import type { Rooms } from "./rooms";
 
 export const YJS_PREFIX = "/yjs/";
@@ -23,16 +23,133 @@ const PING_INTERVAL_MS = 30_000;
 /** A client that cannot keep up this far behind is dropped; it resyncs when it reconnects. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
-/** One open WebSocket on one document, as the rights check sees it. */
-type Connection = { docName: string; user: RealtimeUser; peer: Peer; room: Room; close(code: number, reason: string): void };
+/** The connection behind a WebSocket, for the listeners every connection shares. */
+const CONNECTION = Symbol("yjs connection");
+type Socket = WebSocket & { [CONNECTION]?: Connection };
+
+/**
+ * One open WebSocket on one document: the room's peer, and what the rights check sees.
+ * Its behaviour lives on the prototype and its WebSocket's listeners are shared by every
+ * connection, so an idle connection costs its fields, not a dozen closures and a timer
+ * (memory per participant, issue 16; see docs/decisions/0011-one-phone-memory.md).
+ */
+class Connection implements Peer {
+  room: Room | null = null;
+  /** Answered the last ping (the endpoint's one sweep timer pings every connection). */
+  alive = true;
+  /** Messages that arrived while the document was loading, already counted against the rate. */
+  early: Uint8Array[] | null = [];
+  private readonly messages = new TokenBucket(LIMITS.messageBurst, LIMITS.messagesPerSecond);
+  private readonly bytes = new TokenBucket(LIMITS.byteBurst, LIMITS.bytesPerSecond);
+
+  constructor(
+    readonly ws: Socket,
+    readonly docName: string,
+    /** Replaced when a rights change re-authenticates the connection. */
+    public signedIn: RealtimeUser,
+    /** Mutable: a rights change turns an editor into a reader while connected. */
+    public readOnly: boolean,
+  ) {}
+
+  get user(): PeerUser {
+    return { id: this.signedIn.actor.userId, name: this.signedIn.actor.displayName };
+  }
+
+  send(message: Uint8Array): void {
+    const ws = this.ws;
+    if (ws.readyState !== WebSocket.OPEN) return;
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) return void ws.terminate();
+    ws.send(message, (err) => err && ws.terminate());
+  }
+
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
+  }
+
+  /** Every message, from the first (also those that wait for the document to load), passes the rate. */
+  receive(data: Uint8Array): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    if (!(this.messages.take(1) && this.bytes.take(data.length))) return this.tooFast();
+    if (this.early) this.early.push(data);
+    else this.handle(data);
+  }
+
+  private tooFast(): void {
+    console.warn(`[yjs] ${this.signedIn.actor.userId} sends too fast on ${this.docName}; closing`);
+    this.ws.send(permissionDeniedMessage("too many messages; slow down and reconnect"));
+    this.ws.close(CLOSE.tooFast, "too fast");
+  }
+
+  handle(data: Uint8Array): void {
+    const room = this.room;
+    // Whatever a closing connection still had in flight is not worth decoding.
+    if (!room || this.ws.readyState !== WebSocket.OPEN) return;
+    try {
+      const message = decodeClientMessage(data);
+      switch (message.type) {
+        case "syncStep1":
+          return room.answerSyncStep1(this, message.stateVector);
+        case "update":
+          // The room decides, at every update, whether this peer may edit (Peer.readOnly) and whether the update fits.
+          return room.acceptUpdate(this, message.update);
+        case "awareness":
+          return room.acceptAwareness(this, message.update);
+        case "queryAwareness":
+          return room.answerAwarenessQuery(this);
+      }
+    } catch (error) {
+      // A bad message costs the sender its connection, never the server or the document.
+      console.warn(`[yjs] malformed message on ${this.docName} from ${this.signedIn.actor.userId}: ${(error as Error).message}`);
+      this.ws.close(CLOSE.malformed, "malformed message");
+    }
+  }
+}
+
+// The listeners every WebSocket shares: EventEmitter calls them with the WebSocket as `this`.
+function onMessage(this: Socket, data: ArrayBuffer): void {
+  this[CONNECTION]?.receive(new Uint8Array(data));
+}
+function onPong(this: Socket): void {
+  const connection = this[CONNECTION];
+  if (connection) connection.alive = true;
+}
+function onError(this: Socket, error: Error): void {
+  console.warn(`[yjs] connection error on ${this[CONNECTION]?.docName ?? "a document"}: ${error.message}`);
+}
 
 export function createYjsEndpoint(rooms: Rooms) {
   // A larger frame is refused by ws itself, before it is buffered, with close code 1009.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxMessageBytes });
+  // No compression (ws's default, stated): a deflate context per connection costs far more than an idle phone.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxMessageBytes, perMessageDeflate: false });
   /** Every connection of this process, by document: what a rights change re-checks. */
   const connections = new Map<string, Set<Connection>>();
   /** Open connections and new upgrades per person (server/realtime/event-limits.ts): a client that reconnects in a loop, or opens hundreds, is refused. */
   const perUser = upgradeLimiter();
+
+  // One timer for every connection instead of one each: a connection that did not answer the
+  // last ping is dropped, every other one is pinged again.
+  const sweep = setInterval(() => {
+    for (const set of connections.values())
+      for (const connection of set) {
+        if (!connection.alive) {
+          connection.ws.terminate();
+          continue;
+        }
+        connection.alive = false;
+        if (connection.ws.readyState === WebSocket.OPEN) connection.ws.ping();
+      }
+  }, PING_INTERVAL_MS);
+  sweep.unref();
+
+  function onClose(this: Socket): void {
+    const connection = this[CONNECTION];
+    // Still loading its document: connect() notices the socket closed once the room is there.
+    if (!connection?.room) return;
+    this[CONNECTION] = undefined;
+    const set = connections.get(connection.docName);
+    if (set?.delete(connection) && set.size === 0) connections.delete(connection.docName);
+    connection.room?.leave(connection);
+  }
 
   async function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(request.url ?? "/", "http://localhost");
@@ -62,92 +179,33 @@ export function createYjsEndpoint(rooms: Rooms) {
     wss.handleUpgrade(request, socket, head, (ws) => void connect(ws, docName, user, access === "read"));
   }
 
-  async function connect(ws: WebSocket, docName: string, user: RealtimeUser, readOnly: boolean): Promise<void> {
+  async function connect(ws: Socket, docName: string, user: RealtimeUser, readOnly: boolean): Promise<void> {
     ws.binaryType = "arraybuffer";
+    const connection = new Connection(ws, docName, user, readOnly);
+    ws[CONNECTION] = connection;
     // Without a listener, a protocol error (an oversized frame, say) would be thrown and end the process.
-    ws.on("error", (error) => console.warn(`[yjs] connection error on ${docName}: ${error.message}`));
-    const early: Uint8Array[] = [];
-    // The rate applies from the first message, also to those that wait for the document to load.
-    const rate = connectionRate();
-    const tooFast = (): void => {
-      if (ws.readyState !== WebSocket.OPEN) return;
-      console.warn(`[yjs] ${user.actor.userId} sends too fast on ${docName}; closing`);
-      ws.send(permissionDeniedMessage("too many messages; slow down and reconnect"));
-      ws.close(CLOSE.tooFast, "too fast");
-    };
-    let onMessage = (data: Uint8Array): void => {
-      if (ws.readyState !== WebSocket.OPEN) return;
-      if (rate.admit(data.length)) early.push(data);
-      else tooFast();
-    };
-    ws.on("message", (data: ArrayBuffer) => onMessage(new Uint8Array(data)));
-
-    const peer = {
-      user: { id: user.actor.userId, name: user.actor.displayName },
-      // Mutable: a rights change turns an editor into a reader while connected.
-      readOnly,
-      send(message: Uint8Array) {
-        if (ws.readyState !== WebSocket.OPEN) return;
-        if (ws.bufferedAmount > MAX_BUFFERED_BYTES) return void ws.terminate();
-        ws.send(message, (err) => err && ws.terminate());
-      },
-      close: (code: number, reason: string) => ws.close(code, reason),
-    };
+    ws.on("error", onError);
+    ws.on("message", onMessage);
+    ws.on("pong", onPong);
+    ws.on("close", onClose);
     let room: Room;
     try {
       room = await rooms.open(docName);
     } catch (error) {
       console.error(`[yjs] loading ${docName} failed`, error);
+      ws[CONNECTION] = undefined;
       return void ws.close(1011, "could not load the document");
     }
-    const connection: Connection = { docName, user, peer, room, close: peer.close };
-    room.join(peer);
+    connection.room = room;
+    room.join(connection);
     let set = connections.get(docName);
     if (!set) connections.set(docName, (set = new Set()));
     set.add(connection);
-    onMessage = (data) => {
-      if (rate.admit(data.length)) handle(data);
-      else tooFast();
-    };
-    const handle = (data: Uint8Array): void => {
-      // Whatever a closing connection still had in flight is not worth decoding.
-      if (ws.readyState !== WebSocket.OPEN) return;
-      try {
-        const message = decodeClientMessage(data);
-        switch (message.type) {
-          case "syncStep1":
-            return room.answerSyncStep1(peer, message.stateVector);
-          case "update":
-            // The room decides, at every update, whether this peer may edit (Peer.readOnly) and whether the update fits.
-            return room.acceptUpdate(peer, message.update);
-          case "awareness":
-            return room.acceptAwareness(peer, message.update);
-          case "queryAwareness":
-            return room.answerAwarenessQuery(peer);
-        }
-      } catch (error) {
-        // A bad message costs the sender its connection, never the server or the document.
-        console.warn(`[yjs] malformed message on ${docName} from ${peer.user.id}: ${(error as Error).message}`);
-        ws.close(CLOSE.malformed, "malformed message");
-      }
-    };
-    early.forEach(handle); // already counted against the rate
-
-    let alive = true;
-    ws.on("pong", () => (alive = true));
-    const ping = setInterval(() => {
-      if (!alive) return ws.terminate();
-      alive = false;
-      ws.ping();
-    }, PING_INTERVAL_MS);
-    const leave = () => {
-      clearInterval(ping);
-      set.delete(connection);
-      if (set.size === 0 && connections.get(docName) === set) connections.delete(docName);
-      room.leave(peer);
-    };
-    if (ws.readyState === WebSocket.CLOSED || ws.readyState === WebSocket.CLOSING) leave();
-    else ws.on("close", leave);
+    // Closed while the document loaded: leave at once (the room unloads if it was the last).
+    if (ws.readyState === WebSocket.CLOSED || ws.readyState === WebSocket.CLOSING) return onClose.call(ws);
+    const early = connection.early ?? [];
+    connection.early = null;
+    early.forEach((data) => connection.handle(data)); // already counted against the rate
   }
 
   /** Applies one access decision to one connection: close, downgrade, or (rights regained) upgrade. */
@@ -155,7 +213,7 @@ export function createYjsEndpoint(rooms: Rooms) {
     if (access === "signedOut") return connection.close(CLOSE.signedOut, "signed out: sign in again to open this document");
     if (access === "missing") return connection.close(CLOSE.gone, "this document no longer exists");
     if (access === "none") return connection.close(CLOSE.forbidden, "you may no longer open this document");
-    connection.room.setReadOnly(connection.peer, access === "read");
+    connection.room?.setReadOnly(connection, access === "read");
   }
 
   /**
@@ -171,9 +229,11 @@ export function createYjsEndpoint(rooms: Rooms) {
         ...(connections.get(name) ?? []),
       ]);
     } else if ("everyone" in change) affected = [...connections.values()].flatMap((set) => [...set]);
-    else if ("userId" in change) affected = [...connections.values()].flatMap((set) => [...set].filter((c) => c.user.actor.userId === change.userId));
+    else if ("userId" in change) affected = [...connections.values()].flatMap((set) => [...set].filter((c) => c.signedIn.actor.userId === change.userId));
     else
-      affected = [...connections.values()].flatMap((set) => [...set].filter((c) => c.user.actor.memberships.some((m) => m.communityId === change.communityId)));
+      affected = [...connections.values()].flatMap((set) =>
+        [...set].filter((c) => c.signedIn.actor.memberships.some((m) => m.communityId === change.communityId)),
+      );
     if (affected.length === 0) return;
 
     // One look-up per document and per person, however many tabs they have open.
@@ -181,11 +241,11 @@ export function createYjsEndpoint(rooms: Rooms) {
     const people = new Map<string, Promise<RealtimeUser | null>>();
     await Promise.all(
       affected.map(async (connection) => {
-        const key = JSON.stringify(connection.user.credentials);
-        if (!people.has(key)) people.set(key, authenticateAgain(connection.user.credentials));
+        const key = JSON.stringify(connection.signedIn.credentials);
+        if (!people.has(key)) people.set(key, authenticateAgain(connection.signedIn.credentials));
         const now = await people.get(key)!;
         if (!now) return enforce(connection, "signedOut");
-        connection.user = now;
+        connection.signedIn = now;
         if (!resources.has(connection.docName)) resources.set(connection.docName, loadDocumentResource(connection.docName));
         enforce(connection, accessTo(now.actor, await resources.get(connection.docName)!));
       }),

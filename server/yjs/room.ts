@@ -125,6 +125,9 @@ export class Room {
       if (origin !== RELAYED) this.relay.publish(this.name, "awareness", update);
     });
     if (!this.oversize) this.hooks.onLoad?.(this);
+    // A long uncompacted history (a server that stopped before compacting, an older version's
+    // rows) is folded now, in the background, so the next load reads one snapshot and a short tail.
+    if (!this.oversize) this.compactIfDue();
   }
 
   /** An upper bound of the document's encoded size, in bytes (the rendered copy paces itself by it). */
@@ -399,17 +402,20 @@ export class Room {
       this.relayCommitted(batch);
       for (const fn of batch.after) fn();
       this.hooks.onStored?.(this);
-      const due = this.storedSinceCompaction >= COMPACT_EVERY || this.storedBytesSinceCompaction >= LIMITS.compactEveryBytes;
-      if (due && !this.compacting) {
-        // In the background: relaying the next edits must not wait for a snapshot to be merged.
-        this.storedSinceCompaction = 0;
-        this.storedBytesSinceCompaction = 0;
-        this.compacting = this.store
-          .compact(this.name)
-          .catch((e) => console.error(`[yjs] compacting ${this.name} failed`, e))
-          .finally(() => (this.compacting = null));
-      }
+      this.compactIfDue();
     }
+  }
+
+  private compactIfDue(): void {
+    const due = this.storedSinceCompaction >= COMPACT_EVERY || this.storedBytesSinceCompaction >= LIMITS.compactEveryBytes;
+    if (!due || this.compacting) return;
+    // In the background (the fold on a worker thread): relaying the next edits must not wait for a snapshot to be merged.
+    this.storedSinceCompaction = 0;
+    this.storedBytesSinceCompaction = 0;
+    this.compacting = this.store
+      .compact(this.name)
+      .catch((e) => console.error(`[yjs] compacting ${this.name} failed`, e))
+      .finally(() => (this.compacting = null));
   }
 
   /**

@@ -7,6 +7,7 @@ import { bytes } from "~/utils/bytes";
 import { databaseProvider, type DatabaseProvider } from "~/utils/database-url.server";
 import type { Db } from "~/utils/db.server";
 import { sqliteDateTime, sqliteWriter, type SqliteWriter } from "~/utils/sqlite-writer.server";
+import { foldUpdatesOffThread } from "./fold-thread";
 
 export interface DocumentStore {
   /** Everything stored for a document, oldest first; empty for a new document. */
@@ -119,10 +120,12 @@ export class PrismaDocumentStore implements DocumentStore {
     if (updates.length === 0) return;
     const parts = [...(doc.snapshot ? [bytes(doc.snapshot)] : []), ...updates.map((u) => bytes(u.data))];
     const lastId = updates[updates.length - 1]!.id;
+    // Folded on a worker thread, between the read and the guarded swap: relaying goes on meanwhile.
+    const snapshot = await foldUpdatesOffThread(parts);
     await this.db.$transaction([
       this.db.yDocument.updateMany({
         where: { name, compactedTo: doc.compactedTo },
-        data: { snapshot: bytes(foldUpdates(parts)), compactedTo: lastId },
+        data: { snapshot: bytes(snapshot), compactedTo: lastId },
       }),
       this.db.$executeRaw`DELETE FROM "YUpdate" WHERE "docName" = ${name} AND "id" <= ${lastId}
         AND EXISTS (SELECT 1 FROM "YDocument" WHERE "name" = ${name} AND "compactedTo" = ${lastId})`,
@@ -143,7 +146,8 @@ export class PrismaDocumentStore implements DocumentStore {
       if (updates.length === 0) return;
       const parts = [...(doc.snapshot ? [bytes(doc.snapshot)] : []), ...updates.map((u) => bytes(u.data))];
       const lastId = updates[updates.length - 1]!.id;
-      await tx.yDocument.update({ where: { name }, data: { snapshot: bytes(foldUpdates(parts)), compactedTo: lastId } });
+      // Off the main thread, under the row lock: appends to this document wait, others' edits are relayed meanwhile.
+      await tx.yDocument.update({ where: { name }, data: { snapshot: bytes(await foldUpdatesOffThread(parts)), compactedTo: lastId } });
       await tx.yUpdate.deleteMany({ where: { docName: name, id: { lte: lastId } } });
     });
   }
