@@ -157,7 +157,11 @@ function Minutes({ minutes: m, me }: { minutes: MinutesData["minutes"]; me: Minu
     () =>
       m.comments
         .filter((c) => !c.resolvedAt)
-        .map((c) => ({ id: c.id, from: typeof c.anchor.from === "string" ? c.anchor.from : undefined, to: typeof c.anchor.to === "string" ? c.anchor.to : undefined })),
+        .map((c) => ({
+          id: c.id,
+          from: typeof c.anchor.from === "string" ? c.anchor.from : undefined,
+          to: typeof c.anchor.to === "string" ? c.anchor.to : undefined,
+        })),
     [m.comments],
   );
   const latest = m.versions[m.versions.length - 1];
@@ -186,14 +190,7 @@ function Minutes({ minutes: m, me }: { minutes: MinutesData["minutes"]; me: Minu
         )}
         {mounted ? (
           <Suspense fallback={<p className="muted">…</p>}>
-            <MinutesEditor
-              docName={m.docName}
-              editable={m.can.edit}
-              me={me}
-              label={t("minutes.editorLabel")}
-              onEditor={onEditor}
-              comments={openComments}
-            />
+            <MinutesEditor docName={m.docName} editable={m.can.edit} me={me} label={t("minutes.editorLabel")} onEditor={onEditor} comments={openComments} />
           </Suspense>
         ) : null}
       </div>
