@@ -1,5 +1,7 @@
 // Pure rules of volunteer points (app/models/volunteer-rules.ts) and the merchant's offline queue.
 import { describe, expect, it } from "vitest";
+import { translator } from "~/i18n";
+import { statementCsv } from "~/models/volunteer-csv.server";
 import {
   beijingMonth,
   beijingMonthOf,
@@ -127,5 +129,22 @@ describe("the offline queue", () => {
     expect(await flushQueue(s, send)).toBe(0);
     s.setItem("yishi.redemptionQueue", "{not json");
     expect(loadQueue(s)).toEqual([]);
+  });
+});
+
+describe("a merchant's statement as CSV", () => {
+  const st = {
+    merchant: "幸福便民超市",
+    month: "2026-12",
+    total: 30,
+    lines: [{ at: "2026-12-02 10:00", offer: "满50减5", points: 30, resident: "刘*国", code: "AB12CD34", reversed: false }],
+  };
+  it("is headed in the reader's language, with a BOM for Excel", () => {
+    const zh = statementCsv(translator("zh-CN"), st);
+    expect(zh.startsWith("\uFEFF时间,优惠,积分,居民,兑换码,已冲正\n")).toBe(true);
+    expect(zh).toContain("合计,,30");
+    const en = statementCsv(translator("en"), st);
+    expect(en.startsWith("\uFEFFTime,Offer,Points,Resident,Code,Reversed\n")).toBe(true);
+    expect(en).toContain("Total,,30");
   });
 });

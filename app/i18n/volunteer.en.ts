@@ -143,6 +143,7 @@ export const volunteerEn = {
     redeemed: "Points redeemed",
     link: "Volunteering details",
   },
+  statementCsv: { time: "Time", offer: "Offer", points: "Points", resident: "Resident", code: "Code", reversed: "Reversed", yes: "yes", total: "Total" },
 };
 
 export const volunteerErrorsEn = {

@@ -142,6 +142,7 @@ export const volunteerZhCN = {
     redeemed: "兑换积分",
     link: "志愿服务详情",
   },
+  statementCsv: { time: "时间", offer: "优惠", points: "积分", resident: "居民", code: "兑换码", reversed: "已冲正", yes: "是", total: "合计" },
 };
 
 export const volunteerErrorsZhCN = {
