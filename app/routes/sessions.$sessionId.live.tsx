@@ -1,4 +1,5 @@
-import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -23,6 +24,9 @@ import { RESUME_WINDOW_MIN } from "~/utils/liveux";
 import liveStyles from "~/styles/live.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: liveStyles }];
+
+// The session's name in the server-rendered title, as the announcer keeps it once the page runs.
+export const meta: MetaFunction = (args) => pageMeta(args, (_t, d) => (d as { state?: { title?: string } } | undefined)?.state?.title);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireActor(request);

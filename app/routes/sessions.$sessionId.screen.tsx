@@ -6,7 +6,8 @@
 // joins; it never acts), and shows exactly what the live page shows everyone: no count a
 // motion's rules hide, and no roll call (who chose what has no place on a wall). The chair's
 // laptop usually drives it, but any member of the community may open it (session:screen).
-import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { pageMeta } from "~/utils/page-meta";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
@@ -23,6 +24,9 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: screenStyl
 
 /** Check-in is open until the session is over (app/models/live-session.server.ts checkIn). */
 const checkInOpen = (status: string) => status === "scheduled" || status === "open";
+
+// The session's name in the server-rendered title (on the live page the announcer keeps it once the page runs).
+export const meta: MetaFunction = (args) => pageMeta(args, (_t, d) => (d as { state?: { title?: string } } | undefined)?.state?.title);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireActor(request);

@@ -284,6 +284,13 @@ test("every page's <title> is in the server-rendered HTML, differs per page and 
     const topicPath = await page.locator("main a[href^='/topics/']").first().getAttribute("href");
     const topicTitle = (await page.locator("main a[href^='/topics/'] .title").first().textContent())?.trim();
     if (topicTitle) expect(await titleOf(topicPath!)).toBe(`${topicTitle} · 议事`);
+    // The live page and the projector carry the session's name from the server on.
+    await page.goto("/");
+    const sessionId = (await page.locator("main a[href^='/sessions/']").first().getAttribute("href"))!.split("/")[2]!;
+    const sessionTitle = await titleOf(`/sessions/${sessionId}`);
+    expect(sessionTitle).toMatch(/ · 议事$/);
+    expect(await titleOf(`/sessions/${sessionId}/live`)).toBe(sessionTitle);
+    expect(await titleOf(`/sessions/${sessionId}/screen`)).toBe(sessionTitle);
   } finally {
     await context.close();
   }
