@@ -119,8 +119,11 @@ function TopBar() {
             {data.user.displayName}
           </span>
           <Form method="post" action="/logout">
-            <button className="btn ghost" type="submit">
-              {t("nav.signOut")}
+            <button className="btn ghost" type="submit" aria-label={t("nav.signOut")}>
+              <span className="label-long">{t("nav.signOut")}</span>
+              <span className="label-short" aria-hidden="true">
+                {t("nav.signOutShort")}
+              </span>
             </button>
           </Form>
         </>

@@ -13,6 +13,7 @@ export const en: Shape<typeof zhCN> = {
     home: "Home",
     signIn: "Sign in",
     signOut: "Sign out",
+    signOutShort: "Sign out",
     language: "Language",
     menu: "Menu",
     notifications: "Notices",

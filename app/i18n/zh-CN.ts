@@ -5,6 +5,7 @@ export const zhCN = {
     home: "首页",
     signIn: "登录",
     signOut: "退出登录",
+    signOutShort: "退出",
     language: "语言",
     menu: "菜单",
     notifications: "通知",

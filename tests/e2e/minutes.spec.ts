@@ -5,6 +5,7 @@
 // reads the notice, verifies it and downloads the PDF. The session is scheduled through the API
 // so the run does not depend on the other spec files.
 import { expect, test, type APIRequestContext, type BrowserContext, type Page } from "@playwright/test";
+import { expectAxeClean } from "./live-support";
 import { PASSWORD, USERS, signedInPage } from "./support";
 
 const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } as const;
@@ -209,6 +210,7 @@ test.describe.serial("minutes", () => {
     await expect(content.locator("section.minutes-fact")).toHaveCount(2 + ITEMS.length + 1);
     const hash = (await page.getByTestId("minutes-hash").textContent())!.trim();
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    await expectAxeClean(page, "published minutes at 360 px");
 
     const pdf = await page.request.get((await page.getByTestId("download-pdf").getAttribute("href"))!);
     expect(pdf.status()).toBe(200);
@@ -219,6 +221,7 @@ test.describe.serial("minutes", () => {
     await expect(page.getByTestId("verify-result")).toHaveAttribute("data-ok", "true");
     await expect(page.getByTestId("verify-result")).toContainText("全部 1 个版本核验通过");
     await expect(page.getByTestId("verify-given")).toHaveAttribute("data-status", "current");
+    await expectAxeClean(page, "verification at 360 px");
     // A forged hash, and garbage, are reported, not crashed on.
     await page.goto(`/minutes/${minutesId}/verify?hash=${"0".repeat(64)}`);
     await expect(page.getByTestId("verify-given")).toHaveAttribute("data-status", "unknown");

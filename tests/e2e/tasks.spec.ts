@@ -5,6 +5,7 @@
 // time; the topic's timeline tells the whole story.
 import { expect, test, type Page } from "@playwright/test";
 import sharp from "sharp";
+import { expectAxeClean } from "./live-support";
 import { USERS, signedInPage } from "./support";
 
 const fromPage = (page: Page) => ({ Origin: new URL(page.url()).origin });
@@ -91,6 +92,7 @@ test("a vote's resolution becomes a task live; the owner reports from a phone; t
     await owner.page.goto("/tasks");
     await owner.page.getByTestId("tasks-owned").getByRole("link", { name: "清理5号楼前草坪并张贴提示" }).click();
     await expect(owner.page).toHaveURL(new RegExp(`${taskPath}$`));
+    await expectAxeClean(owner.page, "the owner's task page at 360 px");
     const photo = await sharp({ create: { width: 800, height: 600, channels: 3, background: "#4a8" } })
       .jpeg()
       .toBuffer();
@@ -116,6 +118,7 @@ test("a vote's resolution becomes a task live; the owner reports from a phone; t
 
     // ——— The raiser sends it back once ———
     await expect(raiser.page.getByTestId("task-status")).toHaveText("待验收");
+    await expectAxeClean(raiser.page, "the raiser's task page with verification");
     const verify = raiser.page.getByTestId("verify-section");
     await verify.getByTestId("verdict-sendBack").check();
     await verify.getByTestId("rating-2").check();
