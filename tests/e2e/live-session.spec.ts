@@ -8,6 +8,7 @@
 // seeded one), so the runs never depend on each other.
 import { expect, test, type Browser, type BrowserContext, type Locator, type Page, type WebSocketRoute } from "@playwright/test";
 import { io } from "socket.io-client";
+import { expectAxeClean } from "./live-support";
 import { USERS, signIn, signedInPage, type DemoUser } from "./support";
 
 const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } as const;
@@ -338,6 +339,7 @@ test("four screens: check-in by QR and by the chair, quorum live, a motion secon
     await memberA.page.goto(checkInUrl);
     await expect(memberA.page.getByRole("heading", { level: 1, name: "会议签到" })).toBeVisible();
     await expectFitsPhone(memberA.page);
+    await expectAxeClean(memberA.page, "the check-in page");
     await memberA.page.getByTestId("check-in").click();
     await expect(memberA.page).toHaveURL(new RegExp(`/sessions/${sessionId}/live\\?checkedIn=1$`));
     await expect(memberA.page.getByTestId("check-in-done")).toHaveText("签到成功！");

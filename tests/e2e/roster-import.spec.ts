@@ -6,6 +6,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import { expect, test, type Page } from "@playwright/test";
+import { expectAxeClean } from "./live-support";
 import { USERS, signIn } from "./support";
 
 test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
@@ -88,6 +89,7 @@ test("staff import an .xlsx roster after fixing two bad rows; an imported reside
   await resident.goto(link);
   await expect(resident.getByRole("heading", { level: 1, name: "激活账号" })).toBeVisible();
   await expect(resident.getByText("马晓兰，欢迎加入幸福里社区。")).toBeVisible();
+  await expectAxeClean(resident, "the activation page at 360 px");
   await resident.getByLabel("新密码").fill("malan-2026-spring");
   await resident.getByRole("button", { name: "设置密码并登录" }).click();
   await expect(resident.getByTestId("current-user")).toHaveText("马晓兰");
@@ -121,6 +123,8 @@ test("an invitation for a unit shows its QR code, and whoever accepts it lives i
   const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, locale: "zh-CN" });
   const invitee = await phone.newPage();
   await invitee.goto(url);
+  await expect(invitee.locator('input[name="displayName"]')).toBeVisible();
+  await expectAxeClean(invitee, "the invitation page at 360 px");
   await invitee.locator('input[name="displayName"]').fill("蒋新来");
   await invitee.locator('input[name="username"]').fill("jiangxinlai");
   await invitee.locator('input[name="phone"]').fill("15912340099");
