@@ -19,7 +19,7 @@ export function VolunteerSection({ data, slug }: { data: Data; slug: string }) {
         {t("volunteer.dashboard.redeemed")} <strong>{data.redeemed}</strong>
       </p>
       {data.rows.length ? (
-        <div style={{ overflowX: "auto" }}>
+        <div className="table-scroll" tabIndex={0} role="region" aria-label={t("uxrest.tableScroll", { title: t("volunteer.dashboard.title") })}>
           <table>
             <thead>
               <tr>

@@ -156,7 +156,10 @@ test("a vote's resolution becomes a task live; the owner reports from a phone; t
 
     // ——— The topic's timeline: raised → scheduled → resolved → the task's whole story ———
     await raiser.page.getByTestId("task-topic-link").click();
+    // The task page has a timeline too: read the topic's only once it is the page shown.
+    await expect(raiser.page).toHaveURL(/\/topics\/[^/]+$/);
     const timeline = raiser.page.getByTestId("timeline");
+    await expect(timeline.locator('li[data-event="task-closed"]')).toHaveCount(1);
     const steps = await timeline.locator("li").evaluateAll((lis) => lis.map((li) => li.getAttribute("data-event")));
     const order = ["raised", "scheduled", "resolved", "task-created", "task-progress", "task-submitted", "task-sentBack", "task-closed"];
     const positions = order.map((e) => steps.indexOf(e));
