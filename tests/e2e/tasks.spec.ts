@@ -133,6 +133,8 @@ test("a vote's resolution becomes a task live; the owner reports from a phone; t
     await progress.getByTestId("photo-input").setInputFiles({ name: "after.jpg", mimeType: "image/jpeg", buffer: photo });
     await progress.getByTestId("progress-submit").click();
     await expect(owner.page.getByTestId("task-photos").locator("img")).toHaveCount(2);
+    // The post ends by returning to the page (?posted=progress): hand over only once it is back.
+    await expect(owner.page.getByTestId("progress-posted")).toBeVisible();
     await owner.page.getByTestId("task-submit").click();
     await expect(owner.page.getByTestId("task-status")).toHaveText("待验收");
 
