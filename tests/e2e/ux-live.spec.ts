@@ -3,6 +3,7 @@
 // looking, and adjourning asks first, sits last, stops the clocks and takes the QR code down.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
+import { scheduleSession } from "./live-support";
 import { USERS, signedInPage } from "./support";
 
 const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } as const;
@@ -13,22 +14,6 @@ async function act(page: Page, action: string, body: Record<string, unknown>): P
   const response = await page.request.post(`/api/v1/live/${action}`, { headers: fromPage(page), data: body });
   expect(response.ok(), `${action}: ${response.status()} ${await response.text()}`).toBe(true);
   return (await response.json()) as Record<string, unknown>;
-}
-
-async function scheduleSession(staff: Page, title: string, item: string): Promise<{ id: string; itemId: string }> {
-  const me = (await (await staff.request.get("/api/v1/me")).json()) as { seats: { councilId: string }[] };
-  const created = await staff.request.post("/api/v1/sessions", {
-    headers: fromPage(staff),
-    data: { councilId: me.seats[0]!.councilId, title, scheduledAt: "2030-01-15T19:00", place: "二楼会议室", mode: "hybrid" },
-  });
-  expect(created.ok(), await created.text()).toBe(true);
-  const { id } = (await created.json()) as { id: string };
-  const added = await staff.request.post(`/api/v1/sessions/${id}/agenda`, {
-    headers: fromPage(staff),
-    data: { title: item, text: `${item}：请讨论。`, timeSlotMin: 15 },
-  });
-  expect(added.ok(), await added.text()).toBe(true);
-  return { id, itemId: ((await added.json()) as { agendaItemId: string }).agendaItemId };
 }
 
 async function goLive(page: Page, sessionId: string) {
