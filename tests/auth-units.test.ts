@@ -89,7 +89,7 @@ describe("rights change on revocation", () => {
   it("tells the realtime layer about the person (sign-out does it in app/routes/logout.tsx)", async () => {
     const { users } = await demo();
     const seen: RightsChange[] = [];
-    const stop = onRightsChanged((c) => seen.push(c));
+    const stop = onRightsChanged((c) => void seen.push(c));
     try {
       await createApiToken(users.grid1!, "to-revoke", 1);
       const row = await prisma.apiToken.findFirstOrThrow({ where: { name: "to-revoke" } });

@@ -102,7 +102,7 @@ describe("using a reset link", () => {
     await prisma.authSession.create({ data: { userId: users.wuye!, expiresAt: new Date(Date.now() + 3600_000) } });
     await createApiToken(users.wuye!, "script", 30);
     const changes: RightsChange[] = [];
-    const stop = onRightsChanged((c) => changes.push(c));
+    const stop = onRightsChanged((c) => void changes.push(c));
     try {
       expect(await spendPasswordReset(tokenOf(second.url), "a-new-long-password-7")).toEqual({ ok: true, userId: users.wuye });
     } finally {

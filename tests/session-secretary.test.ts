@@ -20,7 +20,7 @@ let councilId: string;
 let communityId: string;
 let sessionId: string;
 const changes: RightsChange[] = [];
-const stopListening = onRightsChanged((c) => changes.push(c));
+const stopListening = onRightsChanged((c) => void changes.push(c));
 afterAll(() => stopListening());
 
 const input = (secretaryId?: string) =>

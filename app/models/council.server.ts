@@ -127,7 +127,7 @@ export async function seatMember(actor: Actor, councilId: string, input: z.infer
     if (isUniqueViolation(error)) throw new RuleBroken("errors.alreadySeated");
     throw error;
   }
-  rightsChanged({ userId: input.userId });
+  await rightsChanged({ userId: input.userId });
   await announceOpenSessions(councilId);
   return {
     id: seat.id,
@@ -163,7 +163,7 @@ export async function unseatMember(actor: Actor, councilId: string, userId: stri
       after: { ...term, to: endedAt.toISOString() },
     });
   });
-  rightsChanged({ userId });
+  await rightsChanged({ userId });
   await announceOpenSessions(councilId);
   return { userId, to: endedAt.toISOString() };
 }

@@ -112,7 +112,7 @@ export async function createCommunity(actor: Actor, input: CommunityCreateInput)
     });
     return { community, council, staff };
   });
-  rightsChanged({ userId: result.staff.id });
+  await rightsChanged({ userId: result.staff.id });
   return {
     id: result.community.id,
     slug: result.community.slug,

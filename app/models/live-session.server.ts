@@ -152,7 +152,7 @@ export async function adjournSession(actor: Actor, sessionId: string) {
     ...(minutes ? [prisma.minutesEvent.create({ data: { minutesId: minutes.id, type: "adjourned", actorId: actor.userId } })] : []),
   ]);
   // The agenda's text is now the record: open editors become readers at once.
-  rightsChanged({ sessionId });
+  await rightsChanged({ sessionId });
   announce(sessionId);
   // The end time, and motions withdrawn by the adjournment.
   void minutesFactsChanged(sessionId);
@@ -189,7 +189,7 @@ export async function resumeSession(actor: Actor, sessionId: string, now = new D
   });
   // Motions the adjournment withdrew stay withdrawn, hands stay lowered: the chair starts again from a clean floor.
   // Editors that turned read-only are re-checked and may write again (the pages reload on the resume).
-  rightsChanged({ sessionId });
+  await rightsChanged({ sessionId });
   announce(sessionId);
   void minutesFactsChanged(sessionId);
   return { status: "open" as const };

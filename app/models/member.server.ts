@@ -62,7 +62,7 @@ export async function grantRole(actor: Actor, communityId: string, userId: strin
     await audit(tx, { communityId, actor, action: "role.grant", subject: { id: userId, name: m.name }, before: { roles: m.roles }, after: { roles } });
     return roles;
   });
-  rightsChanged({ userId });
+  await rightsChanged({ userId });
   return { userId, roles: after, active: true };
 }
 
@@ -80,7 +80,7 @@ export async function revokeRole(actor: Actor, communityId: string, userId: stri
     await audit(tx, { communityId, actor, action: "role.revoke", subject: { id: userId, name: m.name }, before: { roles: m.roles }, after: { roles } });
     return { roles, active: m.active };
   });
-  rightsChanged({ userId });
+  await rightsChanged({ userId });
   return { userId, ...after };
 }
 
@@ -132,7 +132,7 @@ export async function setMemberActive(actor: Actor, communityId: string, userId:
     });
     return { roles: m.roles, councils: [] as string[] };
   });
-  rightsChanged({ userId });
+  await rightsChanged({ userId });
   if (result.councils.length > 0) {
     const sessions = await prisma.councilSession.findMany({
       where: { councilId: { in: result.councils }, status: { in: ["scheduled", "open"] } },

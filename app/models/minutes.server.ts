@@ -231,7 +231,7 @@ export async function approveMinutes(actor: Actor, sessionId: string) {
     await moveState(tx, row.id, from, { state: "approved", approvedById: actor.userId, approvedAt: new Date() }, "errors.minutesNotInReview");
     await event(tx, row.id, "approved", actor.userId);
   });
-  rightsChanged({ sessionId });
+  await rightsChanged({ sessionId });
   const people = await sessionPeople(sessionId);
   if (people.secretaryId && people.secretaryId !== actor.userId) await notify([people.secretaryId], "minutesApproved", { sessionId }, { title: people.title });
   return { state: "approved" as const };
@@ -340,7 +340,7 @@ export async function correctMinutes(actor: Actor, sessionId: string, input: { r
     await event(tx, row.id, "correctionOpened", actor.userId, { reason: input.reason.trim() });
   });
   // The secretary writes again.
-  rightsChanged({ sessionId });
+  await rightsChanged({ sessionId });
   return { state: "draft" as const };
 }
 

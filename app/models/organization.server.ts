@@ -116,7 +116,7 @@ export async function archiveOrganization(actor: Actor, communityId: string, org
     });
     return { org, actors: actors.map((a) => a.userId) };
   });
-  for (const userId of new Set(result.actors)) rightsChanged({ userId });
+  await Promise.all([...new Set(result.actors)].map((userId) => rightsChanged({ userId })));
   return { id: result.org.id, kind: result.org.kind as OrganizationKind, name: result.org.name, archived: true };
 }
 
@@ -174,7 +174,7 @@ export async function setOrganizationMember(
     });
     return after;
   });
-  rightsChanged({ userId: input.userId });
+  await rightsChanged({ userId: input.userId });
   return { userId: input.userId, ...after };
 }
 
@@ -202,6 +202,6 @@ export async function removeOrganizationMember(actor: Actor, communityId: string
       after: null,
     });
   });
-  rightsChanged({ userId });
+  await rightsChanged({ userId });
   return { userId, removed: true as const };
 }

@@ -89,6 +89,6 @@ export async function spendPasswordReset(token: string, password: string): Promi
     return true;
   });
   if (!done) return { ok: false };
-  rightsChanged({ userId: reset.userId });
+  await rightsChanged({ userId: reset.userId });
   return { ok: true, userId: reset.userId };
 }

@@ -32,6 +32,6 @@ export async function assignSecretary(actor: Actor, sessionId: string, secretary
   // Only while still scheduled or open: a session that adjourned meanwhile keeps the secretary it had.
   const { count } = await prisma.councilSession.updateMany({ where: { id: sessionId, status: { in: ["scheduled", "open"] } }, data: { secretaryId } });
   if (count !== 1) throw new InputRejected("sessionId", "errors.secretaryNotChangeable");
-  rightsChanged({ sessionId });
+  await rightsChanged({ sessionId });
   return { sessionId, secretaryId };
 }

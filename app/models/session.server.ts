@@ -61,7 +61,7 @@ export async function removeFromAgenda(actor: Actor, sessionId: string, itemId: 
     prisma.yDocument.deleteMany({ where: { name: agendaItemDocumentName(item.id) } }),
     prisma.agendaItem.delete({ where: { id: item.id } }),
   ]);
-  rightsChanged({ agendaItemId: item.id, removed: true });
+  await rightsChanged({ agendaItemId: item.id, removed: true });
   return { removed: item.id };
 }
 

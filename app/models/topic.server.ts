@@ -255,7 +255,7 @@ export async function moveTopic(actor: Actor, topicId: string, input: TopicMoveI
   });
 
   // Whoever has an unscheduled item's text open is told it is gone, at once.
-  for (const agendaItemId of removedItems) rightsChanged({ agendaItemId, removed: true });
+  await Promise.all(removedItems.map((agendaItemId) => rightsChanged({ agendaItemId, removed: true })));
   publish(socketRooms.topic(topicId), "topic:moved", { topicId, status: to });
   const others = (ids: string[]) => ids.filter((id) => id !== actor.userId);
   await notify(others(await followers(topicId)), "topicMoved", { topicId }, { title: topic.title, status: to, move: input.move });

@@ -6,7 +6,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const userId = await getUserId(request);
   const cookie = await destroyAuthSession(request);
   // This browser's live connections (editors, the live session) close now, not at their next reconnect.
-  if (userId) rightsChanged({ userId });
+  if (userId) await rightsChanged({ userId });
   throw redirect("/", { headers: { "Set-Cookie": cookie } });
 }
 

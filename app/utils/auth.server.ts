@@ -185,7 +185,7 @@ export async function listApiTokens(userId: string) {
 /** Revokes one of the person's own tokens; false if there is no such token of theirs. */
 export async function revokeApiToken(userId: string, tokenId: string): Promise<boolean> {
   const { count } = await prisma.apiToken.deleteMany({ where: { id: tokenId, userId } });
-  if (count) rightsChanged({ userId });
+  if (count) await rightsChanged({ userId });
   return count > 0;
 }
 

@@ -10,7 +10,7 @@ export type RightsChange =
   /** Not a change: the periodic sweep that catches what expires by itself (sessions, tokens). */
   | { everyone: true };
 
-type Listener = (change: RightsChange) => void;
+type Listener = (change: RightsChange) => Promise<void> | void;
 const listeners = new Set<Listener>();
 
 /** The realtime layer listens here (and forwards to other processes through Redis). */
@@ -19,6 +19,11 @@ export function onRightsChanged(listener: Listener): () => void {
   return () => listeners.delete(listener);
 }
 
-export function rightsChanged(change: RightsChange): void {
-  for (const listener of listeners) listener(change);
+/**
+ * Resolves once this process's live connections have been re-checked, so the
+ * request that changed a right answers only after it has taken effect here
+ * (other processes hear it through Redis a moment later). Never rejects.
+ */
+export async function rightsChanged(change: RightsChange): Promise<void> {
+  await Promise.allSettled([...listeners].map((listener) => listener(change)));
 }

@@ -10,16 +10,17 @@ type Broadcast = { publish(change: RightsChange): void; subscribe(handler: (chan
 export const SWEEP_EVERY_MS = 5 * 60_000;
 
 export async function enforceRightsChanges(rechecks: Recheck[], broadcast?: Broadcast): Promise<() => void> {
-  const apply = (change: RightsChange) => {
-    for (const recheck of rechecks) recheck(change).catch((e) => console.error("[rights] re-checking live connections failed", change, e));
-  };
-  await broadcast?.subscribe(apply);
+  const apply = (change: RightsChange) =>
+    Promise.all(rechecks.map((recheck) => recheck(change).catch((e) => console.error("[rights] re-checking live connections failed", change, e)))).then(
+      () => undefined,
+    );
+  await broadcast?.subscribe((change) => void apply(change));
   const stop = onRightsChanged((change) => {
-    apply(change);
     broadcast?.publish(change);
+    return apply(change);
   });
   // Each process sweeps its own connections; nothing to tell the others.
-  const sweep = setInterval(() => apply({ everyone: true }), SWEEP_EVERY_MS);
+  const sweep = setInterval(() => void apply({ everyone: true }), SWEEP_EVERY_MS);
   sweep.unref();
   return () => {
     clearInterval(sweep);
