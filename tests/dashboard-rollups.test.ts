@@ -5,7 +5,7 @@
 // and they are counted again before anything is served from them.
 import { beforeAll, describe, expect, it } from "vitest";
 import { communityDashboard, districtDashboard } from "~/models/dashboard.server";
-import { COUNT_KEYS, monthPeriod, quarterPeriod, yearPeriod, type Counts, type Period } from "~/models/metrics";
+import { COUNT_KEYS, monthPeriod, quarterPeriod, rollupPeriod, yearPeriod, type Counts, type Period } from "~/models/metrics";
 import { dashboardData, ensureRollups, figuresFor, rollUpMonths, type Scope } from "~/models/metrics.server";
 import { prisma } from "~/utils/db.server";
 import { loadActor } from "~/utils/permissions.server";
@@ -18,12 +18,12 @@ beforeAll(async () => {
 const countsOnly = (f: Counts): Counts => Object.fromEntries(COUNT_KEYS.map((k) => [k, f[k]])) as Counts;
 const fresh = async (scope: Scope, period: Period, now: Date) => countsOnly(await figuresFor(scope, period, now));
 
-/** Every stored row of a community's month equals a fresh count of the same scope (the narrowed queries filter in SQL, the roll-up splits rows: two ways). */
+/** Every stored row of a community's month (or month to date) equals a fresh count of the same scope (the narrowed queries filter in SQL, the roll-up splits rows: two ways). */
 async function expectRollupsFresh(communityId: string, month: string, now: Date) {
   const rows = await prisma.metricRollup.findMany({ where: { communityId, month } });
   const whole = rows.find((r) => r.dimension === "")!;
   expect(whole, `${communityId} ${month} rolled up`).toBeTruthy();
-  const period = monthPeriod(month);
+  const period = rollupPeriod(month);
   expect(countsOnly(whole)).toEqual(await fresh({ communityIds: [communityId] }, period, now));
   for (const r of rows.filter((r) => r.dimension !== "")) {
     const scope: Scope =
@@ -38,14 +38,20 @@ async function expectRollupsFresh(communityId: string, month: string, now: Date)
 }
 
 describe("monthly roll-ups", () => {
-  it("the job rolls up each settled month once; each row equals a fresh count; the open month is not rolled up", async () => {
+  it("the job rolls up each settled month once; each row equals a fresh count; the open month only up to its settled days", async () => {
     // NOW is 5 December: October and November are settled (ended, and their 48 h response time
     // has run out); December is open. c1's first topic is from October, c2's from November.
-    expect(await rollUpMonths(NOW)).toBe(2 + 1);
+    // December is rolled up to date instead: its days whose response time has run out — up to
+    // the 3rd (Beijing) for c1 (48 h), up to the 4th for c2 (24 h).
+    expect(await rollUpMonths(NOW)).toBe(2 + 1 + 2);
     expect(await rollUpMonths(NOW)).toBe(0);
-    for (const month of ["2026-10", "2026-11"]) await expectRollupsFresh("c1", month, NOW);
+    for (const month of ["2026-10", "2026-11", "2026-12-03"]) await expectRollupsFresh("c1", month, NOW);
     await expectRollupsFresh("c2", "2026-11", NOW);
+    await expectRollupsFresh("c2", "2026-12-04", NOW);
     expect(await prisma.metricRollup.count({ where: { month: "2026-12" } })).toBe(0);
+    // What December's first two days hold (T5 answered at once, K2's verdict) is in those rows.
+    const toDate = await prisma.metricRollup.findFirstOrThrow({ where: { communityId: "c1", month: "2026-12-03", dimension: "" } });
+    expect([toDate.topicsAnsweredAtOnce, toDate.verdicts]).toEqual([1, 1]);
     const nov = await prisma.metricRollup.findMany({ where: { communityId: "c1", month: "2026-11" } });
     expect(new Set(nov.map((r) => r.dimension))).toEqual(new Set(["", "category", "grid", "organization"]));
     // 1 December plus 48 h (Beijing) has not passed on 2 December: November is still counted fresh.
@@ -100,6 +106,60 @@ describe("monthly roll-ups", () => {
     await prisma.community.update({ where: { id: "c1" }, data: { taskSatisfiedRatings: "[5]" } });
     expect((await ensureRollups(["c1"], ["2026-10", "2026-11"], d("2026-12-12T00:00:00Z"))).written).toBe(2);
     await expectRollupsFresh("c1", "2026-11", d("2026-12-12T00:00:00Z"));
+  });
+
+  it("a month still open: a late change before the cut recounts its month-to-date rows, a change after it does not; the daily job moves the cut on; once settled, the month's own rows replace them", async () => {
+    const at = d("2026-12-13T00:00:00Z");
+    const keyOf = async () =>
+      (await prisma.metricRollup.findMany({ where: { communityId: "c1", month: { startsWith: "2026-12-" }, dimension: "" }, select: { month: true } })).map(
+        (r) => r.month,
+      );
+    // The reopened task, the changed verdict and ratings (tests above) made December's rows stale
+    // too: counted again, and moved on to the latest settled day (13 December 08:00 Beijing − 48 h → the 11th).
+    const q4 = quarterPeriod("2026-Q4");
+    const first = await ensureRollups(["c1"], ["2026-12"], at);
+    expect([first.written, first.toDate.get("c1 2026-12")]).toEqual([1, "2026-12-11"]);
+    await expectRollupsFresh("c1", "2026-12-11", at);
+    // A dashboard a day later does not move a fresh month-to-date on: the days after the 11th are counted fresh.
+    const dayLater = d("2026-12-14T00:00:00Z");
+    const kept = await ensureRollups(["c1"], ["2026-12"], dayLater);
+    expect([kept.written, kept.toDate.get("c1 2026-12")]).toEqual([0, "2026-12-11"]);
+    expect(countsOnly((await dashboardData({ communityIds: ["c1"] }, q4, ["2026-12"], dayLater)).figures)).toEqual(
+      await fresh({ communityIds: ["c1"] }, q4, dayLater),
+    );
+    // K3 (opened 20 November, before the cut) responds on 13 December, after the rows were counted: they are stale.
+    await prisma.task.update({ where: { id: "K3" }, data: { firstResponseAt: d("2026-12-13T12:00:00Z"), updatedAt: d("2026-12-13T12:00:00Z") } });
+    const after = await ensureRollups(["c1"], ["2026-12"], dayLater);
+    expect([after.written, after.toDate.get("c1 2026-12")]).toEqual([1, "2026-12-12"]);
+    expect(await keyOf()).toEqual(["2026-12-12"]);
+    await expectRollupsFresh("c1", "2026-12-12", dayLater);
+    // A topic raised after the cut changes nothing stored.
+    await prisma.topic.create({
+      data: {
+        id: "T-late",
+        communityId: "c1",
+        title: "晚到的议题",
+        raisedById: "u-staff",
+        createdAt: d("2026-12-13T18:00:00Z"),
+        updatedAt: d("2026-12-13T18:00:00Z"),
+      },
+    });
+    expect((await ensureRollups(["c1"], ["2026-12"], dayLater)).written).toBe(0);
+    expect(countsOnly((await dashboardData({ communityIds: ["c1"] }, q4, ["2026-12"], dayLater)).figures)).toEqual(
+      await fresh({ communityIds: ["c1"] }, q4, dayLater),
+    );
+    // The daily job moves the cut on (15 December 08:00 Beijing − 48 h → the 13th).
+    const later = d("2026-12-15T00:00:00Z");
+    await rollUpMonths(later);
+    expect(await keyOf()).toEqual(["2026-12-13"]);
+    await expectRollupsFresh("c1", "2026-12-13", later);
+    // In January, December settles (on the 3rd): its own rows, and no month-to-date left.
+    const january = d("2027-01-03T00:00:00Z");
+    await rollUpMonths(january);
+    expect(await keyOf()).toEqual([]);
+    await expectRollupsFresh("c1", "2026-12", january);
+    await prisma.task.update({ where: { id: "K3" }, data: { firstResponseAt: null } });
+    await prisma.topic.delete({ where: { id: "T-late" } });
   });
 
   it("the street office's table per community comes from the same sums", async () => {

@@ -7,10 +7,12 @@ import {
   figuresOf,
   handedOverAt,
   monthOf,
+  monthToDateKey,
   monthsUpTo,
   quarterOf,
   quarterPeriod,
   quartersUpTo,
+  rollupPeriod,
   splitInput,
   starsOf,
   type MetricInput,
@@ -28,6 +30,26 @@ describe("periods (Beijing time)", () => {
     expect(quarterOf(d("2026-12-31T16:00:00Z"))).toBe("2027-Q1");
     expect(monthsUpTo(d("2026-02-10T00:00:00Z"), 4)).toEqual(["2025-11", "2025-12", "2026-01", "2026-02"]);
     expect(quartersUpTo(d("2026-02-10T00:00:00Z"), 3)).toEqual(["2025-Q3", "2025-Q4", "2026-Q1"]);
+  });
+
+  it.each([
+    // [month, now (UTC), response hours, month-to-date key]
+    ["2026-12", "2026-12-05T00:00:00Z", 48, "2026-12-03"], // 5 Dec 08:00 Beijing − 48 h = 3 Dec 08:00: the 1st and 2nd have settled
+    ["2026-12", "2026-12-04T15:59:00Z", 48, "2026-12-02"], // one minute before midnight Beijing
+    ["2026-12", "2026-12-04T16:00:00Z", 48, "2026-12-03"], // at midnight Beijing the 2nd's 48 h have run out
+    ["2026-12", "2026-12-05T00:00:00Z", 24, "2026-12-04"],
+    ["2026-12", "2026-12-02T00:00:00Z", 48, null], // not even the 1st has settled
+    ["2026-12", "2026-12-02T16:00:00Z", 48, null], // 3 Dec 00:00 Beijing − 48 h is the month's start
+    ["2026-12", "2026-12-03T16:00:00Z", 48, "2026-12-02"],
+    ["2026-11", "2026-12-02T00:00:00Z", 48, "2026-11-30"], // a month just ended: never the whole month (its own row, once settled)
+    ["2027-01", "2026-12-20T00:00:00Z", 48, null], // a month to come
+  ] as const)("the month-to-date key of %s at %s with %i h to respond is %s", (month, now, hours, key) => {
+    expect(monthToDateKey(month, d(now), hours * 3_600_000)).toBe(key);
+    if (key) {
+      const p = rollupPeriod(key);
+      expect(p.from).toEqual(rollupPeriod(month).from);
+      expect(p.to.getTime() + hours * 3_600_000).toBeLessThanOrEqual(d(now).getTime());
+    }
   });
 });
 

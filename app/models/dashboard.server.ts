@@ -111,11 +111,11 @@ export async function districtResource(districtId: string): Promise<DistrictReso
 
 type Labels = { category: Map<string, string>; grid: Map<string, string>; organization: Map<string, string> };
 
-async function labelsOf(communityIds: string[] | undefined, locale: Locale): Promise<Labels> {
+async function labelsOf(communityIds: string[] | undefined, locale: Locale, { grids: withGrids = true } = {}): Promise<Labels> {
   const where = communityIds ? { communityId: { in: communityIds } } : {};
   const [categories, grids, orgs] = await Promise.all([
     prisma.topicCategory.findMany({ where, select: { key: true, nameZh: true, nameEn: true } }),
-    prisma.grid.findMany({ where, select: { id: true, name: true } }),
+    withGrids ? prisma.grid.findMany({ where, select: { id: true, name: true } }) : [],
     prisma.organization.findMany({ where, select: { id: true, name: true } }),
   ]);
   return {
@@ -222,9 +222,9 @@ export type DashboardView = {
   tables: DataTable[];
 };
 
-function tablesOf(t: TFunction, data: Awaited<ReturnType<typeof dashboardData>>, labels: Labels): DataTable[] {
+function tablesOf(t: TFunction, data: Awaited<ReturnType<typeof dashboardData>>, labels: Labels, { byGrid = true } = {}): DataTable[] {
   const noGrid = t("dashboard.noGrid");
-  return [
+  const tables = [
     countsTable(
       t,
       "trend",
@@ -272,6 +272,7 @@ function tablesOf(t: TFunction, data: Awaited<ReturnType<typeof dashboardData>>,
       ["tasksClosed"],
     ),
   ];
+  return byGrid ? tables : tables.filter((table) => table.id !== "byGrid");
 }
 
 /** The months of the trend: the 12 ending with the period's last month (or this month, if sooner). */
@@ -304,7 +305,12 @@ export async function districtDashboard(actor: Actor | null, districtId: string,
   const t = translator(locale);
   const communities = await prisma.community.findMany({ where: { districtId }, select: { id: true, slug: true, name: true }, orderBy: { name: "asc" } });
   const ids = communities.map((c) => c.id);
-  const [data, labels] = await Promise.all([dashboardData({ communityIds: ids }, choice.period, trendMonths(choice.period, now), now), labelsOf(ids, locale)]);
+  // No per-grid table here: thousands of grids over a district are read community by community
+  // (each community's dashboard has its grids); the per-community table stands in for it.
+  const [data, labels] = await Promise.all([
+    dashboardData({ communityIds: ids }, choice.period, trendMonths(choice.period, now), now, { byGrid: false }),
+    labelsOf(ids, locale, { grids: false }),
+  ]);
   const figuresOfCommunity = new Map(data.byCommunity.map((b) => [b.key, { ...b.counts, ...ratesOf(b.counts) }]));
   const perCommunity = communities.map((c) => ({ ...c, figures: figuresOfCommunity.get(c.id) ?? { ...emptyCounts(), ...ratesOf(emptyCounts()) } }));
   const communityTable: DataTable = {
@@ -324,7 +330,7 @@ export async function districtDashboard(actor: Actor | null, districtId: string,
   return {
     period: { key: choice.key, from: choice.period.from.toISOString(), to: choice.period.to.toISOString() },
     figures: figureViews(data.figures, null, choice.period, now),
-    tables: [communityTable, ...tablesOf(t, data, labels)],
+    tables: [communityTable, ...tablesOf(t, data, labels, { byGrid: false })],
     communities: communities.map((c) => ({ slug: c.slug, name: c.name })),
   };
 }

@@ -12,14 +12,18 @@ import {
   figuresOf,
   monthOf,
   monthPeriod,
+  monthToDateKey,
   quarterPeriod,
   quartersUpTo,
   ratesOf,
+  rollupPeriod,
   splitInput,
   starsOf,
   type CommunityRules,
   type Counts,
   type MetricInput,
+  type TaskRow,
+  type TopicRow,
   type Figures,
   type Period,
   type ScorecardWeights,
@@ -254,15 +258,22 @@ async function freshDashboardData(scope: Scope, period: Period, months: string[]
 
 /**
  * The whole dashboard of a scope in one go: the period's figures, the months' trend, and the
- * period by category, grid, organisation and community. Finished months come from their
- * roll-ups (MetricRollup, summed in SQL), the open month is counted fresh; months add up
+ * period by category, grid (unless `byGrid: false`), organisation and community. Finished months
+ * come from their roll-ups (MetricRollup, summed in SQL), a month still open from its
+ * month-to-date rows and a fresh count of its last days; periods add up
  * (metrics.ts counts each topic and task once in any span), so the sum is the period's count.
  */
-export async function dashboardData(scope: Scope, period: Period, months: string[], now = new Date()): Promise<DashboardData> {
+export async function dashboardData(
+  scope: Scope,
+  period: Period,
+  months: string[],
+  now = new Date(),
+  { byGrid: withGrids = true } = {},
+): Promise<DashboardData> {
   if (scope.gridId || scope.organizationId || scope.category) return freshDashboardData(scope, period, months, now);
   const periodMonths = monthsOf(period);
   const all = [...new Set([...periodMonths, ...months])].sort();
-  const sums = await rolledUp(scope.communityIds, all, now);
+  const sums = await rolledUp(scope.communityIds, all, now, withGrids ? DIMENSIONS : ["category", "organization"]);
   const trendOf = await sums.by("", ["month"], all);
   const monthCounts = new Map(trendOf.map((r) => [r.group, r.counts]));
   const counts = periodMonths.reduce((sum, m) => addCounts(sum, monthCounts.get(m) ?? emptyCounts()), emptyCounts());
@@ -273,7 +284,7 @@ export async function dashboardData(scope: Scope, period: Period, months: string
       .sort(byKey);
   const [byCategory, byGrid, byOrganization, byCommunity] = await Promise.all([
     breakdown("category", "key"),
-    breakdown("grid", "key"),
+    withGrids ? breakdown("grid", "key") : [],
     breakdown("organization", "key"),
     breakdown("", "communityId"),
   ]);
@@ -292,7 +303,10 @@ export async function dashboardData(scope: Scope, period: Period, months: string
 export const DIMENSIONS = ["category", "grid", "organization"] as const;
 export type Dimension = "" | (typeof DIMENSIONS)[number];
 type Grouping = "month" | "key" | "communityId";
+/** `month` is a roll-up period key (metrics.ts rollupPeriod): a whole month, or a month to date. */
 export type RollupRow = { communityId: string; month: string; dimension: Dimension; key: string; counts: Counts };
+/** The periods to count for one community, each under the key its rows are stored or grouped by. */
+type PeriodsOf = (communityId: string) => { key: string; period: Period }[];
 
 const HOUR_MS = 3_600_000;
 /** Goes up whenever metrics.ts counts differently: every stored roll-up is then counted again. */
@@ -300,49 +314,40 @@ const COUNTING_VERSION = 2;
 /** The counting rules a roll-up was made with: when a community changes them (or the counting changes), its roll-ups are stale. */
 const rulesBasis = (r: CommunityRules) => `v${COUNTING_VERSION}|${r.responseDeadlineHours}h|${[...r.satisfiedRatings].sort((a, b) => a - b).join(",")}`;
 
-/** One community's part of an input (verdicts follow their task's community). */
-function communityParts(input: MetricInput): Map<string, MetricInput> {
+/**
+ * The roll-up rows of some periods, counted from an input: per community, the whole community
+ * (always, zeros too: the row says the period was counted) and each category, grid and
+ * organisation with anything to count (only the dimensions asked for).
+ */
+export function rollupRowsOf(
+  input: MetricInput,
+  periods: PeriodsOf,
+  now: Date,
+  communityIds: string[] = [],
+  dimensions: readonly (typeof DIMENSIONS)[number][] = DIMENSIONS,
+): RollupRow[] {
+  const rows: RollupRow[] = [];
   const parts = splitInput(
     input,
     (t) => t.communityId,
     (t) => t.communityId,
   );
-  return parts;
-}
-
-/**
- * The roll-up rows of some months, counted from an input: per community, the whole community
- * (always, zeros too: the row says the month was counted) and each category, grid and
- * organisation with anything to count.
- */
-export function rollupRowsOf(input: MetricInput, months: string[], now: Date, communityIds: string[] = []): RollupRow[] {
-  const rows: RollupRow[] = [];
-  const parts = communityParts(input);
   for (const id of communityIds)
     if (!parts.has(id)) parts.set(id, { topics: [], topicSteps: [], tasks: [], taskSteps: [], verifications: [], rules: input.rules });
   for (const [communityId, part] of parts) {
-    const splits = {
-      category: splitInput(
-        part,
-        (t) => t.category,
-        (t) => t.category,
-      ),
-      grid: splitInput(
-        part,
-        (t) => t.gridId,
-        (t) => t.gridId,
-      ),
-      organization: splitInput(
-        part,
-        (t) => t.referredOrgId,
-        (t) => t.organizationId,
-      ),
-    };
-    for (const month of months) {
-      const period = monthPeriod(month);
+    const splits = dimensions.map((dimension) => {
+      const [ofTopic, ofTask] =
+        dimension === "category"
+          ? [(t: TopicRow) => t.category, (t: TaskRow) => t.category]
+          : dimension === "grid"
+            ? [(t: TopicRow) => t.gridId, (t: TaskRow) => t.gridId]
+            : [(t: TopicRow) => t.referredOrgId, (t: TaskRow) => t.organizationId];
+      return [dimension, splitInput(part, ofTopic, ofTask)] as const;
+    });
+    for (const { key: month, period } of periods(communityId)) {
       rows.push({ communityId, month, dimension: "", key: "", counts: countPeriod(part, period, now) });
-      for (const dimension of DIMENSIONS)
-        for (const [key, sub] of splits[dimension]) {
+      for (const [dimension, split] of splits)
+        for (const [key, sub] of split) {
           const counts = countPeriod(sub, period, now);
           if (COUNT_KEYS.some((k) => counts[k] !== 0)) rows.push({ communityId, month, dimension, key, counts });
         }
@@ -351,16 +356,28 @@ export function rollupRowsOf(input: MetricInput, months: string[], now: Date, co
   return rows;
 }
 
-/** Counts one community's months afresh and replaces their roll-ups, in one transaction. */
-async function writeRollups(communityId: string, months: string[], rules: CommunityRules, now: Date): Promise<number> {
-  const sorted = [...months].sort();
-  const window: Period = { from: monthPeriod(sorted[0]!).from, to: monthPeriod(sorted.at(-1)!).to };
+const wholePeriods =
+  (keys: string[]): PeriodsOf =>
+  () =>
+    keys.map((key) => ({ key, period: rollupPeriod(key) }));
+
+/**
+ * Counts one community's periods afresh (whole months, or a month to date) and replaces their
+ * roll-ups in one transaction, with any month-to-date rows of the same months they supersede.
+ */
+async function writeRollups(communityId: string, keys: string[], rules: CommunityRules, now: Date): Promise<number> {
+  const periods = keys.map(rollupPeriod);
+  const window: Period = {
+    from: new Date(Math.min(...periods.map((p) => p.from.getTime()))),
+    to: new Date(Math.max(...periods.map((p) => p.to.getTime()))),
+  };
   const input = await loadMetricInput({ communityIds: [communityId] }, window);
-  const rows = rollupRowsOf(input, sorted, now, [communityId]).filter((r) => r.communityId === communityId);
+  const rows = rollupRowsOf(input, wholePeriods(keys), now, [communityId]).filter((r) => r.communityId === communityId);
   const basis = rulesBasis(rules);
+  const months = [...new Set(keys.map((k) => k.slice(0, 7)))];
   try {
     await prisma.$transaction([
-      prisma.metricRollup.deleteMany({ where: { communityId, month: { in: sorted } } }),
+      prisma.metricRollup.deleteMany({ where: { communityId, OR: [{ month: { in: months } }, ...months.map((m) => ({ month: { startsWith: `${m}-` } }))] } }),
       prisma.metricRollup.createMany({
         data: rows.map((r) => ({ communityId, month: r.month, dimension: r.dimension, key: r.key, rules: basis, computedAt: now, ...r.counts })),
       }),
@@ -370,33 +387,40 @@ async function writeRollups(communityId: string, months: string[], rules: Commun
     if ((error as { code?: string }).code === "P2002") return 0;
     throw error;
   }
-  return sorted.length;
+  return keys.length;
 }
 
 /**
- * Makes sure every settled month of the communities has fresh roll-ups, and says which months
- * are settled. A month is settled once it ended and the response deadline of tasks opened on its
- * last day has run out (until then its 响应率 still changes with the clock). A settled month's
- * rows are rewritten when missing, counted with other rules, counted before the month settled,
- * or when late events touch it: a task, a verdict or a topic of the community that was created
- * before the month's end and changed after the rows were counted (a task reopened or closed
- * late, a deadline extended, a verdict changed, a topic moved to another grid) — changes are
- * seen by their updatedAt, and every such change moves it. Returns the settled months and how
- * many community-months were written.
+ * Makes sure the roll-ups a scope's months need are fresh, and says which they are. A month is
+ * settled once it ended and the response deadline of tasks opened on its last day has run out
+ * (until then its 响应率 still changes with the clock): it is served from its own rows. A month
+ * not settled is served from its month-to-date rows (its settled days, by the same rule per day)
+ * plus a fresh count of the days after them. A row is rewritten when missing, counted with other
+ * rules, counted before its period settled, or when late events touch it: a task, a verdict or a
+ * topic of the community that was created before the period's end and changed after the row was
+ * counted (a task reopened or closed late, a deadline extended, a verdict changed, a topic moved
+ * to another grid) — changes are seen by their updatedAt, and every such change moves it. A
+ * month-to-date row that is still fresh is kept even when a later day has settled since, unless
+ * `advance` (the daily job moves it on). Returns the settled months, the month-to-date key of each
+ * community's open months (`${communityId} ${month}` → "2026-12-18"), and how many roll-ups were written.
  */
-export async function ensureRollups(communityIds: string[] | undefined, months: string[], now = new Date()) {
+export async function ensureRollups(communityIds: string[] | undefined, months: string[], now = new Date(), advance = false) {
   const rules = await rulesOf(communityIds);
   const ids = [...rules.keys()];
   const settleMs = (id: string) => (rules.get(id)?.responseDeadlineHours ?? 48) * HOUR_MS;
   const longest = Math.max(48 * HOUR_MS, ...ids.map(settleMs));
   const settled = months.filter((m) => monthPeriod(m).to.getTime() + longest <= now.getTime());
-  if (settled.length === 0 || ids.length === 0) return { settled, written: 0 };
+  const open = months.filter((m) => !settled.includes(m) && monthPeriod(m).from.getTime() < now.getTime());
+  const toDate = new Map<string, string>();
+  if ((settled.length === 0 && open.length === 0) || ids.length === 0) return { settled, toDate, communities: ids, written: 0 };
   const inScope = communityIds ? { communityId: { in: ids } } : {};
   const have = await prisma.metricRollup.findMany({
-    where: { ...inScope, dimension: "", month: { in: settled } },
+    where: { ...inScope, dimension: "", OR: [{ month: { in: settled } }, ...open.map((m) => ({ month: { startsWith: `${m}-` } }))] },
     select: { communityId: true, month: true, rules: true, computedAt: true },
   });
   const rows = new Map(have.map((r) => [`${r.communityId} ${r.month}`, r]));
+  const kept = new Map<string, (typeof have)[number]>();
+  for (const r of have) if (r.month.length > 7) kept.set(`${r.communityId} ${r.month.slice(0, 7)}`, r);
   // What changed since the oldest of these rows was counted: few rows, normally.
   const changes = new Map<string, { createdAt: number; updatedAt: number }[]>();
   if (have.length > 0) {
@@ -417,35 +441,68 @@ export async function ensureRollups(communityIds: string[] | undefined, months: 
     for (const r of [...tasks, ...topics]) note(r.communityId, r.createdAt, r.updatedAt);
     for (const v of verdicts) note(v.task.communityId, v.task.createdAt, v.updatedAt);
   }
+  const fresh = (id: string, key: string, row: { rules: string; computedAt: Date } | undefined) => {
+    const end = rollupPeriod(key).to.getTime();
+    if (!row || row.rules !== rulesBasis(rules.get(id)!) || row.computedAt.getTime() < end + settleMs(id)) return false;
+    const counted = row.computedAt.getTime();
+    return !(changes.get(id) ?? []).some((c) => c.updatedAt > counted && c.createdAt < end);
+  };
   let written = 0;
   for (const id of ids) {
-    const basis = rulesBasis(rules.get(id)!);
-    const stale = settled.filter((month) => {
-      const row = rows.get(`${id} ${month}`);
-      const end = monthPeriod(month).to.getTime();
-      if (!row || row.rules !== basis || row.computedAt.getTime() < end + settleMs(id)) return true;
-      const counted = row.computedAt.getTime();
-      return (changes.get(id) ?? []).some((c) => c.updatedAt > counted && c.createdAt < end);
-    });
+    const stale = settled.filter((month) => !fresh(id, month, rows.get(`${id} ${month}`)));
+    for (const month of open) {
+      const latest = monthToDateKey(month, now, settleMs(id));
+      const row = kept.get(`${id} ${month}`);
+      if (row && fresh(id, row.month, row) && (!advance || row.month === latest)) toDate.set(`${id} ${month}`, row.month);
+      else if (latest) {
+        stale.push(latest);
+        toDate.set(`${id} ${month}`, latest);
+      }
+    }
     if (stale.length > 0) written += await writeRollups(id, stale, rules.get(id)!, now);
   }
-  return { settled, written };
+  return { settled, toDate, communities: ids, written };
 }
 
 const SUMMED = Object.fromEntries(COUNT_KEYS.map((k) => [k, true])) as Record<keyof Counts, true>;
 
 /**
  * Sums of a scope's months: settled months from their roll-ups (ensured fresh first, summed by
- * the database), the others counted from the rows once and grouped the same way.
+ * the database); the others from their month-to-date rows and the days after them counted from
+ * the rows once, grouped the same way.
  */
-async function rolledUp(communityIds: string[] | undefined, months: string[], now: Date) {
-  const { settled } = await ensureRollups(communityIds, months, now);
+async function rolledUp(communityIds: string[] | undefined, months: string[], now: Date, dimensions: readonly (typeof DIMENSIONS)[number][] = DIMENSIONS) {
+  const { settled, toDate, communities } = await ensureRollups(communityIds, months, now);
   const settledSet = new Set(settled);
   const open = months.filter((m) => !settledSet.has(m));
+  // The days of each open month after each community's month-to-date rows.
+  const after = (id: string, month: string): Period => {
+    const key = toDate.get(`${id} ${month}`);
+    return { from: key ? rollupPeriod(key).to : monthPeriod(month).from, to: monthPeriod(month).to };
+  };
   let fresh: RollupRow[] = [];
+  let toDateRows: RollupRow[] = [];
   if (open.length > 0) {
-    const window: Period = { from: monthPeriod(open[0]!).from, to: monthPeriod(open.at(-1)!).to };
-    fresh = rollupRowsOf(await loadMetricInput({ communityIds }, window), open, now);
+    const earliest = (month: string) => Math.min(monthPeriod(month).to.getTime(), ...communities.map((id) => after(id, month).from.getTime()));
+    const window: Period = { from: new Date(Math.min(...open.map(earliest))), to: monthPeriod(open.at(-1)!).to };
+    const input = await loadMetricInput({ communityIds }, window);
+    fresh = rollupRowsOf(input, (id) => open.map((month) => ({ key: month, period: after(id, month) })), now, [], dimensions);
+    const keys = [...new Set(toDate.values())];
+    if (keys.length > 0) {
+      const stored = await prisma.metricRollup.findMany({
+        where: { ...(communityIds ? { communityId: { in: communityIds } } : {}), month: { in: keys }, dimension: { in: ["", ...dimensions] } },
+        select: { communityId: true, month: true, dimension: true, key: true, ...SUMMED },
+      });
+      toDateRows = stored
+        .filter((r) => toDate.get(`${r.communityId} ${r.month.slice(0, 7)}`) === r.month)
+        .map((r) => ({
+          communityId: r.communityId,
+          month: r.month.slice(0, 7),
+          dimension: r.dimension as Dimension,
+          key: r.key,
+          counts: Object.fromEntries(COUNT_KEYS.map((k) => [k, r[k]])) as Counts,
+        }));
+    }
   }
   const inScope = communityIds ? { communityId: { in: communityIds } } : {};
   return {
@@ -467,13 +524,17 @@ async function rolledUp(communityIds: string[] | undefined, months: string[], no
         }
       }
       const wantedOpen = new Set(of.filter((m) => !settledSet.has(m)));
-      for (const r of fresh) if (r.dimension === dimension && wantedOpen.has(r.month)) add(grouping.map((x) => r[x]).join(" "), r.counts);
+      for (const r of [...toDateRows, ...fresh]) if (r.dimension === dimension && wantedOpen.has(r.month)) add(grouping.map((x) => r[x]).join(" "), r.counts);
       return [...out.entries()].map(([group, counts]) => ({ group, counts }));
     },
   };
 }
 
-/** The monthly roll-up job: every community's settled months since its first topic (or its creation). Returns the community-months written. */
+/**
+ * The roll-up job (daily): every community's settled months since its first topic (or its
+ * creation), and the month-to-date rows of the months still open, moved on to the latest settled
+ * day. Returns the roll-ups written.
+ */
 export async function rollUpMonths(now = new Date()): Promise<number> {
   const communities = await prisma.community.findMany({ select: { id: true, createdAt: true } });
   let written = 0;
@@ -482,7 +543,7 @@ export async function rollUpMonths(now = new Date()): Promise<number> {
     const start = earliest && earliest.createdAt < c.createdAt ? earliest.createdAt : c.createdAt;
     const months: string[] = [];
     for (let m = monthOf(start); m <= monthOf(now); m = nextMonth(m)) months.push(m);
-    written += (await ensureRollups([c.id], months, now)).written;
+    written += (await ensureRollups([c.id], months, now, true)).written;
   }
   return written;
 }
@@ -527,7 +588,7 @@ export async function scorecards(communityIds: string[], now = new Date(), count
   if (companies.length === 0) return [];
   const quarters = quartersUpTo(now, count);
   const months = quarters.flatMap((q) => monthsOf(quarterPeriod(q)));
-  const sums = await rolledUp(communityIds, months, now);
+  const sums = await rolledUp(communityIds, months, now, ["organization"]);
   const byOrgMonth = new Map((await sums.by("organization", ["key", "month"], months)).map((r) => [r.group, r.counts]));
   const rows: ScorecardRow[] = [];
   for (const company of companies) {

@@ -354,6 +354,33 @@ export function quartersUpTo(at: Date, count: number): string[] {
 export function beijingDay(at: Date): string {
   return new Date(at.getTime() + BEIJING_MS).toISOString().slice(0, 10);
 }
+/** When a Beijing calendar day starts: "2026-12-18" → 2026-12-17T16:00Z. */
+export function dayStart(day: string): Date {
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d) - BEIJING_MS);
+}
+
+/**
+ * A roll-up row's period. "2026-11" is a whole month. "2026-12-18" is a month still open, from
+ * its first day up to (not including) the 18th: the part of it that has settled, so that only
+ * the last days are counted fresh.
+ */
+export function rollupPeriod(key: string): Period {
+  const month = monthPeriod(key.slice(0, 7));
+  return key.length === 7 ? month : { from: month.from, to: dayStart(key) };
+}
+
+/**
+ * The month-to-date key of a month that has not settled, as of now: up to the latest day boundary
+ * whose response time (settleMs) has run out, and never the whole month (that is the month's own
+ * row, once it settles). Null while not even its first day has settled.
+ */
+export function monthToDateKey(month: string, now: Date, settleMs: number): string | null {
+  const p = monthPeriod(month);
+  const latest = dayStart(beijingDay(new Date(now.getTime() - settleMs))).getTime();
+  const cut = Math.min(latest, p.to.getTime() - DAY_MS);
+  return cut > p.from.getTime() ? beijingDay(new Date(cut)) : null;
+}
 
 // ——— 物业考评: the star rating ———
 
