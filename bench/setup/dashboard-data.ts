@@ -31,6 +31,10 @@ const SPAN = YEAR.to.getTime() - YEAR.from.getTime();
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 const CATEGORIES = ["parking", "greenery", "sanitation", "facilities", "safety", "dispute", "other"];
+/** The bench's "now": the last day of the year (nothing is written after it: a row from the future would make every roll-up stale). */
+const NOW = YEAR.to.getTime() - DAY;
+/** A moment, or null when it would come after now (the same random draws either way, so the data set stays the same). */
+const past = (ms: number) => (ms < NOW ? ms : null);
 
 const generatedAt = Date.now();
 const db = new Database(sqlitePath(), { timeout: 10_000 });
@@ -61,7 +65,11 @@ db.transaction(() => {
     const id = `t${i}`;
     topic.run(id, `议题${i}`, pick(CATEGORIES), "raised", `u${Math.floor(random() * 50)}`, `g${Math.floor(random() * 27)}`, iso(at), iso(at));
     step.run(`te${i}a`, id, "raised", iso(at));
-    if (random() < 0.7) step.run(`te${i}b`, id, pick(["answered", "accepted", "referred", "scheduled"]), iso(at + random() * 5 * DAY));
+    if (random() < 0.7) {
+      const type = pick(["answered", "accepted", "referred", "scheduled"]);
+      const stepAt = past(at + random() * 5 * DAY);
+      if (stepAt !== null) step.run(`te${i}b`, id, type, iso(stepAt));
+    }
   }
   const task = db.prepare(
     `INSERT INTO "Task" (id, communityId, title, status, organizationId, gridId, deadline, createdAt, updatedAt, firstResponseAt, closedAt, topicId, createdById) VALUES (?, 'bc', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'u0')`,
@@ -73,7 +81,7 @@ db.transaction(() => {
   for (let i = 0; i < TASKS; i++) {
     const created = YEAR.from.getTime() + random() * SPAN * 0.95;
     const deadline = created + (7 + random() * 30) * DAY;
-    const closed = random() < 0.7 ? created + random() * 45 * DAY : null;
+    const closed = random() < 0.7 ? past(created + random() * 45 * DAY) : null;
     const id = `k${i}`;
     task.run(
       id,
@@ -84,7 +92,7 @@ db.transaction(() => {
       iso(deadline),
       iso(created),
       iso(created),
-      random() < 0.8 ? iso(created + random() * 72 * 3_600_000) : null,
+      random() < 0.8 ? iso(Math.min(created + random() * 72 * 3_600_000, NOW - 1)) : null,
       closed ? iso(closed) : null,
       `t${Math.floor(random() * TOPICS)}`,
     );
@@ -122,10 +130,10 @@ const time = async (fn: () => unknown, cpu?: number[]) => {
 };
 
 const actor = (await loadActor("u0"))!;
-const now = new Date(YEAR.to.getTime() - DAY);
+const now = new Date(NOW);
 const community = { id: "bc", slug: "bench" };
-// The scheduler's monthly roll-up job, as it would have run: January to November come from
-// MetricRollup, December (open) is counted from the rows on every render.
+// The scheduler's daily roll-up job, as it would have run: January to November come from
+// MetricRollup, December (open) from its month-to-date rows and its last two days counted fresh.
 const rollupStart = Date.now();
 await rollUpMonths(now);
 const rollupSeconds = (Date.now() - rollupStart) / 1000;
