@@ -63,7 +63,7 @@ export const dashboardEn: typeof dashboardZhCN = {
   },
   jobs: {
     title: "Scheduled jobs",
-    intro: "Reminders, overdue escalation and monthly roll-ups run on a schedule; every run is logged here.",
+    intro: "Reminders, overdue escalation and daily metric roll-ups run on a schedule; every run is logged here.",
     job: "Job",
     next: "Next run",
     last: "Last run",
@@ -77,14 +77,14 @@ export const dashboardEn: typeof dashboardZhCN = {
     names: {
       deadlineReminders: "Deadline reminders and overdue escalation",
       verificationWindows: "Verification windows closing",
-      metricRollup: "Monthly metric roll-up",
+      metricRollup: "Metric roll-up (daily)",
       noticePeriods: "Notice periods ending",
     },
     details: {
       deadlineReminders: "{{sent}} reminders sent to {{notified}} people",
       verificationWindows: "{{settled}} tasks settled",
       noticePeriods: "{{ended}} notice periods ended, {{notified}} people told",
-      metricRollup: "{{months}} community-months counted",
+      metricRollup: "{{months}} community-months (or months to date) counted",
     },
   },
   definitions: {

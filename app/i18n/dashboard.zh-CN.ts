@@ -61,7 +61,7 @@ export const dashboardZhCN = {
   },
   jobs: {
     title: "定时任务",
-    intro: "提醒、逾期上报与月度汇总由定时任务执行，每次运行都记录在此。",
+    intro: "提醒、逾期上报与每日指标汇总由定时任务执行，每次运行都记录在此。",
     job: "任务",
     next: "下次运行",
     last: "上次运行",
@@ -75,14 +75,14 @@ export const dashboardZhCN = {
     names: {
       deadlineReminders: "到期提醒与逾期上报",
       verificationWindows: "验收期满处理",
-      metricRollup: "月度指标汇总",
+      metricRollup: "指标汇总（每日）",
       noticePeriods: "公示期结束",
     },
     details: {
       deadlineReminders: "发出 {{sent}} 条提醒，通知 {{notified}} 人",
       verificationWindows: "按验收规则处理了 {{settled}} 项任务",
       noticePeriods: "{{ended}} 个公示期结束，通知 {{notified}} 人",
-      metricRollup: "统计了 {{months}} 个社区月份",
+      metricRollup: "统计了 {{months}} 个社区月份（含本月至今）",
     },
   },
   definitions: {

@@ -174,7 +174,8 @@ export async function sendNoticeEndings(db: PrismaClient, now: Date): Promise<{ 
  *   has no marker is announced to its community's staff, so after downtime the one run tells
  *   each ending once, with the unanswered objections counted at the time of the run.
  * - metricRollup (daily, 02:00 Beijing): counts every settled month of every community that has
- *   no roll-up or a stale one (metrics.server.ts ensureRollups), so one late run fills every gap.
+ *   no roll-up or a stale one, and moves each open month's month-to-date rows on to its latest
+ *   settled day (metrics.server.ts ensureRollups), so one late run fills every gap.
  */
 export function siteJobs(): JobDefinition[] {
   return [
