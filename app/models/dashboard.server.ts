@@ -308,7 +308,7 @@ export async function districtDashboard(actor: Actor | null, districtId: string,
   // No per-grid table here: thousands of grids over a district are read community by community
   // (each community's dashboard has its grids); the per-community table stands in for it.
   const [data, labels] = await Promise.all([
-    dashboardData({ communityIds: ids }, choice.period, trendMonths(choice.period, now), now, { byGrid: false }),
+    dashboardData({ communityIds: ids, districtId }, choice.period, trendMonths(choice.period, now), now, { byGrid: false }),
     labelsOf(ids, locale, { grids: false }),
   ]);
   const figuresOfCommunity = new Map(data.byCommunity.map((b) => [b.key, { ...b.counts, ...ratesOf(b.counts) }]));

@@ -30,14 +30,31 @@ import {
 } from "./metrics";
 
 /** What the figures are about: the whole deployment, a district, one community, optionally narrowed to a grid, organisation or category. */
-export type Scope = { communityIds?: string[]; gridId?: string; organizationId?: string; category?: string };
+export type Scope = {
+  communityIds?: string[];
+  /** The whole street office: its communities (communityIds, when also given, are the same ones). */
+  districtId?: string;
+  gridId?: string;
+  organizationId?: string;
+  category?: string;
+};
+
+/**
+ * Rows of the scope's communities (topics and tasks). A whole district is named by its street
+ * office: one joined parameter reads several times faster through Prisma than an IN list of
+ * hundreds of community ids.
+ */
+function ofCommunities(scope: Pick<Scope, "communityIds" | "districtId">) {
+  if (scope.districtId) return { community: { districtId: scope.districtId } };
+  return scope.communityIds ? { communityId: { in: scope.communityIds } } : {};
+}
 
 const TOPIC_STEPS = ["answered", "referred", "accepted", "scheduled"];
 const TASK_STEPS = ["submitted", "sentBack"];
 
 function topicWhere(scope: Scope): Prisma.TopicWhereInput {
   return {
-    ...(scope.communityIds ? { communityId: { in: scope.communityIds } } : {}),
+    ...ofCommunities(scope),
     ...(scope.gridId ? { gridId: scope.gridId } : {}),
     ...(scope.category ? { category: scope.category } : {}),
     ...(scope.organizationId ? { referredOrgId: scope.organizationId } : {}),
@@ -48,16 +65,16 @@ function topicWhere(scope: Scope): Prisma.TopicWhereInput {
 function taskWhere(scope: Scope): Prisma.TaskWhereInput {
   return {
     parentId: null,
-    ...(scope.communityIds ? { communityId: { in: scope.communityIds } } : {}),
+    ...ofCommunities(scope),
     ...(scope.gridId ? { gridId: scope.gridId } : {}),
     ...(scope.category ? { topic: { category: scope.category } } : {}),
     ...(scope.organizationId ? { organizationId: scope.organizationId } : {}),
   };
 }
 
-async function rulesOf(communityIds: string[] | undefined): Promise<Map<string, CommunityRules>> {
+async function rulesOf(communityIds: string[] | undefined, districtId?: string): Promise<Map<string, CommunityRules>> {
   const rows = await prisma.community.findMany({
-    where: communityIds ? { id: { in: communityIds } } : {},
+    where: districtId ? { districtId } : communityIds ? { id: { in: communityIds } } : {},
     select: { id: true, taskSatisfiedRatings: true, taskResponseDeadlineHours: true },
   });
   return new Map(
@@ -118,7 +135,7 @@ export async function loadMetricInput(scope: Scope, window: Period): Promise<Met
       return [...byId.values()];
     }),
     prisma.taskVerification.findMany({ where: { updatedAt: range, task: tw }, select: { taskId: true, verdict: true, rating: true, updatedAt: true } }),
-    rulesOf(scope.communityIds),
+    rulesOf(scope.communityIds, scope.districtId),
   ]);
   // A verdict given in the window on a task that took no other part in it (a verifier changing
   // their rating late): the task is loaded too, so that the verdict follows it into breakdowns.
@@ -273,7 +290,7 @@ export async function dashboardData(
   if (scope.gridId || scope.organizationId || scope.category) return freshDashboardData(scope, period, months, now);
   const periodMonths = monthsOf(period);
   const all = [...new Set([...periodMonths, ...months])].sort();
-  const sums = await rolledUp(scope.communityIds, all, now, withGrids ? DIMENSIONS : ["category", "organization"]);
+  const sums = await rolledUp(scope, all, now, withGrids ? DIMENSIONS : ["category", "organization"]);
   const trendOf = await sums.by("", ["month"], all);
   const monthCounts = new Map(trendOf.map((r) => [r.group, r.counts]));
   const counts = periodMonths.reduce((sum, m) => addCounts(sum, monthCounts.get(m) ?? emptyCounts()), emptyCounts());
@@ -404,8 +421,13 @@ async function writeRollups(communityId: string, keys: string[], rules: Communit
  * `advance` (the daily job moves it on). Returns the settled months, the month-to-date key of each
  * community's open months (`${communityId} ${month}` → "2026-12-18"), and how many roll-ups were written.
  */
-export async function ensureRollups(communityIds: string[] | undefined, months: string[], now = new Date(), advance = false) {
-  const rules = await rulesOf(communityIds);
+export async function ensureRollups(
+  communityIds: string[] | undefined,
+  months: string[],
+  now = new Date(),
+  { advance = false, districtId }: { advance?: boolean; districtId?: string } = {},
+) {
+  const rules = await rulesOf(communityIds, districtId);
   const ids = [...rules.keys()];
   const settleMs = (id: string) => (rules.get(id)?.responseDeadlineHours ?? 48) * HOUR_MS;
   const longest = Math.max(48 * HOUR_MS, ...ids.map(settleMs));
@@ -414,6 +436,7 @@ export async function ensureRollups(communityIds: string[] | undefined, months: 
   const toDate = new Map<string, string>();
   if ((settled.length === 0 && open.length === 0) || ids.length === 0) return { settled, toDate, communities: ids, written: 0 };
   const inScope = communityIds ? { communityId: { in: ids } } : {};
+  const rowsInScope = ofCommunities({ communityIds: communityIds && ids, districtId });
   const have = await prisma.metricRollup.findMany({
     where: { ...inScope, dimension: "", OR: [{ month: { in: settled } }, ...open.map((m) => ({ month: { startsWith: `${m}-` } }))] },
     select: { communityId: true, month: true, rules: true, computedAt: true },
@@ -426,10 +449,10 @@ export async function ensureRollups(communityIds: string[] | undefined, months: 
   if (have.length > 0) {
     const since = new Date(Math.min(...have.map((r) => r.computedAt.getTime())));
     const [tasks, topics, verdicts] = await Promise.all([
-      prisma.task.findMany({ where: { ...inScope, updatedAt: { gt: since } }, select: { communityId: true, createdAt: true, updatedAt: true } }),
-      prisma.topic.findMany({ where: { ...inScope, updatedAt: { gt: since } }, select: { communityId: true, createdAt: true, updatedAt: true } }),
+      prisma.task.findMany({ where: { ...rowsInScope, updatedAt: { gt: since } }, select: { communityId: true, createdAt: true, updatedAt: true } }),
+      prisma.topic.findMany({ where: { ...rowsInScope, updatedAt: { gt: since } }, select: { communityId: true, createdAt: true, updatedAt: true } }),
       prisma.taskVerification.findMany({
-        where: { updatedAt: { gt: since }, ...(communityIds ? { task: inScope } : {}) },
+        where: { updatedAt: { gt: since }, ...(communityIds || districtId ? { task: rowsInScope } : {}) },
         select: { updatedAt: true, task: { select: { communityId: true, createdAt: true } } },
       }),
     ]);
@@ -471,8 +494,9 @@ const SUMMED = Object.fromEntries(COUNT_KEYS.map((k) => [k, true])) as Record<ke
  * the database); the others from their month-to-date rows and the days after them counted from
  * the rows once, grouped the same way.
  */
-async function rolledUp(communityIds: string[] | undefined, months: string[], now: Date, dimensions: readonly (typeof DIMENSIONS)[number][] = DIMENSIONS) {
-  const { settled, toDate, communities } = await ensureRollups(communityIds, months, now);
+async function rolledUp(scope: Scope, months: string[], now: Date, dimensions: readonly (typeof DIMENSIONS)[number][] = DIMENSIONS) {
+  const { communityIds, districtId } = scope;
+  const { settled, toDate, communities } = await ensureRollups(communityIds, months, now, { districtId });
   const settledSet = new Set(settled);
   const open = months.filter((m) => !settledSet.has(m));
   // The days of each open month after each community's month-to-date rows.
@@ -484,8 +508,13 @@ async function rolledUp(communityIds: string[] | undefined, months: string[], no
   let toDateRows: RollupRow[] = [];
   if (open.length > 0) {
     const earliest = (month: string) => Math.min(monthPeriod(month).to.getTime(), ...communities.map((id) => after(id, month).from.getTime()));
-    const window: Period = { from: new Date(Math.min(...open.map(earliest))), to: monthPeriod(open.at(-1)!).to };
-    const input = await loadMetricInput({ communityIds }, window);
+    // Up to now: nothing later can count yet (a deadline after now is not due), and a month's
+    // deadlines still to come would be most of what is read.
+    const window: Period = {
+      from: new Date(Math.min(...open.map(earliest))),
+      to: new Date(Math.min(monthPeriod(open.at(-1)!).to.getTime(), now.getTime() + 1)),
+    };
+    const input = await loadMetricInput({ communityIds, districtId }, window);
     fresh = rollupRowsOf(input, (id) => open.map((month) => ({ key: month, period: after(id, month) })), now, [], dimensions);
     const keys = [...new Set(toDate.values())];
     if (keys.length > 0) {
@@ -543,7 +572,7 @@ export async function rollUpMonths(now = new Date()): Promise<number> {
     const start = earliest && earliest.createdAt < c.createdAt ? earliest.createdAt : c.createdAt;
     const months: string[] = [];
     for (let m = monthOf(start); m <= monthOf(now); m = nextMonth(m)) months.push(m);
-    written += (await ensureRollups([c.id], months, now, true)).written;
+    written += (await ensureRollups([c.id], months, now, { advance: true })).written;
   }
   return written;
 }
@@ -588,7 +617,7 @@ export async function scorecards(communityIds: string[], now = new Date(), count
   if (companies.length === 0) return [];
   const quarters = quartersUpTo(now, count);
   const months = quarters.flatMap((q) => monthsOf(quarterPeriod(q)));
-  const sums = await rolledUp(communityIds, months, now, ["organization"]);
+  const sums = await rolledUp({ communityIds }, months, now, ["organization"]);
   const byOrgMonth = new Map((await sums.by("organization", ["key", "month"], months)).map((r) => [r.group, r.counts]));
   const rows: ScorecardRow[] = [];
   for (const company of companies) {
