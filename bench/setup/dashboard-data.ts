@@ -61,7 +61,7 @@ db.transaction(() => {
   );
   const step = db.prepare(`INSERT INTO "TopicEvent" (id, topicId, type, createdAt) VALUES (?, ?, ?, ?)`);
   for (let i = 0; i < TOPICS; i++) {
-    const at = YEAR.from.getTime() + random() * SPAN;
+    const at = Math.min(YEAR.from.getTime() + random() * SPAN, NOW - 1);
     const id = `t${i}`;
     topic.run(id, `议题${i}`, pick(CATEGORIES), "raised", `u${Math.floor(random() * 50)}`, `g${Math.floor(random() * 27)}`, iso(at), iso(at));
     step.run(`te${i}a`, id, "raised", iso(at));
