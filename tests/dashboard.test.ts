@@ -12,6 +12,7 @@ import {
   communityTable,
   districtDashboard,
   jobLog,
+  narrowOf,
   parsePeriod,
   setResidentsSeeScorecards,
   setScorecardWeights,
@@ -75,6 +76,21 @@ describe("figures from the database", () => {
     const svg = renderChart(trend);
     expect(svg.startsWith("<svg")).toBe(true);
     expect(svg).toContain("出题");
+  });
+
+  it("narrowed to a grid, an organisation or a category, each figure's list keeps the narrowing, or there is none where the list cannot", async () => {
+    const staff = (await loadActor("u-staff"))!;
+    const list = async (narrow: Parameters<typeof communityDashboard>[5], key: string) =>
+      (await communityDashboard(staff, { id: "c1", slug: "alpha" }, "2026-11", "zh-CN", NOW, narrow)).figures.find((f) => f.key === key)!.list;
+    expect(await list(narrowOf("grid:g2"), "topicsRaised")).toBe("/c/alpha/topics?from=2026-11-01&to=2026-11-30&gridId=g2");
+    expect(await list(narrowOf("grid:g2"), "tasksClosed")).toBe("/c/alpha/tasks?status=closed&gridId=g2");
+    expect(await list(narrowOf("cat:parking"), "topicsAnsweredAtOnce")).toBe("/c/alpha/topics?from=2026-11-01&to=2026-11-30&status=answered&category=parking");
+    // The task list has no category filter, nor the topic board an organisation filter.
+    expect(await list(narrowOf("cat:parking"), "tasksClosed")).toBeNull();
+    expect(await list(narrowOf("org:org1"), "topicsRaised")).toBeNull();
+    expect(await list(narrowOf("org:org1"), "tasksOverdue")).toBe("/c/alpha/tasks?status=overdue&organizationId=org1");
+    expect(narrowOf("grid:g2;drop")).toEqual({});
+    expect(narrowOf("place:g2")).toEqual({});
   });
 
   it("periods: a year, a quarter, a month; nonsense is refused", () => {

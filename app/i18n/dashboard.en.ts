@@ -8,6 +8,13 @@ export const dashboardEn: typeof dashboardZhCN = {
   periodYear: "{{year}}",
   periodQuarter: "Q{{q}} {{year}}",
   periodMonth: "{{month}}/{{year}}",
+  scope: {
+    label: "Scope",
+    whole: "The whole community",
+    grids: "Grids",
+    categories: "Topic categories",
+    organizations: "Organisations",
+  },
   show: "Show",
   headline: "Headline figures",
   definition: "Definition",

@@ -6,6 +6,13 @@ export const dashboardZhCN = {
   periodYear: "{{year}} 年",
   periodQuarter: "{{year}} 年第 {{q}} 季度",
   periodMonth: "{{year}} 年 {{month}} 月",
+  scope: {
+    label: "范围",
+    whole: "整个社区",
+    grids: "网格",
+    categories: "议题类别",
+    organizations: "单位",
+  },
   show: "查看",
   headline: "主要指标",
   definition: "口径",

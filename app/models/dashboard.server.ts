@@ -85,6 +85,18 @@ export function periodChoices(now: Date): string[] {
   return [String(year), String(year - 1), ...quarters, ...monthsUpTo(now, 12).reverse()];
 }
 
+// ——— Narrower scopes: "grid:<id>", "org:<id>", "cat:<key>" ———
+
+export type Narrow = Omit<Scope, "communityIds" | "districtId">;
+/** A narrower scope the page, its downloads and their links accept (one grid, organisation or category). */
+export const SCOPE_KEY = /^(grid|org|cat):([A-Za-z0-9_-]{1,64})$/;
+
+export function narrowOf(key: string | null | undefined): Narrow {
+  const m = key ? SCOPE_KEY.exec(key) : null;
+  if (!m) return {};
+  return m[1] === "grid" ? { gridId: m[2] } : m[1] === "org" ? { organizationId: m[2] } : { category: m[2] };
+}
+
 // ——— Resources ———
 
 export async function dashboardResource(communityId: string): Promise<DashboardResource> {
@@ -173,20 +185,35 @@ export function scorecardTable(t: TFunction, rows: ScorecardRow[]): DataTable {
 
 export type FigureView = { key: FigureKey; value: number | null; kind: "rate" | "number" | "count"; definition: string; list: string | null };
 
-/** Where the list of what a figure counts lives: the topic board or the task list, filtered. */
-function listHref(slug: string, key: FigureKey, period: Period, now: Date): string | null {
+/**
+ * Where the list of what a figure counts lives: the topic board or the task list, filtered to the
+ * same grid or category (topics) or grid or organisation (tasks). None where the list has no such
+ * filter (topics by organisation, tasks by category): a longer list would not be what is counted.
+ */
+function listHref(slug: string, key: FigureKey, period: Period, now: Date, narrow: Narrow): string | null {
   const from = beijingDay(period.from);
   const to = beijingDay(new Date(Math.min(period.to.getTime(), now.getTime()) - 1));
-  const topics = (extra = "") => `/c/${slug}/topics?from=${from}&to=${to}${extra}`;
-  const tasks = (status?: string) => `/c/${slug}/tasks${status ? `?status=${status}` : ""}`;
+  const topics = (status?: string) =>
+    narrow.organizationId
+      ? null
+      : `/c/${slug}/topics?${new URLSearchParams({ from, to, ...(status ? { status } : {}), ...(narrow.gridId ? { gridId: narrow.gridId } : {}), ...(narrow.category ? { category: narrow.category } : {}) })}`;
+  const tasks = (status?: string) => {
+    if (narrow.category) return null;
+    const query = new URLSearchParams({
+      ...(status ? { status } : {}),
+      ...(narrow.gridId ? { gridId: narrow.gridId } : {}),
+      ...(narrow.organizationId ? { organizationId: narrow.organizationId } : {}),
+    }).toString();
+    return `/c/${slug}/tasks${query ? `?${query}` : ""}`;
+  };
   switch (key) {
     case "topicsRaised":
     case "topicsAccepted":
       return topics();
     case "topicsAnsweredAtOnce":
-      return topics("&status=answered");
+      return topics("answered");
     case "topicsDeliberated":
-      return topics("&status=accepted");
+      return topics("accepted");
     case "tasksOpened":
     case "responseRate":
       return tasks();
@@ -206,13 +233,13 @@ function listHref(slug: string, key: FigureKey, period: Period, now: Date): stri
   }
 }
 
-function figureViews(figures: Figures, slug: string | null, period: Period, now: Date): FigureView[] {
+function figureViews(figures: Figures, slug: string | null, period: Period, now: Date, narrow: Narrow = {}): FigureView[] {
   return FIGURE_KEYS.map((key) => ({
     key,
     value: figures[key],
     kind: figureKind(key),
     definition: `/dashboard/definitions#${key}`,
-    list: slug ? listHref(slug, key, period, now) : null,
+    list: slug ? listHref(slug, key, period, now, narrow) : null,
   }));
 }
 
@@ -284,7 +311,7 @@ export async function communityDashboard(
   periodKey: string | null | undefined,
   locale: Locale,
   now = new Date(),
-  narrow: Omit<Scope, "communityIds"> = {},
+  narrow: Narrow = {},
 ): Promise<DashboardView> {
   requirePermission(actor, "dashboard:view", await dashboardResource(community.id));
   const choice = parsePeriod(periodKey, now);
@@ -293,7 +320,7 @@ export async function communityDashboard(
   const [data, labels] = await Promise.all([dashboardData(scope, choice.period, trendMonths(choice.period, now), now), labelsOf(scope.communityIds, locale)]);
   return {
     period: { key: choice.key, from: choice.period.from.toISOString(), to: choice.period.to.toISOString() },
-    figures: figureViews(data.figures, community.slug, choice.period, now),
+    figures: figureViews(data.figures, community.slug, choice.period, now, narrow),
     tables: tablesOf(t, data, labels),
   };
 }
@@ -422,8 +449,9 @@ export async function communityTable(
   periodKey: string | null | undefined,
   locale: Locale,
   now = new Date(),
+  narrow: Narrow = {},
 ): Promise<DataTable> {
   if (id === "scorecard") return (await communityScorecards(actor, community.id, locale, now)).table;
-  const view = await communityDashboard(actor, community, periodKey, locale, now);
+  const view = await communityDashboard(actor, community, periodKey, locale, now, narrow);
   return view.tables.find((t) => t.id === id)!;
 }

@@ -13,9 +13,11 @@ import { volunteerDashboard } from "~/models/volunteer.server";
 import { renderChart } from "~/models/charts.server";
 import {
   PERIOD_KEY,
+  SCOPE_KEY,
   communityDashboard,
   communityScorecards,
   dashboardResource,
+  narrowOf,
   periodChoices,
   periodLabel,
   setPublicHeadline,
@@ -39,9 +41,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = await getLocale(request);
   const now = new Date();
   // A period the page does not know shows the default (this year) rather than an error page.
-  const asked = new URL(request.url).searchParams.get("p");
+  const search = new URL(request.url).searchParams;
+  const asked = search.get("p");
   const p = asked && PERIOD_KEY.test(asked) ? asked : null;
-  const view = await orHttpError(() => communityDashboard(actor, community, p, locale, now), request);
+  // So is a scope that is not one of this community's grids, categories or organisations.
+  const scopes = await scopeChoices(community.id, locale);
+  const s = scopes.some((group) => group.options.some((o) => o.key === search.get("s"))) ? search.get("s")! : "";
+  const view = await orHttpError(() => communityDashboard(actor, community, p, locale, now, narrowOf(s)), request);
   const resource = await dashboardResource(community.id);
   const scorecard = can(actor, "scorecard:view", resource) ? await communityScorecards(actor, community.id, locale, now) : null;
   const isStaff = can(actor, "dashboard:configure", resource);
@@ -49,6 +55,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     community: { slug: community.slug, name: community.name },
     period: view.period,
+    scope: s,
+    scopes,
     periods: periodChoices(now).map((key) => ({ key, label: periodLabel(t, key) })),
     figures: view.figures,
     tables: view.tables.map((table) => ({ ...table, svg: renderChart(table, 640, 320) })),
@@ -58,6 +66,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     jobs: isStaff ? await jobOverview(prisma, { limit: 20, t }) : null,
     volunteer: await volunteerDashboard(community.id, view.period),
   };
+}
+
+/** The narrower scopes the page offers: the community's grids, topic categories and organisations. */
+async function scopeChoices(communityId: string, locale: string) {
+  const [grids, categories, organizations] = await Promise.all([
+    prisma.grid.findMany({ where: { communityId, archivedAt: null }, select: { id: true, name: true }, orderBy: { code: "asc" } }),
+    prisma.topicCategory.findMany({ where: { communityId, archived: false }, select: { key: true, nameZh: true, nameEn: true }, orderBy: { position: "asc" } }),
+    prisma.organization.findMany({ where: { communityId, archivedAt: null }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
+  ]);
+  const options = [
+    { group: "grids", options: grids.map((g) => ({ key: `grid:${g.id}`, label: g.name })) },
+    { group: "categories", options: categories.map((c) => ({ key: `cat:${c.key}`, label: locale === "en" ? c.nameEn : c.nameZh })) },
+    { group: "organizations", options: organizations.map((o) => ({ key: `org:${o.id}`, label: o.name })) },
+  ];
+  return options.map((g) => ({ ...g, options: g.options.filter((o) => SCOPE_KEY.test(o.key)) }));
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -79,12 +102,15 @@ export default function DashboardPage() {
   const outcome = useActionData<typeof action>();
   const { t, i18n } = useTranslation();
   const download = (id: string) => (format: "csv" | "xlsx") =>
-    `/c/${data.community.slug}/dashboard/download?table=${id}&format=${format}&p=${encodeURIComponent(data.period.key)}`;
+    `/c/${data.community.slug}/dashboard/download?${new URLSearchParams({ table: id, format, p: data.period.key, ...(data.scope && id !== "scorecard" ? { s: data.scope } : {}) })}`;
   return (
     <div className="stack">
       <div className="card">
         <h1>{t("dashboard.title")}</h1>
-        <p className="muted">{data.community.name}</p>
+        <p className="muted">
+          {data.community.name}
+          {data.scope ? ` · ${data.scopes.flatMap((g) => g.options).find((o) => o.key === data.scope)?.label ?? ""}` : ""}
+        </p>
         <Form method="get" className="period-form">
           <label>
             {t("dashboard.period")}
@@ -95,6 +121,24 @@ export default function DashboardPage() {
                   {p.label}
                 </option>
               ))}
+            </select>
+          </label>
+          <label>
+            {t("dashboard.scope.label")}
+            <br />
+            <select name="s" defaultValue={data.scope}>
+              <option value="">{t("dashboard.scope.whole")}</option>
+              {data.scopes
+                .filter((group) => group.options.length > 0)
+                .map((group) => (
+                  <optgroup key={group.group} label={t(`dashboard.scope.${group.group}`)}>
+                    {group.options.map((o) => (
+                      <option key={o.key} value={o.key}>
+                        {o.label}
+                      </option>
+                    ))}
+                  </optgroup>
+                ))}
             </select>
           </label>
           <button className="btn" type="submit">

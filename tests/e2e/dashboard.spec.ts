@@ -57,6 +57,34 @@ test("staff read the dashboard on a phone, follow a figure to its list and downl
   await expect(page.getByTestId("star-formula")).toContainText("0.35");
 });
 
+test("staff narrow the dashboard to one grid: its figures are that grid's row of the community's table, and its lists and downloads keep the grid", async ({
+  page,
+}) => {
+  await signIn(page, USERS.staff);
+  await page.getByTestId("dashboard-link").first().click();
+  await expect(page.getByRole("heading", { level: 1, name: "看板" })).toBeVisible();
+  // The whole community's table by grid: a grid's row (not the row of topics with no grid).
+  const byGrid = page.locator('[data-chart="byGrid"]').getByRole("table");
+  const headers = await byGrid.locator("thead th").allInnerTexts();
+  const rows = await byGrid.locator("tbody tr").evaluateAll((trs) => trs.map((tr) => [...(tr as HTMLTableRowElement).cells].map((c) => c.textContent ?? "")));
+  const offered = await page.getByLabel("范围").locator("option").allInnerTexts();
+  const row = rows.find((r) => offered.includes(r[0]!) && Number(r[headers.indexOf("居民出题")]) > 0);
+  expect(row, `a grid with topics among ${JSON.stringify(rows)}`).toBeTruthy();
+
+  await page.getByLabel("范围").selectOption({ label: row![0]! });
+  await page.getByRole("button", { name: "查看" }).click();
+  await expect(page).toHaveURL(/[?&]s=grid%3A/);
+  await expect(page.locator("h1 + p")).toContainText(row![0]!);
+  expect(await figureValue(page, "topicsRaised")).toBe(Number(row![headers.indexOf("居民出题")]));
+  expect(await figureValue(page, "tasksClosed")).toBe(Number(row![headers.indexOf("办结任务")]));
+  // Its lists are that grid's: the link carries the grid.
+  const link = page.locator('[data-figure="topicsRaised"]').getByRole("link", { name: "居民出题: 明细" });
+  await expect(link).toHaveAttribute("href", /gridId=/);
+  // Its downloads too.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator('[data-chart="trend"]').getByTestId("download-trend-csv").click()]);
+  expect(download.suggestedFilename()).toMatch(/-trend-\d{4}-grid-[A-Za-z0-9_-]+\.csv$/);
+});
+
 /** The figure's number as the page shows it. */
 const figureValue = async (page: Page, key: string) => Number(await page.locator(`[data-figure="${key}"] .figure-value`).innerText());
 /** A cell of the trend table: the row of the latest month, the column by its header. */
