@@ -2,16 +2,13 @@
 // password and is signed in; from then on they sign in with their phone number.
 import type { MetaFunction } from "@remix-run/node";
 import { pageMeta } from "~/utils/page-meta";
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { Field } from "~/components/field";
 import { activate, findUsableActivation } from "~/models/activation.server";
-import { createAuthSession } from "~/utils/auth.server";
-import { fieldsOf, formOf } from "~/utils/forms.server";
-import { LIMITS, RateLimited, limitAddress } from "~/utils/rate-limit.server";
+import { setPasswordByLink } from "~/utils/password-link.server";
 import { activateSchema } from "~/utils/roster-schemas";
-import { fieldErrors } from "~/utils/schemas";
 
 export const meta: MetaFunction = (args) => pageMeta(args, "roster.activate.title");
 
@@ -23,26 +20,8 @@ export async function loader({ params }: LoaderFunctionArgs) {
   return { link: link ? { name: link.displayName, phone: link.phone ?? "", community: link.community } : null };
 }
 
-type ActionData = { errors: Record<string, string>; values?: Record<string, number> };
-
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  try {
-    // Per address, before the body is read: the same bound as invitation links.
-    await limitAddress("activate", context, LIMITS.inviteAccept);
-  } catch (error) {
-    if (error instanceof RateLimited)
-      return json<ActionData>(
-        { errors: { _form: error.key }, values: { minutes: Math.ceil(error.retryAfterSec / 60) } },
-        { status: 429, headers: { "Retry-After": String(error.retryAfterSec) } },
-      );
-    throw error;
-  }
-  const parsed = activateSchema.safeParse(fieldsOf(await formOf(request)));
-  if (!parsed.success) return json<ActionData>({ errors: fieldErrors(parsed.error) });
-  const result = await activate(params.token ?? "", parsed.data.password);
-  if (!result.ok) return json<ActionData>({ errors: { _form: "errors.activationInvalid" } }, { status: 410 });
-  throw redirect("/", { headers: { "Set-Cookie": await createAuthSession(result.userId, request) } });
-}
+export const action = (args: ActionFunctionArgs) =>
+  setPasswordByLink(args, { limit: "activate", schema: activateSchema, spend: activate, invalidKey: "errors.activationInvalid" });
 
 export default function ActivatePage() {
   const { link } = useLoaderData<typeof loader>();

@@ -1,16 +1,13 @@
 // 重设密码: a member who forgot their password opens the one-time link staff gave them, sets a
 // new password and is signed in; every other sign-in of theirs ends.
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PasswordField } from "~/components/field";
 import { findUsableReset, spendPasswordReset } from "~/models/password-reset.server";
-import { createAuthSession } from "~/utils/auth.server";
-import { fieldsOf, formOf } from "~/utils/forms.server";
+import { setPasswordByLink } from "~/utils/password-link.server";
 import { pageMeta } from "~/utils/page-meta";
-import { LIMITS, RateLimited, limitAddress } from "~/utils/rate-limit.server";
 import { resetPasswordSchema } from "~/utils/reset-schemas";
-import { fieldErrors } from "~/utils/schemas";
 
 // Retry-After from a refused action reaches the browser; the link's page is never kept by a cache.
 export function headers({ actionHeaders }: { actionHeaders: Headers }) {
@@ -30,26 +27,8 @@ export async function loader({ params }: LoaderFunctionArgs) {
   );
 }
 
-type ActionData = { errors: Record<string, string>; values?: Record<string, number> };
-
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  try {
-    // Per address, before the body is read: the same bound as invitation and activation links.
-    await limitAddress("password-reset", context, LIMITS.inviteAccept);
-  } catch (error) {
-    if (error instanceof RateLimited)
-      return json<ActionData>(
-        { errors: { _form: error.key }, values: { minutes: Math.ceil(error.retryAfterSec / 60) } },
-        { status: 429, headers: { "Retry-After": String(error.retryAfterSec) } },
-      );
-    throw error;
-  }
-  const parsed = resetPasswordSchema.safeParse(fieldsOf(await formOf(request)));
-  if (!parsed.success) return json<ActionData>({ errors: fieldErrors(parsed.error) }, { status: 400 });
-  const result = await spendPasswordReset(params.token ?? "", parsed.data.password);
-  if (!result.ok) return json<ActionData>({ errors: { _form: "errors.resetInvalid" } }, { status: 410 });
-  throw redirect("/", { headers: { "Set-Cookie": await createAuthSession(result.userId, request) } });
-}
+export const action = (args: ActionFunctionArgs) =>
+  setPasswordByLink(args, { limit: "password-reset", schema: resetPasswordSchema, spend: spendPasswordReset, invalidKey: "errors.resetInvalid" });
 
 export default function ResetPage() {
   const { reset } = useLoaderData<typeof loader>();
