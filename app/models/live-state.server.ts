@@ -129,16 +129,49 @@ export function scheduleTally(sessionId: string, motionId: string): void {
  * thousand checking in would otherwise compute it a thousand times).
  */
 // One per process (one module graph): an action through the API invalidates what a Socket.IO join would serve.
-const snapshots = new Map<string, Promise<SharedState>>();
+//
+// A snapshot older than a second is not recomputed (about fifteen statements) but checked: every
+// change is followed by announce(), which increments the session's stateVersion in the database
+// (on whichever process made it), so one read of the version says whether it still holds. With a
+// hundred sessions filling up at once, a join found the 1 s snapshot expired nearly every time and
+// the state cost more than the rest of connecting (connect profile, BENCHMARKS.md). Whatever changes
+// without announce() (a display name) is still re-read after KEEP_MS.
+const CHECK_AFTER_MS = 1000;
+const KEEP_MS = 10_000;
+/** A snapshot nobody asked for in this long is let go (a session's memory ends with its joins). */
+const IDLE_MS = 1000;
+type Snapshot = { state: Promise<SharedState>; checkedAt: number; askedAt: number };
+const snapshots = new Map<string, Snapshot>();
 function sharedState(sessionId: string): Promise<SharedState> {
-  let snapshot = snapshots.get(sessionId);
-  if (!snapshot) {
-    snapshot = computeState(sessionId);
-    snapshots.set(sessionId, snapshot);
-    snapshot.catch(() => snapshots.delete(sessionId));
-    // Even without a change, no snapshot is served for long (timers, server time).
-    setTimeout(() => snapshots.get(sessionId) === snapshot && snapshots.delete(sessionId), 1000).unref();
+  const now = Date.now();
+  const kept = snapshots.get(sessionId);
+  if (!kept) return computeSnapshot(sessionId).state;
+  kept.askedAt = now;
+  if (now - kept.checkedAt > CHECK_AFTER_MS) {
+    kept.checkedAt = now;
+    kept.state = kept.state.then(async (state) => {
+      const row = await prisma.councilSession.findUnique({ where: { id: sessionId }, select: { stateVersion: true } });
+      if (row?.stateVersion === state.version) return state;
+      if (snapshots.get(sessionId) === kept) snapshots.delete(sessionId);
+      return computeSnapshot(sessionId).state;
+    });
+    kept.state.catch(() => snapshots.get(sessionId) === kept && snapshots.delete(sessionId));
   }
+  return kept.state;
+}
+
+function computeSnapshot(sessionId: string): Snapshot {
+  const computedAt = Date.now();
+  const snapshot: Snapshot = { state: computeState(sessionId), checkedAt: computedAt, askedAt: computedAt };
+  snapshots.set(sessionId, snapshot);
+  snapshot.state.catch(() => snapshots.get(sessionId) === snapshot && snapshots.delete(sessionId));
+  const expire = () => {
+    if (snapshots.get(sessionId) !== snapshot) return;
+    const now = Date.now();
+    if (now - snapshot.askedAt >= IDLE_MS || now - computedAt >= KEEP_MS) return void snapshots.delete(sessionId);
+    setTimeout(expire, IDLE_MS - (now - snapshot.askedAt)).unref();
+  };
+  setTimeout(expire, IDLE_MS).unref();
   return snapshot;
 }
 
@@ -147,7 +180,8 @@ export async function liveState(sessionId: string, viewer?: Actor) {
   const shared = await sharedState(sessionId);
   const voting = shared.motions.find((m) => m.status === "voting");
   // The tally moves with every ballot: counted fresh (one small query), never cached with the rest.
-  const state = { ...shared, tally: voting ? await tallyOf(voting.id) : null };
+  // The server's clock as of now, not as of the snapshot (clients correct their timers with it).
+  const state = { ...shared, serverTime: new Date().toISOString(), tally: voting ? await tallyOf(voting.id) : null };
   if (!viewer) return { ...state, me: null };
   const proxyFor = state.proxies.filter((p) => p.proxyId === viewer.userId);
   return {
