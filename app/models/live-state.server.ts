@@ -19,13 +19,15 @@ type Tx = Prisma.TransactionClient;
  * Inside a transaction pass its client: with one SQLite connection, a query on
  * the outer client would wait for the transaction to end.
  */
-export async function presence(sessionId: string, councilId: string, db: Tx = prisma) {
+export async function presence(sessionId: string, councilId: string, db: Tx = prisma, known?: KnownPresence) {
   // A session that is over keeps the seats it had when it adjourned; one in progress (or to come) counts the current terms.
-  const session = await db.councilSession.findUnique({ where: { id: sessionId }, select: { adjournedAt: true } });
+  const adjournedAt = known
+    ? known.adjournedAt
+    : ((await db.councilSession.findUnique({ where: { id: sessionId }, select: { adjournedAt: true } }))?.adjournedAt ?? null);
   const [seats, attendance, proxies] = await Promise.all([
-    db.councilSeat.findMany({ where: seatsInForce(councilId, session?.adjournedAt ?? null), select: { userId: true, constituency: true } }),
-    db.attendance.findMany({ where: { sessionId }, select: { userId: true, kind: true } }),
-    db.proxyAuthorization.findMany({ where: { sessionId, revokedAt: null }, select: { grantorId: true, proxyId: true } }),
+    db.councilSeat.findMany({ where: seatsInForce(councilId, adjournedAt), select: { userId: true, constituency: true } }),
+    known?.attendance ?? db.attendance.findMany({ where: { sessionId }, select: { userId: true, kind: true } }),
+    known?.proxies ?? db.proxyAuthorization.findMany({ where: { sessionId, revokedAt: null }, select: { grantorId: true, proxyId: true } }),
   ]);
   const here = new Set(attendance.filter((a) => a.kind === "member").map((a) => a.userId));
   const inRoom = new Set(attendance.map((a) => a.userId));
@@ -41,10 +43,20 @@ export async function presence(sessionId: string, councilId: string, db: Tx = pr
   return { seated, present: present.length, byConstituency, here };
 }
 
-export async function quorumOf(sessionId: string, councilId: string) {
+/**
+ * What presence() would read about the session, when the caller has just read it (the live state
+ * reads the session with its attendance and live proxies: four statements fewer per snapshot).
+ */
+type KnownPresence = {
+  adjournedAt: Date | null;
+  attendance: { userId: string; kind: string }[];
+  proxies: { grantorId: string; proxyId: string }[];
+};
+
+export async function quorumOf(sessionId: string, councilId: string, known?: KnownPresence) {
   const [council, p] = await Promise.all([
     prisma.council.findUniqueOrThrow({ where: { id: councilId }, select: { quorumRatio: true, quorumInclusive: true } }),
-    presence(sessionId, councilId),
+    presence(sessionId, councilId, prisma, known),
   ]);
   return { ...quorum(p.seated, p.present, council.quorumRatio, council.quorumInclusive), byConstituency: p.byConstituency };
 }
@@ -247,7 +259,7 @@ async function computeState(sessionId: string) {
     },
   });
   if (!s) throw new NotFound("session");
-  const q = await quorumOf(sessionId, s.councilId);
+  const q = await quorumOf(sessionId, s.councilId, { adjournedAt: s.adjournedAt, attendance: s.attendance, proxies: s.proxies });
   const ids = new Set([
     ...s.attendance.map((a) => a.userId),
     ...s.hands.map((h) => h.userId),
