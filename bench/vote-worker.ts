@@ -87,8 +87,13 @@ async function handle(msg: Msg): Promise<unknown> {
               entry.socket.disconnect();
               dropped++;
               entry.socket = await connect(entry.member);
-              await ask(entry.socket, "session:join", { sessionId }, 30_000);
               follow(entry);
+              const joined = (await ask(entry.socket, "session:join", { sessionId }, 30_000)) as { state?: { tally?: { cast: number } | null } };
+              // As the page does (use-live-session.ts): the join's reply carries the whole state, the tally
+              // with it. A phone that rejoins after the last ballot's push sees the final tally there
+              // (its own retry is a duplicate and pushes nothing); listening to pushes only, the bench
+              // counted such phones as having missed it once bursts ran at the offered rate.
+              if (entry.sawFinal === null && expected > 0 && (joined.state?.tally?.cast ?? 0) >= expected) entry.sawFinal = now();
               continue;
             }
             try {

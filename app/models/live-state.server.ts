@@ -19,13 +19,15 @@ type Tx = Prisma.TransactionClient;
  * Inside a transaction pass its client: with one SQLite connection, a query on
  * the outer client would wait for the transaction to end.
  */
-export async function presence(sessionId: string, councilId: string, db: Tx = prisma) {
+export async function presence(sessionId: string, councilId: string, db: Tx = prisma, known?: KnownPresence) {
   // A session that is over keeps the seats it had when it adjourned; one in progress (or to come) counts the current terms.
-  const session = await db.councilSession.findUnique({ where: { id: sessionId }, select: { adjournedAt: true } });
+  const adjournedAt = known
+    ? known.adjournedAt
+    : ((await db.councilSession.findUnique({ where: { id: sessionId }, select: { adjournedAt: true } }))?.adjournedAt ?? null);
   const [seats, attendance, proxies] = await Promise.all([
-    db.councilSeat.findMany({ where: seatsInForce(councilId, session?.adjournedAt ?? null), select: { userId: true, constituency: true } }),
-    db.attendance.findMany({ where: { sessionId }, select: { userId: true, kind: true } }),
-    db.proxyAuthorization.findMany({ where: { sessionId, revokedAt: null }, select: { grantorId: true, proxyId: true } }),
+    db.councilSeat.findMany({ where: seatsInForce(councilId, adjournedAt), select: { userId: true, constituency: true } }),
+    known?.attendance ?? db.attendance.findMany({ where: { sessionId }, select: { userId: true, kind: true } }),
+    known?.proxies ?? db.proxyAuthorization.findMany({ where: { sessionId, revokedAt: null }, select: { grantorId: true, proxyId: true } }),
   ]);
   const here = new Set(attendance.filter((a) => a.kind === "member").map((a) => a.userId));
   const inRoom = new Set(attendance.map((a) => a.userId));
@@ -41,10 +43,20 @@ export async function presence(sessionId: string, councilId: string, db: Tx = pr
   return { seated, present: present.length, byConstituency, here };
 }
 
-export async function quorumOf(sessionId: string, councilId: string) {
+/**
+ * What presence() would read about the session, when the caller has just read it (the live state
+ * reads the session with its attendance and live proxies: four statements fewer per snapshot).
+ */
+type KnownPresence = {
+  adjournedAt: Date | null;
+  attendance: { userId: string; kind: string }[];
+  proxies: { grantorId: string; proxyId: string }[];
+};
+
+export async function quorumOf(sessionId: string, councilId: string, known?: KnownPresence) {
   const [council, p] = await Promise.all([
     prisma.council.findUniqueOrThrow({ where: { id: councilId }, select: { quorumRatio: true, quorumInclusive: true } }),
-    presence(sessionId, councilId),
+    presence(sessionId, councilId, prisma, known),
   ]);
   return { ...quorum(p.seated, p.present, council.quorumRatio, council.quorumInclusive), byConstituency: p.byConstituency };
 }
@@ -129,16 +141,49 @@ export function scheduleTally(sessionId: string, motionId: string): void {
  * thousand checking in would otherwise compute it a thousand times).
  */
 // One per process (one module graph): an action through the API invalidates what a Socket.IO join would serve.
-const snapshots = new Map<string, Promise<SharedState>>();
+//
+// A snapshot older than a second is not recomputed (about fifteen statements) but checked: every
+// change is followed by announce(), which increments the session's stateVersion in the database
+// (on whichever process made it), so one read of the version says whether it still holds. With a
+// hundred sessions filling up at once, a join found the 1 s snapshot expired nearly every time and
+// the state cost more than the rest of connecting (connect profile, BENCHMARKS.md). Whatever changes
+// without announce() (a display name) is still re-read after KEEP_MS.
+const CHECK_AFTER_MS = 1000;
+const KEEP_MS = 10_000;
+/** A snapshot nobody asked for in this long is let go (a session's memory ends with its joins). */
+const IDLE_MS = 1000;
+type Snapshot = { state: Promise<SharedState>; checkedAt: number; askedAt: number };
+const snapshots = new Map<string, Snapshot>();
 function sharedState(sessionId: string): Promise<SharedState> {
-  let snapshot = snapshots.get(sessionId);
-  if (!snapshot) {
-    snapshot = computeState(sessionId);
-    snapshots.set(sessionId, snapshot);
-    snapshot.catch(() => snapshots.delete(sessionId));
-    // Even without a change, no snapshot is served for long (timers, server time).
-    setTimeout(() => snapshots.get(sessionId) === snapshot && snapshots.delete(sessionId), 1000).unref();
+  const now = Date.now();
+  const kept = snapshots.get(sessionId);
+  if (!kept) return computeSnapshot(sessionId).state;
+  kept.askedAt = now;
+  if (now - kept.checkedAt > CHECK_AFTER_MS) {
+    kept.checkedAt = now;
+    kept.state = kept.state.then(async (state) => {
+      const row = await prisma.councilSession.findUnique({ where: { id: sessionId }, select: { stateVersion: true } });
+      if (row?.stateVersion === state.version) return state;
+      if (snapshots.get(sessionId) === kept) snapshots.delete(sessionId);
+      return computeSnapshot(sessionId).state;
+    });
+    kept.state.catch(() => snapshots.get(sessionId) === kept && snapshots.delete(sessionId));
   }
+  return kept.state;
+}
+
+function computeSnapshot(sessionId: string): Snapshot {
+  const computedAt = Date.now();
+  const snapshot: Snapshot = { state: computeState(sessionId), checkedAt: computedAt, askedAt: computedAt };
+  snapshots.set(sessionId, snapshot);
+  snapshot.state.catch(() => snapshots.get(sessionId) === snapshot && snapshots.delete(sessionId));
+  const expire = () => {
+    if (snapshots.get(sessionId) !== snapshot) return;
+    const now = Date.now();
+    if (now - snapshot.askedAt >= IDLE_MS || now - computedAt >= KEEP_MS) return void snapshots.delete(sessionId);
+    setTimeout(expire, IDLE_MS - (now - snapshot.askedAt)).unref();
+  };
+  setTimeout(expire, IDLE_MS).unref();
   return snapshot;
 }
 
@@ -147,7 +192,8 @@ export async function liveState(sessionId: string, viewer?: Actor) {
   const shared = await sharedState(sessionId);
   const voting = shared.motions.find((m) => m.status === "voting");
   // The tally moves with every ballot: counted fresh (one small query), never cached with the rest.
-  const state = { ...shared, tally: voting ? await tallyOf(voting.id) : null };
+  // The server's clock as of now, not as of the snapshot (clients correct their timers with it).
+  const state = { ...shared, serverTime: new Date().toISOString(), tally: voting ? await tallyOf(voting.id) : null };
   if (!viewer) return { ...state, me: null };
   const proxyFor = state.proxies.filter((p) => p.proxyId === viewer.userId);
   return {
@@ -213,7 +259,7 @@ async function computeState(sessionId: string) {
     },
   });
   if (!s) throw new NotFound("session");
-  const q = await quorumOf(sessionId, s.councilId);
+  const q = await quorumOf(sessionId, s.councilId, { adjournedAt: s.adjournedAt, attendance: s.attendance, proxies: s.proxies });
   const ids = new Set([
     ...s.attendance.map((a) => a.userId),
     ...s.hands.map((h) => h.userId),

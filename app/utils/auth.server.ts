@@ -196,6 +196,8 @@ const TICKET_PREFIX = "ysr_";
 /** The sign-in behind a request: a cookie's session row or an API token's row. */
 export type Grant = { authSessionId: string } | { apiTokenId: string };
 export type Identity = { userId: string; grant: Grant };
+/** An identity and when what it rests on (the sign-in or token) ends: a cache of it must not outlive that. */
+export type IdentityUntil = Identity & { expiresAt: Date };
 
 /**
  * A single-use ticket for opening one realtime connection (Yjs ?ticket=, Socket.IO
@@ -217,7 +219,7 @@ export async function createRealtimeTicket(identity: Identity) {
  * Uses a ticket up: the conditional DELETE is the claim, so of two connections presenting
  * the same ticket exactly one gets in; and only while what it was issued from is still valid.
  */
-export async function consumeRealtimeTicket(ticket: string): Promise<Identity | null> {
+export async function consumeRealtimeTicket(ticket: string): Promise<IdentityUntil | null> {
   const ticketHash = hashToken(ticket);
   const row = await prisma.realtimeTicket.findUnique({ where: { ticketHash }, select: { authSessionId: true, apiTokenId: true } });
   if (!row) return null;
@@ -228,13 +230,13 @@ export async function consumeRealtimeTicket(ticket: string): Promise<Identity | 
   return null;
 }
 
-async function checkGrant(grant: Grant): Promise<Identity | null> {
+async function checkGrant(grant: Grant): Promise<IdentityUntil | null> {
   const now = new Date();
   const row =
     "apiTokenId" in grant
       ? await prisma.apiToken.findUnique({ where: { id: grant.apiTokenId }, select: { userId: true, expiresAt: true } })
       : await prisma.authSession.findUnique({ where: { id: grant.authSessionId }, select: { userId: true, expiresAt: true } });
-  return row && row.expiresAt > now ? { userId: row.userId, grant } : null;
+  return row && row.expiresAt > now ? { userId: row.userId, grant, expiresAt: row.expiresAt } : null;
 }
 
 /**
@@ -253,7 +255,7 @@ function ticketOf(credentials: Credentials): string | null {
  * Node pass it as ?token=, Socket.IO clients as auth.token), a single-use realtime ticket
  * (?ticket=; also accepted wherever a token is) or a grant kept from one.
  */
-export async function identify(credentials: Credentials): Promise<Identity | null> {
+export async function identify(credentials: Credentials): Promise<IdentityUntil | null> {
   if (credentials.grant) return checkGrant(credentials.grant);
   const ticket = ticketOf(credentials);
   if (ticket) return consumeRealtimeTicket(ticket);
@@ -261,14 +263,14 @@ export async function identify(credentials: Credentials): Promise<Identity | nul
   if (bearer) {
     const row = await prisma.apiToken.findUnique({ where: { tokenHash: hashToken(bearer) }, select: { id: true, userId: true, expiresAt: true } });
     if (!row || row.expiresAt < new Date()) return null;
-    return { userId: row.userId, grant: { apiTokenId: row.id } };
+    return { userId: row.userId, grant: { apiTokenId: row.id }, expiresAt: row.expiresAt };
   }
   if (!credentials.cookie) return null;
   const id = await sessionCookie.parse(credentials.cookie).catch(() => null);
   if (typeof id !== "string") return null;
   const session = await prisma.authSession.findUnique({ where: { id }, select: { userId: true, expiresAt: true } });
   if (!session || session.expiresAt < new Date()) return null;
-  return { userId: session.userId, grant: { authSessionId: id } };
+  return { userId: session.userId, grant: { authSessionId: id }, expiresAt: session.expiresAt };
 }
 
 export async function authenticate(credentials: Credentials): Promise<string | null> {

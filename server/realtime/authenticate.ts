@@ -9,6 +9,7 @@ import type { IncomingMessage } from "node:http";
 import { identify, lastingCredentials, type Credentials } from "~/utils/auth.server";
 import { loadActor, type Actor } from "~/utils/permissions.server";
 import { hasBearer, isCrossSiteUpgrade } from "../origin";
+import { actors as cachedActors, credentialKey, identities } from "./connect-cache";
 
 export type RealtimeUser = { actor: Actor; credentials: Credentials };
 
@@ -27,11 +28,22 @@ export async function authenticateUpgrade(request: IncomingMessage, token?: stri
   });
 }
 
-/** The actor behind these credentials now, or null once they no longer sign anyone in. */
-export async function authenticateAgain(credentials: Credentials): Promise<RealtimeUser | null> {
-  const who = await identify(credentials);
+/**
+ * The actor behind these credentials now, or null once they no longer sign anyone in.
+ * Opening a connection may take both from the short cache (./connect-cache.ts); a re-check after
+ * a rights change passes `fresh` and reads the database.
+ */
+export async function authenticateAgain(credentials: Credentials, { fresh = false } = {}): Promise<RealtimeUser | null> {
+  const key = fresh ? null : credentialKey(credentials);
+  const who = key
+    ? await identities.get(
+        key,
+        () => identify(credentials),
+        (w) => w.expiresAt.getTime(),
+      )
+    : await identify(credentials);
   if (!who) return null;
-  const actor = await loadActor(who.userId);
+  const actor = fresh ? await loadActor(who.userId) : await cachedActors.get(who.userId, async () => sharedOrNull(await loadActor(who.userId)));
   return actor ? { actor: shared(actor), credentials: lastingCredentials(credentials, who) } : null;
 }
 
@@ -44,8 +56,10 @@ const actors = new Map<string, WeakRef<Actor>>();
 const forgetActor = new FinalizationRegistry<string>((userId) => {
   if (actors.get(userId)?.deref() === undefined) actors.delete(userId);
 });
+const sharedOrNull = (actor: Actor | null) => actor && shared(actor);
 function shared(actor: Actor): Actor {
   const known = actors.get(actor.userId)?.deref();
+  if (known === actor) return known; // from the cache: already shared
   if (known && JSON.stringify(known) === JSON.stringify(actor)) return known;
   actors.set(actor.userId, new WeakRef(actor));
   forgetActor.register(actor, actor.userId);

@@ -19,6 +19,7 @@ import { issueOf, refusalOf } from "~/utils/refusal.server";
 import type { RightsChange } from "~/utils/rights.server";
 import { socketRooms } from "~/utils/realtime.server";
 import { authenticateAgain, authenticateUpgrade, type RealtimeUser } from "./authenticate";
+import { sessionResourceForJoining } from "./connect-cache";
 import { eventLimiter } from "./event-limits";
 
 type Refusal = { ok: false; error: string; status: number; key?: string; values?: Record<string, unknown>; field?: string };
@@ -79,7 +80,7 @@ export function createSocketServer() {
   handle("topic:join", topicJoinSchema, async (socket, { topicId }) => {
     const topic = await loadTopicResource(topicId);
     if (!topic) throw new NotFound("topic");
-    requirePermission(socket.data.user.actor, "topic:view", topic);
+    await requireFresh(socket, (actor) => requirePermission(actor, "topic:view", topic));
     await socket.join(socketRooms.topic(topicId));
     return { ok: true };
   });
@@ -91,7 +92,7 @@ export function createSocketServer() {
   handle("task:join", taskJoinSchema, async (socket, { taskId }) => {
     const task = await loadTaskResource(taskId);
     if (!task) throw new NotFound("task");
-    requirePermission(socket.data.user.actor, "task:view", task);
+    await requireFresh(socket, (actor) => requirePermission(actor, "task:view", task));
     await socket.join(`task:${taskId}`);
     return { ok: true };
   });
@@ -100,9 +101,9 @@ export function createSocketServer() {
     return { ok: true };
   });
   handle("session:join", sessionJoinSchema, async (socket, { sessionId }) => {
-    const session = await loadSessionResource(sessionId);
+    const session = await sessionResourceForJoining(sessionId);
     if (!session) throw new NotFound("session");
-    requirePermission(socket.data.user.actor, "session:view", session);
+    await requireFresh(socket, (actor) => requirePermission(actor, "session:view", session));
     const room = socketRooms.session(sessionId);
     await socket.join(room);
     await announceViewers(room);
@@ -216,7 +217,7 @@ export function createSocketServer() {
 
   /** One socket's sign-in and rooms, checked again (a right changed, or it came back with its rooms restored). */
   async function recheckSocket(socket: LiveSocket): Promise<void> {
-    const now = await authenticateAgain(socket.data.user.credentials);
+    const now = await authenticateAgain(socket.data.user.credentials, { fresh: true });
     if (!now) {
       // With connection-state recovery, socket.emit goes through the adapter (Redis first, to get
       // an offset), so it would land after the disconnect below and never reach the client: this
@@ -268,6 +269,21 @@ export function createSocketServer() {
     handleUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => engine.handleUpgrade(request, socket, head),
     close: () => new Promise<void>((resolve) => io.close(() => resolve())),
   };
+}
+
+/**
+ * A join the connection's actor is refused is decided again on a fresh read of the person
+ * (connect-cache.ts: a refusal is never decided from the cache), and the fresh actor is kept.
+ */
+async function requireFresh(socket: LiveSocket, check: (actor: Actor) => void): Promise<void> {
+  try {
+    return check(socket.data.user.actor);
+  } catch (refused) {
+    const now = await authenticateAgain(socket.data.user.credentials, { fresh: true });
+    if (!now) throw refused;
+    socket.data.user = now;
+    check(now.actor);
+  }
 }
 
 type Handler = { schema: z.ZodType; run: (socket: LiveSocket, payload: unknown) => Promise<Parameters<Ack>[0]> };

@@ -11,6 +11,7 @@ import { rateLimitsEnabled } from "~/utils/rate-limit.server";
 import { accessTo, documentAccess, loadDocumentResource, type DocumentAccess, type DocumentResource } from "~/utils/permissions.server";
 import type { RightsChange } from "~/utils/rights.server";
 import { authenticateAgain, authenticateUpgrade, type RealtimeUser } from "../realtime/authenticate";
+import { documentResourceForOpening } from "../realtime/connect-cache";
 import { upgradeLimiter } from "../realtime/event-limits";
 import { refuseUpgrade } from "../realtime/refuse-upgrade";
 import { CLOSE, LIMITS, TokenBucket } from "./limits";
@@ -159,7 +160,7 @@ export function createYjsEndpoint(rooms: Rooms) {
     } catch {
       return refuseUpgrade(socket, 400, "document name is not valid URL encoding", request);
     }
-    const user = await authenticateUpgrade(request);
+    let user = await authenticateUpgrade(request);
     if (!user) return refuseUpgrade(socket, 401, "sign in or pass an API token to open a document", request);
     // Counted before the document's rights are looked up (one query fewer per refused loop), and
     // reserved at once, so a hundred parallel upgrades cannot all pass the check while they await.
@@ -172,7 +173,14 @@ export function createYjsEndpoint(rooms: Rooms) {
     }
     // The raw socket closes with the WebSocket, or when ws or a refusal below ends the upgrade: the slot is given back either way.
     socket.once("close", slot.release);
-    const access = await documentAccess(user.actor, docName);
+    let access = accessTo(user.actor, await documentResourceForOpening(docName));
+    // A refusal is never decided from the cache (connect-cache.ts): read again.
+    if (access === "none") {
+      const now = await authenticateAgain(user.credentials, { fresh: true });
+      if (!now) return (slot.release(), refuseUpgrade(socket, 401, "sign in or pass an API token to open a document", request));
+      user = now;
+      access = await documentAccess(user.actor, docName);
+    }
     if (access === "missing") return (slot.release(), refuseUpgrade(socket, 404, `no document named "${docName}"`, request));
     if (access === "none") return (slot.release(), refuseUpgrade(socket, 403, "you may not open this document", request));
     if (socket.destroyed) return slot.release(); // the client gave up while we looked
@@ -242,7 +250,7 @@ export function createYjsEndpoint(rooms: Rooms) {
     await Promise.all(
       affected.map(async (connection) => {
         const key = JSON.stringify(connection.signedIn.credentials);
-        if (!people.has(key)) people.set(key, authenticateAgain(connection.signedIn.credentials));
+        if (!people.has(key)) people.set(key, authenticateAgain(connection.signedIn.credentials, { fresh: true }));
         const now = await people.get(key)!;
         if (!now) return enforce(connection, "signedOut");
         connection.signedIn = now;
