@@ -13,6 +13,7 @@ import {
   createTeam,
   editActivity,
   leaderCheck,
+  listActivities,
   myPoints,
   scanCheckIn,
   setTeamMember,
@@ -110,6 +111,7 @@ describe("cancelling an activity", () => {
     const seen = await activityDetail(a.resident1!, id);
     expect(seen).toMatchObject({ status: "cancelled", cancelReason: "  暴雨预警，改期另行通知  " });
     expect(seen.cancelledAt).not.toBeNull();
+    expect((await listActivities(a.resident3!, C)).find((x) => x.id === id)).toMatchObject({ status: "cancelled", cancelReason: "  暴雨预警，改期另行通知  " });
 
     expect(await refusal(signUp(a.staff!, id))).toBe("409 errors.activityCancelled");
     expect(await refusal(scanCheckIn(a.resident1!, id, token))).toBe("409 errors.activityCancelled");

@@ -48,6 +48,7 @@ const activitySummary = z.object({
   pointsMode,
   points: z.number().int().describe("Per hour served, or for the activity"),
   status: z.string(),
+  cancelReason: z.string().nullable().describe("Why the activity was cancelled (status cancelled), shown to everyone"),
   mine: z.enum(["signedUp", "waiting"]).nullable(),
 });
 const activityDetail = activitySummary.omit({ mine: true }).extend({

@@ -186,6 +186,7 @@ export async function listActivities(actor: Actor, communityId: string, now = ne
     pointsMode: a.pointsMode as PointsMode,
     points: a.points,
     status: a.status,
+    cancelReason: a.cancelReason,
     mine: (a.signups.find((s) => s.userId === actor.userId)?.status ?? null) as "signedUp" | "waiting" | null,
   }));
 }

@@ -71,6 +71,12 @@ test("a leader cancels an activity and the signed-up resident's phone shows it",
   await expect(r.getByRole("button", { name: "取消报名" })).toHaveCount(0);
   expect(await r.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
 
+  // The list shows it cancelled, with the reason, and no sign-up.
+  await r.goto(V);
+  const item = r.locator(`[data-testid="activity"][data-title="${title}"]`);
+  await expect(item.getByTestId("cancel-reason")).toContainText(reason);
+  await expect(item.getByTestId("sign-up")).toHaveCount(0);
+
   // And a notice that leads back to the activity.
   await r.goto("/notifications");
   await r.getByRole("button", { name: new RegExp(`志愿活动“${title}”已取消`) }).click();
