@@ -144,6 +144,7 @@ export const volunteerEn = {
     link: "Volunteering details",
   },
   manage: {
+    heading: "Manage the activity",
     cancel: "Cancel activity",
     cancelHelp:
       "Cancel when the activity cannot go ahead (weather, the place closed). Everyone signed up or waiting is notified; points already confirmed stay.",

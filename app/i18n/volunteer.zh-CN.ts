@@ -143,6 +143,7 @@ export const volunteerZhCN = {
     link: "志愿服务详情",
   },
   manage: {
+    heading: "管理活动",
     cancel: "取消活动",
     cancelHelp: "活动因天气、场地等原因不能进行时取消。已报名和候补的居民都会收到通知；已确认的积分不受影响。",
     reason: "取消原因",

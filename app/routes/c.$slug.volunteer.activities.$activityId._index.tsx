@@ -179,7 +179,7 @@ export default function ActivityPage() {
 
       {a.mayChange && a.status === "open" ? (
         <section className="stack" aria-labelledby="manage">
-          <h2 id="manage">{t("volunteer.manage.cancel")}</h2>
+          <h2 id="manage">{t("volunteer.manage.heading")}</h2>
           {new Date(a.startsAt) > new Date() ? (
             <details className="stack" data-testid="edit-activity">
               <summary className="btn secondary block">{t("volunteer.manage.edit")}</summary>
