@@ -4,7 +4,9 @@ import { z } from "zod";
 import { endpoint } from "~/utils/api.server";
 import { idSchema } from "~/utils/schemas";
 import {
+  activityCancelSchema,
   activityCreateSchema,
+  activityEditSchema,
   checkInTokenSchema,
   correctionSchema,
   monthSchema,
@@ -46,13 +48,19 @@ const activitySummary = z.object({
   pointsMode,
   points: z.number().int().describe("Per hour served, or for the activity"),
   status: z.string(),
+  cancelReason: z.string().nullable().describe("Why the activity was cancelled (status cancelled), shown to everyone"),
   mine: z.enum(["signedUp", "waiting"]).nullable(),
 });
 const activityDetail = activitySummary.omit({ mine: true }).extend({
   communityId: z.string(),
   teamId: z.string(),
   description: z.string(),
+  placeId: z.string().nullable(),
+  cancelReason: z.string().nullable().describe("Why the activity was cancelled (status cancelled), shown to everyone"),
+  cancelledAt: date.nullable(),
   mayLead: z.boolean(),
+  mayChange: z.boolean().describe("The asker may cancel or edit the activity (its team's leaders, community staff)"),
+  confirmedCount: z.number().int().describe("Services confirmed: their points stay when the activity is cancelled"),
   mine: signup.nullable(),
   roster: z.array(signup).describe("Only for the team's leaders and staff"),
 });
@@ -107,6 +115,30 @@ export const volunteerApi = {
     params: activityParam,
     response: activityDetail,
     errors: [403, 404],
+  }),
+  editVolunteerActivity: endpoint({
+    method: "POST",
+    path: "/api/v1/volunteer/activities/{activityId}/edit",
+    summary:
+      "Edits an activity before it starts (title, description, place, time, capacity, points; fields left out stay). Capacity below the number signed up is refused (400); a raise promotes the waiting list in queue order. Those signed up or waiting are notified of a time or place change. The team's leaders and community staff",
+    tag: "volunteer",
+    auth: true,
+    params: activityParam,
+    body: activityEditSchema,
+    response: z.object({ id: z.string(), promotedUserIds: z.array(z.string()), notified: z.number().int() }),
+    errors: [400, 403, 404, 409],
+  }),
+  cancelVolunteerActivity: endpoint({
+    method: "POST",
+    path: "/api/v1/volunteer/activities/{activityId}/cancel",
+    summary:
+      "Cancels an activity with a reason (1–200 characters) everyone sees; everyone signed up or waiting is notified. Points already confirmed stay. A cancelled activity cannot be cancelled again (409). The team's leaders and community staff",
+    tag: "volunteer",
+    auth: true,
+    params: activityParam,
+    body: activityCancelSchema,
+    response: z.object({ id: z.string(), status: z.literal("cancelled"), cancelReason: z.string(), notified: z.number().int() }),
+    errors: [400, 403, 404, 409],
   }),
   volunteerSignUp: endpoint({
     method: "POST",

@@ -23,8 +23,8 @@ import { rosterAuditEn, rosterEn, rosterErrorsEn } from "./roster.en";
 import { rosterAuditZhCN, rosterErrorsZhCN, rosterZhCN } from "./roster.zh-CN";
 import { uxrestAuditEn, uxrestEn, uxrestErrorsEn } from "./uxrest.en";
 import { uxrestAuditZhCN, uxrestErrorsZhCN, uxrestZhCN } from "./uxrest.zh-CN";
-import { volunteerAuditEn, volunteerEn, volunteerErrorsEn } from "./volunteer.en";
-import { volunteerAuditZhCN, volunteerErrorsZhCN, volunteerZhCN } from "./volunteer.zh-CN";
+import { volunteerAuditEn, volunteerEn, volunteerErrorsEn, volunteerNotificationsEn } from "./volunteer.en";
+import { volunteerAuditZhCN, volunteerErrorsZhCN, volunteerNotificationsZhCN, volunteerZhCN } from "./volunteer.zh-CN";
 
 export const resources = {
   "zh-CN": {
@@ -60,7 +60,7 @@ export const resources = {
       audit: { ...zhCN.audit, actions: { ...zhCN.audit.actions, ...placesAuditZhCN, ...rosterAuditZhCN, ...uxrestAuditZhCN, ...volunteerAuditZhCN } },
       notifications: {
         ...zhCN.notifications,
-        types: { ...zhCN.notifications.types, ...minutesNotificationsZhCN, ...tasksNotificationsZhCN },
+        types: { ...zhCN.notifications.types, ...minutesNotificationsZhCN, ...tasksNotificationsZhCN, ...volunteerNotificationsZhCN },
       },
     },
   },
@@ -97,7 +97,7 @@ export const resources = {
       audit: { ...en.audit, actions: { ...en.audit.actions, ...placesAuditEn, ...rosterAuditEn, ...uxrestAuditEn, ...volunteerAuditEn } },
       notifications: {
         ...en.notifications,
-        types: { ...en.notifications.types, ...minutesNotificationsEn, ...tasksNotificationsEn },
+        types: { ...en.notifications.types, ...minutesNotificationsEn, ...tasksNotificationsEn, ...volunteerNotificationsEn },
       },
     },
   },

@@ -143,6 +143,25 @@ export const volunteerEn = {
     redeemed: "Points redeemed",
     link: "Volunteering details",
   },
+  manage: {
+    heading: "Manage the activity",
+    cancel: "Cancel activity",
+    cancelHelp:
+      "Cancel when the activity cannot go ahead (weather, the place closed). Everyone signed up or waiting is notified; points already confirmed stay.",
+    reason: "Reason for cancelling",
+    reasonHint: "1 to 200 characters, shown to everyone.",
+    confirmCancel: "Yes, cancel the activity",
+    back: "Keep the activity",
+    edit: "Edit activity",
+    editHelp:
+      "You can edit until the activity starts. Everyone signed up or waiting is notified of a new time or place; the number of helpers cannot go below those signed up, and a raise moves people up from the waiting list in order.",
+    save: "Save changes",
+    cancelled: "Activity cancelled",
+    cancelledBy: "Reason: {{reason}}",
+    pointsStay: "Points already confirmed stay with the residents who earned them ({{count}} confirmed).",
+    pointsStayNone: "Points already confirmed are never taken back by a cancellation.",
+    done: { cancelled: "Activity cancelled; {{count}} people notified.", edited: "Changes saved." },
+  },
   statementCsv: { time: "Time", offer: "Offer", points: "Points", resident: "Resident", code: "Code", reversed: "Reversed", yes: "yes", total: "Total" },
 };
 
@@ -174,6 +193,16 @@ export const volunteerErrorsEn = {
   redemptionCodeUsed: "This code was used already.",
   redemptionCodeExpired: "The code has expired: ask the resident to show a new one.",
   redemptionOwnCode: "You cannot take points from your own code.",
+  activityCancelled: "The activity is cancelled: no more sign-ups, check-ins or confirmations.",
+  volunteerActivityStarted: "The activity has started and can no longer be edited.",
+  volunteerCapacityBelowSignedUp: "{{count}} people are signed up: the number of helpers cannot be below {{count}}.",
+  volunteerCancelReasonRange: "Give a reason for cancelling (1 to 200 characters).",
+};
+
+export const volunteerNotificationsEn = {
+  volunteerActivityCancelled: "The volunteer activity “{{title}}” is cancelled",
+  volunteerActivityChanged: "The time or place of the volunteer activity “{{title}}” changed",
+  volunteerPromoted: "A place opened on “{{title}}”: you moved up from the waiting list",
 };
 
 export const volunteerAuditEn = { "points.correct": "Points correction" };

@@ -142,6 +142,23 @@ export const volunteerZhCN = {
     redeemed: "兑换积分",
     link: "志愿服务详情",
   },
+  manage: {
+    heading: "管理活动",
+    cancel: "取消活动",
+    cancelHelp: "活动因天气、场地等原因不能进行时取消。已报名和候补的居民都会收到通知；已确认的积分不受影响。",
+    reason: "取消原因",
+    reasonHint: "1 到 200 字，所有人都会看到。",
+    confirmCancel: "确认取消活动",
+    back: "先不取消",
+    edit: "修改活动",
+    editHelp: "活动开始前可以修改。改了时间或地点，已报名和候补的居民会收到通知；人数不能少于已报名人数，增加人数会按顺序从候补中补上。",
+    save: "保存修改",
+    cancelled: "活动已取消",
+    cancelledBy: "取消原因：{{reason}}",
+    pointsStay: "已确认的服务积分不受影响，仍在各人的积分里（{{count}} 人次）。",
+    pointsStayNone: "已确认的服务积分不会因取消而收回。",
+    done: { cancelled: "活动已取消，已通知 {{count}} 人。", edited: "已保存修改。" },
+  },
   statementCsv: { time: "时间", offer: "优惠", points: "积分", resident: "居民", code: "兑换码", reversed: "已冲正", yes: "是", total: "合计" },
 };
 
@@ -173,6 +190,16 @@ export const volunteerErrorsZhCN = {
   redemptionCodeUsed: "这个兑换码已经用过了。",
   redemptionCodeExpired: "兑换码已过期，请居民刷新后重新出示。",
   redemptionOwnCode: "不能给自己的兑换码扣积分。",
+  activityCancelled: "活动已取消，不能再报名、签到或确认。",
+  volunteerActivityStarted: "活动已经开始，不能再修改。",
+  volunteerCapacityBelowSignedUp: "已有 {{count}} 人报名，人数不能少于 {{count}}。",
+  volunteerCancelReasonRange: "请填写取消原因（1 到 200 字）。",
+};
+
+export const volunteerNotificationsZhCN = {
+  volunteerActivityCancelled: "志愿活动“{{title}}”已取消",
+  volunteerActivityChanged: "志愿活动“{{title}}”的时间或地点有变化",
+  volunteerPromoted: "志愿活动“{{title}}”有了空位，你已从候补转为报名",
 };
 
 export const volunteerAuditZhCN = { "points.correct": "积分冲正" };

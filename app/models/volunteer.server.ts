@@ -8,7 +8,9 @@ import { sign, verifySignature } from "~/utils/auth.server";
 import { prisma } from "~/utils/db.server";
 import { InputRejected, RuleBroken } from "~/utils/errors";
 import { ACTIVE_MEMBERSHIP, NotFound, can, requirePermission, type Actor, type MerchantResource, type VolunteerResource } from "~/utils/permissions.server";
+import type { ActivityEdit } from "~/utils/volunteer-schemas";
 import { audit } from "./audit.server";
+import { notify } from "./notification.server";
 import { accountId, balanceOf, expireAccount, inLedger, post, reverse, type Tx } from "./ledger.server";
 import { placeChain } from "./places.server";
 import {
@@ -184,6 +186,7 @@ export async function listActivities(actor: Actor, communityId: string, now = ne
     pointsMode: a.pointsMode as PointsMode,
     points: a.points,
     status: a.status,
+    cancelReason: a.cancelReason,
     mine: (a.signups.find((s) => s.userId === actor.userId)?.status ?? null) as "signedUp" | "waiting" | null,
   }));
 }
@@ -198,6 +201,7 @@ export async function activityDetail(actor: Actor, activityId: string) {
   requirePermission(actor, "volunteer:view", community(a.communityId));
   const res = await teamResource(prisma, a.communityId, a.teamId);
   const mayLead = can(actor, "volunteer:lead", res);
+  const mayChange = can(actor, "volunteer:changeActivity", res);
   const who = mayLead ? await names(a.signups.map((s) => s.userId)) : {};
   const mine = a.signups.find((s) => s.userId === actor.userId && s.status !== "cancelled");
   const signupView = (s: (typeof a.signups)[number]) => ({
@@ -224,9 +228,14 @@ export async function activityDetail(actor: Actor, activityId: string) {
     pointsMode: a.pointsMode as PointsMode,
     points: a.points,
     status: a.status,
+    cancelReason: a.cancelReason,
+    cancelledAt: a.cancelledAt?.toISOString() ?? null,
+    placeId: a.placeId,
     signedUp: a.signups.filter((s) => s.status === "signedUp").length,
     waiting: a.signups.filter((s) => s.status === "waiting").length,
     mayLead,
+    mayChange,
+    confirmedCount: a.signups.filter((s) => s.confirmedAt).length,
     mine: mine ? signupView(mine) : null,
     roster: mayLead ? a.signups.filter((s) => s.status !== "cancelled").map(signupView) : [],
   };
@@ -248,7 +257,8 @@ export async function signUp(actor: Actor, activityId: string) {
   requirePermission(actor, "volunteer:signUp", community(head.communityId));
   return prisma.$transaction(async (tx) => {
     const a = await lockActivity(tx, activityId);
-    if (a.status !== "open" || a.endsAt < new Date()) throw new RuleBroken("errors.volunteerActivityClosed");
+    if (a.status !== "open") throw notOpen(a);
+    if (a.endsAt < new Date()) throw new RuleBroken("errors.volunteerActivityClosed");
     const existing = await tx.volunteerSignup.findUnique({ where: { activityId_userId: { activityId, userId: actor.userId } } });
     if (existing && existing.status !== "cancelled") return { status: existing.status as "signedUp" | "waiting" };
     const taken = await tx.volunteerSignup.count({ where: { activityId, status: "signedUp" } });
@@ -264,17 +274,119 @@ export async function cancelSignUp(actor: Actor, activityId: string) {
   const head = await activityOrThrow(prisma, activityId);
   requirePermission(actor, "volunteer:view", community(head.communityId));
   return prisma.$transaction(async (tx) => {
-    await lockActivity(tx, activityId);
+    const a = await lockActivity(tx, activityId);
+    if (a.status === "cancelled") throw notOpen(a);
     const s = await tx.volunteerSignup.findUnique({ where: { activityId_userId: { activityId, userId: actor.userId } } });
     if (!s || s.status === "cancelled") return { promotedUserId: null };
     if (s.checkedInAt) throw new RuleBroken("errors.volunteerAlreadyCheckedIn");
     await tx.volunteerSignup.update({ where: { id: s.id }, data: { status: "cancelled" } });
     if (s.status !== "signedUp") return { promotedUserId: null };
-    const next = await tx.volunteerSignup.findFirst({ where: { activityId, status: "waiting" }, orderBy: { queuedAt: "asc" } });
-    if (!next) return { promotedUserId: null };
-    await tx.volunteerSignup.update({ where: { id: next.id }, data: { status: "signedUp" } });
-    return { promotedUserId: next.userId };
+    const promoted = await promoteWaiting(tx, activityId, a.capacity);
+    return { promotedUserId: promoted[0] ?? null };
   });
+}
+
+/**
+ * Fills free places from the waiting list, earliest queued first; the caller holds the activity's
+ * row lock. Returns who moved up, in queue order.
+ */
+async function promoteWaiting(tx: Tx, activityId: string, capacity: number): Promise<string[]> {
+  const taken = await tx.volunteerSignup.count({ where: { activityId, status: "signedUp" } });
+  if (taken >= capacity) return [];
+  const next = await tx.volunteerSignup.findMany({
+    where: { activityId, status: "waiting" },
+    orderBy: [{ queuedAt: "asc" }, { id: "asc" }],
+    take: capacity - taken,
+  });
+  if (next.length === 0) return [];
+  await tx.volunteerSignup.updateMany({ where: { id: { in: next.map((n) => n.id) } }, data: { status: "signedUp" } });
+  return next.map((n) => n.userId);
+}
+
+/** The refusal for anything done on an activity that is no longer open. */
+function notOpen(a: { status: string }) {
+  return new RuleBroken(a.status === "cancelled" ? "errors.activityCancelled" : "errors.volunteerActivityClosed");
+}
+
+const activityHref = async (communityId: string, activityId: string) =>
+  `/c/${(await prisma.community.findUniqueOrThrow({ where: { id: communityId }, select: { slug: true } })).slug}/volunteer/activities/${activityId}`;
+
+/**
+ * A leader or staff cancels the activity (rained off, the place closed) with a reason everyone
+ * sees. Sign-ups stay as they were so the roster shows who was affected; points already
+ * confirmed stay in the ledger (nothing is reversed). Everyone signed up or waiting is told.
+ */
+export async function cancelActivity(actor: Actor, activityId: string, reason: string, now = new Date()) {
+  const head = await activityOrThrow(prisma, activityId);
+  requirePermission(actor, "volunteer:changeActivity", await teamResource(prisma, head.communityId, head.teamId));
+  const told = await prisma.$transaction(async (tx) => {
+    const a = await lockActivity(tx, activityId);
+    if (a.status !== "open") throw notOpen(a);
+    await tx.volunteerActivity.update({
+      where: { id: a.id },
+      data: { status: "cancelled", cancelReason: reason, cancelledAt: now, cancelledById: actor.userId },
+    });
+    const people = await tx.volunteerSignup.findMany({ where: { activityId, status: { in: ["signedUp", "waiting"] } }, select: { userId: true } });
+    return people.map((p) => p.userId);
+  });
+  await notify(told, "volunteerActivityCancelled", {}, { title: head.title, reason, href: await activityHref(head.communityId, activityId) });
+  return { id: activityId, status: "cancelled" as const, cancelReason: reason, notified: told.length };
+}
+
+/**
+ * A leader or staff edits the activity before it starts. Capacity below the number signed up is
+ * refused (nobody loses a place they were given); a raise promotes the waiting list in queue
+ * order. Those signed up or waiting are told when the time or the place changes.
+ */
+export async function editActivity(actor: Actor, activityId: string, input: ActivityEdit, now = new Date()) {
+  const head = await activityOrThrow(prisma, activityId);
+  requirePermission(actor, "volunteer:changeActivity", await teamResource(prisma, head.communityId, head.teamId));
+  let place: { placeId: string | null; placeName: string; gridId: string | null; buildingId: string | null; unitId: string | null } | undefined;
+  if (input.placeId === null) place = { placeId: null, placeName: "", gridId: null, buildingId: null, unitId: null };
+  else if (input.placeId !== undefined && input.placeId !== head.placeId) {
+    const found = await placeChain(prisma, head.communityId, input.placeId);
+    if (!found || found.kind === "household") throw new InputRejected("placeId", "errors.placeInvalid");
+    place = { placeId: input.placeId, placeName: found.name, gridId: found.chain.gridId, buildingId: found.chain.buildingId, unitId: found.chain.unitId };
+  }
+  const result = await prisma.$transaction(async (tx) => {
+    const a = await lockActivity(tx, activityId);
+    if (a.status !== "open") throw notOpen(a);
+    if (a.startsAt <= now) throw new RuleBroken("errors.volunteerActivityStarted");
+    const startsAt = input.startsAt ?? a.startsAt;
+    const endsAt = input.endsAt ?? a.endsAt;
+    if (endsAt <= startsAt) throw new InputRejected("endsAt", "errors.volunteerEndBeforeStart");
+    const capacity = input.capacity ?? a.capacity;
+    const taken = await tx.volunteerSignup.count({ where: { activityId, status: "signedUp" } });
+    if (capacity < taken) throw new InputRejected("capacity", "errors.volunteerCapacityBelowSignedUp", { count: taken });
+    await tx.volunteerActivity.update({
+      where: { id: activityId },
+      data: {
+        title: input.title ?? a.title,
+        description: input.description ?? a.description,
+        ...(place ?? {}),
+        startsAt,
+        endsAt,
+        capacity,
+        points: input.points ?? a.points,
+      },
+    });
+    const promoted = capacity > a.capacity ? await promoteWaiting(tx, activityId, capacity) : [];
+    const moved =
+      startsAt.getTime() !== a.startsAt.getTime() || endsAt.getTime() !== a.endsAt.getTime() || (place !== undefined && place.placeId !== a.placeId);
+    const people = moved
+      ? (await tx.volunteerSignup.findMany({ where: { activityId, status: { in: ["signedUp", "waiting"] } }, select: { userId: true } })).map((p) => p.userId)
+      : [];
+    return { promoted, told: people, title: input.title ?? a.title };
+  });
+  const href = await activityHref(head.communityId, activityId);
+  await notify(result.promoted, "volunteerPromoted", {}, { title: result.title, href });
+  await notify(
+    result.told.filter((u) => !result.promoted.includes(u)),
+    "volunteerActivityChanged",
+    {},
+    { title: result.title, href },
+  );
+  return { id: activityId, promotedUserIds: result.promoted, notified: result.told.length };
 }
 
 // ——— Check-in and check-out ———
@@ -310,7 +422,7 @@ async function checkInOrOut(tx: Tx, signupId: string, direction: "in" | "out", a
   if (s.status !== "signedUp") throw new RuleBroken("errors.volunteerNotSignedUp");
   if (s.confirmedAt) throw new RuleBroken("errors.volunteerAlreadyConfirmed");
   const a = s.activity;
-  if (a.status !== "open") throw new RuleBroken("errors.volunteerActivityClosed");
+  if (a.status !== "open") throw notOpen(a);
   if (at.getTime() < a.startsAt.getTime() - CHECK_IN_MARGIN_MS || at.getTime() > a.endsAt.getTime() + CHECK_IN_MARGIN_MS)
     throw new RuleBroken("errors.volunteerOutsideHours");
   if (direction === "in") {
@@ -369,6 +481,8 @@ export async function confirmService(actor: Actor, signupId: string, now = new D
   requirePermission(actor, "volunteer:confirm", await teamResource(prisma, a.communityId, a.teamId, s.userId));
   return inLedger(async (tx) => {
     const cur = await tx.volunteerSignup.findUniqueOrThrow({ where: { id: signupId } });
+    const status = (await tx.volunteerActivity.findUniqueOrThrow({ where: { id: a.id }, select: { status: true } })).status;
+    if (status === "cancelled") throw notOpen({ status });
     if (cur.confirmedAt) throw new RuleBroken("errors.volunteerAlreadyConfirmed");
     if (cur.status !== "signedUp" || !cur.checkedInAt) throw new RuleBroken("errors.volunteerNotCheckedIn");
     const out = cur.checkedOutAt ?? new Date(Math.min(now.getTime(), a.endsAt.getTime()));

@@ -126,7 +126,10 @@ export default function VolunteerPage() {
                 {a.waiting ? ` · ${t("volunteer.waitingCount", { count: a.waiting })}` : ""}
               </span>
               {a.status !== "open" ? (
-                <span className="pill">{t(`volunteer.status.${a.status}`)}</span>
+                <span>
+                  <span className="pill">{t(`volunteer.status.${a.status}`)}</span>
+                  {a.cancelReason ? <span data-testid="cancel-reason"> {t("volunteer.manage.cancelledBy", { reason: a.cancelReason })}</span> : null}
+                </span>
               ) : (
                 <Form method="post">
                   <input type="hidden" name="activityId" value={a.id} />

@@ -22,7 +22,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 /** Where a notification leads: its topic, else its session. */
-function target(n: { topicId: string | null; sessionId: string | null; taskId?: string | null }): string {
+function target(n: { topicId: string | null; sessionId: string | null; taskId?: string | null; data?: string }): string {
+  // A volunteer activity's notice carries its page (written by the server, checked to stay on this site).
+  const href = (() => {
+    try {
+      return (JSON.parse(n.data ?? "{}") as { href?: unknown }).href;
+    } catch {
+      return undefined;
+    }
+  })();
+  if (typeof href === "string" && /^\/c\/[a-z0-9-]+\/volunteer\/activities\/[A-Za-z0-9_-]+$/.test(href)) return href;
   if (n.taskId) return `/tasks/${n.taskId}`;
   if (n.topicId) return `/topics/${n.topicId}`;
   if (n.sessionId) return `/sessions/${n.sessionId}`;
@@ -42,7 +51,10 @@ export async function action({ request }: ActionFunctionArgs) {
   // Only the person's own notifications: markRead and this lookup both filter by userId.
   await markRead(actor.userId, [id.data]);
   if (intent === "open") {
-    const n = await prisma.notification.findFirst({ where: { id: id.data, userId: actor.userId }, select: { topicId: true, sessionId: true, taskId: true } });
+    const n = await prisma.notification.findFirst({
+      where: { id: id.data, userId: actor.userId },
+      select: { topicId: true, sessionId: true, taskId: true, data: true },
+    });
     if (!n) return refuse(request, 404, "errors.notFound");
     throw redirect(target(n));
   }

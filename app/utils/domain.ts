@@ -136,6 +136,10 @@ export const NOTIFICATION_TYPES = [
   "taskExtensionDecided",
   "taskDueSoon",
   "taskOverdue",
+  // 志愿活动 (app/models/volunteer.server.ts): cancelled, its time or place changed, a waiting place freed.
+  "volunteerActivityCancelled",
+  "volunteerActivityChanged",
+  "volunteerPromoted",
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 

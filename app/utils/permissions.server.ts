@@ -133,6 +133,7 @@ type Resources = {
   "volunteer:manage": CommunityResource;
   "volunteer:lead": VolunteerResource;
   "volunteer:confirm": VolunteerResource;
+  "volunteer:changeActivity": VolunteerResource;
   "merchant:redeem": MerchantResource;
   "merchant:manage": MerchantResource;
 };
@@ -270,6 +271,8 @@ const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean
   // Confirming service issues points: a leader or staff, and never for one's own service.
   "volunteer:confirm": (a, r) =>
     isMember(a, r.communityId) && r.serviceUserId !== a.userId && (r.leaderIds.includes(a.userId) || staffOrOverseer(a, r.communityId)),
+  // Cancelling or editing a posted activity: its team's leaders, or the community's staff (issue 18).
+  "volunteer:changeActivity": (a, r) => isMember(a, r.communityId) && (r.leaderIds.includes(a.userId) || hasRole(a, r.communityId, ["communityStaff"])),
   // A merchant's own staff take points for its offers; nobody else (not even the community's staff) redeems for it.
   "merchant:redeem": (a, r) => inOrganization(a, r.communityId, r.organizationId),
   "merchant:manage": (a, r) => inOrganization(a, r.communityId, r.organizationId) || staffOrOverseer(a, r.communityId),

@@ -80,3 +80,28 @@ export const correctionSchema = z
   .strict();
 
 export const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "errors.dateInvalid");
+
+/** Why a leader cancels an activity (rained off, the place closed): shown to everyone. */
+export const activityCancelSchema = z
+  .object({
+    reason: z
+      .string({ error: "errors.volunteerCancelReasonRange" })
+      .trim()
+      .min(1, "errors.volunteerCancelReasonRange")
+      .max(200, "errors.volunteerCancelReasonRange"),
+  })
+  .strict();
+
+/** An edit before the activity starts: the fields sent change, the others stay. */
+export const activityEditSchema = z
+  .object({
+    title: activityCreateSchema.shape.title.optional(),
+    description: z.string().trim().max(2000, "errors.descriptionTooLong").optional(),
+    placeId: idSchema.optional().or(z.literal("").transform(() => null)),
+    startsAt: beijingDateTime.optional(),
+    endsAt: beijingDateTime.optional(),
+    capacity: whole("errors.volunteerCapacityRange", 1, 500).optional(),
+    points: whole("errors.volunteerPointsRange", 0, 1000).optional(),
+  })
+  .strict();
+export type ActivityEdit = z.infer<typeof activityEditSchema>;
