@@ -1,9 +1,6 @@
 // deploy/docker-compose.yml's topology, run by hand from the production build, since no
-// container engine runs on the build machines: PostgreSQL (a fresh database on the test
-// cluster) and Redis (append-only, as Compose runs it); the one-shot migration exactly as the
-// `migrate` service runs it; two app nodes with the Compose file's own environment (read from
-// it, only the host names and the upload volume pointed at this machine); and Caddy in front,
-// reading the repository's deploy/Caddyfile, over HTTPS with its local CA.
+// container engine runs on the build machines (tests/fixtures/topology.ts: PostgreSQL, Redis,
+// the one-shot migration, two nodes with Compose's environment, Caddy on deploy/Caddyfile).
 // Through Caddy, as a browser would (cookies, Origin): sign in, the sticky cookie keeps a
 // browser on one node, Socket.IO and the Yjs WebSocket work through the proxy and across
 // nodes, a photo stored through one node is served by the other, and when a node is killed
@@ -11,111 +8,26 @@
 //
 // Needs `caddy` (Debian's 2.6 works; .ci/run installs it). Skipped only where caddy is absent
 // on a developer's machine; in CI a missing caddy fails the test.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import https from "node:https";
-import { createServer } from "node:net";
-import path from "node:path";
 import sharp from "sharp";
 import { io as ioClient, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { parse } from "yaml";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { addSeatedMembersTo } from "./fixtures/bulk";
-import { createPostgresDatabase, dropPostgresDatabase, queryRows } from "./fixtures/database";
-import { METRICS_TOKEN, startRedis, startServer, type RunningServer } from "./fixtures/server";
+import { queryRows } from "./fixtures/database";
+import { CADDY, caddyEnvForVersion, caddyVersion, startTopology, topologyEnabled, type Topology } from "./fixtures/topology";
 import { addParagraph, proseText, until } from "./fixtures/yjs-client";
 
-const CADDY = process.env.YISHI_CADDY ?? "caddy";
-const caddyVersion = (() => {
-  const r = spawnSync(CADDY, ["version"], { encoding: "utf8" });
-  return r.status === 0 ? r.stdout.trim() : null;
-})();
-const postgres = !!process.env.YISHI_TEST_POSTGRES_URL;
-// In CI a missing caddy is a failure (beforeAll throws), never a skip.
-const enabled = postgres && (caddyVersion !== null || !!process.env.CI);
-
-let redis: Awaited<ReturnType<typeof startRedis>>;
-let databaseUrl: string;
-let dir: string;
-let uploads: string;
-let nodes: RunningServer[] = [];
-let caddy: { proc: ChildProcess; output: () => string; stop: () => Promise<void> } | undefined;
+let topology: Topology | undefined;
 let base: string; // https://localhost:<port>
 let ca: string;
 const sockets: Socket[] = [];
 const docs: { destroy: () => void }[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
-
-/** The app nodes' environment as deploy/docker-compose.yml gives it, pointed at this machine. */
-function composeAppEnvironment(local: { DATABASE_URL: string; REDIS_URL: string; UPLOADS_DIR: string }): Record<string, string> {
-  const compose = parse(readFileSync("deploy/docker-compose.yml", "utf8"), { merge: true }) as {
-    services: Record<string, { environment?: Record<string, string> }>;
-  };
-  const env = compose.services.app1!.environment!;
-  expect(compose.services.migrate!.environment).toEqual(env);
-  // If Compose gains a variable, this test must learn what it means on loopback.
-  expect(Object.keys(env).sort()).toEqual(["COOKIE_SECURE", "DATABASE_URL", "METRICS_TOKEN", "REDIS_URL", "SESSION_SECRET", "TRUST_PROXY", "UPLOADS_DIR"]);
-  return {
-    ...env,
-    ...local,
-    SESSION_SECRET: randomBytes(32).toString("hex"), // one secret for every node, as Compose's .env gives
-    METRICS_TOKEN,
-    // Compose: `uniquelocal` (Caddy on the Compose network's private addresses); here Caddy
-    // connects from 127.0.0.1, so the same rule reads `loopback`: X-Forwarded-* from Caddy are trusted.
-    TRUST_PROXY: "loopback",
-    COOKIE_SECURE: env.COOKIE_SECURE!, // always
-    // What the Dockerfile's ENV adds (PORT and HOST are startServer's).
-    NODE_ENV: "production",
-  };
-}
-
-/** `node build/migrate.js`, the Compose `migrate` service's command, with its environment. */
-function migrateOnce(env: Record<string, string>): { status: number | null; output: string } {
-  const r = spawnSync(process.execPath, ["build/migrate.js"], { env: { ...process.env, ...env }, encoding: "utf8", timeout: 120_000 });
-  return { status: r.status, output: `${r.stdout}${r.stderr}` };
-}
-
-async function startCaddy(upstreams: string[], httpsPort: number, httpPort: number): Promise<NonNullable<typeof caddy>> {
-  const data = path.join(dir, "caddy");
-  const minor = Number(/v?2\.(\d+)/.exec(caddyVersion ?? "")?.[1] ?? 99);
-  const proc = spawn(CADDY, ["run", "--config", "deploy/Caddyfile", "--adapter", "caddyfile"], {
-    env: {
-      ...process.env,
-      // What Compose passes to the caddy service…
-      YISHI_DOMAIN: "localhost",
-      ACME_EMAIL: "ops@example.invalid",
-      // …and the Caddyfile's loopback knobs (their defaults are Compose's).
-      YISHI_UPSTREAMS: upstreams.join(" "),
-      YISHI_HTTPS_PORT: String(httpsPort),
-      YISHI_HTTP_PORT: String(httpPort),
-      YISHI_CADDY_ADMIN: "off",
-      // Caddy 2.6 (Debian 12) has no stream_close_delay.
-      ...(minor < 7 ? { YISHI_CADDY_STREAMS: "" } : {}),
-      XDG_DATA_HOME: path.join(data, "data"),
-      XDG_CONFIG_HOME: path.join(data, "config"),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  proc.stdout!.on("data", (d) => (out += d));
-  proc.stderr!.on("data", (d) => (out += d));
-  const exited = new Promise<void>((r) => proc.once("exit", () => r()));
-  return { proc, output: () => out, stop: async () => (proc.exitCode === null && proc.kill("SIGTERM"), await exited) };
-}
 
 // --- A browser's view: a cookie jar, Origin on state changes, Caddy's CA trusted. ---
 
@@ -154,12 +66,6 @@ async function signIn(identifier: string): Promise<{ jar: Jar; setCookies: strin
   expect(res.status, res.body.toString()).toBe(302);
   expect(jar.has("yishi_session")).toBe(true);
   return { jar, setCookies: (res.headers["set-cookie"] as string[]) ?? [] };
-}
-
-/** A node's own view (straight to its port, not through Caddy): its live Yjs connections. */
-async function connectionsOn(node: RunningServer): Promise<number> {
-  const res = await fetch(`${node.url}/api/v1/health`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } });
-  return ((await res.json()) as { connections: number }).connections;
 }
 
 /** A y-websocket client through Caddy with a browser's cookies and Origin. */
@@ -212,31 +118,20 @@ async function must(s: Socket, event: string, payload: unknown): Promise<Ack> {
 }
 
 beforeAll(async () => {
-  if (!enabled) return;
-  if (caddyVersion === null) throw new Error(`${CADDY} is missing: .ci/run installs Debian's caddy (or set YISHI_CADDY to a caddy binary)`);
-  if (!existsSync("build/server.js") || !existsSync("build/migrate.js")) throw new Error("run `npm run build` first (npm test does)");
-  dir = path.resolve(`tmp/deploy-topology-${process.pid}`);
-  rmSync(dir, { recursive: true, force: true });
-  uploads = path.join(dir, "files", "uploads"); // the `files` volume, mounted at /data in both nodes
-  mkdirSync(path.join(dir, "redis"), { recursive: true });
-  redis = await startRedis(undefined, path.join(dir, "redis"));
-  databaseUrl = await createPostgresDatabase("deploy_topology");
-}, 60_000);
+  if (!topologyEnabled) return;
+  topology = await startTopology("deploy_topology");
+  if (topology.base) ({ base, ca } = topology);
+}, 180_000);
 
 afterAll(async () => {
   for (const s of sockets) s.disconnect();
   for (const d of docs) d.destroy();
-  await caddy?.stop();
-  for (const n of nodes) await n.stop();
-  await redis?.stop();
-  if (databaseUrl) await dropPostgresDatabase(databaseUrl).catch(() => {});
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await topology?.stop();
 });
 
-describe.skipIf(!enabled)(`the Compose topology by hand: PostgreSQL, Redis, migrate, two nodes, Caddy ${caddyVersion ?? "(missing)"}`, () => {
+describe.skipIf(!topologyEnabled)(`the Compose topology by hand: PostgreSQL, Redis, migrate, two nodes, Caddy ${caddyVersion ?? "(missing)"}`, () => {
   it("Caddy's version reads the repository's Caddyfile as it stands", () => {
-    const minor = Number(/v?2\.(\d+)/.exec(caddyVersion!)?.[1] ?? 99);
-    const env = { ...process.env, YISHI_DOMAIN: "yishi.example.gov.cn", ACME_EMAIL: "ops@example.gov.cn", ...(minor < 7 ? { YISHI_CADDY_STREAMS: "" } : {}) };
+    const env = { ...process.env, YISHI_DOMAIN: "yishi.example.gov.cn", ACME_EMAIL: "ops@example.gov.cn", ...caddyEnvForVersion };
     const r = spawnSync(CADDY, ["validate", "--config", "deploy/Caddyfile", "--adapter", "caddyfile"], { env, encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     // Without ACME_EMAIL (Compose refuses to start without it): a parse error, not a silent default.
@@ -246,45 +141,30 @@ describe.skipIf(!enabled)(`the Compose topology by hand: PostgreSQL, Redis, migr
   });
 
   it("through Caddy over HTTPS: sign-in, sticky nodes, Socket.IO and Yjs across nodes, shared photos, a node killed with nothing acknowledged lost", async () => {
-    // --- migrate: the one-shot service, twice (every `docker compose up` runs it again) ---
-    const env = composeAppEnvironment({ DATABASE_URL: databaseUrl, REDIS_URL: redis.url, UPLOADS_DIR: uploads });
-    const first = migrateOnce(env);
-    expect(first.status, first.output).toBe(0);
-    const migrations = readdirSync("prisma/postgres/migrations").filter((d) => existsSync(`prisma/postgres/migrations/${d}/migration.sql`));
+    // --- migrate: the one-shot service, run twice (every `docker compose up` runs it again) ---
+    const { migrations, databaseUrl, uploads, connectionsOn } = topology!;
+    const [first, again] = migrations;
+    expect(first!.status, first!.output).toBe(0);
+    expect(first!.output).toContain("[db] applied migrations:");
+    const expected = readdirSync("prisma/postgres/migrations").filter((d) => existsSync(`prisma/postgres/migrations/${d}/migration.sql`));
     const applied = await queryRows<{ migration_name: string }>(databaseUrl, `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL`);
-    expect(applied.map((m) => m.migration_name).sort()).toEqual(migrations.sort());
-    expect(first.output).toContain("[db] applied migrations:");
-    const again = migrateOnce(env);
-    expect(again.status, again.output).toBe(0);
-    expect(again.output).toContain("[db] already up to date");
+    expect(applied.map((m) => m.migration_name).sort()).toEqual(expected.sort());
+    expect(again!.status, again!.output).toBe(0);
+    expect(again!.output).toContain("[db] already up to date");
 
-    // --- two app nodes from one build and one environment (the demo seed gives the accounts) ---
-    nodes.push(await startServer(databaseUrl, undefined, { ...env, YISHI_DEMO: "1" }));
-    nodes.push(await startServer(databaseUrl, undefined, { ...env, YISHI_DEMO: "1" }));
-    // The migration had run: the nodes find nothing to apply.
+    // --- two app nodes; the migration had run, so they find nothing to apply ---
+    const nodes = topology!.nodes;
+    expect(nodes).toHaveLength(2);
     for (const n of nodes) expect(n.output()).not.toContain("[db] applied migrations");
 
     // --- Caddy with the real Caddyfile ---
-    const [httpsPort, httpPort] = [await freePort(), await freePort()];
-    caddy = await startCaddy(
-      nodes.map((n) => `127.0.0.1:${n.port}`),
-      httpsPort,
-      httpPort,
-    );
-    base = `https://localhost:${httpsPort}`;
-    const root = path.join(dir, "caddy", "data", "caddy", "pki", "authorities", "local", "root.crt");
-    await until(() => existsSync(root), `Caddy's local CA (${root}):\n${caddy.output()}`, 30_000);
-    ca = readFileSync(root, "utf8");
-    await until(
-      async () => (await request(null, "/api/v1/health").catch(() => ({ status: 0 }))).status === 200,
-      `/api/v1/health through Caddy:\n${caddy.output()}`,
-      30_000,
-    );
     const health = await request(null, "/api/v1/health");
+    expect(health.status).toBe(200);
     expect(JSON.parse(health.body.toString())).toEqual({ ok: true });
     // Plain HTTP is redirected to HTTPS.
-    const plain = await fetch(`http://localhost:${httpPort}/api/v1/health`, { redirect: "manual" });
+    const plain = await fetch(`http://localhost:${topology!.httpPort}/api/v1/health`, { redirect: "manual" });
     expect([301, 302, 307, 308]).toContain(plain.status);
+    expect(plain.headers.get("location")).toMatch(/^https:\/\/localhost/);
 
     // --- sign in through Caddy: the session cookie (Secure, as COOKIE_SECURE=always) and Caddy's node cookie ---
     const staff = await signIn("staff");
@@ -399,7 +279,6 @@ describe.skipIf(!enabled)(`the Compose topology by hand: PostgreSQL, Redis, migr
     await until(() => proseText(onStaff.doc).includes("杀死前最后一句"), "the last edit seen through the doomed node");
     const seen = proseText(onStaff.doc);
     await staffNode.kill9();
-    nodes = nodes.filter((n) => n !== staffNode);
 
     // The browser's clients reconnect through Caddy (same URL, same cookies) and land on the survivor.
     await until(() => onStaff.provider.wsconnected && onStaff.provider.synced, "the staff browser's Yjs client back through Caddy", 30_000);
