@@ -257,6 +257,12 @@ describe.skipIf(!topologyEnabled)(`the Compose topology by hand: PostgreSQL, Red
     await Promise.all(phones.map((s) => must(s, "session:join", { sessionId })));
     const heard: number[] = [];
     phones[3]!.on("vote:tally", (t: { cast: number }) => heard.push(t.cast));
+    // The resident's browser, pinned to the other node by its cookie, hears what the chair does on the staff node.
+    const residentScreen = await socketThroughCaddy({ jar: resident.jar });
+    await must(residentScreen, "session:join", { sessionId });
+    const residentHeard: number[] = [];
+    residentScreen.on("vote:tally", (t: { cast: number }) => residentHeard.push(t.cast));
+    const residentClosed = new Promise<{ result: { counts: Record<string, number> } }>((r) => residentScreen.once("vote:closed", r));
     await must(chair, "session:open", { sessionId });
     for (const m of seated) await must(chair, "session:checkIn", { sessionId, userId: m.userId });
     await must(chair, "session:openItem", { sessionId, itemId: items[1]!.id });
@@ -273,6 +279,7 @@ describe.skipIf(!topologyEnabled)(`the Compose topology by hand: PostgreSQL, Red
     const ballots = members.map(() => ({ clientBallotId: randomBytes(9).toString("base64url"), seq: Date.now() }));
     await Promise.all([0, 1].map((i) => must(phones[i]!, "vote:cast", { motionId, ...ballots[i], choice: "赞成" })));
     await until(() => heard.includes(2), "two acknowledged ballots in the tally a phone hears");
+    await until(() => residentHeard.includes(2), "the tally on the resident's browser, on the other node");
 
     // --- the staff browser's node dies (SIGKILL) mid-session ---
     addParagraph(onResident.doc, "杀死前最后一句");
@@ -295,6 +302,8 @@ describe.skipIf(!topologyEnabled)(`the Compose topology by hand: PostgreSQL, Red
     await Promise.all([2, 3].map((i) => must(phones[i]!, "vote:cast", { motionId, ...ballots[i], choice: i === 2 ? "赞成" : "反对" })));
     const result = (await must(chair, "vote:close", { motionId })) as unknown as { counts: Record<string, number> };
     expect(result.counts).toEqual({ 赞成: 3, 反对: 1 });
+    expect((await residentClosed).result.counts).toEqual({ 赞成: 3, 反对: 1 });
+    expect(residentScreen.connected).toBe(true); // its node lived: never disconnected
 
     // Every edit the dead node's client had seen is there, and co-editing goes on through Caddy.
     for (const line of ["经代理甲节点写入", "经代理乙节点写入", "杀死前最后一句"]) expect(proseText(onStaff.doc)).toContain(line);
