@@ -4,7 +4,8 @@
 // needs; every path the Dockerfile copies and every npm script it runs; every variable the
 // Caddyfile reads is given by Compose; and the entry points the containers run are built.
 // tests/deploy-topology.test.ts then runs the same topology by hand, processes instead of containers.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
@@ -181,6 +182,54 @@ describe("Dockerfile", () => {
     // `npm run backup|restore` in the image run a built file, not tsx (pruned with the dev dependencies).
     expect(packageJson.scripts.backup).toBe("node build/backup.js backup");
     expect(packageJson.scripts.restore).toBe("node build/backup.js restore");
+  });
+
+  it("the image has every file the server reads from its working directory", () => {
+    // Paths the server resolves against the working directory (/app in the image), from its sources.
+    const sources = ["app", "server"].flatMap((root) =>
+      readdirSync(root, { recursive: true, encoding: "utf8" })
+        .filter((f) => /\.tsx?$/.test(f) && !f.includes("generated"))
+        .map((f) => path.join(root, f)),
+    );
+    const read = new Set<string>();
+    for (const file of sources)
+      for (const m of readFileSync(file, "utf8").matchAll(/path\.resolve\((?:process\.cwd\(\),\s*)?(?:[^"\n]*?\?\?\s*)?"([^"]+)"\)/g)) read.add(m[1]!);
+    expect([...read].sort()).toEqual(["assets/fonts/minutes-sans-sc.otf", "build", "data", "prisma/migrations", "prisma/postgres/migrations"]);
+    const copied = instructions
+      .filter((i) => i.stage === "final" && i.op === "COPY")
+      .map((i) => i.args.split(/\s+/).at(-1)!.replace(/^\.\//, "").replace(/\/$/, ""));
+    // `data` is where a node without SESSION_SECRET would keep a generated one: Compose always sets it.
+    for (const p of [...read].filter((p) => p !== "data")) {
+      expect(
+        copied.some((c) => p === c || p.startsWith(`${c}/`)),
+        `${p} is read at run time but not copied into the image`,
+      ).toBe(true);
+      if (p !== "build") expect(existsSync(p), p).toBe(true);
+    }
+  });
+
+  it("every package the built server imports survives `npm prune --omit=dev`", () => {
+    if (!existsSync("build/server/index.js")) throw new Error("run `npm run build` first (npm test does)");
+    const lock = JSON.parse(readFileSync("package-lock.json", "utf8")) as { packages: Record<string, { dev?: boolean }> };
+    const built = [
+      "build/server.js",
+      "build/migrate.js",
+      "build/backup.js",
+      "build/server/index.js",
+      ...readdirSync("build/server/assets").map((f) => `build/server/assets/${f}`),
+    ];
+    const imported = new Set<string>();
+    for (const file of built.filter((f) => f.endsWith(".js")))
+      for (const m of readFileSync(file, "utf8").matchAll(/(?:^|[\n;])\s*import\s+(?:[\w*{}\s,$]+\s+from\s+)?"([^"]+)"|\bimport\("([^"]+)"\)/g)) {
+        const spec = (m[1] ?? m[2])!;
+        if (spec.startsWith("node:") || spec.startsWith(".")) continue;
+        imported.add(spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!);
+      }
+    expect(imported.size).toBeGreaterThan(20);
+    expect(imported).toContain("@prisma/adapter-pg");
+    // vite: server/index.ts imports it only when NODE_ENV is not production (the dev server).
+    const missing = [...imported].filter((name) => name !== "vite" && (!lock.packages[`node_modules/${name}`] || lock.packages[`node_modules/${name}`]!.dev));
+    expect(missing, "imported by the build but pruned from the image (a devDependency) or not installed").toEqual([]);
   });
 
   it("keeps secrets and local state out of the build context", () => {
