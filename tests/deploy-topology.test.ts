@@ -20,6 +20,7 @@ import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { addSeatedMembersTo } from "./fixtures/bulk";
 import { queryRows } from "./fixtures/database";
+import { startServer } from "./fixtures/server";
 import { CADDY, caddyEnvForVersion, caddyVersion, startTopology, topologyEnabled, type Topology } from "./fixtures/topology";
 import { addParagraph, proseText, until } from "./fixtures/yjs-client";
 
@@ -140,7 +141,7 @@ describe.skipIf(!topologyEnabled)(`the Compose topology by hand: PostgreSQL, Red
     expect(bad.status).not.toBe(0);
   });
 
-  it("through Caddy over HTTPS: sign-in, sticky nodes, Socket.IO and Yjs across nodes, shared photos, a node killed with nothing acknowledged lost", async () => {
+  it("through Caddy over HTTPS: sign-in, sticky nodes, Socket.IO and Yjs across nodes, shared photos, a node killed with nothing acknowledged lost, then back in the pool", async () => {
     // --- migrate: the one-shot service, run twice (every `docker compose up` runs it again) ---
     const { migrations, databaseUrl, uploads, connectionsOn } = topology!;
     const [first, again] = migrations;
@@ -285,6 +286,7 @@ describe.skipIf(!topologyEnabled)(`the Compose topology by hand: PostgreSQL, Red
     addParagraph(onResident.doc, "杀死前最后一句");
     await until(() => proseText(onStaff.doc).includes("杀死前最后一句"), "the last edit seen through the doomed node");
     const seen = proseText(onStaff.doc);
+    const deadNodeCookie = staff.jar.get("yishi_node")!;
     await staffNode.kill9();
 
     // The browser's clients reconnect through Caddy (same URL, same cookies) and land on the survivor.
@@ -315,5 +317,27 @@ describe.skipIf(!topologyEnabled)(`the Compose topology by hand: PostgreSQL, Red
     for (const line of ["经代理甲节点写入", "经代理乙节点写入", "杀死前最后一句", "杀死后继续"]) expect(proseText(reopened.doc)).toContain(line);
     // The photo is still served (by the survivor, from the shared volume).
     expect((await request(staff.jar, detail.photos[0]!.url)).status).toBe(200);
+    // New browsers (no node cookie) are all served while one node is down.
+    for (let i = 0; i < 6; i++) expect((await request(null, "/api/v1/health")).status).toBe(200);
+
+    // --- the dead node comes back (a container restarted on its address) ---
+    // Caddy's health check returns it to the pool, and a browser whose cookie names it is led
+    // there again (its Yjs connection counted on the restarted node), with the document whole.
+    const restarted = await startServer(databaseUrl, staffNode.port, topology!.nodeEnv);
+    nodes.push(restarted);
+    const backJar: Jar = new Map([...staff.jar, ["yishi_node", deadNodeCookie]]);
+    await until(
+      async () => {
+        const probe = connectDocThroughCaddy(docName, backJar);
+        await probe.synced;
+        const there = (await connectionsOn(restarted)) === 1;
+        if (there) for (const line of ["杀死前最后一句", "杀死后继续"]) expect(proseText(probe.doc)).toContain(line);
+        probe.destroy();
+        if (!there) await new Promise((r) => setTimeout(r, 1000));
+        return there;
+      },
+      "the restarted node back in Caddy's pool, reached by its cookie",
+      60_000,
+    );
   }, 240_000);
 });
