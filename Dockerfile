@@ -36,6 +36,8 @@ COPY --from=build /app/build ./build
 # The migrator reads these at start (SQLite and PostgreSQL).
 COPY --from=build /app/prisma/migrations ./prisma/migrations
 COPY --from=build /app/prisma/postgres/migrations ./prisma/postgres/migrations
+# The minutes PDF's CJK font (app/models/minutes/render/pdf.server.ts reads it from the working directory).
+COPY --from=build /app/assets ./assets
 RUN mkdir -p /data/uploads && chown -R node:node /data
 USER node
 VOLUME ["/data"]

@@ -8,8 +8,19 @@ if (!process.env.YISHI_TEST_POSTGRES_URL) {
   process.exit(0);
 }
 
-// SQLite's own machinery, files that never open a database, and the two-node test (always on PostgreSQL).
-const notOnPostgres = ["migrate", "sqlite-adapter", "postgres-schema", "multi-node-postgres", "i18n", "event-limits", "room", "room-fuzz"];
+// SQLite's own machinery, files that never open a database, and the two-node and deployment tests (always on PostgreSQL).
+const notOnPostgres = [
+  "migrate",
+  "sqlite-adapter",
+  "postgres-schema",
+  "multi-node-postgres",
+  "deploy-topology",
+  "deploy-files",
+  "i18n",
+  "event-limits",
+  "room",
+  "room-fuzz",
+];
 const args = ["vitest", "run", ...notOnPostgres.flatMap((name) => ["--exclude", `tests/${name}.test.ts`]), ...process.argv.slice(2)];
 const result = spawnSync("npx", args, { stdio: "inherit", env: { ...process.env, YISHI_TEST_DATABASE: "postgresql" } });
 process.exit(result.status ?? 1);
