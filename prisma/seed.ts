@@ -180,6 +180,10 @@ export async function seedDemo(): Promise<void> {
   await prisma.user.create({
     data: { username: "jiedao", phone: "13800000011", displayName: "金凤区街道办", passwordHash: await hashPassword(DEMO_PASSWORD), districtId: district.id },
   });
+  // Whoever reads the whole deployment's dashboard (every street office, 春华 without one too): nothing else.
+  await prisma.user.create({
+    data: { username: "shiji", phone: "13800000013", displayName: "银川市看板", passwordHash: await hashPassword(DEMO_PASSWORD), overseesDeployment: true },
+  });
   await seedVolunteerDemo(community.id, users, DEMO_PASSWORD);
 }
 

@@ -140,6 +140,8 @@ const CALLS: Record<string, Call> = {
   "GET /api/v1/communities/{slug}/dashboard": { path: () => "/api/v1/communities/xingfuli/dashboard?p=2026-Q4" },
   "GET /api/v1/communities/{slug}/scorecards": { path: () => "/api/v1/communities/xingfuli/scorecards" },
   // The demo has no street office: nobody finds this one.
+  // Nobody in the demo oversees the whole deployment.
+  "GET /api/v1/dashboard": { path: () => "/api/v1/dashboard" },
   "GET /api/v1/districts/{districtId}/dashboard": { path: () => "/api/v1/districts/no-such-district/dashboard" },
   "POST /api/v1/districts/{districtId}/scorecard-weights": {
     path: () => "/api/v1/districts/no-such-district/scorecard-weights",
@@ -345,6 +347,7 @@ const EXPECTED: Record<string, Row> = {
   "POST /api/v1/realtime/ticket":                         [200, 200, 200, 200, 200, 200, 200, 200, 200, 401],
   "GET /api/v1/communities/{slug}/dashboard":             [200, 200, 200, 200, 200, 200, 200, 200, 403, 401], // aggregate figures: every member
   "GET /api/v1/communities/{slug}/scorecards":            [200, 200, 200, 200, 200, 200, 403, 403, 403, 401], // staff, council, grid, companies; residents only if published
+  "GET /api/v1/dashboard":                                [403, 403, 403, 403, 403, 403, 403, 403, 403, 401], // the deployment's overseers only
   "GET /api/v1/districts/{districtId}/dashboard":          [404, 404, 404, 404, 404, 404, 404, 404, 404, 401],
   "POST /api/v1/districts/{districtId}/scorecard-weights": [404, 404, 404, 404, 404, 404, 404, 404, 404, 401],
   "GET /api/v1/jobs":                                     [200, 200, 403, 403, 403, 403, 403, 403, 403, 401], // staff of any community

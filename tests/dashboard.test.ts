@@ -10,6 +10,7 @@ import {
   communityDashboard,
   communityScorecards,
   communityTable,
+  deploymentDashboard,
   districtDashboard,
   jobLog,
   narrowOf,
@@ -17,6 +18,7 @@ import {
   setResidentsSeeScorecards,
   setScorecardWeights,
 } from "~/models/dashboard.server";
+import { setDeploymentOverseer } from "~/models/district.server";
 import { downloadResponse, tableCsv, tableXlsx } from "~/models/downloads.server";
 import { reminderDue, sendDeadlineReminders, siteJobs } from "~/models/jobs.server";
 import { countPeriod, figuresOf, monthPeriod, quarterPeriod, ratesOf, starsOf, type MetricInput } from "~/models/metrics";
@@ -165,6 +167,38 @@ describe("a street office (街道)", () => {
     expect((await jobLog(staff)).runs).toBeInstanceOf(Array);
     await expect(jobLog((await loadActor("u-raiser"))!)).rejects.toBeInstanceOf(PermissionDenied);
     await prisma.community.updateMany({ where: { id: { in: ["c1", "c2"] } }, data: { districtId: null } });
+  });
+});
+
+describe("the whole deployment", () => {
+  it("its overseer sees every street office's and community's figures (equal to a fresh count of everything); a street office's super-user and staff are refused", async () => {
+    const { userId } = await setDeploymentOverseer({ username: "overseer", displayName: "市级看板", password: "a-long-enough-password-1" });
+    const overseer = (await loadActor(userId))!;
+    expect(overseer.overseesDeployment).toBe(true);
+    const view = await deploymentDashboard(overseer, "2026-Q4", "zh-CN", NOW);
+    const fresh = await figuresFor({}, quarterPeriod("2026-Q4"), NOW);
+    for (const f of view.figures) expect(f.value, f.key).toBeCloseTo(fresh[f.key] ?? Number.NaN);
+    expect(view.tables.map((t) => t.id).slice(0, 2)).toEqual(["byDistrict", "byCommunity"]);
+    expect(view.tables.some((t) => t.id === "byGrid")).toBe(false);
+    // Per community, and the street offices' rows add up to everything.
+    const byCommunity = view.tables.find((t) => t.id === ("byCommunity" as never))!;
+    const c1 = await figuresFor({ communityIds: ["c1"] }, quarterPeriod("2026-Q4"), NOW);
+    expect(byCommunity.rows.find((r) => r[0] === "阿尔法社区")!.slice(1, 3)).toEqual([c1.topicsRaised, c1.tasksClosed]);
+    const byDistrict = view.tables.find((t) => t.id === ("byDistrict" as never))!;
+    expect(byDistrict.rows.reduce((sum, r) => sum + (r[1] as number), 0)).toBe(fresh.topicsRaised);
+    await expect(deploymentDashboard((await loadActor("u-staff"))!, "2026-Q4", "zh-CN", NOW)).rejects.toBeInstanceOf(PermissionDenied);
+    const sup = await prisma.user.create({
+      data: {
+        username: "sup-deployment",
+        displayName: "街道",
+        passwordHash: "x",
+        districtId: (await prisma.district.create({ data: { name: "只看本街道" } })).id,
+      },
+    });
+    await expect(deploymentDashboard((await loadActor(sup.id))!, "2026-Q4", "zh-CN", NOW)).rejects.toBeInstanceOf(PermissionDenied);
+    // Revoked: refused at once (the actor is read afresh).
+    await setDeploymentOverseer({ username: "overseer", displayName: "", password: null, revoke: true });
+    await expect(deploymentDashboard((await loadActor(userId))!, "2026-Q4", "zh-CN", NOW)).rejects.toBeInstanceOf(PermissionDenied);
   });
 });
 

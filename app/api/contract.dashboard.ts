@@ -93,6 +93,22 @@ export const dashboardApi = {
     }),
     errors: [403, 404],
   }),
+  deploymentDashboard: endpoint({
+    method: "GET",
+    path: "/api/v1/dashboard",
+    summary:
+      "The whole deployment's dashboard: every street office and community, with a table per street office and per community (the deployment's overseers, set with `npm run setup -- --deployment-overseer`)",
+    tag: "dashboard",
+    auth: true,
+    query: z.object({ p: period }),
+    response: z.object({
+      period: z.object({ key: z.string(), from: date, to: date }),
+      figures: z.array(figure),
+      tables: z.array(table),
+      communities: z.array(z.object({ slug: z.string(), name: z.string() })),
+    }),
+    errors: [403],
+  }),
   scorecardWeights: endpoint({
     method: "POST",
     path: "/api/v1/districts/{districtId}/scorecard-weights",

@@ -22,6 +22,9 @@ export const dashboardEn: typeof dashboardZhCN = {
   noFigure: "No data",
   days: "{{value}} days",
   stars: "{{value}} stars",
+  districts: "Street offices",
+  noDistrict: "No street office",
+  wholeDeployment: "Every street office",
   communities: "Communities",
   figures: {
     topicsRaised: "Topics raised",

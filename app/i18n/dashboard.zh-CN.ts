@@ -20,6 +20,9 @@ export const dashboardZhCN = {
   noFigure: "暂无数据",
   days: "{{value}} 天",
   stars: "{{value}} 星",
+  districts: "街道",
+  noDistrict: "未归属街道",
+  wholeDeployment: "全部街道",
   communities: "社区",
   figures: {
     topicsRaised: "居民出题",

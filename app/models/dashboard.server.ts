@@ -12,6 +12,7 @@ import { publishedNotices } from "./minutes.server";
 import { jobOverview } from "./scheduler.server";
 import {
   beijingDay,
+  addCounts,
   emptyCounts,
   monthOf,
   monthPeriod,
@@ -19,6 +20,7 @@ import {
   quarterPeriod,
   ratesOf,
   yearPeriod,
+  type Counts,
   type Figures,
   type Period,
   type ScorecardWeights,
@@ -325,41 +327,101 @@ export async function communityDashboard(
   };
 }
 
-/** A street office's view: every community linked to it, from the monthly roll-ups and the open month (fast at city scale). */
-export async function districtDashboard(actor: Actor | null, districtId: string, periodKey: string | null | undefined, locale: Locale, now = new Date()) {
-  requirePermission(actor, "district:dashboard", await districtResource(districtId));
-  const choice = parsePeriod(periodKey, now);
-  const t = translator(locale);
-  const communities = await prisma.community.findMany({ where: { districtId }, select: { id: true, slug: true, name: true }, orderBy: { name: "asc" } });
-  const ids = communities.map((c) => c.id);
-  // No per-grid table here: thousands of grids over a district are read community by community
-  // (each community's dashboard has its grids); the per-community table stands in for it.
-  const [data, labels] = await Promise.all([
-    dashboardData({ communityIds: ids, districtId }, choice.period, trendMonths(choice.period, now), now, { byGrid: false }),
-    labelsOf(ids, locale, { grids: false }),
-  ]);
-  const figuresOfCommunity = new Map(data.byCommunity.map((b) => [b.key, { ...b.counts, ...ratesOf(b.counts) }]));
-  const perCommunity = communities.map((c) => ({ ...c, figures: figuresOfCommunity.get(c.id) ?? { ...emptyCounts(), ...ratesOf(emptyCounts()) } }));
-  const communityTable: DataTable = {
-    id: "byCommunity" as TableId,
-    title: t("dashboard.communities"),
+/** A table of named parts (communities, street offices) with their headline figures, from their counts. */
+function partsTable(t: TFunction, id: string, title: string, parts: { name: string; counts: Counts }[]): DataTable {
+  return {
+    id: id as TableId,
+    title,
     columns: [
-      { key: "community", label: t("dashboard.communities"), kind: "label" },
+      { key: "name", label: title, kind: "label" },
       ...(["topicsRaised", "tasksClosed", "closeRate", "satisfactionRate"] as const).map((k) => ({
         key: k,
         label: t(`dashboard.figures.${k}`),
         kind: figureKind(k),
       })),
     ],
-    rows: perCommunity.map((c) => [c.name, c.figures.topicsRaised, c.figures.tasksClosed, c.figures.closeRate, c.figures.satisfactionRate]),
+    rows: parts.map((p) => {
+      const f = { ...p.counts, ...ratesOf(p.counts) };
+      return [p.name, f.topicsRaised, f.tasksClosed, f.closeRate, f.satisfactionRate];
+    }),
     chart: { type: "bar", series: ["topicsRaised", "tasksClosed"] },
   };
+}
+
+/**
+ * What an overseer reads over many communities: the headline figures, a table per community (and
+ * per street office, over the whole deployment), and the trend and breakdowns without the per-grid
+ * table (thousands of grids are read community by community; each community's page has its grids).
+ */
+async function overseerView(
+  scope: Scope,
+  communities: { id: string; slug: string; name: string; district: string }[],
+  periodKey: string | null | undefined,
+  locale: Locale,
+  now: Date,
+  byDistrict: boolean,
+) {
+  const choice = parsePeriod(periodKey, now);
+  const t = translator(locale);
+  const [data, labels] = await Promise.all([
+    dashboardData(scope, choice.period, trendMonths(choice.period, now), now, { byGrid: false }),
+    labelsOf(scope.communityIds, locale, { grids: false }),
+  ]);
+  const countsOf = new Map(data.byCommunity.map((b) => [b.key, b.counts]));
+  const perCommunity = communities.map((c) => ({ name: c.name, district: c.district, counts: countsOf.get(c.id) ?? emptyCounts() }));
+  const perDistrict = new Map<string, Counts>();
+  for (const c of perCommunity) perDistrict.set(c.district, addCounts(perDistrict.get(c.district) ?? emptyCounts(), c.counts));
+  const tables = [
+    ...(byDistrict
+      ? [
+          partsTable(
+            t,
+            "byDistrict",
+            t("dashboard.districts"),
+            [...perDistrict].map(([name, counts]) => ({ name: name || t("dashboard.noDistrict"), counts })),
+          ),
+        ]
+      : []),
+    partsTable(t, "byCommunity", t("dashboard.communities"), perCommunity),
+    ...tablesOf(t, data, labels, { byGrid: false }),
+  ];
   return {
     period: { key: choice.key, from: choice.period.from.toISOString(), to: choice.period.to.toISOString() },
     figures: figureViews(data.figures, null, choice.period, now),
-    tables: [communityTable, ...tablesOf(t, data, labels, { byGrid: false })],
+    tables,
     communities: communities.map((c) => ({ slug: c.slug, name: c.name })),
   };
+}
+
+/** A street office's view: every community linked to it, from the monthly roll-ups and the open month (fast at city scale). */
+export async function districtDashboard(actor: Actor | null, districtId: string, periodKey: string | null | undefined, locale: Locale, now = new Date()) {
+  requirePermission(actor, "district:dashboard", await districtResource(districtId));
+  const communities = await prisma.community.findMany({ where: { districtId }, select: { id: true, slug: true, name: true }, orderBy: { name: "asc" } });
+  return overseerView(
+    { communityIds: communities.map((c) => c.id), districtId },
+    communities.map((c) => ({ ...c, district: "" })),
+    periodKey,
+    locale,
+    now,
+    false,
+  );
+}
+
+/** The whole deployment (every street office and community), for its overseers (User.overseesDeployment). */
+export async function deploymentDashboard(actor: Actor | null, periodKey: string | null | undefined, locale: Locale, now = new Date()) {
+  requirePermission(actor, "deployment:dashboard", { type: "deployment", superUserIds: [] });
+  const communities = await prisma.community.findMany({
+    select: { id: true, slug: true, name: true, districtOffice: { select: { name: true } } },
+    orderBy: [{ districtOffice: { name: "asc" } }, { name: "asc" }],
+  });
+  return overseerView(
+    {},
+    communities.map((c) => ({ id: c.id, slug: c.slug, name: c.name, district: c.districtOffice?.name ?? "" })),
+    periodKey,
+    locale,
+    now,
+    true,
+  );
 }
 
 /** The scheduled jobs' log (scheduler.server.ts), for staff of any community and super-users. */

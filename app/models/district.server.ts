@@ -160,3 +160,35 @@ export async function createDistrictSuperUser(input: {
     return { userId: user.id, districtId: district.id, created: true, linked: linked.count };
   });
 }
+
+/**
+ * For `npm run setup -- --deployment-overseer`: the person who reads the whole deployment's
+ * dashboard (every street office). An existing --username is made (or, with revoke, unmade)
+ * overseer with their password unchanged; otherwise a new account. It gives nothing but that view.
+ */
+export async function setDeploymentOverseer(input: {
+  username: string;
+  displayName: string;
+  phone?: string;
+  password: string | null;
+  revoke?: boolean;
+}): Promise<{ userId: string; created: boolean }> {
+  const existing = await prisma.user.findUnique({ where: { username: input.username }, select: { id: true } });
+  if (existing) {
+    await prisma.user.update({ where: { id: existing.id }, data: { overseesDeployment: !input.revoke } });
+    return { userId: existing.id, created: false };
+  }
+  if (input.revoke) throw new Error(`no account ${input.username}`);
+  if (!input.password) throw new Error("a password is needed for a new account");
+  const user = await prisma.user.create({
+    data: {
+      username: input.username,
+      displayName: input.displayName,
+      phone: input.phone || null,
+      passwordHash: await hashPassword(input.password),
+      overseesDeployment: true,
+    },
+    select: { id: true },
+  });
+  return { userId: user.id, created: true };
+}

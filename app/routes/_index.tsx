@@ -41,6 +41,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     signedIn: true as const,
     superUser: !!actor.district,
+    overseer: actor.overseesDeployment === true,
     communities: communities.map((c) => ({
       ...c,
       roles: actor.memberships.filter((m) => m.communityId === c.id).map((m) => m.role),
@@ -73,6 +74,13 @@ export default function Index() {
         <p>
           <a className="btn block" href="/district" data-testid="district-link">
             {t("district.link")}
+          </a>
+        </p>
+      ) : null}
+      {data.overseer ? (
+        <p>
+          <a className="btn block" href="/dashboard" data-testid="deployment-dashboard-link">
+            {t("dashboard.deploymentTitle")}
           </a>
         </p>
       ) : null}

@@ -1,5 +1,6 @@
-// The street office's dashboard (街道): every community linked to it, for its super-users; for
-// everyone else, the dashboards of their own communities.
+// The overseers' dashboards: the whole deployment (every street office) for its overseers, a
+// street office's (街道) communities for its super-users; for everyone else, links to the
+// dashboards of their own communities.
 import type { MetaFunction } from "@remix-run/node";
 import { pageMeta } from "~/utils/page-meta";
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
@@ -8,7 +9,7 @@ import { useTranslation } from "react-i18next";
 import { ChartFigure, FigureCards } from "~/components/dashboard";
 import { translator } from "~/i18n";
 import { renderChart } from "~/models/charts.server";
-import { PERIOD_KEY, districtDashboard, periodChoices, periodLabel } from "~/models/dashboard.server";
+import { PERIOD_KEY, deploymentDashboard, districtDashboard, periodChoices, periodLabel } from "~/models/dashboard.server";
 import styles from "~/styles/dashboard.css?url";
 import { prisma } from "~/utils/db.server";
 import { orHttpError } from "~/utils/http.server";
@@ -28,13 +29,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
     select: { slug: true, name: true },
     orderBy: { name: "asc" },
   });
-  if (!user.district) return { district: null, mine, view: null, periods: [] };
-  const asked = new URL(request.url).searchParams.get("p");
-  const now = new Date();
-  const view = await orHttpError(() => districtDashboard(actor, user.district!.id, asked && PERIOD_KEY.test(asked) ? asked : null, locale, now), request);
   const t = translator(locale);
+  const scope = actor.overseesDeployment
+    ? { name: t("dashboard.wholeDeployment"), linked: false }
+    : user.district
+      ? { name: user.district.name, linked: true }
+      : null;
+  if (!scope) return { scope: null, mine, view: null, periods: [] };
+  const asked = new URL(request.url).searchParams.get("p");
+  const p = asked && PERIOD_KEY.test(asked) ? asked : null;
+  const now = new Date();
+  const view = await orHttpError(
+    () => (actor.overseesDeployment ? deploymentDashboard(actor, p, locale, now) : districtDashboard(actor, user.district!.id, p, locale, now)),
+    request,
+  );
   return {
-    district: user.district,
+    scope,
     mine,
     view: { ...view, tables: view.tables.map((table) => ({ ...table, svg: renderChart(table, 640, 320) })) },
     periods: periodChoices(now).map((key) => ({ key, label: periodLabel(t, key) })),
@@ -42,12 +52,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function DistrictDashboardPage() {
-  const { district, mine, view, periods } = useLoaderData<typeof loader>();
+  const { scope, mine, view, periods } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   return (
     <div className="stack">
       <div className="card">
-        <h1>{district ? `${t("dashboard.deploymentTitle")} · ${district.name}` : t("dashboard.title")}</h1>
+        <h1>{scope ? `${t("dashboard.deploymentTitle")} · ${scope.name}` : t("dashboard.title")}</h1>
         {view ? (
           <>
             <form method="get" className="period-form">
@@ -69,16 +79,21 @@ export default function DistrictDashboardPage() {
             <FigureCards figures={view.figures} />
           </>
         ) : null}
-        <h2>{t("dashboard.communities")}</h2>
-        <ul className="list">
-          {(view?.communities ?? mine).map((c) => (
-            <li key={c.slug}>
-              <a className="item-link" href={`/c/${c.slug}/dashboard`}>
-                {c.name}
-              </a>
-            </li>
-          ))}
-        </ul>
+        {/* An overseer of the whole deployment reads each community in the table below; their pages are their members'. */}
+        {scope && !scope.linked ? null : (
+          <>
+            <h2>{t("dashboard.communities")}</h2>
+            <ul className="list">
+              {(view?.communities ?? mine).map((c) => (
+                <li key={c.slug}>
+                  <a className="item-link" href={`/c/${c.slug}/dashboard`}>
+                    {c.name}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
       </div>
       {view?.tables.map((table) => (
         <ChartFigure key={table.id} table={table} download={null} />

@@ -20,6 +20,8 @@ export type Actor = {
    * Absent for everyone else.
    */
   district?: { id: string; communityIds: string[] } | null;
+  /** Oversees the whole deployment's figures (User.overseesDeployment): every street office's dashboard, read-only. */
+  overseesDeployment?: boolean;
 };
 
 /** Memberships that give rights: staff can deactivate a person in a community without deleting anything (app/models/member.server.ts). */
@@ -121,6 +123,7 @@ type Resources = {
   "district:dashboard": DistrictResource;
   "district:configureScorecard": DistrictResource;
   "jobs:view": DeploymentResource;
+  "deployment:dashboard": DeploymentResource;
   "task:create": CommunityResource;
   "task:createFromResolution": SessionResource;
   "task:view": TaskResource;
@@ -247,6 +250,8 @@ const POLICY: { [A in Action]: (actor: Actor, resource: Resources[A]) => boolean
   "district:configureScorecard": (a, r) => a.district?.id === r.districtId,
   // The jobs' log names no one and no community: staff of any community and super-users read it.
   "jobs:view": (a, r) => r.superUserIds.includes(a.userId) || a.memberships.some((m) => m.role === "communityStaff"),
+  // The whole deployment's figures (every street office and community, aggregate, no names): its overseers only.
+  "deployment:dashboard": (a) => a.overseesDeployment === true,
   // 联办任务 are assigned by the community's staff; from a resolution, also by whoever chairs the session.
   "task:create": (a, r) => hasRole(a, r.communityId, ["communityStaff"]),
   "task:createFromResolution": (a, r) => r.chairId === a.userId || hasRole(a, r.communityId, ["communityStaff", "chair"]),
@@ -308,6 +313,7 @@ export async function loadActor(userId: string): Promise<Actor | null> {
       // Only current terms (CURRENT_SEAT in app/models/seat-terms.ts): an ended seat gives no right (a past session's roll reads the history instead).
       seats: { where: { current: true }, select: { councilId: true, constituency: true } },
       district: { select: { id: true, communities: { select: { id: true } } } },
+      overseesDeployment: true,
     },
   });
   if (!user) return null;
@@ -317,6 +323,7 @@ export async function loadActor(userId: string): Promise<Actor | null> {
     memberships: user.memberships.map((m) => ({ ...m, role: m.role as Role })),
     seats: user.seats.map((s) => ({ ...s, constituency: s.constituency as Constituency })),
     district: user.district ? { id: user.district.id, communityIds: user.district.communities.map((c) => c.id) } : null,
+    ...(user.overseesDeployment ? { overseesDeployment: true } : {}),
   };
 }
 

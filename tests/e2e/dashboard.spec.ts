@@ -85,6 +85,29 @@ test("staff narrow the dashboard to one grid: its figures are that grid's row of
   expect(download.suggestedFilename()).toMatch(/-trend-\d{4}-grid-[A-Za-z0-9_-]+\.csv$/);
 });
 
+test("the deployment's overseer reads every street office and community at /dashboard, and no community's own page", async ({ page }) => {
+  await signIn(page, USERS.shiji);
+  // Home leads there.
+  await page.getByTestId("deployment-dashboard-link").click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("全域看板 · 全部街道");
+  // Per street office: 金凤区 (幸福里) and the community set up without one (春华).
+  const offices = page.locator('[data-chart="byDistrict"]').getByRole("table");
+  await expect(offices.getByRole("rowheader", { name: "金凤区" })).toBeVisible();
+  await expect(offices.getByRole("rowheader", { name: "未归属街道" })).toBeVisible();
+  const communities = page.locator('[data-chart="byCommunity"]').getByRole("table");
+  await expect(communities.getByRole("rowheader", { name: "幸福里社区" })).toBeVisible();
+  // The headline is the sum of the street offices' rows.
+  const headers = await offices.locator("thead th").allInnerTexts();
+  const column = headers.indexOf("居民出题");
+  const rows = await offices.locator("tbody tr").evaluateAll((trs) => trs.map((tr) => [...(tr as HTMLTableRowElement).cells].map((c) => c.textContent ?? "")));
+  expect(await figureValue(page, "topicsRaised")).toBe(rows.reduce((sum, r) => sum + Number(r[column]), 0));
+  expect(await page.evaluate(() => document.scrollingElement!.scrollWidth)).toBeLessThanOrEqual(360);
+  // Figures only: a community's own pages stay its members'.
+  const response = await page.goto("/c/xingfuli/dashboard");
+  expect(response?.status()).toBe(403);
+});
+
 /** The figure's number as the page shows it. */
 const figureValue = async (page: Page, key: string) => Number(await page.locator(`[data-figure="${key}"] .figure-value`).innerText());
 /** A cell of the trend table: the row of the latest month, the column by its header. */

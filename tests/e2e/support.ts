@@ -18,6 +18,8 @@ export const USERS = {
   outsider: { username: "outsider", phone: "13800000010", name: "郑涛" },
   /** The street office of 金凤区 (a district super-user over 幸福里). */
   jiedao: { username: "jiedao", phone: "13800000011", name: "金凤区街道办" },
+  /** Oversees the whole deployment: the dashboard of every street office, nothing else. */
+  shiji: { username: "shiji", phone: "13800000013", name: "银川市看板" },
 } as const;
 export type DemoUser = (typeof USERS)[keyof typeof USERS];
 

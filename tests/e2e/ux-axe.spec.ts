@@ -55,6 +55,7 @@ const PAGES: Record<string, { user: DemoUser; paths: string[]; editor?: boolean 
   secretary: { user: USERS.secretary, paths: ["/", "{session}", "{session}/minutes", "{session}/agenda", "/c/xingfuli/notices"] },
   observer: { user: USERS.observer, paths: ["/", "/notifications", "/c/xingfuli/topics", "{topic}", "{session}", "/tasks"] },
   district: { user: USERS.jiedao, paths: ["/district", "/dashboard", "/c/xingfuli/members", "/c/xingfuli/places"], editor: false },
+  overseer: { user: USERS.shiji, paths: ["/", "/dashboard"], editor: false },
 };
 
 /** The demo session's and a topic's pages, found by following links as a person would. */
