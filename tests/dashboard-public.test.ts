@@ -58,6 +58,11 @@ describe("the public view", () => {
     expect(statusOf(await signedOut("alpha"))).toBe(404);
     await setPublicHeadline(await loadActor("u-staff"), "c1", true);
     expect((await prisma.dashboardSetting.findUniqueOrThrow({ where: { communityId: "c1" } })).publicHeadline).toBe(true);
+    // Audited with who and the value before and after; saving the same value again records nothing.
+    const logged = async () => prisma.auditEntry.findMany({ where: { communityId: "c1", subjectName: "dashboard.publicHeadline" } });
+    expect((await logged()).map((e) => [e.action, e.actorId, e.before, e.after])).toEqual([["settings.update", "u-staff", "false", "true"]]);
+    await setPublicHeadline(await loadActor("u-staff"), "c1", true);
+    expect(await logged()).toHaveLength(1);
   });
 
   it("signed out: the headline rates as a fresh count gives them, and the published notices only", async () => {

@@ -420,6 +420,11 @@ export const en: Shape<typeof zhCN> = {
     by: "{{name}} · {{at}}",
     before: "Before",
     after: "After",
+    /** Settings named by their code in the log, shown by their name. */
+    subjects: {
+      volunteerRules: "Points rules",
+      dashboard: { publicHeadline: "Public dashboard (no sign-in)", residentsSeeScorecards: "Residents see the scorecards" },
+    },
     more: "Older entries",
     actions: {
       "role.grant": "Role granted",

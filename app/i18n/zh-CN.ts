@@ -395,6 +395,11 @@ export const zhCN = {
     by: "{{name}} · {{at}}",
     before: "之前",
     after: "之后",
+    /** Settings named by their code in the log, shown by their name. */
+    subjects: {
+      volunteerRules: "积分规则",
+      dashboard: { publicHeadline: "公开看板（无需登录）", residentsSeeScorecards: "居民可见物业考评" },
+    },
     more: "更早的记录",
     actions: {
       "role.grant": "授予角色",

@@ -8,6 +8,7 @@ import type { Locale } from "~/utils/domain";
 import { InputRejected } from "~/utils/errors";
 import { NotFound, requirePermission, type Actor, type DashboardResource, type DistrictResource } from "~/utils/permissions.server";
 import type { DataTable } from "./charts.server";
+import { audit } from "./audit.server";
 import { publishedNotices } from "./minutes.server";
 import { jobOverview } from "./scheduler.server";
 import {
@@ -491,15 +492,24 @@ export async function publicView(slug: string, now = new Date()) {
 
 export async function setPublicHeadline(actor: Actor | null, communityId: string, value: boolean) {
   requirePermission(actor, "dashboard:configure", await dashboardResource(communityId));
-  await prisma.dashboardSetting.upsert({ where: { communityId }, create: { communityId, publicHeadline: value }, update: { publicHeadline: value } });
+  await changeDashboardSetting(actor!, communityId, "publicHeadline", value);
 }
 
 export async function setResidentsSeeScorecards(actor: Actor | null, communityId: string, value: boolean) {
   requirePermission(actor, "dashboard:configure", await dashboardResource(communityId));
-  await prisma.dashboardSetting.upsert({
-    where: { communityId },
-    create: { communityId, residentsSeeScorecards: value },
-    update: { residentsSeeScorecards: value },
+  await changeDashboardSetting(actor!, communityId, "residentsSeeScorecards", value);
+}
+
+/**
+ * One switch of who may see the figures, with its audit entry in the same transaction (making
+ * the headline public is a decision someone must answer for). Saving the same value records nothing.
+ */
+async function changeDashboardSetting(actor: Actor, communityId: string, setting: "publicHeadline" | "residentsSeeScorecards", value: boolean) {
+  await prisma.$transaction(async (tx) => {
+    const before = (await tx.dashboardSetting.findUnique({ where: { communityId }, select: { [setting]: true } }))?.[setting] ?? false;
+    if (before === value) return;
+    await tx.dashboardSetting.upsert({ where: { communityId }, create: { communityId, [setting]: value }, update: { [setting]: value } });
+    await audit(tx, { communityId, actor, action: "settings.update", subject: { id: communityId, name: `dashboard.${setting}` }, before, after: value });
   });
 }
 

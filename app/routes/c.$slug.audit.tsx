@@ -23,6 +23,8 @@ const show = (value: unknown) => (value === null ? "—" : JSON.stringify(value)
 export default function AuditPage() {
   const { community, entries, next } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
+  // A setting is logged by its code (ASCII), a person, place or organisation by its own name.
+  const subjectName = (name: string) => (/^[A-Za-z.]+$/.test(name) ? t(`audit.subjects.${name}`, { defaultValue: name }) : name);
   return (
     <div className="card stack">
       <h1>{t("audit.title")}</h1>
@@ -32,7 +34,7 @@ export default function AuditPage() {
         {entries.map((e) => (
           <li key={e.id} data-action={e.action}>
             <strong>{t(`audit.actions.${e.action}`)}</strong>
-            {e.subject ? ` · ${e.subject.name}` : null}
+            {e.subject ? ` · ${subjectName(e.subject.name)}` : null}
             <br />
             <span className="muted">{t("audit.by", { name: e.actor.name, at: formatDateTime(e.at, i18n.language) })}</span>
             <dl className="meta" style={{ overflowWrap: "anywhere" }}>
