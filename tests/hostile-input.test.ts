@@ -262,7 +262,9 @@ async function run(c: Case): Promise<void> {
     return;
   }
   const text = await res.text();
-  if (res.status >= 500) failures.push(`${c.label}: ${res.status} ${text.slice(0, 200)}`);
+  // The request itself is in the message: a CI log then says what to replay.
+  if (res.status >= 500)
+    failures.push(`${c.label}: ${res.status} ${text.slice(0, 200)} — ${c.method} ${c.url.slice(server.url.length, server.url.length + 300)}`);
   // 431: Node's HTTP parser refuses a request line or headers over 16 KB before any of our code runs.
   if (res.status >= 400 && res.status !== 431 && c.url.includes("/api/v1/")) {
     const type = res.headers.get("content-type") ?? "";
@@ -311,6 +313,17 @@ describe(`hostile input (seed ${SEED})`, () => {
       await healthy();
     }
     console.log(`[hostile] seed ${SEED}: ${sent} requests in ${batch} batches, ${Date.now() - started} ms`);
+    if (failures.length > 0)
+      console.log(
+        `[hostile] the server's errors:\n${server
+          .output()
+          .split("\n")
+          .filter(
+            (l, i, all) => /\[(api|socket|live)\]/.test(l) || /\[(api|socket|live)\]/.test(all[i - 1] ?? "") || /\[(api|socket|live)\]/.test(all[i - 2] ?? ""),
+          )
+          .slice(0, 60)
+          .join("\n")}`,
+      );
     expect(failures).toEqual([]);
     expect(batch).toBeGreaterThanOrEqual(3);
   });

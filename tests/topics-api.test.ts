@@ -155,4 +155,14 @@ describe("community settings", () => {
       (await api("resident1", "/api/v1/communities/xingfuli/topics", { method: "POST", json: { title: "绿化带杂草丛生", category: "greenery" } })).status,
     ).toBe(400);
   });
+
+  it("a NUL character anywhere in the input is refused as input (PostgreSQL's text cannot hold it: it used to be a 500 there)", async () => {
+    const query = await api("staff", "/api/v1/communities/xingfuli/topics?status=%00");
+    expect([query.status, query.body.key, query.body.field]).toEqual([400, "errors.invalidInput", "status"]);
+    const body = await api("resident1", "/api/v1/communities/xingfuli/topics", {
+      method: "POST",
+      json: { title: "绿化\u0000带", category: "greenery", description: "" },
+    });
+    expect([body.status, body.body.key, body.body.field]).toEqual([400, "errors.invalidInput", "title"]);
+  });
 });

@@ -5,7 +5,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { getUserId } from "./auth.server";
 import { LIMITS, discardBody, readForm, readJson } from "./body.server";
-import { Refusal, type RefusalValues } from "./errors";
+import { InputRejected, Refusal, type RefusalValues } from "./errors";
+import { nulField } from "./nul";
 import { requestLocale } from "./locale.server";
 import { prisma } from "./db.server";
 import { NotFound, communityBySlug, loadActor, loadSessionResource, loadTopicResource, requirePermission, type Actor } from "./permissions.server";
@@ -141,11 +142,14 @@ export function handle<P extends z.ZodType, B extends z.ZodType, R extends z.Zod
         actor = userId ? await loadActor(userId) : null;
         if (!actor) throw new ApiError(401, "errors.unauthorized");
       }
+      const rawQuery = Object.fromEntries(new URL(request.url).searchParams);
+      const nul = nulField({ ...params, ...rawQuery });
+      if (nul) throw new InputRejected(nul, "errors.invalidInput");
       const p = e.params ? e.params.safeParse(params) : { success: true as const, data: {} };
       if (!p.success) throw invalid("path parameter", p.error);
       let query: unknown = {};
       if (e.query) {
-        const q = e.query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+        const q = e.query.safeParse(rawQuery);
         if (!q.success) throw invalid("query parameter", q.error);
         query = q.data;
       }
@@ -155,6 +159,8 @@ export function handle<P extends z.ZodType, B extends z.ZodType, R extends z.Zod
       if (e.body) {
         const read = await readBody(request, e.multipart ?? false, e.upload);
         files = read.files;
+        const nulInBody = nulField(read.fields);
+        if (nulInBody) throw new InputRejected(nulInBody, "errors.invalidInput");
         const b = e.body.safeParse(read.fields);
         if (!b.success) throw invalid("body", b.error);
         body = b.data;

@@ -8,6 +8,8 @@ import { orHttpError } from "./http.server";
 import { communityBySlug, requireActor, requirePermission, type Action, type Actor } from "./permissions.server";
 import { fieldErrors } from "./schemas";
 import { refusalOf, refusalResponse } from "./refusal.server";
+import { InputRejected } from "./errors";
+import { nulField } from "./nul";
 
 /** An i18n key and its values: the screen translates it in the page's language. */
 export type Problem = { key: string; values?: Record<string, string | number> };
@@ -40,7 +42,10 @@ export function problemsFrom(error: unknown): Problems {
  */
 export async function formOf(request: Request, options: FormOptions = {}): Promise<FormData> {
   try {
-    return await readForm(request, options);
+    const form = await readForm(request, options);
+    const nul = nulField(fieldsOf(form));
+    if (nul) throw new InputRejected(nul, "errors.invalidInput");
+    return form;
   } catch (error) {
     return refusalResponse(error, request);
   }

@@ -11,6 +11,7 @@ import { taskJoinSchema } from "~/utils/task-schemas";
 import { LIVE_ACTIONS } from "~/models/live-actions.server";
 import { liveState } from "~/models/live-state.server";
 import { InputRejected, Refusal as RefusalError } from "~/utils/errors";
+import { nulField } from "~/utils/nul";
 import { rateLimitsEnabled } from "~/utils/rate-limit.server";
 import { DEFAULT_LOCALE, type Locale } from "~/utils/domain";
 import { localeOfHeaders } from "~/utils/locale.server";
@@ -302,6 +303,8 @@ async function dispatch(socket: LiveSocket, event: string, handler: Handler, arg
   const ack = typeof args[args.length - 1] === "function" ? args.pop() : undefined;
   const payload = args[0];
   const reply: Ack = typeof ack === "function" ? (ack as Ack) : () => {};
+  const nul = nulField(payload);
+  if (nul) return reply(await refusalAck(socket, new InputRejected(nul, "errors.invalidInput")));
   const parsed = handler.schema.safeParse(payload);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
