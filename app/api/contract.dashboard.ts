@@ -33,6 +33,14 @@ const weights = z.object({
   response: z.number().min(0).max(1),
 });
 
+/** What an overseer reads over many communities: a street office's, or the whole deployment's. */
+const overseerView = z.object({
+  period: z.object({ key: z.string(), from: date, to: date }),
+  figures: z.array(figure),
+  tables: z.array(table),
+  communities: z.array(z.object({ slug: z.string(), name: z.string() })),
+});
+
 export const dashboardApi = {
   dashboard: endpoint({
     method: "GET",
@@ -85,12 +93,7 @@ export const dashboardApi = {
     auth: true,
     params: z.object({ districtId: idSchema }),
     query: z.object({ p: period }),
-    response: z.object({
-      period: z.object({ key: z.string(), from: date, to: date }),
-      figures: z.array(figure),
-      tables: z.array(table),
-      communities: z.array(z.object({ slug: z.string(), name: z.string() })),
-    }),
+    response: overseerView,
     errors: [403, 404],
   }),
   deploymentDashboard: endpoint({
@@ -101,12 +104,7 @@ export const dashboardApi = {
     tag: "dashboard",
     auth: true,
     query: z.object({ p: period }),
-    response: z.object({
-      period: z.object({ key: z.string(), from: date, to: date }),
-      figures: z.array(figure),
-      tables: z.array(table),
-      communities: z.array(z.object({ slug: z.string(), name: z.string() })),
-    }),
+    response: overseerView,
     errors: [403],
   }),
   scorecardWeights: endpoint({
