@@ -150,8 +150,14 @@ export function scheduleTally(sessionId: string, motionId: string): void {
 // without announce() (a display name) is still re-read after KEEP_MS.
 const CHECK_AFTER_MS = 1000;
 const KEEP_MS = 10_000;
-/** A snapshot nobody asked for in this long is let go (a session's memory ends with its joins). */
-const IDLE_MS = 1000;
+/**
+ * A snapshot nobody asked for in this long is let go (a session's memory ends with its joins). Not
+ * shorter: with a hundred sessions filling up together, each session's joins came about a second
+ * apart, a 1 s idle limit dropped the snapshot between them, and every join recomputed the whole
+ * state; the slower joins then were, the more often they recomputed (connecting 2 000 took 3 s in
+ * one run and 13–19 s in others on the same build; BENCHMARKS.md, issue 16).
+ */
+const IDLE_MS = 5000;
 type Snapshot = { state: Promise<SharedState>; checkedAt: number; askedAt: number };
 const snapshots = new Map<string, Snapshot>();
 function sharedState(sessionId: string): Promise<SharedState> {

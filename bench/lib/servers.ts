@@ -211,7 +211,7 @@ export async function startStockYws(opts: StartOptions): Promise<RunningServer> 
   const bin = path.join(ROOT, "node_modules/@y/websocket-server/src/server.js");
   const env: Record<string, string | undefined> = { ...process.env, HOST, PORT: String(port) };
   delete env.YPERSISTENCE; // stock default: no persistence
-  const { child, tail } = launch(process.execPath, [bin], env, logFile);
+  const { child, tail } = launch(process.execPath, [...(opts.nodeArgs ?? []), bin], env, logFile);
   return started("y-websocket-server", child, tail, port, () => httpOk(`http://${HOST}:${port}/`), logFile, "/yjs");
 }
 
@@ -221,7 +221,7 @@ export async function startHocuspocus(opts: StartOptions): Promise<RunningServer
   const logFile = path.join(opts.tmpDir, `hocuspocus-${opts.label}.log`);
   const { child, tail } = launch(
     process.execPath,
-    [path.join(BENCH_DIR, "peers/hocuspocus.mjs")],
+    [...(opts.nodeArgs ?? []), path.join(BENCH_DIR, "peers/hocuspocus.mjs")],
     { ...process.env, HOST, PORT: String(port), HOCUSPOCUS_DB: path.join(opts.tmpDir, `hocuspocus-${opts.label}.sqlite`) },
     logFile,
   );

@@ -7,6 +7,7 @@ import { readdirSync, renameSync, statSync } from "node:fs";
 import path from "node:path";
 import { now, sleep, waitFor } from "../lib/clock";
 import { EDITOR_USERS, MEMBER_USERS, VIEWER_USERS, type Context } from "../lib/context";
+import { INSPECT_ARGS, liveMemory, type LiveMemory } from "../lib/live-heap";
 import { ProcSampler, type Window } from "../lib/proc";
 import type { ClientSpec, OpenResult } from "../lib/protocol";
 import { BENCH_METRICS_TOKEN, startTarget, startYishi, TARGET_LABEL, type Target } from "../lib/servers";
@@ -32,6 +33,8 @@ export type CapacityResult = {
   kbPerParticipant: number;
   kbPerYjsConnection: number;
   kbPerSocketIoConnection: number;
+  /** The same three points as live memory after a full GC (V8 heap in use + external), the steadier figure (bench/lib/live-heap.ts). */
+  live: { baseline: LiveMemory; yjs: LiveMemory; idle: LiveMemory; kbPerParticipant: number; kbPerYjsConnection: number; kbPerSocketIoConnection: number };
   healthIdle: Health | null;
   busy: { editors: number; viewers: number; seconds: number; typing: TypingResult; server: Window; healthBusy: Health | null };
   unload: { documentsLoadedAfterClose: number | null; secondsToZero: number | null; connectionsAfterClose: number | null };
@@ -48,7 +51,10 @@ async function health(base: string): Promise<Health | null> {
   return { documentsLoaded: body.documentsLoaded, connections: body.connections ?? NaN };
 }
 
-/** Median RSS over the last `ms` milliseconds, sampled every 250 ms. */
+/**
+ * Median RSS over the next `ms` milliseconds, sampled every 250 ms. Each point's is taken right after liveMemory's
+ * full GC: otherwise the first GC would shrink the RSS under the next point (a negative delta in a quick run).
+ */
 async function settledRss(sampler: ProcSampler, ms: number): Promise<number> {
   const from = now();
   await sleep(ms);
@@ -68,7 +74,7 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
     tmpDir: ctx.tmpDir,
     databaseUrl: ctx.databaseUrl,
     label: "capacity",
-    nodeArgs: snapshots ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${snapshots}`] : [],
+    nodeArgs: [...INSPECT_ARGS, ...(snapshots ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${snapshots}`] : [])],
   });
   const heapSnapshot = async (name: string) => {
     if (!snapshots) return;
@@ -114,6 +120,7 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
     await pool.open([idle(0, chosen[0]!)], { concurrency: 1, timeoutMs: 30_000 });
     await pool.close();
     if (healthEndpoint) await waitFor("the warm-up document to unload", async () => (await health(server.httpBase))?.documentsLoaded === 0, 30_000, 200);
+    const liveBaseline = await liveMemory(server.logFile);
     const rssBaselineMb = await settledRss(sampler, 3000);
     await heapSnapshot("0-baseline");
 
@@ -127,6 +134,7 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
     );
     if (yjsConnect.failed > 0) throw new Error(`${yjsConnect.failed} participants could not open their document: ${yjsConnect.errors.join("; ")}`);
     await sleep(3000);
+    const liveYjs = await liveMemory(server.logFile);
     const rssYjsMb = await settledRss(sampler, 5000);
     await heapSnapshot("1-yjs");
     const healthIdle = await health(server.httpBase);
@@ -150,6 +158,7 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
         `(Yjs ${(yjsConnect.ms / 1000).toFixed(1)} s, Socket.IO ${(socketConnect.ms / 1000).toFixed(1)} s); server CPU ${connectCpuSeconds.toFixed(1)} s`,
     );
     await sleep(3000);
+    const liveIdle = await liveMemory(server.logFile);
     const rssIdleMb = await settledRss(sampler, 5000);
     await heapSnapshot("2-socketio");
     const kbPerParticipant = ((rssIdleMb - rssBaselineMb) * 1024) / total;
@@ -158,6 +167,19 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
     ctx.log(
       `  RSS ${rssBaselineMb.toFixed(1)} → ${rssYjsMb.toFixed(1)} (Yjs) → ${rssIdleMb.toFixed(1)} MB (+ Socket.IO): ${kbPerParticipant.toFixed(1)} KB per participant ` +
         `(${kbPerYjsConnection.toFixed(1)} KB Yjs + ${kbPerSocketIoConnection.toFixed(1)} KB Socket.IO); health ${JSON.stringify(healthIdle)}`,
+    );
+    const perTotal = (from: LiveMemory, to: LiveMemory) => ((to.totalMb - from.totalMb) * 1024) / total;
+    const live = {
+      baseline: liveBaseline,
+      yjs: liveYjs,
+      idle: liveIdle,
+      kbPerParticipant: perTotal(liveBaseline, liveIdle),
+      kbPerYjsConnection: perTotal(liveBaseline, liveYjs),
+      kbPerSocketIoConnection: perTotal(liveYjs, liveIdle),
+    };
+    ctx.log(
+      `  live memory after GC (heap + external) ${liveBaseline.totalMb.toFixed(1)} → ${liveYjs.totalMb.toFixed(1)} → ${liveIdle.totalMb.toFixed(1)} MB: ` +
+        `${live.kbPerParticipant.toFixed(1)} KB per participant (${live.kbPerYjsConnection.toFixed(1)} KB Yjs + ${live.kbPerSocketIoConnection.toFixed(1)} KB Socket.IO)`,
     );
 
     // The busy session, while the idle ones stay connected.
@@ -228,6 +250,7 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
       kbPerParticipant,
       kbPerYjsConnection,
       kbPerSocketIoConnection,
+      live,
       healthIdle,
       busy: { editors: busyEditors, viewers: busyViewers, seconds: busySeconds, typing, server: busyWindow, healthBusy },
       unload,
@@ -249,6 +272,8 @@ export type PeerCapacityResult = {
   rssBaselineMb: number;
   rssIdleMb: number;
   kbPerConnection: number;
+  /** Live memory after a full GC, per connection (bench/lib/live-heap.ts). */
+  liveKbPerConnection: number;
   documentsLoadedIdle: number | null;
   documentsLoadedAfterClose: number | null;
 };
@@ -262,7 +287,7 @@ export async function runPeerCapacity(ctx: Context, target: Exclude<Target, "yis
   const chosen = ctx.setup.capacity.slice(0, sessions);
   const total = sessions * participants;
   ctx.log(`capacity on ${TARGET_LABEL[target]}: ${sessions} documents × ${participants} idle Yjs connections`);
-  const server = await startTarget(target, { tmpDir: ctx.tmpDir, databaseUrl: ctx.databaseUrl, label: "capacity" });
+  const server = await startTarget(target, { tmpDir: ctx.tmpDir, databaseUrl: ctx.databaseUrl, label: "capacity", nodeArgs: INSPECT_ARGS });
   const sampler = new ProcSampler(server.pid).start();
   const pool = await WorkerPool.start(workers, 30 * 60_000);
   const proto = target === "hocuspocus" ? "hocuspocus" : "y-websocket";
@@ -276,19 +301,24 @@ export async function runPeerCapacity(ctx: Context, target: Exclude<Target, "yis
     await pool.open([spec(0, chosen[0]!)], { concurrency: 1, timeoutMs: 30_000 });
     await pool.close();
     await sleep(1000);
+    const liveBaseline = await liveMemory(server.logFile);
     const rssBaselineMb = await settledRss(sampler, 3000);
     const specs: ClientSpec[] = [];
     for (let p = 0; p < participants; p++) chosen.forEach((s, i) => specs.push(spec(i * participants + p, s)));
     const connect = await pool.open(specs, { concurrency: 8, timeoutMs: 60_000 });
     if (connect.failed > 0) throw new Error(`${connect.failed} connections failed: ${connect.errors.join("; ")}`);
     await sleep(3000);
+    const liveIdle = await liveMemory(server.logFile);
     const rssIdleMb = await settledRss(sampler, 5000);
+    const liveKbPerConnection = ((liveIdle.totalMb - liveBaseline.totalMb) * 1024) / total;
     const documentsLoadedIdle = await docs();
     await pool.close();
     await sleep(2000);
     const documentsLoadedAfterClose = await docs();
     const kbPerConnection = ((rssIdleMb - rssBaselineMb) * 1024) / total;
-    ctx.log(`  RSS ${rssBaselineMb.toFixed(1)} → ${rssIdleMb.toFixed(1)} MB: ${kbPerConnection.toFixed(1)} KB per Yjs connection`);
+    ctx.log(
+      `  RSS ${rssBaselineMb.toFixed(1)} → ${rssIdleMb.toFixed(1)} MB: ${kbPerConnection.toFixed(1)} KB per Yjs connection; live after GC ${liveKbPerConnection.toFixed(1)} KB`,
+    );
     return {
       target,
       label: TARGET_LABEL[target],
@@ -298,6 +328,7 @@ export async function runPeerCapacity(ctx: Context, target: Exclude<Target, "yis
       rssBaselineMb,
       rssIdleMb,
       kbPerConnection,
+      liveKbPerConnection,
       documentsLoadedIdle,
       documentsLoadedAfterClose,
     };
