@@ -157,7 +157,7 @@ const KEEP_MS = 10_000;
  * state; the slower joins then were, the more often they recomputed (connecting 2 000 took 3 s in
  * one run and 13–19 s in others on the same build; BENCHMARKS.md, issue 16).
  */
-const IDLE_MS = 5000;
+export const SNAPSHOT_IDLE_MS = 5000;
 type Snapshot = { state: Promise<SharedState>; checkedAt: number; askedAt: number };
 const snapshots = new Map<string, Snapshot>();
 function sharedState(sessionId: string): Promise<SharedState> {
@@ -186,10 +186,10 @@ function computeSnapshot(sessionId: string): Snapshot {
   const expire = () => {
     if (snapshots.get(sessionId) !== snapshot) return;
     const now = Date.now();
-    if (now - snapshot.askedAt >= IDLE_MS || now - computedAt >= KEEP_MS) return void snapshots.delete(sessionId);
-    setTimeout(expire, IDLE_MS - (now - snapshot.askedAt)).unref();
+    if (now - snapshot.askedAt >= SNAPSHOT_IDLE_MS || now - computedAt >= KEEP_MS) return void snapshots.delete(sessionId);
+    setTimeout(expire, SNAPSHOT_IDLE_MS - (now - snapshot.askedAt)).unref();
   };
-  setTimeout(expire, IDLE_MS).unref();
+  setTimeout(expire, SNAPSHOT_IDLE_MS).unref();
   return snapshot;
 }
 

@@ -317,7 +317,7 @@ export async function runPeerCapacity(ctx: Context, target: Exclude<Target, "yis
     const documentsLoadedAfterClose = await docs();
     const kbPerConnection = ((rssIdleMb - rssBaselineMb) * 1024) / total;
     ctx.log(
-      `  RSS ${rssBaselineMb.toFixed(1)} → ${rssIdleMb.toFixed(1)} MB: ${kbPerConnection.toFixed(1)} KB per Yjs connection; live after GC ${liveKbPerConnection.toFixed(1)} KB`,
+      `  connected ${connect.opened} in ${(connect.ms / 1000).toFixed(1)} s; RSS ${rssBaselineMb.toFixed(1)} → ${rssIdleMb.toFixed(1)} MB: ${kbPerConnection.toFixed(1)} KB per Yjs connection; live after GC ${liveKbPerConnection.toFixed(1)} KB`,
     );
     return {
       target,
