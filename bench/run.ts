@@ -14,7 +14,7 @@ import { EDITOR_USERS, FULL, MEMBER_USERS, QUICK, type Check, type Context, type
 import { machine } from "./lib/machine";
 import { BENCH_DIR, build, configurePinning, pinning, ROOT, startYishi, TARGET_LABEL, type Target } from "./lib/servers";
 import { kb, ms, num, ratio, table } from "./lib/table";
-import { runCapacity, runPeerCapacity, type CapacityResult, type PeerCapacityResult } from "./scenarios/capacity";
+import { runCapacity, runPeerCapacity, runSocketIoFloor, type CapacityResult, type PeerCapacityResult, type SocketIoFloorResult } from "./scenarios/capacity";
 import { mergeRounds, runFanoutRound, type FanoutResult, type FanoutRound } from "./scenarios/fanout";
 import { PDF_FULL, PDF_QUICK, runMinutesPdf, type MinutesPdfResult } from "./scenarios/minutes-pdf";
 import {
@@ -196,6 +196,8 @@ type Results = {
   fanout?: FanoutResult[];
   capacity?: CapacityResult;
   capacityPeers?: PeerCapacityResult[];
+  /** The Socket.IO half against bare socket.io: its floor on this machine. */
+  socketIoFloor?: SocketIoFloorResult;
   votes: { denominatorRowsPerSecond: number | null; result?: VoteBurstResult };
   pdf?: MinutesPdfResult;
   dashboard?: DashboardResult;
@@ -318,6 +320,7 @@ async function main(): Promise<number> {
       const r = await attempt(`capacity:${target}`, () => runPeerCapacity(ctx, target));
       if (r) results.capacityPeers.push(r);
     }
+    results.socketIoFloor = await attempt("capacity:socket.io", () => runSocketIoFloor(ctx));
   }
   if (only.has("votes")) results.votes.result = await attempt("votes", () => runVoteBurst(ctx, quick ? VOTE_QUICK : VOTE_FULL));
   if (only.has("pdf")) results.pdf = await attempt("pdf", async () => runMinutesPdf(ctx, quick ? PDF_QUICK : PDF_FULL));
@@ -753,6 +756,37 @@ function report(r: Results): string {
           p.documentsLoadedIdle === null ? "n/a" : String(p.documentsLoadedIdle),
           p.documentsLoadedAfterClose === null ? "n/a (no count; stock keeps docs without persistence)" : String(p.documentsLoadedAfterClose),
         ]),
+      ),
+    );
+  }
+  if (r.socketIoFloor) {
+    const f = r.socketIoFloor;
+    const c = r.capacity;
+    const stock = r.capacityPeers?.find((p) => p.target === "y-websocket-server");
+    out.push("", "Connecting, against its floor: the same clients and concurrency on bare servers (no sign-in, no rights, no state)");
+    out.push(
+      table(
+        ["half", "Yishi s", "floor s", "floor server", "Yishi ÷ floor", "Yishi live KB / conn.", "floor live KB / conn."],
+        [
+          [
+            "Yjs connections",
+            c ? num(c.connectYjsMs / 1000) : "–",
+            stock ? num(stock.connect.ms / 1000) : "–",
+            stock ? stock.label : "–",
+            c && stock ? ratio(c.connectYjsMs, stock.connect.ms) : "–",
+            c ? num(c.live.kbPerYjsConnection) : "–",
+            stock ? num(stock.liveKbPerConnection) : "–",
+          ],
+          [
+            "Socket.IO connection + session:join",
+            c ? num(c.connectSocketIoMs / 1000) : "–",
+            num(f.connect.ms / 1000),
+            "socket.io 4.8 (bench/peers/socketio.mjs)",
+            c ? ratio(c.connectSocketIoMs, f.connect.ms) : "–",
+            c ? num(c.live.kbPerSocketIoConnection) : "–",
+            num(f.liveKbPerConnection),
+          ],
+        ],
       ),
     );
   }

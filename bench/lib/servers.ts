@@ -228,6 +228,20 @@ export async function startHocuspocus(opts: StartOptions): Promise<RunningServer
   return started("hocuspocus", child, tail, port, () => httpOk(`http://${HOST}:${port}/health`), logFile);
 }
 
+/** A bare socket.io server (bench/peers/socketio.mjs): the floor under the capacity scenario's Socket.IO half. */
+export async function startSocketIoFloor(opts: StartOptions): Promise<RunningServer> {
+  const port = await freePort();
+  const logFile = path.join(opts.tmpDir, `socketio-floor-${opts.label}.log`);
+  const { child, tail } = launch(
+    process.execPath,
+    [...(opts.nodeArgs ?? []), path.join(BENCH_DIR, "peers/socketio.mjs")],
+    { ...process.env, HOST, PORT: String(port) },
+    logFile,
+  );
+  // Not one of the fan-out targets: labelled as the stock server only for started()'s messages.
+  return started("y-websocket-server", child, tail, port, () => httpOk(`http://${HOST}:${port}/`), logFile);
+}
+
 export function startTarget(target: Target, opts: StartOptions): Promise<RunningServer> {
   switch (target) {
     case "yishi":

@@ -10,7 +10,7 @@ import { EDITOR_USERS, MEMBER_USERS, VIEWER_USERS, type Context } from "../lib/c
 import { INSPECT_ARGS, liveMemory, type LiveMemory } from "../lib/live-heap";
 import { ProcSampler, type Window } from "../lib/proc";
 import type { ClientSpec, OpenResult } from "../lib/protocol";
-import { BENCH_METRICS_TOKEN, startTarget, startYishi, TARGET_LABEL, type Target } from "../lib/servers";
+import { BENCH_METRICS_TOKEN, startSocketIoFloor, startTarget, startYishi, TARGET_LABEL, type Target } from "../lib/servers";
 import { WorkerPool } from "../lib/workers";
 import { typingWindow, type TypingResult } from "./typing";
 
@@ -332,6 +332,63 @@ export async function runPeerCapacity(ctx: Context, target: Exclude<Target, "yis
       documentsLoadedIdle,
       documentsLoadedAfterClose,
     };
+  } finally {
+    sampler.stop();
+    await pool.exit().catch(() => {});
+    await server.stop();
+  }
+}
+
+export type SocketIoFloorResult = {
+  connections: number;
+  connect: OpenResult;
+  rssBaselineMb: number;
+  rssIdleMb: number;
+  kbPerConnection: number;
+  liveKbPerConnection: number;
+};
+
+/**
+ * The Socket.IO half of the capacity scenario against bare socket.io (bench/peers/socketio.mjs): the same
+ * clients, workers and concurrency, each connecting and joining its session's room. Its connect time is the
+ * floor of that half on this machine, with these clients; its memory is what Socket.IO itself keeps.
+ */
+export async function runSocketIoFloor(ctx: Context): Promise<SocketIoFloorResult> {
+  const { sessions, participants, workers } = ctx.sizes.capacity;
+  const chosen = ctx.setup.capacity.slice(0, sessions);
+  const total = sessions * participants;
+  ctx.log(`capacity on bare socket.io 4.8 (no sign-in, no live state): ${sessions} session rooms × ${participants} joins`);
+  const server = await startSocketIoFloor({ tmpDir: ctx.tmpDir, databaseUrl: ctx.databaseUrl, label: "capacity", nodeArgs: INSPECT_ARGS });
+  const sampler = new ProcSampler(server.pid).start();
+  const pool = await WorkerPool.start(workers, 30 * 60_000);
+  const spec = (i: number, s: { sessionId: string }): ClientSpec => ({
+    id: `f${i}`,
+    proto: "none",
+    url: server.wsBase,
+    room: "",
+    role: "idle",
+    socketio: { url: server.httpBase, token: "none", sessionId: s.sessionId },
+  });
+  try {
+    await pool.open([spec(0, chosen[0]!)], { concurrency: 1, timeoutMs: 30_000 });
+    await pool.close();
+    await sleep(1000);
+    const liveBaseline = await liveMemory(server.logFile);
+    const rssBaselineMb = await settledRss(sampler, 3000);
+    const specs: ClientSpec[] = [];
+    for (let p = 0; p < participants; p++) chosen.forEach((s, i) => specs.push(spec(i * participants + p, s)));
+    const connect = await pool.open(specs, { concurrency: 8, timeoutMs: 60_000 });
+    if (connect.failed > 0) throw new Error(`${connect.failed} connections failed: ${connect.errors.join("; ")}`);
+    await sleep(3000);
+    const liveIdle = await liveMemory(server.logFile);
+    const rssIdleMb = await settledRss(sampler, 5000);
+    const kbPerConnection = ((rssIdleMb - rssBaselineMb) * 1024) / total;
+    const liveKbPerConnection = ((liveIdle.totalMb - liveBaseline.totalMb) * 1024) / total;
+    ctx.log(
+      `  connected and joined ${connect.opened} in ${(connect.ms / 1000).toFixed(1)} s; RSS ${kbPerConnection.toFixed(1)} KB, live after GC ${liveKbPerConnection.toFixed(1)} KB per connection`,
+    );
+    await pool.close();
+    return { connections: total, connect, rssBaselineMb, rssIdleMb, kbPerConnection, liveKbPerConnection };
   } finally {
     sampler.stop();
     await pool.exit().catch(() => {});
