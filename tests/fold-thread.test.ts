@@ -1,5 +1,6 @@
 // Compaction's fold on a worker thread (server/yjs/fold-thread.ts) must give the document the
 // main-thread fold gives: same content, deleted text dropped, nothing lost.
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { foldThreadFailed, foldUpdatesOffThread } from "../server/yjs/fold-thread";
@@ -41,5 +42,13 @@ describe("folding off the main thread", () => {
     Y.applyUpdate(b, foldUpdates(parts));
     expect(a.getText("t").length).toBe(100);
     expect(a.getText("t").toString()).toBe(b.getText("t").toString());
+  });
+
+  it("lets a process exit once its folds are done, and not before", () => {
+    // The limit only tells a hung process from a slow one; the fold itself takes about a second.
+    const child = spawnSync(process.execPath, ["--import", "tsx", "tests/fixtures/fold-and-exit.ts", "4000"], { encoding: "utf8", timeout: 60_000 });
+    expect(child.stderr).toBe("");
+    expect(child.stdout.trim()).toBe("folded 4000");
+    expect(child.status).toBe(0);
   });
 });

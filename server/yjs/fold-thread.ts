@@ -42,10 +42,10 @@ function thread(): Worker | null {
     console.warn(`[yjs] no fold thread (${(error as Error).message}); compaction folds on the main thread`);
     return null;
   }
-  worker.unref();
   worker.on("message", (m: { id: number; folded?: Uint8Array; error?: string }) => {
     const w = waiting.get(m.id);
     waiting.delete(m.id);
+    if (waiting.size === 0) worker?.unref();
     if (!w) return;
     if (m.folded) w.resolve(new Uint8Array(m.folded));
     else w.reject(new Error(m.error ?? "fold failed"));
@@ -57,6 +57,9 @@ function thread(): Worker | null {
   };
   worker.on("error", fail);
   worker.on("exit", (code) => fail(new Error(`fold thread exited with code ${code}`)));
+  // Idle, the thread must not keep a process alive (a script that compacted once would never
+  // exit: the long-document bench's setup hung there). Unref'd after the listeners, which ref it again.
+  worker.unref();
   return worker;
 }
 
@@ -68,6 +71,8 @@ export async function foldUpdatesOffThread(parts: Uint8Array[]): Promise<Uint8Ar
   const id = nextId++;
   return new Promise<Uint8Array>((resolve, reject) => {
     waiting.set(id, { resolve, reject });
+    // Busy, it must: a fold awaited by a process with nothing else to do would otherwise be dropped at exit.
+    w.ref();
     // Copies (not transfers): the caller's buffers may be views into rows Prisma still holds.
     w.postMessage({ id, parts });
   }).catch((error: Error) => {
