@@ -4,7 +4,7 @@
 import { sleep } from "../lib/clock";
 import { EDITOR_USERS, VIEWER_USERS, type Context } from "../lib/context";
 import { Histogram, type LatencySummary } from "../lib/histogram";
-import { prime } from "../lib/prime";
+import { prime, storedState } from "../lib/prime";
 import { ProcSampler, type Window } from "../lib/proc";
 import type { ClientSpec, OpenResult } from "../lib/protocol";
 import { startTarget, TARGET_LABEL, type Target } from "../lib/servers";
@@ -76,7 +76,8 @@ export async function runFanoutRound(ctx: Context, target: Target, rate: number,
   const sampler = new ProcSampler(server.pid).start();
   const pool = await WorkerPool.start(workers, (seconds + 600) * 1000);
   try {
-    if (target !== "yishi") await prime(server, room, Buffer.from(item.initialUpdate, "base64"));
+    // The document as Yishi has it now (earlier rounds typed into it), not only its first state: both start equal.
+    if (target !== "yishi") await prime(server, room, (await storedState(ctx.databaseUrl, room)) ?? Buffer.from(item.initialUpdate, "base64"));
     await sleep(500);
     const rssBeforeConnect = sampler.sample()?.rssKb ?? NaN;
     const connect = await pool.open(fanoutClients(target, server.wsBase, ctx, room, editors, viewers, light), { concurrency: 10, timeoutMs: 30_000 });
