@@ -298,19 +298,7 @@ export async function runPeerCapacity(ctx: Context, target: Exclude<Target, "yis
     return ((await res.json()) as { documentsLoaded: number }).documentsLoaded;
   };
   try {
-    await pool.open([spec(0, chosen[0]!)], { concurrency: 1, timeoutMs: 30_000 });
-    await pool.close();
-    await sleep(1000);
-    const liveBaseline = await liveMemory(server.logFile);
-    const rssBaselineMb = await settledRss(sampler, 3000);
-    const specs: ClientSpec[] = [];
-    for (let p = 0; p < participants; p++) chosen.forEach((s, i) => specs.push(spec(i * participants + p, s)));
-    const connect = await pool.open(specs, { concurrency: 8, timeoutMs: 60_000 });
-    if (connect.failed > 0) throw new Error(`${connect.failed} connections failed: ${connect.errors.join("; ")}`);
-    await sleep(3000);
-    const liveIdle = await liveMemory(server.logFile);
-    const rssIdleMb = await settledRss(sampler, 5000);
-    const liveKbPerConnection = ((liveIdle.totalMb - liveBaseline.totalMb) * 1024) / total;
+    const { connect, rssBaselineMb, rssIdleMb, liveKbPerConnection } = await connectIdle(pool, sampler, server, participants, chosen, spec);
     const documentsLoadedIdle = await docs();
     await pool.close();
     await sleep(2000);
@@ -370,20 +358,8 @@ export async function runSocketIoFloor(ctx: Context): Promise<SocketIoFloorResul
     socketio: { url: server.httpBase, token: "none", sessionId: s.sessionId },
   });
   try {
-    await pool.open([spec(0, chosen[0]!)], { concurrency: 1, timeoutMs: 30_000 });
-    await pool.close();
-    await sleep(1000);
-    const liveBaseline = await liveMemory(server.logFile);
-    const rssBaselineMb = await settledRss(sampler, 3000);
-    const specs: ClientSpec[] = [];
-    for (let p = 0; p < participants; p++) chosen.forEach((s, i) => specs.push(spec(i * participants + p, s)));
-    const connect = await pool.open(specs, { concurrency: 8, timeoutMs: 60_000 });
-    if (connect.failed > 0) throw new Error(`${connect.failed} connections failed: ${connect.errors.join("; ")}`);
-    await sleep(3000);
-    const liveIdle = await liveMemory(server.logFile);
-    const rssIdleMb = await settledRss(sampler, 5000);
+    const { connect, rssBaselineMb, rssIdleMb, liveKbPerConnection } = await connectIdle(pool, sampler, server, participants, chosen, spec);
     const kbPerConnection = ((rssIdleMb - rssBaselineMb) * 1024) / total;
-    const liveKbPerConnection = ((liveIdle.totalMb - liveBaseline.totalMb) * 1024) / total;
     ctx.log(
       `  connected and joined ${connect.opened} in ${(connect.ms / 1000).toFixed(1)} s; RSS ${kbPerConnection.toFixed(1)} KB, live after GC ${liveKbPerConnection.toFixed(1)} KB per connection`,
     );
@@ -394,4 +370,31 @@ export async function runSocketIoFloor(ctx: Context): Promise<SocketIoFloorResul
     await pool.exit().catch(() => {});
     await server.stop();
   }
+}
+
+/**
+ * A peer's idle connections, measured alike for every peer: one comes and goes (code paths loaded), then the
+ * baseline, then every participant's connection (8 at a time per worker), then the idle figures.
+ */
+async function connectIdle<S>(
+  pool: WorkerPool,
+  sampler: ProcSampler,
+  server: { logFile: string },
+  participants: number,
+  chosen: S[],
+  spec: (i: number, s: S) => ClientSpec,
+): Promise<{ connect: OpenResult; rssBaselineMb: number; rssIdleMb: number; liveKbPerConnection: number }> {
+  await pool.open([spec(0, chosen[0]!)], { concurrency: 1, timeoutMs: 30_000 });
+  await pool.close();
+  await sleep(1000);
+  const liveBaseline = await liveMemory(server.logFile);
+  const rssBaselineMb = await settledRss(sampler, 3000);
+  const specs: ClientSpec[] = [];
+  for (let p = 0; p < participants; p++) chosen.forEach((s, i) => specs.push(spec(i * participants + p, s)));
+  const connect = await pool.open(specs, { concurrency: 8, timeoutMs: 60_000 });
+  if (connect.failed > 0) throw new Error(`${connect.failed} connections failed: ${connect.errors.join("; ")}`);
+  await sleep(3000);
+  const liveIdle = await liveMemory(server.logFile);
+  const rssIdleMb = await settledRss(sampler, 5000);
+  return { connect, rssBaselineMb, rssIdleMb, liveKbPerConnection: ((liveIdle.totalMb - liveBaseline.totalMb) * 1024) / specs.length };
 }
