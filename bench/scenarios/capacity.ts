@@ -263,10 +263,8 @@ export async function runCapacity(ctx: Context): Promise<CapacityResult> {
   }
 }
 
-export type PeerCapacityResult = {
-  target: Target;
-  label: string;
-  documents: number;
+/** Idle connections to a bare peer, measured alike (connectIdle). */
+type IdleConnections = {
   connections: number;
   connect: OpenResult;
   rssBaselineMb: number;
@@ -274,6 +272,12 @@ export type PeerCapacityResult = {
   kbPerConnection: number;
   /** Live memory after a full GC, per connection (bench/lib/live-heap.ts). */
   liveKbPerConnection: number;
+};
+
+export type PeerCapacityResult = IdleConnections & {
+  target: Target;
+  label: string;
+  documents: number;
   documentsLoadedIdle: number | null;
   documentsLoadedAfterClose: number | null;
 };
@@ -327,14 +331,7 @@ export async function runPeerCapacity(ctx: Context, target: Exclude<Target, "yis
   }
 }
 
-export type SocketIoFloorResult = {
-  connections: number;
-  connect: OpenResult;
-  rssBaselineMb: number;
-  rssIdleMb: number;
-  kbPerConnection: number;
-  liveKbPerConnection: number;
-};
+export type SocketIoFloorResult = IdleConnections;
 
 /**
  * The Socket.IO half of the capacity scenario against bare socket.io (bench/peers/socketio.mjs): the same
